@@ -1,0 +1,633 @@
+//! The topic catalog: which topics exist, what they carry and how they are configured.
+//!
+//! It lives beside the schemas as `catalog.toml` (format in README.md) and names, per
+//! topic: key and value types, partitions, replication, retention by time and size,
+//! cleanup policy, compression, minimum in-sync replicas, per-environment overrides, the
+//! subject compatibility mode and an optional PostgreSQL sink. Loading checks it against
+//! the [`SchemaSet`], with every problem located in the file.
+
+mod raw;
+mod units;
+
+use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::ir::{NamedKind, Schema, SchemaSet};
+use crate::load::names::suggest;
+use crate::source::{SourceFile, Span};
+use raw::{RawCatalog, RawSettings};
+use std::collections::BTreeMap;
+use std::path::Path;
+
+pub use units::{parse_bytes, parse_duration_ms};
+
+/// A loaded, checked catalog.
+#[derive(Debug, Clone)]
+pub struct Catalog {
+    /// The catalog file.
+    pub file: SourceFile,
+    /// Declared environments (`dev`, `prod`, ...).
+    pub environments: Vec<String>,
+    /// The topics, sorted by name.
+    pub topics: Vec<Topic>,
+}
+
+/// One topic.
+#[derive(Debug, Clone)]
+pub struct Topic {
+    /// The Kafka topic name.
+    pub name: String,
+    /// What the topic is for.
+    pub doc: Option<String>,
+    /// The key's Avro type (`None`: messages have no key).
+    pub key: Option<Schema>,
+    /// How keys are written.
+    pub key_format: KeyFormat,
+    /// The value's Avro type.
+    pub value: Schema,
+    /// Settings for environments without overrides.
+    pub settings: TopicSettings,
+    /// Per-environment settings, with overrides applied.
+    pub environments: BTreeMap<String, TopicSettings>,
+    /// The compatibility mode of the topic's subjects.
+    pub compatibility: Compatibility,
+    /// The PostgreSQL table the topic is written to, if any.
+    pub sink: Option<Sink>,
+    /// Where the topic's table starts in the catalog.
+    pub span: Span,
+}
+
+impl Topic {
+    /// The settings in `environment` (the base settings for an environment without
+    /// overrides).
+    pub fn settings_for(&self, environment: &str) -> &TopicSettings {
+        self.environments.get(environment).unwrap_or(&self.settings)
+    }
+
+    /// The registry subject of values under the TopicNameStrategy: `<topic>-value`.
+    pub fn value_subject(&self) -> String {
+        format!("{}-value", self.name)
+    }
+
+    /// The registry subject of keys, when keys are Avro: `<topic>-key`.
+    pub fn key_subject(&self) -> Option<String> {
+        (self.key.is_some() && self.key_format == KeyFormat::Avro).then(|| format!("{}-key", self.name))
+    }
+}
+
+/// How a topic's keys are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyFormat {
+    /// Confluent-framed Avro, registered under `<topic>-key`.
+    Avro,
+    /// The plain bytes of a `string` (UTF-8) or `bytes` key, as most producers send keys.
+    Raw,
+}
+
+/// Kafka topic settings.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TopicSettings {
+    /// Number of partitions.
+    pub partitions: u32,
+    /// Replication factor.
+    pub replication_factor: u16,
+    /// `retention.ms` (-1: forever).
+    pub retention_ms: i64,
+    /// `retention.bytes` per partition (-1: unlimited).
+    pub retention_bytes: i64,
+    /// `cleanup.policy`.
+    pub cleanup_policy: CleanupPolicy,
+    /// `compression.type`.
+    pub compression: Compression,
+    /// `min.insync.replicas`.
+    pub min_insync_replicas: u16,
+}
+
+/// `cleanup.policy`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CleanupPolicy {
+    /// `delete`: drop old segments.
+    Delete,
+    /// `compact`: keep the latest value per key.
+    Compact,
+    /// `compact,delete`: both.
+    CompactDelete,
+}
+
+impl CleanupPolicy {
+    /// The Kafka config value.
+    pub fn as_kafka(self) -> &'static str {
+        match self {
+            CleanupPolicy::Delete => "delete",
+            CleanupPolicy::Compact => "compact",
+            CleanupPolicy::CompactDelete => "compact,delete",
+        }
+    }
+}
+
+/// `compression.type`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Compression {
+    /// Keep whatever the producer used.
+    Producer,
+    /// Uncompressed.
+    None,
+    /// gzip.
+    Gzip,
+    /// Snappy.
+    Snappy,
+    /// LZ4.
+    Lz4,
+    /// Zstandard.
+    Zstd,
+}
+
+impl Compression {
+    /// The Kafka config value.
+    pub fn as_kafka(self) -> &'static str {
+        match self {
+            Compression::Producer => "producer",
+            Compression::None => "uncompressed",
+            Compression::Gzip => "gzip",
+            Compression::Snappy => "snappy",
+            Compression::Lz4 => "lz4",
+            Compression::Zstd => "zstd",
+        }
+    }
+}
+
+/// The seven subject compatibility modes of the Schema Registry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Compatibility {
+    /// The new schema reads data of the latest version.
+    Backward,
+    /// ... of every earlier version.
+    BackwardTransitive,
+    /// The latest version reads data of the new schema.
+    Forward,
+    /// Every earlier version reads data of the new schema.
+    ForwardTransitive,
+    /// Backward and forward against the latest version.
+    Full,
+    /// Backward and forward against every earlier version.
+    FullTransitive,
+    /// No check.
+    None,
+}
+
+impl Compatibility {
+    /// The registry's name of the mode.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Compatibility::Backward => "BACKWARD",
+            Compatibility::BackwardTransitive => "BACKWARD_TRANSITIVE",
+            Compatibility::Forward => "FORWARD",
+            Compatibility::ForwardTransitive => "FORWARD_TRANSITIVE",
+            Compatibility::Full => "FULL",
+            Compatibility::FullTransitive => "FULL_TRANSITIVE",
+            Compatibility::None => "NONE",
+        }
+    }
+}
+
+/// A PostgreSQL table fed from a topic.
+#[derive(Debug, Clone)]
+pub struct Sink {
+    /// Table name.
+    pub table: String,
+    /// Value fields forming the primary key.
+    pub primary_key: Vec<String>,
+    /// Secondary indexes.
+    pub indexes: Vec<Index>,
+}
+
+/// A secondary index of a sink table.
+#[derive(Debug, Clone)]
+pub struct Index {
+    /// Index name.
+    pub name: String,
+    /// Indexed value fields, in order.
+    pub columns: Vec<String>,
+}
+
+/// Loads `path` and checks it against `schemas`.
+pub fn load_catalog(path: &Path, schemas: &SchemaSet) -> Result<Catalog, Diagnostics> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|err| Diagnostic::file(path, format!("cannot read the topic catalog: {err}")))?;
+    parse_catalog(SourceFile::new(path, text), schemas)
+}
+
+/// Parses and checks a catalog already in memory.
+pub fn parse_catalog(file: SourceFile, schemas: &SchemaSet) -> Result<Catalog, Diagnostics> {
+    let raw: RawCatalog = toml::from_str(file.text()).map_err(|err| {
+        let span = err.span().map_or(Span::new(0, 0), |r| Span::new(r.start, r.end));
+        let message = err.message().trim_end().replace('\n', "; ");
+        Diagnostic::at(&file, span, format!("invalid catalog: {message}"))
+            .with_hint("see the catalog format in README.md")
+    })?;
+    let mut checker = Checker {
+        file: &file,
+        schemas,
+        diagnostics: Diagnostics::default(),
+    };
+    let environments: Vec<String> = raw.environments.iter().map(|e| e.get_ref().clone()).collect();
+    for (key, span) in raw.defaults.topic_only_keys() {
+        if !matches!(key, "compatibility" | "key_format") {
+            checker.error(
+                span,
+                format!("`{key}` cannot be set in [defaults]"),
+                Some("set it on each topic".into()),
+            );
+        }
+    }
+    let defaults = checker.settings(&raw.defaults, &base_settings(), "defaults");
+    let default_compatibility = checker.compatibility(raw.defaults.compatibility.as_ref(), Compatibility::Backward);
+    let default_key_format = checker.key_format(raw.defaults.key_format.as_ref(), KeyFormat::Avro);
+    let mut topics = Vec::with_capacity(raw.topics.len());
+    for (name, topic) in &raw.topics {
+        topics.push(checker.topic(
+            name,
+            topic,
+            &defaults,
+            default_compatibility,
+            default_key_format,
+            &environments,
+        ));
+    }
+    checker.check_topic_collisions(&raw);
+    let catalog = Catalog {
+        file: file.clone(),
+        environments,
+        topics,
+    };
+    checker.diagnostics.into_result(catalog)
+}
+
+/// Kafka's broker defaults, for settings neither the topic nor `[defaults]` gives.
+fn base_settings() -> TopicSettings {
+    TopicSettings {
+        partitions: 1,
+        replication_factor: 1,
+        retention_ms: 7 * 24 * 3_600_000,
+        retention_bytes: -1,
+        cleanup_policy: CleanupPolicy::Delete,
+        compression: Compression::Producer,
+        min_insync_replicas: 1,
+    }
+}
+
+struct Checker<'a> {
+    file: &'a SourceFile,
+    schemas: &'a SchemaSet,
+    diagnostics: Diagnostics,
+}
+
+impl Checker<'_> {
+    fn error(&mut self, span: std::ops::Range<usize>, message: impl Into<String>, hint: Option<String>) {
+        let mut diagnostic = Diagnostic::at(self.file, Span::new(span.start, span.end), message);
+        if let Some(hint) = hint {
+            diagnostic = diagnostic.with_hint(hint);
+        }
+        self.diagnostics.push(diagnostic);
+    }
+
+    fn settings(&mut self, raw: &RawSettings, base: &TopicSettings, context: &str) -> TopicSettings {
+        let mut settings = base.clone();
+        if let Some(p) = &raw.partitions {
+            if *p.get_ref() == 0 {
+                self.error(p.span(), format!("{context}: `partitions` must be at least 1"), None);
+            }
+            settings.partitions = *p.get_ref();
+        }
+        if let Some(rf) = &raw.replication_factor {
+            if *rf.get_ref() == 0 {
+                self.error(
+                    rf.span(),
+                    format!("{context}: `replication_factor` must be at least 1"),
+                    None,
+                );
+            }
+            settings.replication_factor = *rf.get_ref();
+        }
+        if let Some(isr) = &raw.min_insync_replicas {
+            settings.min_insync_replicas = *isr.get_ref();
+        }
+        if let Some(retention) = &raw.retention {
+            match parse_duration_ms(retention.get_ref()) {
+                Ok(ms) => settings.retention_ms = ms,
+                Err(message) => self.error(retention.span(), format!("{context}: `retention`: {message}"), None),
+            }
+        }
+        if let Some(bytes) = &raw.retention_bytes {
+            match parse_bytes(bytes.get_ref()) {
+                Ok(n) => settings.retention_bytes = n,
+                Err(message) => self.error(bytes.span(), format!("{context}: `retention_bytes`: {message}"), None),
+            }
+        }
+        if let Some(policy) = &raw.cleanup_policy {
+            settings.cleanup_policy = match policy.get_ref().as_str() {
+                "delete" => CleanupPolicy::Delete,
+                "compact" => CleanupPolicy::Compact,
+                "compact,delete" | "delete,compact" => CleanupPolicy::CompactDelete,
+                other => {
+                    self.error(
+                        policy.span(),
+                        format!("{context}: unknown cleanup policy `{other}`"),
+                        Some("use \"delete\", \"compact\" or \"compact,delete\"".into()),
+                    );
+                    settings.cleanup_policy
+                }
+            };
+        }
+        if let Some(compression) = &raw.compression {
+            settings.compression = match compression.get_ref().as_str() {
+                "producer" => Compression::Producer,
+                "none" | "uncompressed" => Compression::None,
+                "gzip" => Compression::Gzip,
+                "snappy" => Compression::Snappy,
+                "lz4" => Compression::Lz4,
+                "zstd" => Compression::Zstd,
+                other => {
+                    self.error(
+                        compression.span(),
+                        format!("{context}: unknown compression `{other}`"),
+                        Some("use one of producer, none, gzip, snappy, lz4, zstd".into()),
+                    );
+                    settings.compression
+                }
+            };
+        }
+        settings
+    }
+
+    fn compatibility(&mut self, raw: Option<&toml::Spanned<String>>, default: Compatibility) -> Compatibility {
+        let Some(raw) = raw else { return default };
+        const MODES: [Compatibility; 7] = [
+            Compatibility::Backward,
+            Compatibility::BackwardTransitive,
+            Compatibility::Forward,
+            Compatibility::ForwardTransitive,
+            Compatibility::Full,
+            Compatibility::FullTransitive,
+            Compatibility::None,
+        ];
+        match MODES.iter().find(|m| m.as_str() == raw.get_ref().as_str()) {
+            Some(mode) => *mode,
+            None => {
+                let names: Vec<&str> = MODES.iter().map(|m| m.as_str()).collect();
+                let hint = match suggest(raw.get_ref(), names.iter().copied()) {
+                    Some(close) => format!("did you mean `{close}`?"),
+                    None => format!("use one of {}", names.join(", ")),
+                };
+                self.error(
+                    raw.span(),
+                    format!("unknown compatibility mode `{}`", raw.get_ref()),
+                    Some(hint),
+                );
+                default
+            }
+        }
+    }
+
+    fn key_format(&mut self, raw: Option<&toml::Spanned<String>>, default: KeyFormat) -> KeyFormat {
+        match raw.map(|r| (r.get_ref().as_str(), r.span())) {
+            None => default,
+            Some(("avro", _)) => KeyFormat::Avro,
+            Some(("raw", _)) => KeyFormat::Raw,
+            Some((other, span)) => {
+                self.error(
+                    span,
+                    format!("unknown key format `{other}`"),
+                    Some("use \"avro\" or \"raw\"".into()),
+                );
+                default
+            }
+        }
+    }
+
+    fn avro_type(&mut self, raw: &toml::Spanned<String>) -> Schema {
+        let name = raw.get_ref();
+        let primitive = match name.as_str() {
+            "null" => Some(Schema::Null),
+            "boolean" => Some(Schema::Boolean),
+            "int" => Some(Schema::Int),
+            "long" => Some(Schema::Long),
+            "float" => Some(Schema::Float),
+            "double" => Some(Schema::Double),
+            "bytes" => Some(Schema::Bytes),
+            "string" => Some(Schema::String),
+            _ => None,
+        };
+        if let Some(schema) = primitive {
+            return schema;
+        }
+        if let Some(id) = self.schemas.lookup(name) {
+            return Schema::Named(id);
+        }
+        let names: Vec<String> = self.schemas.types.iter().map(|t| t.name.to_string()).collect();
+        let hint = match suggest(name, names.iter().map(String::as_str)) {
+            Some(close) => format!("did you mean `{close}`?"),
+            None => "write a primitive type or the full name of a type defined in the schema directory".into(),
+        };
+        self.error(raw.span(), format!("unknown type `{name}`"), Some(hint));
+        Schema::Null
+    }
+
+    fn topic(
+        &mut self,
+        name: &toml::Spanned<String>,
+        raw: &toml::Spanned<RawSettings>,
+        defaults: &TopicSettings,
+        default_compatibility: Compatibility,
+        default_key_format: KeyFormat,
+        environments: &[String],
+    ) -> Topic {
+        let topic = raw.get_ref();
+        if let Some(problem) = topic_name_problem(name.get_ref()) {
+            self.error(
+                name.span(),
+                format!("invalid topic name `{}`: {problem}", name.get_ref()),
+                None,
+            );
+        }
+        let context = format!("topic `{}`", name.get_ref());
+        let settings = self.settings(topic, defaults, &context);
+        let key = topic.key.as_ref().map(|k| self.avro_type(k));
+        let key_format = self.key_format(topic.key_format.as_ref(), default_key_format);
+        if let (Some(key_schema), KeyFormat::Raw, Some(raw_key)) = (&key, key_format, &topic.key) {
+            if !matches!(key_schema, Schema::String | Schema::Bytes | Schema::Null) {
+                self.error(
+                    raw_key.span(),
+                    format!(
+                        "{context}: a raw key must be `string` or `bytes`, not `{}`",
+                        raw_key.get_ref()
+                    ),
+                    Some("set key_format = \"avro\" to write structured keys through the registry".into()),
+                );
+            }
+        }
+        let value = match &topic.value {
+            Some(value) => self.avro_type(value),
+            None => {
+                self.error(
+                    name.span(),
+                    format!("{context} has no `value` type"),
+                    Some("add value = \"<full name of the value's Avro type>\"".into()),
+                );
+                Schema::Null
+            }
+        };
+        let mut per_env = BTreeMap::new();
+        for (env, overrides) in &topic.env {
+            if !environments.contains(env.get_ref()) {
+                let hint = if environments.is_empty() {
+                    "declare it in `environments = [...]` at the top of the catalog".to_owned()
+                } else {
+                    format!("declared environments: {}", environments.join(", "))
+                };
+                self.error(
+                    env.span(),
+                    format!("{context}: unknown environment `{}`", env.get_ref()),
+                    Some(hint),
+                );
+            }
+            let env_context = format!("{context} in `{}`", env.get_ref());
+            for (key, span) in overrides.get_ref().topic_only_keys() {
+                self.error(
+                    span,
+                    format!("{env_context}: `{key}` cannot differ per environment"),
+                    Some(
+                        "only Kafka settings (partitions, replication_factor, retention, ...) can be overridden".into(),
+                    ),
+                );
+            }
+            let overrides = overrides.get_ref();
+            let resolved = self.settings(overrides, &settings, &env_context);
+            let isr = overrides
+                .min_insync_replicas
+                .as_ref()
+                .or(topic.min_insync_replicas.as_ref());
+            self.check_isr(&resolved, isr, name, &env_context);
+            per_env.insert(env.get_ref().clone(), resolved);
+        }
+        self.check_isr(&settings, topic.min_insync_replicas.as_ref(), name, &context);
+        let compatibility = self.compatibility(topic.compatibility.as_ref(), default_compatibility);
+        let sink = topic.sink.as_ref().map(|s| self.sink(s, &value, &context));
+        Topic {
+            name: name.get_ref().clone(),
+            doc: topic.doc.clone(),
+            key,
+            key_format,
+            value,
+            settings,
+            environments: per_env,
+            compatibility,
+            sink,
+            span: Span::new(raw.span().start, raw.span().end),
+        }
+    }
+
+    fn check_isr(
+        &mut self,
+        settings: &TopicSettings,
+        isr: Option<&toml::Spanned<u16>>,
+        topic: &toml::Spanned<String>,
+        context: &str,
+    ) {
+        if settings.min_insync_replicas > settings.replication_factor || settings.min_insync_replicas == 0 {
+            let span = isr.map_or(topic.span(), |s| s.span());
+            self.error(
+                span,
+                format!(
+                    "{context}: min_insync_replicas {} must be between 1 and the replication factor {}",
+                    settings.min_insync_replicas, settings.replication_factor
+                ),
+                Some("with acks=all, producers would be refused every write".into()),
+            );
+        }
+    }
+
+    fn sink(&mut self, raw: &raw::RawSink, value: &Schema, context: &str) -> Sink {
+        let fields: Vec<String> = match value {
+            Schema::Named(id) => match &self.schemas.get(*id).kind {
+                NamedKind::Record(record) => record.fields.iter().map(|f| f.name.clone()).collect(),
+                _ => Vec::new(),
+            },
+            _ => Vec::new(),
+        };
+        if fields.is_empty() {
+            self.error(
+                raw.table.span(),
+                format!("{context}: a sink needs a record value type"),
+                None,
+            );
+        }
+        let check_column = |checker: &mut Self, column: &toml::Spanned<String>, what: &str| {
+            if !fields.is_empty() && !fields.contains(column.get_ref()) {
+                let hint = match suggest(column.get_ref(), fields.iter().map(String::as_str)) {
+                    Some(close) => format!("did you mean `{close}`?"),
+                    None => format!("the value's fields are: {}", fields.join(", ")),
+                };
+                checker.error(
+                    column.span(),
+                    format!("{context}: {what} `{}` is not a field of the value", column.get_ref()),
+                    Some(hint),
+                );
+            }
+        };
+        for column in &raw.primary_key {
+            check_column(self, column, "primary key column");
+        }
+        for index in &raw.indexes {
+            for column in &index.columns {
+                check_column(self, column, "index column");
+            }
+        }
+        Sink {
+            table: raw.table.get_ref().clone(),
+            primary_key: raw.primary_key.iter().map(|c| c.get_ref().clone()).collect(),
+            indexes: raw
+                .indexes
+                .iter()
+                .map(|i| Index {
+                    name: i.name.clone(),
+                    columns: i.columns.iter().map(|c| c.get_ref().clone()).collect(),
+                })
+                .collect(),
+        }
+    }
+
+    /// Kafka's metric names replace `.` by `_`, so `a.b` and `a_b` collide.
+    fn check_topic_collisions(&mut self, raw: &RawCatalog) {
+        let mut seen: BTreeMap<String, &toml::Spanned<String>> = BTreeMap::new();
+        for name in raw.topics.keys() {
+            let folded = name.get_ref().replace('.', "_");
+            if let Some(first) = seen.get(&folded) {
+                let first = first.get_ref().clone();
+                self.error(
+                    name.span(),
+                    format!("topic `{}` collides with `{first}`", name.get_ref()),
+                    Some("Kafka treats `.` and `_` alike in metric names; rename one of them".into()),
+                );
+            } else {
+                seen.insert(folded, name);
+            }
+        }
+    }
+}
+
+/// Kafka's rules for topic names.
+fn topic_name_problem(name: &str) -> Option<&'static str> {
+    if name.is_empty() {
+        Some("a topic name cannot be empty")
+    } else if name == "." || name == ".." {
+        Some("`.` and `..` are reserved")
+    } else if name.len() > 249 {
+        Some("longer than 249 characters")
+    } else if !name
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
+    {
+        Some("only ASCII letters, digits, `.`, `_` and `-` are allowed")
+    } else {
+        None
+    }
+}

@@ -1,0 +1,81 @@
+//! The catalog file as written, before checking: every value keeps its span.
+//!
+//! One table shape, [`RawSettings`], serves `[defaults]`, each topic and each
+//! per-environment override, so the settings are spelled once; which keys each place may
+//! use is checked afterwards (serde cannot combine `flatten` with `deny_unknown_fields`).
+
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use toml::Spanned;
+
+/// The whole file.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawCatalog {
+    #[serde(default)]
+    pub environments: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub defaults: RawSettings,
+    #[serde(default)]
+    pub topics: BTreeMap<Spanned<String>, Spanned<RawSettings>>,
+}
+
+/// A topic, the defaults, or an environment's overrides.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawSettings {
+    pub doc: Option<String>,
+    pub key: Option<Spanned<String>>,
+    pub key_format: Option<Spanned<String>>,
+    pub value: Option<Spanned<String>>,
+    pub compatibility: Option<Spanned<String>>,
+    pub partitions: Option<Spanned<u32>>,
+    pub replication_factor: Option<Spanned<u16>>,
+    pub retention: Option<Spanned<String>>,
+    pub retention_bytes: Option<Spanned<String>>,
+    pub cleanup_policy: Option<Spanned<String>>,
+    pub compression: Option<Spanned<String>>,
+    pub min_insync_replicas: Option<Spanned<u16>>,
+    pub sink: Option<RawSink>,
+    #[serde(default)]
+    pub env: BTreeMap<Spanned<String>, Spanned<RawSettings>>,
+}
+
+impl RawSettings {
+    /// Keys set here that are not Kafka settings, with their spans: allowed in a topic,
+    /// not in an environment override.
+    pub fn topic_only_keys(&self) -> Vec<(&'static str, std::ops::Range<usize>)> {
+        let mut keys = Vec::new();
+        let mut add = |name: &'static str, span: Option<std::ops::Range<usize>>| {
+            if let Some(span) = span {
+                keys.push((name, span));
+            }
+        };
+        add("key", self.key.as_ref().map(Spanned::span));
+        add("key_format", self.key_format.as_ref().map(Spanned::span));
+        add("value", self.value.as_ref().map(Spanned::span));
+        add("compatibility", self.compatibility.as_ref().map(Spanned::span));
+        add("sink", self.sink.as_ref().map(|s| s.table.span()));
+        add("env", self.env.keys().next().map(Spanned::span));
+        keys
+    }
+}
+
+/// A topic's sink table.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawSink {
+    pub table: Spanned<String>,
+    #[serde(default)]
+    pub primary_key: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub indexes: Vec<RawIndex>,
+}
+
+/// A secondary index.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawIndex {
+    pub name: String,
+    pub columns: Vec<Spanned<String>>,
+}

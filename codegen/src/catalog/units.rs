@@ -1,0 +1,87 @@
+//! Human units in the catalog: `7d`, `12h`, `100GiB`.
+
+/// Milliseconds in a duration written as a number and a unit (`ms`, `s`, `m`, `h`, `d`,
+/// `w`), or `forever` (-1, Kafka's "no limit").
+pub fn parse_duration_ms(text: &str) -> Result<i64, String> {
+    if text == "forever" {
+        return Ok(-1);
+    }
+    let (number, unit) = split_number(text);
+    let factor: i64 = match unit {
+        "ms" => 1,
+        "s" => 1_000,
+        "m" | "min" => 60_000,
+        "h" => 3_600_000,
+        "d" => 86_400_000,
+        "w" => 7 * 86_400_000,
+        _ => {
+            return Err(format!(
+                "`{text}` is not a duration; write a number and a unit (ms, s, m, h, d, w), e.g. \"7d\", or \"forever\""
+            ));
+        }
+    };
+    number
+        .parse::<i64>()
+        .ok()
+        .and_then(|n| n.checked_mul(factor))
+        .filter(|ms| *ms > 0)
+        .ok_or_else(|| format!("`{text}` is not a positive duration that fits in 64 bits"))
+}
+
+/// Bytes in a size written as a number and a binary unit (`B`, `KiB`, `MiB`, `GiB`,
+/// `TiB`), or `unlimited` (-1). Decimal units (`GB`) are refused: Kafka's configs are in
+/// bytes, and "100 GB" in Kafka documentation almost always means 100 GiB.
+pub fn parse_bytes(text: &str) -> Result<i64, String> {
+    if text == "unlimited" {
+        return Ok(-1);
+    }
+    let (number, unit) = split_number(text);
+    let factor: i64 = match unit {
+        "" | "B" => 1,
+        "KiB" => 1 << 10,
+        "MiB" => 1 << 20,
+        "GiB" => 1 << 30,
+        "TiB" => 1 << 40,
+        "KB" | "MB" | "GB" | "TB" | "kB" => {
+            return Err(format!(
+                "`{text}` is ambiguous; write a binary unit (KiB, MiB, GiB, TiB: powers of 1024) or a byte count"
+            ));
+        }
+        _ => {
+            return Err(format!(
+                "`{text}` is not a size; write e.g. \"100GiB\", a byte count, or \"unlimited\""
+            ));
+        }
+    };
+    number
+        .parse::<i64>()
+        .ok()
+        .and_then(|n| n.checked_mul(factor))
+        .filter(|bytes| *bytes > 0)
+        .ok_or_else(|| format!("`{text}` is not a positive size that fits in 64 bits"))
+}
+
+fn split_number(text: &str) -> (&str, &str) {
+    let digits = text.bytes().take_while(u8::is_ascii_digit).count();
+    (&text[..digits], text[digits..].trim())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_durations_and_sizes() {
+        assert_eq!(parse_duration_ms("7d"), Ok(604_800_000));
+        assert_eq!(parse_duration_ms("30d"), Ok(2_592_000_000));
+        assert_eq!(parse_duration_ms("90m"), Ok(5_400_000));
+        assert_eq!(parse_duration_ms("forever"), Ok(-1));
+        assert!(parse_duration_ms("7 days").is_err());
+        assert!(parse_duration_ms("0d").is_err());
+        assert_eq!(parse_bytes("100GiB"), Ok(107_374_182_400));
+        assert_eq!(parse_bytes("1048576"), Ok(1_048_576));
+        assert_eq!(parse_bytes("unlimited"), Ok(-1));
+        assert!(parse_bytes("100GB").unwrap_err().contains("ambiguous"));
+        assert!(parse_bytes("99999999999TiB").is_err());
+    }
+}

@@ -1,0 +1,141 @@
+//! [`Generator`]: the library entry point, for `cargo xtask gen`, the `avrokit` CLI and
+//! downstream `build.rs` files alike.
+
+use crate::catalog::{Catalog, load_catalog};
+use crate::diagnostic::Diagnostics;
+use crate::ir::SchemaSet;
+use crate::load::{LoadOptions, load_dir};
+use crate::output::{GeneratedFile, Staleness, WriteSummary, check_files, write_files};
+use crate::rust::{Layout, RustOptions};
+use std::io;
+use std::path::{Path, PathBuf};
+
+/// Configures and runs code generation.
+///
+/// In a `build.rs`:
+///
+/// ```no_run
+/// // build.rs of a crate that depends on `avrokit` (and `avrokit-codegen` as a
+/// // build-dependency); the types land in OUT_DIR/avro.rs.
+/// let out = std::path::PathBuf::from(std::env::var("OUT_DIR").unwrap());
+/// let generated = avrokit_codegen::Generator::new("avro-schemas")
+///     .single_file("avro.rs")
+///     .generate()
+///     .unwrap_or_else(|diagnostics| panic!("{diagnostics}"));
+/// generated.write_rust(&out).unwrap();
+/// generated.print_rerun_if_changed();
+/// // src/lib.rs: include!(concat!(env!("OUT_DIR"), "/avro.rs"));
+/// ```
+#[derive(Debug, Clone)]
+pub struct Generator {
+    schema_dir: PathBuf,
+    catalog: Option<PathBuf>,
+    load: LoadOptions,
+    rust: RustOptions,
+}
+
+/// Everything one run produced.
+#[derive(Debug, Clone)]
+pub struct Generated {
+    /// The loaded schemas.
+    pub schemas: SchemaSet,
+    /// The loaded catalog, if one was configured.
+    pub catalog: Option<Catalog>,
+    /// The Rust source files, relative to the output directory.
+    pub rust: Vec<GeneratedFile>,
+    catalog_path: Option<PathBuf>,
+    schema_dir: PathBuf,
+}
+
+impl Generator {
+    /// A generator for the `.avsc` files under `schema_dir`, with default options: files
+    /// per module with `lib.rs` at the root, serde derives behind the feature `serde`, no
+    /// catalog, no layout rule.
+    pub fn new(schema_dir: impl Into<PathBuf>) -> Self {
+        Self {
+            schema_dir: schema_dir.into(),
+            catalog: None,
+            load: LoadOptions::default(),
+            rust: RustOptions::default(),
+        }
+    }
+
+    /// Also load and check a topic catalog.
+    pub fn catalog(mut self, path: impl Into<PathBuf>) -> Self {
+        self.catalog = Some(path.into());
+        self
+    }
+
+    /// Require one named type per file, named after the type (see [`LoadOptions`]).
+    pub fn one_type_per_file(mut self, required: bool) -> Self {
+        self.load.one_type_per_file = required;
+        self
+    }
+
+    /// The cargo feature that enables serde derives on the generated types; `None` emits
+    /// no serde attributes.
+    pub fn serde_feature(mut self, feature: Option<&str>) -> Self {
+        self.rust.serde_feature = feature.map(str::to_owned);
+        self
+    }
+
+    /// Write one file with inline modules (for `include!`) instead of a file per module.
+    pub fn single_file(mut self, file: impl Into<String>) -> Self {
+        self.rust.layout = Layout::SingleFile { file: file.into() };
+        self
+    }
+
+    /// The name of the root module's file in the files-per-module layout (default `lib.rs`).
+    pub fn root_file(mut self, file: impl Into<String>) -> Self {
+        self.rust.layout = Layout::Files { root_file: file.into() };
+        self
+    }
+
+    /// The doc comment of the root module.
+    pub fn root_doc(mut self, doc: impl Into<String>) -> Self {
+        self.rust.root_doc = doc.into();
+        self
+    }
+
+    /// Loads, checks and generates. All problems come back together, located.
+    pub fn generate(&self) -> Result<Generated, Diagnostics> {
+        let schemas = load_dir(&self.schema_dir, &self.load)?;
+        let catalog = match &self.catalog {
+            Some(path) => Some(load_catalog(path, &schemas)?),
+            None => None,
+        };
+        let rust = crate::rust::generate(&schemas, &self.rust)?;
+        Ok(Generated {
+            schemas,
+            catalog,
+            rust,
+            catalog_path: self.catalog.clone(),
+            schema_dir: self.schema_dir.clone(),
+        })
+    }
+}
+
+impl Generated {
+    /// Writes the Rust files under `dir`, touching only changed files and removing `.rs`
+    /// files that are no longer generated.
+    pub fn write_rust(&self, dir: &Path) -> io::Result<WriteSummary> {
+        write_files(dir, &self.rust, &["rs"])
+    }
+
+    /// How `dir` differs from the Rust files this run would write.
+    pub fn check_rust(&self, dir: &Path) -> io::Result<Vec<Staleness>> {
+        check_files(dir, &self.rust, &["rs"])
+    }
+
+    /// Prints `cargo:rerun-if-changed` for the schema directory, every schema file and
+    /// the catalog, so a `build.rs` reruns exactly when an input changes.
+    pub fn print_rerun_if_changed(&self) {
+        println!("cargo:rerun-if-changed={}", self.schema_dir.display());
+        for file in &self.schemas.files {
+            println!("cargo:rerun-if-changed={}", file.path().display());
+        }
+        if let Some(catalog) = &self.catalog_path {
+            println!("cargo:rerun-if-changed={}", catalog.display());
+        }
+    }
+}

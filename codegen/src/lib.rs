@@ -1,0 +1,34 @@
+//! # avrokit-codegen
+//!
+//! The schema compiler of avrokit. It loads a directory of `.avsc` files (and the topic
+//! catalog beside them) into one intermediate representation, [`ir::SchemaSet`], and
+//! emits artifacts from it; each backend is a pure function of the IR.
+//!
+//! ```no_run
+//! let generated = avrokit_codegen::Generator::new("avro-schemas")
+//!     .catalog("avro-schemas/catalog.toml")
+//!     .generate()
+//!     .map_err(|diagnostics| diagnostics.to_string())?;
+//! generated.write_rust("generated/src".as_ref())?;
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! Every problem in the input is a [`Diagnostic`] with file, line and column; loading
+//! reports all of them at once as [`Diagnostics`].
+
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+pub mod catalog;
+pub mod diagnostic;
+mod generator;
+pub mod ir;
+pub mod json;
+pub mod load;
+pub mod output;
+pub mod rust;
+pub mod source;
+
+pub use diagnostic::{Diagnostic, Diagnostics};
+pub use generator::{Generated, Generator};
+pub use load::{LoadOptions, load_dir, load_files};

@@ -1,0 +1,571 @@
+//! Pass two: turn each file's JSON into IR schemas and named types, checking every
+//! attribute and resolving references through the definitions of pass one.
+
+use super::collect::{Definitions, declared_name};
+use super::logical::{fixed_logical, primitive_logical};
+use super::names::{PRIMITIVES, is_valid_namespace, is_valid_simple_name, name_problem, suggest};
+use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::ir::{
+    EnumType, Field, FieldOrder, FixedType, FullName, NamedKind, NamedType, Origin, Props, Record, Schema, TypeId,
+};
+use crate::json::{Json, JsonKind, Member};
+use crate::source::{SourceFile, Span};
+
+/// A field default waiting for every type to be known before it can be checked.
+pub(super) struct PendingDefault {
+    pub type_id: TypeId,
+    pub field: usize,
+    pub file: usize,
+    pub json: Json,
+}
+
+/// What pass two produces.
+pub(super) struct Converted {
+    pub types: Vec<Option<NamedType>>,
+    pub roots: Vec<Schema>,
+    pub defaults: Vec<PendingDefault>,
+}
+
+pub(super) fn convert(
+    files: &[(SourceFile, Json)],
+    definitions: &Definitions,
+    diagnostics: &mut Diagnostics,
+) -> Converted {
+    let mut converter = Converter {
+        files,
+        definitions,
+        diagnostics,
+        types: vec![None; definitions.list.len()],
+        defaults: Vec::new(),
+        file: 0,
+    };
+    let mut roots = Vec::with_capacity(files.len());
+    for (index, (_, json)) in files.iter().enumerate() {
+        converter.file = index;
+        roots.push(converter.schema(json, None));
+    }
+    Converted {
+        types: converter.types,
+        roots,
+        defaults: converter.defaults,
+    }
+}
+
+const RECORD_ATTRIBUTES: &[&str] = &["type", "name", "namespace", "doc", "aliases", "fields"];
+const FIELD_ATTRIBUTES: &[&str] = &["name", "type", "doc", "default", "order", "aliases"];
+const ENUM_ATTRIBUTES: &[&str] = &["type", "name", "namespace", "doc", "aliases", "symbols", "default"];
+const FIXED_ATTRIBUTES: &[&str] = &[
+    "type",
+    "name",
+    "namespace",
+    "doc",
+    "aliases",
+    "size",
+    "logicalType",
+    "precision",
+    "scale",
+];
+
+struct Converter<'a> {
+    files: &'a [(SourceFile, Json)],
+    definitions: &'a Definitions,
+    diagnostics: &'a mut Diagnostics,
+    types: Vec<Option<NamedType>>,
+    defaults: Vec<PendingDefault>,
+    file: usize,
+}
+
+impl Converter<'_> {
+    fn source(&self) -> &SourceFile {
+        &self.files[self.file].0
+    }
+
+    fn error(&mut self, span: Span, message: impl Into<String>) -> Schema {
+        let diagnostic = Diagnostic::at(self.source(), span, message);
+        self.diagnostics.push(diagnostic);
+        Schema::Null
+    }
+
+    fn error_hint(&mut self, span: Span, message: impl Into<String>, hint: impl Into<String>) {
+        let diagnostic = Diagnostic::at(self.source(), span, message).with_hint(hint);
+        self.diagnostics.push(diagnostic);
+    }
+
+    fn origin(&self, span: Span) -> Origin {
+        Origin { file: self.file, span }
+    }
+
+    /// Converts any schema JSON: a type name, a union array or a schema object.
+    fn schema(&mut self, json: &Json, namespace: Option<&str>) -> Schema {
+        match &json.kind {
+            JsonKind::String(name) => self.named_or_primitive(name, json.span, namespace),
+            JsonKind::Array(branches) => self.union(branches, json.span, namespace),
+            JsonKind::Object(_) => self.object(json, namespace),
+            _ => {
+                let found = json.kind_name();
+                self.error(
+                    json.span,
+                    format!("expected a schema (a type name, a union array or an object), found {found}"),
+                )
+            }
+        }
+    }
+
+    fn named_or_primitive(&mut self, name: &str, span: Span, namespace: Option<&str>) -> Schema {
+        if let Some(primitive) = primitive(name) {
+            return primitive;
+        }
+        if let Some(id) = self.definitions.resolve(name, namespace) {
+            return Schema::Named(id);
+        }
+        let message = match name {
+            "record" | "error" | "enum" | "fixed" | "array" | "map" => {
+                format!("`{name}` must be written as an object: {{\"type\": \"{name}\", ...}}")
+            }
+            _ => format!("unknown type `{name}`"),
+        };
+        let candidates: Vec<&str> = PRIMITIVES
+            .iter()
+            .copied()
+            .chain(self.definitions.by_name.keys().map(String::as_str))
+            .collect();
+        let hint = match suggest(name, candidates) {
+            Some(candidate) => format!("did you mean `{candidate}`?"),
+            None if name.contains('.') => "no schema file defines this full name; check the namespace".to_owned(),
+            None => match namespace {
+                Some(ns) => format!(
+                    "looked for `{ns}.{name}` and `{name}`; define the type in a `.avsc` file of the schema directory or write its full name"
+                ),
+                None => "define the type in a `.avsc` file of the schema directory".to_owned(),
+            },
+        };
+        self.error_hint(span, message, hint);
+        Schema::Null
+    }
+
+    fn union(&mut self, branches: &[Json], span: Span, namespace: Option<&str>) -> Schema {
+        if branches.is_empty() {
+            self.error_hint(
+                span,
+                "empty union",
+                "a union with no branches can hold no value; list at least one type",
+            );
+            return Schema::Null;
+        }
+        let mut converted: Vec<Schema> = Vec::with_capacity(branches.len());
+        let mut keys: Vec<String> = Vec::with_capacity(branches.len());
+        for branch in branches {
+            if let JsonKind::Array(_) = branch.kind {
+                self.error_hint(
+                    branch.span,
+                    "a union cannot directly contain another union",
+                    "list the inner union's branches in the outer union",
+                );
+                continue;
+            }
+            let schema = self.schema(branch, namespace);
+            let key = self.branch_key(&schema);
+            if keys.contains(&key) {
+                self.error_hint(
+                    branch.span,
+                    format!("union has two branches of type `{key}`"),
+                    "a union may hold each unnamed type (and each named type) only once, logical types counting as their underlying type",
+                );
+            }
+            keys.push(key);
+            converted.push(schema);
+        }
+        Schema::Union(converted)
+    }
+
+    /// What makes union branches distinct: the full name of named types, the (underlying)
+    /// type name of the others.
+    fn branch_key(&self, schema: &Schema) -> String {
+        match schema {
+            Schema::Named(id) => self.definitions.list[id.0].name.to_string(),
+            Schema::Logical(logical) => self.branch_key(&logical.base()),
+            Schema::Null => "null".into(),
+            Schema::Boolean => "boolean".into(),
+            Schema::Int => "int".into(),
+            Schema::Long => "long".into(),
+            Schema::Float => "float".into(),
+            Schema::Double => "double".into(),
+            Schema::Bytes => "bytes".into(),
+            Schema::String => "string".into(),
+            Schema::Array(_) => "array".into(),
+            Schema::Map(_) => "map".into(),
+            Schema::Union(_) => "union".into(),
+        }
+    }
+
+    fn object(&mut self, json: &Json, namespace: Option<&str>) -> Schema {
+        let Some(ty) = json.get("type") else {
+            self.error_hint(
+                json.span,
+                "schema object has no `type`",
+                "add \"type\": one of record, enum, fixed, array, map, a primitive or a type name",
+            );
+            return Schema::Null;
+        };
+        let Some(kind) = ty.value.as_str() else {
+            let found = ty.value.kind_name();
+            self.error_hint(
+                ty.value.span,
+                format!("`type` must be a string, found {found}"),
+                "to use a union or a nested schema as a field's type, write it directly as the field's `type`",
+            );
+            return Schema::Null;
+        };
+        match kind {
+            "record" | "error" | "enum" | "fixed" => self.definition(json, kind, namespace),
+            "array" => match self.required(json, "items", "array") {
+                Some(items) => Schema::Array(Box::new(self.schema(&items.value, namespace))),
+                None => Schema::Null,
+            },
+            "map" => match self.required(json, "values", "map") {
+                Some(values) => Schema::Map(Box::new(self.schema(&values.value, namespace))),
+                None => Schema::Null,
+            },
+            _ => match primitive(kind) {
+                Some(base) => match primitive_logical(self.source(), json, &base) {
+                    Ok(Some(logical)) => Schema::Logical(logical),
+                    Ok(None) => base,
+                    Err(diagnostic) => {
+                        self.diagnostics.push(diagnostic);
+                        Schema::Null
+                    }
+                },
+                None => self.named_or_primitive(kind, ty.value.span, namespace),
+            },
+        }
+    }
+
+    fn required<'j>(&mut self, json: &'j Json, key: &str, what: &str) -> Option<&'j Member> {
+        let member = json.get(key);
+        if member.is_none() {
+            self.error_hint(
+                json.span,
+                format!("{what} has no `{key}`"),
+                format!("add \"{key}\": ..."),
+            );
+        }
+        member
+    }
+
+    fn definition(&mut self, json: &Json, kind: &str, namespace: Option<&str>) -> Schema {
+        self.check_definition_name(json);
+        let id = self.definitions.at(self.file, json.span);
+        let Some((name, _)) = declared_name(json, namespace) else {
+            return Schema::Null;
+        };
+        let inner_namespace = name.namespace.clone();
+        let doc = self.doc(json);
+        let aliases = self.type_aliases(json, &name);
+        let (named_kind, reserved) = match kind {
+            "enum" => (self.enum_type(json), ENUM_ATTRIBUTES),
+            "fixed" => (self.fixed_type(json), FIXED_ATTRIBUTES),
+            _ => {
+                let fields = self.fields(json, id, inner_namespace.as_deref());
+                let record = Record {
+                    fields,
+                    is_error: kind == "error",
+                };
+                (NamedKind::Record(record), RECORD_ATTRIBUTES)
+            }
+        };
+        let props = props(json, reserved);
+        let Some(id) = id else {
+            // A duplicate: reported in pass one; its body was still checked above.
+            return Schema::Null;
+        };
+        self.types[id.0] = Some(NamedType {
+            name,
+            aliases,
+            doc,
+            kind: named_kind,
+            props,
+            origin: self.origin(json.span),
+        });
+        Schema::Named(id)
+    }
+
+    fn check_definition_name(&mut self, json: &Json) {
+        let Some(name) = self.required(json, "name", "named type") else {
+            return;
+        };
+        let Some(text) = name.value.as_str() else {
+            let found = name.value.kind_name();
+            self.error(name.value.span, format!("`name` must be a string, found {found}"));
+            return;
+        };
+        if let Some(problem) = name_problem(text) {
+            self.error_hint(
+                name.value.span,
+                format!("invalid type name: {problem}"),
+                "rename the type, e.g. in UpperCamelCase",
+            );
+        } else if PRIMITIVES.contains(&text) {
+            self.error_hint(
+                name.value.span,
+                format!("`{text}` is a primitive type and cannot name a record, enum or fixed"),
+                "choose another name",
+            );
+        }
+        if let Some(ns) = json.get("namespace") {
+            match ns.value.as_str() {
+                Some(text) if is_valid_namespace(text) => {}
+                Some(text) => self.error_hint(
+                    ns.value.span,
+                    format!("invalid namespace `{text}`"),
+                    "a namespace is dot-separated names, each starting with a letter or `_`",
+                ),
+                None => {
+                    let found = ns.value.kind_name();
+                    self.error(ns.value.span, format!("`namespace` must be a string, found {found}"));
+                }
+            }
+        }
+    }
+
+    fn doc(&mut self, json: &Json) -> Option<String> {
+        let member = json.get("doc")?;
+        match member.value.as_str() {
+            Some(text) => Some(text.to_owned()),
+            None => {
+                let found = member.value.kind_name();
+                self.error(member.value.span, format!("`doc` must be a string, found {found}"));
+                None
+            }
+        }
+    }
+
+    fn strings(&mut self, json: &Json, key: &str) -> Vec<(String, Span)> {
+        let Some(member) = json.get(key) else {
+            return Vec::new();
+        };
+        let JsonKind::Array(items) = &member.value.kind else {
+            let found = member.value.kind_name();
+            self.error(
+                member.value.span,
+                format!("`{key}` must be an array of strings, found {found}"),
+            );
+            return Vec::new();
+        };
+        let mut out = Vec::with_capacity(items.len());
+        for item in items {
+            match item.as_str() {
+                Some(text) => out.push((text.to_owned(), item.span)),
+                None => {
+                    let found = item.kind_name();
+                    self.error(item.span, format!("`{key}` must contain only strings, found {found}"));
+                }
+            }
+        }
+        out
+    }
+
+    fn type_aliases(&mut self, json: &Json, name: &FullName) -> Vec<FullName> {
+        let mut aliases = Vec::new();
+        for (alias, span) in self.strings(json, "aliases") {
+            if let Some(problem) = name_problem(&alias) {
+                self.error(span, format!("invalid alias: {problem}"));
+            } else if alias.contains('.') {
+                aliases.push(FullName::parse(&alias));
+            } else {
+                aliases.push(FullName {
+                    namespace: name.namespace.clone(),
+                    name: alias,
+                });
+            }
+        }
+        aliases
+    }
+
+    fn enum_type(&mut self, json: &Json) -> NamedKind {
+        let mut symbols: Vec<String> = Vec::new();
+        if self.required(json, "symbols", "enum").is_some() {
+            for (symbol, span) in self.strings(json, "symbols") {
+                if !is_valid_simple_name(&symbol) {
+                    self.error_hint(
+                        span,
+                        format!("invalid enum symbol `{symbol}`"),
+                        "symbols start with a letter or `_` and contain only letters, digits and `_`",
+                    );
+                } else if symbols.contains(&symbol) {
+                    self.error(span, format!("duplicate enum symbol `{symbol}`"));
+                } else {
+                    symbols.push(symbol);
+                }
+            }
+        }
+        let default = json.get("default").and_then(|member| match member.value.as_str() {
+            Some(symbol) if symbols.iter().any(|s| s == symbol) => Some(symbol.to_owned()),
+            Some(symbol) => {
+                let hint = match suggest(symbol, symbols.iter().map(String::as_str)) {
+                    Some(close) => format!("did you mean `{close}`?"),
+                    None => format!("the symbols are: {}", symbols.join(", ")),
+                };
+                self.error_hint(
+                    member.value.span,
+                    format!("enum default `{symbol}` is not one of the enum's symbols"),
+                    hint,
+                );
+                None
+            }
+            None => {
+                let found = member.value.kind_name();
+                self.error(
+                    member.value.span,
+                    format!("enum `default` must be a symbol string, found {found}"),
+                );
+                None
+            }
+        });
+        NamedKind::Enum(EnumType { symbols, default })
+    }
+
+    fn fixed_type(&mut self, json: &Json) -> NamedKind {
+        let size = match self.required(json, "size", "fixed") {
+            Some(member) => match member.value.as_i64() {
+                Some(size) if size >= 0 => usize::try_from(size).unwrap_or(0),
+                _ => {
+                    self.error(member.value.span, "`size` must be a non-negative integer");
+                    0
+                }
+            },
+            None => 0,
+        };
+        let logical = match fixed_logical(self.source(), json, size) {
+            Ok(logical) => logical,
+            Err(diagnostic) => {
+                self.diagnostics.push(diagnostic);
+                None
+            }
+        };
+        NamedKind::Fixed(FixedType { size, logical })
+    }
+
+    fn fields(&mut self, json: &Json, owner: Option<TypeId>, namespace: Option<&str>) -> Vec<Field> {
+        let Some(member) = self.required(json, "fields", "record") else {
+            return Vec::new();
+        };
+        let JsonKind::Array(items) = &member.value.kind else {
+            let found = member.value.kind_name();
+            self.error(member.value.span, format!("`fields` must be an array, found {found}"));
+            return Vec::new();
+        };
+        let mut fields: Vec<Field> = Vec::with_capacity(items.len());
+        for item in items {
+            if let Some(field) = self.field(item, owner, fields.len(), namespace) {
+                if fields.iter().any(|f| f.name == field.name) {
+                    let span = item.get("name").map_or(item.span, |m| m.value.span);
+                    self.error(span, format!("duplicate field `{}`", field.name));
+                    continue;
+                }
+                fields.push(field);
+            }
+        }
+        fields
+    }
+
+    fn field(&mut self, json: &Json, owner: Option<TypeId>, index: usize, namespace: Option<&str>) -> Option<Field> {
+        if !matches!(json.kind, JsonKind::Object(_)) {
+            let found = json.kind_name();
+            self.error(json.span, format!("a field must be an object, found {found}"));
+            return None;
+        }
+        let name_member = self.required(json, "name", "field")?;
+        let Some(name) = name_member.value.as_str().map(str::to_owned) else {
+            let found = name_member.value.kind_name();
+            self.error(
+                name_member.value.span,
+                format!("field `name` must be a string, found {found}"),
+            );
+            return None;
+        };
+        if !is_valid_simple_name(&name) {
+            self.error_hint(
+                name_member.value.span,
+                format!("invalid field name `{name}`"),
+                "field names start with a letter or `_` and contain only letters, digits and `_`; \
+                 the generated Rust name is derived from it, so any valid spelling works",
+            );
+        }
+        let ty = self.required(json, "type", "field")?;
+        let schema = self.schema(&ty.value, namespace);
+        let doc = self.doc(json);
+        let aliases = self
+            .strings(json, "aliases")
+            .into_iter()
+            .filter_map(|(alias, span)| {
+                if is_valid_simple_name(&alias) {
+                    Some(alias)
+                } else {
+                    self.error(span, format!("invalid field alias `{alias}`"));
+                    None
+                }
+            })
+            .collect();
+        let order = match json.get("order") {
+            None => FieldOrder::Ascending,
+            Some(member) => match member.value.as_str() {
+                Some("ascending") => FieldOrder::Ascending,
+                Some("descending") => FieldOrder::Descending,
+                Some("ignore") => FieldOrder::Ignore,
+                _ => {
+                    self.error_hint(
+                        member.value.span,
+                        "invalid field `order`",
+                        "use \"ascending\", \"descending\" or \"ignore\"",
+                    );
+                    FieldOrder::Ascending
+                }
+            },
+        };
+        if let (Some(default), Some(type_id)) = (json.get("default"), owner) {
+            self.defaults.push(PendingDefault {
+                type_id,
+                field: index,
+                file: self.file,
+                json: default.value.clone(),
+            });
+        }
+        Some(Field {
+            name,
+            aliases,
+            doc,
+            schema,
+            default: None,
+            order,
+            props: props(json, FIELD_ATTRIBUTES),
+            origin: self.origin(json.span),
+        })
+    }
+}
+
+fn primitive(name: &str) -> Option<Schema> {
+    Some(match name {
+        "null" => Schema::Null,
+        "boolean" => Schema::Boolean,
+        "int" => Schema::Int,
+        "long" => Schema::Long,
+        "float" => Schema::Float,
+        "double" => Schema::Double,
+        "bytes" => Schema::Bytes,
+        "string" => Schema::String,
+        _ => return None,
+    })
+}
+
+/// The attributes of an object that are not reserved for the schema kind: custom
+/// properties, kept as written.
+fn props(json: &Json, reserved: &[&str]) -> Props {
+    match &json.kind {
+        JsonKind::Object(members) => members
+            .iter()
+            .filter(|m| !reserved.contains(&m.key.as_str()))
+            .map(|m| (m.key.clone(), m.value.to_value()))
+            .collect(),
+        _ => Props::new(),
+    }
+}

@@ -1,0 +1,49 @@
+//! The layout rule of a schema directory that is a project's source of truth: one named
+//! type per file, at the top level, the file named after the type in kebab-case. It keeps
+//! "where is `TelescopeData` defined?" answerable without a search.
+
+use super::collect::Definitions;
+use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::json::Json;
+use crate::source::SourceFile;
+use heck::ToKebabCase;
+
+pub(super) fn check(files: &[(SourceFile, Json)], definitions: &Definitions, diagnostics: &mut Diagnostics) {
+    for (index, (file, json)) in files.iter().enumerate() {
+        let defined: Vec<_> = definitions.list.iter().filter(|d| d.file == index).collect();
+        let Some(top) = defined.iter().find(|d| d.span == json.span) else {
+            diagnostics.push(
+                Diagnostic::at(
+                    file,
+                    json.span,
+                    "the file does not define a named type at its top level",
+                )
+                .with_hint("each file of the schema directory holds one record, enum or fixed"),
+            );
+            continue;
+        };
+        for nested in defined.iter().filter(|d| d.span != json.span) {
+            let expected = format!("{}.avsc", nested.name.name.to_kebab_case());
+            diagnostics.push(
+                Diagnostic::at(
+                    file,
+                    nested.name_span,
+                    format!("`{}` is defined inside another type's file", nested.name),
+                )
+                .with_hint(format!("move it to its own file `{expected}` and refer to it by name")),
+            );
+        }
+        let expected = format!("{}.avsc", top.name.name.to_kebab_case());
+        let actual = file
+            .path()
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        if actual != expected {
+            diagnostics.push(
+                Diagnostic::at(file, top.name_span, format!("file `{actual}` defines `{}`", top.name))
+                    .with_hint(format!("rename the file to `{expected}`")),
+            );
+        }
+    }
+}

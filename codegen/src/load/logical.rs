@@ -1,0 +1,199 @@
+//! Logical types: which `logicalType` may annotate which underlying type, and their
+//! parameters.
+//!
+//! The specification lets readers ignore an invalid logical type and fall back to the
+//! underlying type. For a schema author that silently changes the generated Rust type and
+//! the SQL column, so a *known* logical type on the wrong base type or with bad
+//! parameters is an error here. An *unknown* logical type falls back to the underlying
+//! type, as the specification says.
+
+use crate::diagnostic::Diagnostic;
+use crate::ir::{Decimal, FixedLogical, Logical, Schema};
+use crate::json::Json;
+use crate::source::SourceFile;
+
+/// The logical type of a primitive schema object (`{"type": "long", "logicalType": ...}`).
+pub(super) fn primitive_logical(file: &SourceFile, json: &Json, base: &Schema) -> Result<Option<Logical>, Diagnostic> {
+    let Some(member) = json.get("logicalType") else {
+        return Ok(None);
+    };
+    let Some(name) = member.value.as_str() else {
+        return Err(Diagnostic::at(
+            file,
+            member.value.span,
+            "`logicalType` must be a string",
+        ));
+    };
+    let logical = match name {
+        "decimal" => Logical::Decimal(decimal(file, json, None)?),
+        "uuid" => Logical::Uuid,
+        "date" => Logical::Date,
+        "time-millis" => Logical::TimeMillis,
+        "time-micros" => Logical::TimeMicros,
+        "timestamp-millis" => Logical::TimestampMillis,
+        "timestamp-micros" => Logical::TimestampMicros,
+        "timestamp-nanos" => Logical::TimestampNanos,
+        "local-timestamp-millis" => Logical::LocalTimestampMillis,
+        "local-timestamp-micros" => Logical::LocalTimestampMicros,
+        "local-timestamp-nanos" => Logical::LocalTimestampNanos,
+        "duration" => {
+            return Err(Diagnostic::at(
+                file,
+                member.value.span,
+                "logical type `duration` annotates a fixed of size 12, not a primitive",
+            )
+            .with_hint(r#"write {"type": "fixed", "name": "...", "size": 12, "logicalType": "duration"}"#));
+        }
+        _ => return Ok(None),
+    };
+    if &logical.base() != base {
+        let base_name = primitive_name(base);
+        let expected = primitive_name(&logical.base());
+        let also_fixed = matches!(logical, Logical::Decimal(_) | Logical::Uuid);
+        return Err(Diagnostic::at(
+            file,
+            member.value.span,
+            format!(
+                "logical type `{name}` annotates `{expected}`{}, not `{base_name}`",
+                if also_fixed { " or a fixed" } else { "" }
+            ),
+        )
+        .with_hint(format!(r#"write {{"type": "{expected}", "logicalType": "{name}"}}"#)));
+    }
+    Ok(Some(logical))
+}
+
+/// The logical type of a fixed definition.
+pub(super) fn fixed_logical(file: &SourceFile, json: &Json, size: usize) -> Result<Option<FixedLogical>, Diagnostic> {
+    let Some(member) = json.get("logicalType") else {
+        return Ok(None);
+    };
+    let Some(name) = member.value.as_str() else {
+        return Err(Diagnostic::at(
+            file,
+            member.value.span,
+            "`logicalType` must be a string",
+        ));
+    };
+    let size_error = |expected: usize| {
+        Diagnostic::at(
+            file,
+            member.value.span,
+            format!("logical type `{name}` needs a fixed of size {expected}, this one has size {size}"),
+        )
+        .with_hint(format!("set \"size\": {expected}"))
+    };
+    match name {
+        "decimal" => Ok(Some(FixedLogical::Decimal(decimal(file, json, Some(size))?))),
+        "uuid" if size == 16 => Ok(Some(FixedLogical::Uuid)),
+        "uuid" => Err(size_error(16)),
+        "duration" if size == 12 => Ok(Some(FixedLogical::Duration)),
+        "duration" => Err(size_error(12)),
+        "date"
+        | "time-millis"
+        | "time-micros"
+        | "timestamp-millis"
+        | "timestamp-micros"
+        | "timestamp-nanos"
+        | "local-timestamp-millis"
+        | "local-timestamp-micros"
+        | "local-timestamp-nanos" => Err(Diagnostic::at(
+            file,
+            member.value.span,
+            format!("logical type `{name}` annotates a primitive, not a fixed"),
+        )),
+        _ => Ok(None),
+    }
+}
+
+/// The largest precision a two's-complement integer of `size` bytes can hold.
+pub(crate) fn max_fixed_precision(size: usize) -> u32 {
+    if size == 0 {
+        return 0;
+    }
+    // floor(log10(2^(8n-1) - 1)); the f64 estimate is exact away from integer boundaries,
+    // which powers of two never hit.
+    let bits = (8 * size - 1) as f64;
+    (bits * std::f64::consts::LOG10_2).floor() as u32
+}
+
+fn decimal(file: &SourceFile, json: &Json, fixed_size: Option<usize>) -> Result<Decimal, Diagnostic> {
+    let Some(precision_member) = json.get("precision") else {
+        return Err(Diagnostic::at(file, json.span, "decimal has no `precision`")
+            .with_hint("add \"precision\": the total number of digits, e.g. 10"));
+    };
+    let precision = precision_member
+        .value
+        .as_i64()
+        .and_then(|p| u32::try_from(p).ok())
+        .filter(|p| *p > 0)
+        .ok_or_else(|| {
+            Diagnostic::at(
+                file,
+                precision_member.value.span,
+                "decimal `precision` must be a positive integer",
+            )
+        })?;
+    let scale = match json.get("scale") {
+        None => 0,
+        Some(member) => member
+            .value
+            .as_i64()
+            .and_then(|s| u32::try_from(s).ok())
+            .ok_or_else(|| {
+                Diagnostic::at(
+                    file,
+                    member.value.span,
+                    "decimal `scale` must be a non-negative integer",
+                )
+            })?,
+    };
+    if scale > precision {
+        let span = json.get("scale").map_or(json.span, |m| m.value.span);
+        return Err(Diagnostic::at(
+            file,
+            span,
+            format!("decimal `scale` {scale} is greater than its `precision` {precision}"),
+        )
+        .with_hint("the scale counts digits after the point, so it cannot exceed the total digits"));
+    }
+    if let Some(size) = fixed_size {
+        let max = max_fixed_precision(size);
+        if precision > max {
+            return Err(Diagnostic::at(
+                file,
+                precision_member.value.span,
+                format!("decimal precision {precision} does not fit a fixed of {size} bytes (at most {max} digits)"),
+            )
+            .with_hint("increase the fixed's size or lower the precision"));
+        }
+    }
+    Ok(Decimal { precision, scale })
+}
+
+fn primitive_name(schema: &Schema) -> &'static str {
+    match schema {
+        Schema::Int => "int",
+        Schema::Long => "long",
+        Schema::Bytes => "bytes",
+        Schema::String => "string",
+        Schema::Boolean => "boolean",
+        Schema::Float => "float",
+        Schema::Double => "double",
+        _ => "null",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::max_fixed_precision;
+
+    #[test]
+    fn fixed_precision_limits_match_the_spec_table() {
+        // From the Avro specification's decimal section.
+        let expected = [(1, 2), (2, 4), (3, 6), (4, 9), (5, 11), (8, 18), (16, 38)];
+        for (size, digits) in expected {
+            assert_eq!(max_fixed_precision(size), digits, "size {size}");
+        }
+    }
+}

@@ -1,0 +1,143 @@
+//! Loading a directory of `.avsc` files into a [`SchemaSet`].
+//!
+//! Four passes, each its own module: [`collect`] finds every named definition so that
+//! references resolve across files in any order; [`convert`] checks every attribute and
+//! builds the IR; [`defaults`] checks field defaults once every type is known; and
+//! [`recursion`] rejects records that can only ever contain themselves. Every problem is
+//! reported with its file, line and column, all at once.
+
+mod collect;
+mod convert;
+mod defaults;
+mod layout;
+pub(crate) mod logical;
+pub(crate) mod names;
+mod recursion;
+
+use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::ir::{NamedKind, NamedType, SchemaSet};
+use crate::json;
+use crate::source::{SourceFile, Span};
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+/// Options of the loader.
+#[derive(Debug, Clone, Default)]
+pub struct LoadOptions {
+    /// Require the layout `avro-schemas/` uses: each file defines exactly one named type,
+    /// at its top level, and is named after it in kebab-case (`TelescopeData` →
+    /// `telescope-data.avsc`).
+    pub one_type_per_file: bool,
+}
+
+/// Loads every `*.avsc` file under `dir` (recursively, in path order).
+pub fn load_dir(dir: &Path, options: &LoadOptions) -> Result<SchemaSet, Diagnostics> {
+    let paths = avsc_files(dir)?;
+    let mut files = Vec::with_capacity(paths.len());
+    let mut diagnostics = Diagnostics::default();
+    for path in paths {
+        match std::fs::read_to_string(&path) {
+            Ok(text) => files.push(SourceFile::new(path, text)),
+            Err(err) => diagnostics.push(Diagnostic::file(&path, format!("cannot read the file: {err}"))),
+        }
+    }
+    if !diagnostics.is_empty() {
+        return diagnostics.into_result(SchemaSet::default());
+    }
+    load_files(files, options)
+}
+
+/// Loads schema files already in memory (their paths are used for diagnostics only).
+pub fn load_files(files: Vec<SourceFile>, options: &LoadOptions) -> Result<SchemaSet, Diagnostics> {
+    let mut diagnostics = Diagnostics::default();
+    let mut parsed = Vec::with_capacity(files.len());
+    for file in files {
+        match json::parse(file.text()) {
+            Ok(json) => parsed.push((file, json)),
+            Err(err) => diagnostics.push(
+                Diagnostic::at(
+                    &file,
+                    Span::new(err.offset, err.offset + 1),
+                    format!("malformed JSON: {}", err.message),
+                )
+                .with_hint("an .avsc file is one JSON document: a schema object, a type name or a union array"),
+            ),
+        }
+    }
+    let definitions = collect::collect(&parsed, &mut diagnostics);
+    let converted = convert::convert(&parsed, &definitions, &mut diagnostics);
+    if options.one_type_per_file {
+        layout::check(&parsed, &definitions, &mut diagnostics);
+    }
+    if !diagnostics.is_empty() {
+        // Defaults and recursion are checked against complete types only; fix these first.
+        return diagnostics.into_result(SchemaSet::default());
+    }
+    // Without diagnostics every definition converted, so no slot is empty.
+    let mut types: Vec<NamedType> = converted.types.into_iter().flatten().collect();
+
+    let checker = defaults::DefaultChecker {
+        types: &types,
+        raw: converted
+            .defaults
+            .iter()
+            .map(|d| ((d.type_id, d.field), &d.json))
+            .collect::<HashMap<_, _>>(),
+    };
+    let mut typed_defaults = Vec::new();
+    for pending in &converted.defaults {
+        let field = match &types[pending.type_id.0].kind {
+            NamedKind::Record(record) => &record.fields[pending.field],
+            _ => continue,
+        };
+        let file = &parsed[pending.file].0;
+        match checker.value(&field.schema, &pending.json) {
+            Ok(value) => typed_defaults.push((pending.type_id, pending.field, value)),
+            Err(err) => {
+                let mut diagnostic = Diagnostic::at(file, err.span, format!("field `{}`: {}", field.name, err.message));
+                if let Some(hint) = err.hint {
+                    diagnostic = diagnostic.with_hint(hint);
+                }
+                diagnostics.push(diagnostic);
+            }
+        }
+    }
+    drop(checker);
+    for (type_id, field, value) in typed_defaults {
+        if let NamedKind::Record(record) = &mut types[type_id.0].kind {
+            record.fields[field].default = Some(value);
+        }
+    }
+
+    let set = SchemaSet {
+        files: parsed.into_iter().map(|(file, _)| file).collect(),
+        by_name: definitions.by_name,
+        types,
+        roots: converted.roots,
+    };
+    recursion::check(&set, &mut diagnostics);
+    diagnostics.into_result(set)
+}
+
+fn avsc_files(dir: &Path) -> Result<Vec<PathBuf>, Diagnostics> {
+    let mut out = Vec::new();
+    let mut pending = vec![dir.to_path_buf()];
+    while let Some(current) = pending.pop() {
+        let entries = std::fs::read_dir(&current).map_err(|err| {
+            Diagnostic::file(&current, format!("cannot read the schema directory: {err}"))
+                .with_hint("pass the directory that holds the .avsc files")
+        })?;
+        for entry in entries {
+            let path = entry
+                .map_err(|err| Diagnostic::file(&current, format!("cannot list the directory: {err}")))?
+                .path();
+            if path.is_dir() {
+                pending.push(path);
+            } else if path.extension().is_some_and(|ext| ext == "avsc") {
+                out.push(path);
+            }
+        }
+    }
+    out.sort();
+    Ok(out)
+}

@@ -1,0 +1,215 @@
+//! The Rust items: a struct per record, an enum per Avro enum and per union, a newtype per
+//! fixed (a type alias when a logical type gives the fixed a richer Rust type).
+
+use super::graph::Node;
+use super::idents::ident;
+use super::plan::Segment;
+use super::types::{TypeCx, child};
+use crate::diagnostic::Diagnostic;
+use crate::ir::{NamedKind, NamedType, Record, Schema, TypeId};
+use proc_macro2::{Literal, TokenStream};
+use quote::quote;
+
+/// How items are decorated.
+pub(super) struct Style<'a> {
+    /// The cargo feature that turns on serde derives, if any.
+    pub serde_feature: Option<&'a str>,
+}
+
+impl Style<'_> {
+    fn serde_derive(&self) -> TokenStream {
+        match self.serde_feature {
+            Some(feature) => quote!(#[cfg_attr(feature = #feature, derive(::serde::Serialize, ::serde::Deserialize))]),
+            None => TokenStream::new(),
+        }
+    }
+
+    fn serde(&self, args: TokenStream) -> TokenStream {
+        match self.serde_feature {
+            Some(feature) => quote!(#[cfg_attr(feature = #feature, serde(#args))]),
+            None => TokenStream::new(),
+        }
+    }
+
+    /// `serde(rename = "wire")` when the Rust name differs from the Avro name.
+    fn rename(&self, rust: &str, avro: &str) -> TokenStream {
+        if rust.trim_start_matches("r#") == avro {
+            TokenStream::new()
+        } else {
+            self.serde(quote!(rename = #avro))
+        }
+    }
+}
+
+/// `#[doc]` attributes: the Avro doc (if any), then a line naming the Avro type.
+fn docs(doc: Option<&str>, avro_line: Option<String>) -> TokenStream {
+    let mut lines: Vec<String> = doc
+        .map(|d| d.lines().map(|l| format!(" {}", l.trim_end())).collect())
+        .unwrap_or_default();
+    if let Some(line) = avro_line {
+        if !lines.is_empty() {
+            lines.push(String::new());
+        }
+        lines.push(format!(" {line}"));
+    }
+    quote!(#(#[doc = #lines])*)
+}
+
+/// The item(s) for one named type.
+pub(super) fn named_item(cx: &TypeCx<'_>, style: &Style<'_>, id: TypeId) -> Result<TokenStream, Diagnostic> {
+    let named = cx.plan.set.get(id);
+    let plan = &cx.plan.types[id.0];
+    let name = ident(&plan.ident);
+    match &named.kind {
+        NamedKind::Record(record) => record_item(cx, style, id, named, record),
+        NamedKind::Enum(e) => {
+            let doc = docs(named.doc.as_deref(), Some(format!("Avro enum `{}`.", named.name)));
+            let variants = e.symbols.iter().zip(&plan.variants).map(|(symbol, variant)| {
+                let rename = style.rename(variant, symbol);
+                let default = (e.default.as_deref() == Some(symbol)).then(|| quote!(#[default]));
+                let variant = ident(variant);
+                quote!(#default #rename #variant)
+            });
+            let default_derive = e.default.as_ref().map(|_| quote!(Default,));
+            let serde = style.serde_derive();
+            Ok(quote! {
+                #doc
+                #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, #default_derive)]
+                #serde
+                pub enum #name { #(#variants),* }
+            })
+        }
+        NamedKind::Fixed(fixed) => match fixed.logical {
+            Some(logical) => {
+                let ty = super::types::fixed_logical_type(logical);
+                let doc = docs(
+                    named.doc.as_deref(),
+                    Some(format!(
+                        "Avro fixed `{}` ({} bytes), holding a logical type.",
+                        named.name, fixed.size
+                    )),
+                );
+                Ok(quote!(#doc pub type #name = #ty;))
+            }
+            None => {
+                let doc = docs(
+                    named.doc.as_deref(),
+                    Some(format!("Avro fixed `{}` of {} bytes.", named.name, fixed.size)),
+                );
+                let size = Literal::usize_unsuffixed(fixed.size);
+                let serde = style.serde_derive();
+                let with = style.serde(quote!(with = "::avrokit::fixed_bytes"));
+                Ok(quote! {
+                    #doc
+                    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+                    #serde
+                    pub struct #name(#with pub [u8; #size]);
+                })
+            }
+        },
+    }
+}
+
+fn record_item(
+    cx: &TypeCx<'_>,
+    style: &Style<'_>,
+    id: TypeId,
+    named: &NamedType,
+    record: &Record,
+) -> Result<TokenStream, Diagnostic> {
+    let plan = &cx.plan.types[id.0];
+    let name = ident(&plan.ident);
+    let kind = if record.is_error { "error" } else { "record" };
+    let doc = docs(named.doc.as_deref(), Some(format!("Avro {kind} `{}`.", named.name)));
+    let eq = cx.is_eq(Node::Record(id)).then(|| quote!(Eq, Hash,));
+    let fields = record.fields.iter().enumerate().map(|(i, field)| {
+        let field_name = ident(&plan.fields[i]);
+        let boxed = cx.analysis.boxed.contains(&(Node::Record(id), i));
+        let ty = cx.slot_type(&field.schema, &(id, i, Vec::new()), boxed);
+        let doc = docs(field.doc.as_deref(), None);
+        let rename = style.rename(&plan.fields[i], &field.name);
+        quote!(#doc #rename pub #field_name: #ty)
+    });
+    let serde = style.serde_derive();
+    let default_impl = record_default(cx, id, named, record)?;
+    Ok(quote! {
+        #doc
+        #[derive(Debug, Clone, PartialEq, #eq)]
+        #serde
+        pub struct #name { #(#fields),* }
+        #default_impl
+    })
+}
+
+/// `impl Default` from the schema's defaults, for records whose every field has one.
+fn record_default(cx: &TypeCx<'_>, id: TypeId, named: &NamedType, record: &Record) -> Result<TokenStream, Diagnostic> {
+    if record.fields.is_empty() || record.fields.iter().any(|f| f.default.is_none()) {
+        return Ok(TokenStream::new());
+    }
+    let plan = &cx.plan.types[id.0];
+    let name = ident(&plan.ident);
+    let mut values = Vec::with_capacity(record.fields.len());
+    for (i, field) in record.fields.iter().enumerate() {
+        let default = field.default.as_ref().expect("every field has a default");
+        let boxed = cx.analysis.boxed.contains(&(Node::Record(id), i));
+        let value = cx
+            .value_expr(&field.schema, default, &(id, i, Vec::new()), boxed)
+            .map_err(|message| {
+                Diagnostic::at(
+                    cx.plan.set.file(field.origin),
+                    field.origin.span,
+                    format!("field `{}`: {message}", field.name),
+                )
+            })?;
+        let field_name = ident(&plan.fields[i]);
+        values.push(quote!(#field_name: #value));
+    }
+    let doc = format!(" The defaults of `{}`'s schema.", named.name);
+    Ok(quote! {
+        impl ::core::default::Default for #name {
+            #[doc = #doc]
+            fn default() -> Self {
+                Self { #(#values),* }
+            }
+        }
+    })
+}
+
+/// The enum of one union.
+pub(super) fn union_item(cx: &TypeCx<'_>, style: &Style<'_>, index: usize) -> TokenStream {
+    let union = &cx.plan.unions[index];
+    let (owner, field, _) = &union.site;
+    let owner_type = cx.plan.set.get(*owner);
+    let field_name = match &owner_type.kind {
+        NamedKind::Record(record) => record.fields[*field].name.as_str(),
+        _ => "",
+    };
+    let described = cx.plan.set.describe(&Schema::Union(union.branches.clone()));
+    let doc = docs(
+        None,
+        Some(format!(
+            "Avro {described}, in field `{field_name}` of `{}`.",
+            owner_type.name
+        )),
+    );
+    let name = ident(&union.ident);
+    let eq = cx.is_eq(Node::Union(index)).then(|| quote!(Eq, Hash,));
+    let variants = union.branches.iter().enumerate().map(|(i, branch)| {
+        let variant = ident(&union.variants[i]);
+        if *branch == Schema::Null {
+            quote!(#variant)
+        } else {
+            let boxed = cx.analysis.boxed.contains(&(Node::Union(index), i));
+            let ty = cx.slot_type(branch, &child(&union.site, Segment::Branch(i)), boxed);
+            quote!(#variant(#ty))
+        }
+    });
+    let serde = style.serde_derive();
+    quote! {
+        #doc
+        #[derive(Debug, Clone, PartialEq, #eq)]
+        #serde
+        #[allow(clippy::large_enum_variant)]
+        pub enum #name { #(#variants),* }
+    }
+}

@@ -1,0 +1,1 @@
+//! Shared helpers of the workspace-level tests live in `tests/tests/`; this library is empty by design.

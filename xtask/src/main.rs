@@ -1,0 +1,43 @@
+//! `cargo xtask`: the project's task runner (see README.md).
+//!
+//! A thin command line over `avrokit-codegen` and the runtime; each subcommand lives in
+//! its own module.
+
+mod gen_cmd;
+mod rustfmt;
+mod test_cmd;
+mod workspace;
+
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+
+/// avrokit's development tasks.
+#[derive(Parser)]
+#[command(name = "cargo xtask", bin_name = "cargo xtask")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Generate Rust types (and the other artifacts) from `avro-schemas/` into `generated/`.
+    Gen(gen_cmd::GenArgs),
+    /// Run the whole test suite: formatting, clippy, every test, and `gen --check`.
+    Test(test_cmd::TestArgs),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Gen(args) => gen_cmd::run(args),
+        Command::Test(args) => test_cmd::run(args),
+    };
+    match result {
+        Ok(code) => code,
+        Err(err) => {
+            eprintln!("error: {err:#}");
+            ExitCode::from(2)
+        }
+    }
+}

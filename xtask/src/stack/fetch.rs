@@ -1,0 +1,102 @@
+//! Fetching the stack's jars once, with Maven, into `target/stack/cache`.
+//!
+//! The Maven project `tests/stack/pom.xml` copies or unpacks every artifact. A stamp file
+//! holds the text of the project's pom files: while it matches, the cache is complete and
+//! `stack up` starts offline without running Maven at all.
+
+use super::layout::Layout;
+use anyhow::{Context, bail};
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Instant;
+
+const STAMP: &str = ".fetched-from";
+
+/// Makes sure the cache holds what `tests/stack/pom.xml` describes; runs Maven if not.
+pub fn ensure_cache(layout: &Layout) -> anyhow::Result<()> {
+    let wanted = pom_fingerprint(layout)?;
+    let cache = layout.cache();
+    if fs::read_to_string(cache.join(STAMP)).ok().as_deref() == Some(wanted.as_str()) {
+        return Ok(());
+    }
+    let partial = layout.base().join("cache.partial");
+    if partial.exists() {
+        fs::remove_dir_all(&partial)
+            .with_context(|| format!("removing the unfinished fetch {}", partial.display()))?;
+    }
+    fs::create_dir_all(&partial).with_context(|| format!("creating {}", partial.display()))?;
+    let log = layout.logs().join("fetch.log");
+    fs::create_dir_all(layout.logs())?;
+    eprintln!(
+        "stack: fetching jars with Maven into {} (first run only; log: {})",
+        cache.display(),
+        log.display()
+    );
+    let started = Instant::now();
+    run_maven(layout, &partial, &log)?;
+    if cache.exists() {
+        fs::remove_dir_all(&cache)
+            .with_context(|| format!("removing the stale cache {}", cache.display()))?;
+    }
+    fs::write(partial.join(STAMP), &wanted)?;
+    fs::rename(&partial, &cache)
+        .with_context(|| format!("moving {} to {}", partial.display(), cache.display()))?;
+    eprintln!(
+        "stack: fetched in {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
+/// The text of every pom of the fetch project, in a fixed order.
+fn pom_fingerprint(layout: &Layout) -> anyhow::Result<String> {
+    let dir = layout.fetch_pom();
+    let dir = dir.parent().unwrap_or(Path::new("."));
+    let mut poms: Vec<PathBuf> = vec![dir.join("pom.xml")];
+    let mut modules: Vec<PathBuf> = fs::read_dir(dir)
+        .with_context(|| format!("reading {}", dir.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path().join("pom.xml")))
+        .filter(|p| p.is_file())
+        .collect();
+    modules.sort();
+    poms.extend(modules);
+    let mut text = String::new();
+    for pom in poms {
+        let body = fs::read_to_string(&pom)
+            .with_context(|| format!("reading the fetch project {}", pom.display()))?;
+        text.push_str(&format!("== {}\n{body}\n", pom.display()));
+    }
+    Ok(text)
+}
+
+fn run_maven(layout: &Layout, out: &Path, log: &Path) -> anyhow::Result<()> {
+    let log_file =
+        fs::File::create(log).with_context(|| format!("creating {}", log.display()))?;
+    let status = Command::new("mvn")
+        .args(["-B", "-q", "-f"])
+        .arg(layout.fetch_pom())
+        .arg("package")
+        .arg(format!("-Dstack.cache={}", out.display()))
+        .stdout(log_file.try_clone()?)
+        .stderr(log_file)
+        .status();
+    let status = match status {
+        Ok(status) => status,
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => bail!(
+            "`mvn` is not on PATH: install Maven (Debian: `apt-get install maven`) so the \
+             stack can fetch its jars from Maven Central"
+        ),
+        Err(err) => return Err(err).context("starting `mvn`"),
+    };
+    if !status.success() {
+        let tail = super::health::tail_lines(log, 25);
+        bail!(
+            "fetching the stack's jars failed (`mvn -f {} package` exited with {status}); \
+             full log: {}\n--- last lines ---\n{tail}",
+            layout.fetch_pom().display(),
+            log.display()
+        );
+    }
+    Ok(())
+}

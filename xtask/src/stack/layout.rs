@@ -1,0 +1,106 @@
+//! Where the stack keeps its files, all under `target/stack/`.
+//!
+//! ```text
+//! target/stack/
+//!   cache/      jars fetched by tests/stack/pom.xml (kept across `down`; delete to refetch)
+//!   data/<svc>  each service's data (removed by `down`)
+//!   run/        pid files, generated configs, the port offset (removed by `down`)
+//!   logs/<svc>.log
+//!   stack.env   KEY=VALUE lines for clients (removed by `down`)
+//!   venv/       the smoke test's Python environment
+//! ```
+
+use super::topology::Service;
+use std::path::{Path, PathBuf};
+
+/// Paths of the stack's files.
+#[derive(Clone, Debug)]
+pub struct Layout {
+    root: PathBuf,
+    base: PathBuf,
+}
+
+impl Layout {
+    /// The layout of the stack of the workspace at `root`.
+    pub fn new(root: &Path) -> Layout {
+        Layout {
+            root: root.to_path_buf(),
+            base: root.join("target").join("stack"),
+        }
+    }
+
+    /// The workspace root.
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// `target/stack`: every path of the stack lives below it.
+    pub fn base(&self) -> &Path {
+        &self.base
+    }
+
+    /// The Maven project that fetches the jars.
+    pub fn fetch_pom(&self) -> PathBuf {
+        self.root.join("tests").join("stack").join("pom.xml")
+    }
+
+    /// Fetched jars and distributions.
+    pub fn cache(&self) -> PathBuf {
+        self.base.join("cache")
+    }
+
+    /// The classpath directory of the Kafka broker and the Connect worker.
+    pub fn kafka_libs(&self) -> PathBuf {
+        self.cache().join("kafka-libs")
+    }
+
+    /// Connect's `plugin.path` (one subdirectory per plugin).
+    pub fn connect_plugins(&self) -> PathBuf {
+        self.cache().join("connect-plugins")
+    }
+
+    /// The unpacked Apicurio Registry distribution.
+    pub fn apicurio(&self) -> PathBuf {
+        self.cache().join("apicurio")
+    }
+
+    /// Data directory of `service`.
+    pub fn data(&self, service: Service) -> PathBuf {
+        self.base.join("data").join(service.name())
+    }
+
+    /// Parent of every data directory.
+    pub fn data_root(&self) -> PathBuf {
+        self.base.join("data")
+    }
+
+    /// Pid files and generated configuration.
+    pub fn run(&self) -> PathBuf {
+        self.base.join("run")
+    }
+
+    /// The pid file of `service`.
+    pub fn pid_file(&self, service: Service) -> PathBuf {
+        self.run().join(format!("{}.pid", service.name()))
+    }
+
+    /// The file holding the running stack's port offset.
+    pub fn port_offset_file(&self) -> PathBuf {
+        self.run().join("port-offset")
+    }
+
+    /// The directory of every service's log.
+    pub fn logs(&self) -> PathBuf {
+        self.base.join("logs")
+    }
+
+    /// The log of `service` (stdout and stderr of its process).
+    pub fn log(&self, service: Service) -> PathBuf {
+        self.logs().join(format!("{}.log", service.name()))
+    }
+
+    /// The client environment file that `stack up` writes.
+    pub fn env_file(&self) -> PathBuf {
+        self.base.join("stack.env")
+    }
+}

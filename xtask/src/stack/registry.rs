@@ -1,0 +1,97 @@
+//! Apicurio Registry 3.x (in-memory storage), used through its Confluent-compatible API.
+
+use super::Stack;
+use super::health::{Probe, http_agent, http_get_ok, http_put_json};
+use super::java;
+use super::topology::{REGISTRY_CCOMPAT_PATH, REGISTRY_COMPATIBILITY, Service};
+use anyhow::{Context, bail};
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+const CONFLUENT_CONTENT_TYPE: &str = "application/vnd.schemaregistry.v1+json";
+
+/// The registry command: the Quarkus runner jar with loopback HTTP on the stack's port.
+pub fn command(stack: &Stack) -> anyhow::Result<Command> {
+    let jar = runner_jar(&stack.layout.apicurio())?;
+    let port = stack.ports.of(Service::Registry);
+    let mut cmd = java::command(384);
+    cmd.args([
+        "-Dquarkus.http.host=127.0.0.1".to_string(),
+        format!("-Dquarkus.http.port={port}"),
+        // The default storage is already in-memory (H2 `mem:`); say so explicitly.
+        "-Dapicurio.storage.kind=sql".to_string(),
+        "-Dapicurio.storage.sql.kind=h2".to_string(),
+        // Confluent's server allows deletes; Apicurio's defaults forbid them.
+        "-Dapicurio.rest.deletion.group.enabled=true".to_string(),
+        "-Dapicurio.rest.deletion.artifact.enabled=true".to_string(),
+        "-Dapicurio.rest.deletion.artifact-version.enabled=true".to_string(),
+        "-Dquarkus.otel.sdk.disabled=true".to_string(),
+        format!("-Djava.io.tmpdir={}", tmp_dir(stack)?.display()),
+    ])
+    .arg("-jar")
+    .arg(jar);
+    Ok(cmd)
+}
+
+fn tmp_dir(stack: &Stack) -> anyhow::Result<PathBuf> {
+    let dir = stack.layout.data(Service::Registry).join("tmp");
+    fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
+    Ok(dir)
+}
+
+/// The distribution's entry point: `*-runner.jar` (legacy jar) or `quarkus-run.jar` (fast jar).
+fn runner_jar(dir: &Path) -> anyhow::Result<PathBuf> {
+    let fast = dir.join("quarkus-run.jar");
+    if fast.is_file() {
+        return Ok(fast);
+    }
+    let entries =
+        fs::read_dir(dir).with_context(|| format!("reading the registry at {}", dir.display()))?;
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        if name.to_string_lossy().ends_with("-runner.jar") {
+            return Ok(entry.path());
+        }
+    }
+    bail!(
+        "no `*-runner.jar` or `quarkus-run.jar` in {}: delete target/stack/cache to refetch",
+        dir.display()
+    )
+}
+
+/// The base URL of the Confluent-compatible API.
+pub fn ccompat_url(stack: &Stack) -> String {
+    format!(
+        "http://127.0.0.1:{}{REGISTRY_CCOMPAT_PATH}",
+        stack.ports.of(Service::Registry)
+    )
+}
+
+/// Healthy when Quarkus reports ready and the Confluent API answers `GET /subjects`.
+pub fn probe(stack: &Stack) -> Probe {
+    let agent = http_agent();
+    let port = stack.ports.of(Service::Registry);
+    http_get_ok(&agent, &format!("http://127.0.0.1:{port}/health/ready"))?;
+    http_get_ok(&agent, &format!("{}/subjects", ccompat_url(stack)))?;
+    Ok(())
+}
+
+/// Sets the global compatibility level. Apicurio checks compatibility on registration only
+/// once a level (a rule) is configured, unlike Confluent's server which defaults to BACKWARD.
+pub fn configure(stack: &Stack) -> anyhow::Result<()> {
+    let agent = http_agent();
+    let url = format!("{}/config", ccompat_url(stack));
+    http_put_json(
+        &agent,
+        &url,
+        CONFLUENT_CONTENT_TYPE,
+        &format!(r#"{{"compatibility":"{REGISTRY_COMPATIBILITY}"}}"#),
+    )
+    .context("setting the registry's global compatibility level")?;
+    let now = http_get_ok(&agent, &url).map_err(anyhow::Error::msg)?;
+    if !now.contains(REGISTRY_COMPATIBILITY) {
+        bail!("GET {url} answered {now} after PUT {REGISTRY_COMPATIBILITY}");
+    }
+    Ok(())
+}

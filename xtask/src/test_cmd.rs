@@ -1,0 +1,71 @@
+//! `cargo xtask test`: the whole test suite, as CI runs it.
+
+use crate::workspace;
+use clap::Args;
+use std::process::{Command, ExitCode};
+
+/// Arguments of `cargo xtask test`.
+#[derive(Args)]
+pub struct TestArgs {}
+
+/// One step of the suite: a name and a cargo command line.
+struct Step {
+    name: &'static str,
+    args: &'static [&'static str],
+}
+
+const STEPS: &[Step] = &[
+    Step {
+        name: "format",
+        args: &["fmt", "--all", "--", "--check"],
+    },
+    Step {
+        name: "clippy",
+        args: &[
+            "clippy",
+            "--workspace",
+            "--all-targets",
+            "--all-features",
+            "--",
+            "-D",
+            "warnings",
+        ],
+    },
+    Step {
+        name: "tests",
+        args: &["test", "--workspace", "--all-features"],
+    },
+    Step {
+        name: "docs",
+        args: &["doc", "--workspace", "--no-deps", "--all-features"],
+    },
+    Step {
+        name: "generated code is current",
+        args: &["xtask", "gen", "--check"],
+    },
+];
+
+pub fn run(_args: TestArgs) -> anyhow::Result<ExitCode> {
+    let root = workspace::root();
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let mut failed = Vec::new();
+    for step in STEPS {
+        println!("==> {}: cargo {}", step.name, step.args.join(" "));
+        let status = Command::new(&cargo)
+            .args(step.args)
+            .current_dir(&root)
+            .env("RUSTDOCFLAGS", "-D warnings")
+            .status()?;
+        if !status.success() {
+            println!("==> {} FAILED", step.name);
+            failed.push(step.name);
+        }
+    }
+    if failed.is_empty() {
+        println!("==> all steps passed");
+        Ok(ExitCode::SUCCESS)
+    } else {
+        println!("==> failed: {}", failed.join(", "));
+        Ok(ExitCode::FAILURE)
+    }
+}
