@@ -62,6 +62,8 @@ pub struct TelescopeCommand {
     pub issued_by: Option<String>,
     /// When the control center issued the command.
     pub timestamp: ::avrokit::chrono::DateTime<::avrokit::chrono::Utc>,
+    /// Scheduling priority, higher first; 0 for commands from producers that predate the field (seed 002's evolution example).
+    pub priority: i32,
 }
 
 /// A chunk of observation data from telescope-data-handler, sunk into PostgreSQL table telescope_data_raw. Key: data_id.
