@@ -57,14 +57,19 @@ pub fn ident(text: &str) -> Ident {
     }
 }
 
-/// Makes `names` distinct by suffixing later duplicates with `_2`, `_3`, ...; collisions
-/// come from names that differ only in case or separators (`fooBar`, `foo_bar`).
-pub fn dedupe(names: &mut [String]) {
+/// Makes `names` distinct by numbering later duplicates (`foo_bar_2` in snake case,
+/// `FooBar2` in camel case); collisions come from names that differ only in case or
+/// separators (`fooBar`, `foo_bar`).
+pub fn dedupe(names: &mut [String], snake: bool) {
     for i in 1..names.len() {
         let mut n = 2;
-        let base = names[i].clone();
+        let base = names[i].trim_start_matches("r#").trim_end_matches('_').to_owned();
         while names[..i].contains(&names[i]) {
-            names[i] = format!("{}_{n}", base.trim_start_matches("r#"));
+            names[i] = if snake {
+                format!("{base}_{n}")
+            } else {
+                format!("{base}{n}")
+            };
             n += 1;
         }
     }

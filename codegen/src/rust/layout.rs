@@ -65,23 +65,42 @@ impl ModuleTree {
     }
 
     pub fn render(&self, layout: &Layout, root_doc: &str) -> Vec<GeneratedFile> {
-        let lints = quote! {
-            #![allow(rustdoc::broken_intra_doc_links, rustdoc::bare_urls, rustdoc::invalid_html_tags)]
-        };
-        let root_doc = doc_lines(root_doc);
         match layout {
             Layout::Files { root_file } => {
+                let root_doc = doc_lines(root_doc);
+                let names = LINTS.iter();
+                let lints = quote!(#![allow(#(#names),*)]);
                 let mut files = Vec::new();
                 let head = quote!(#root_doc #lints);
                 render_files(&self.root, head, PathBuf::from(root_file), PathBuf::new(), &mut files);
                 files
             }
             Layout::SingleFile { file } => {
-                let body = inline(&self.root);
-                let tokens = quote!(#root_doc #lints #body);
-                vec![GeneratedFile::new(file, format_file(tokens))]
+                // `include!` cannot take inner attributes: the root's docs belong to the
+                // module that includes the file, and the lints go on each top module.
+                let names = LINTS.iter();
+                let lints = quote!(#[allow(#(#names),*)]);
+                let body = inline(&self.root, &lints);
+                vec![GeneratedFile::new(file, format_file(body))]
             }
         }
+    }
+}
+
+/// Schema docs are prose written for Avro, not rustdoc: brackets and URLs in them are
+/// not meant as intra-doc links or HTML.
+const LINTS: [Lint; 3] = [
+    Lint("broken_intra_doc_links"),
+    Lint("bare_urls"),
+    Lint("invalid_html_tags"),
+];
+
+struct Lint(&'static str);
+
+impl quote::ToTokens for Lint {
+    fn to_tokens(&self, tokens: &mut TokenStream) {
+        let name = ident(self.0);
+        tokens.extend(quote!(rustdoc::#name));
     }
 }
 
@@ -115,12 +134,12 @@ fn render_files(module: &Module, head: TokenStream, file: PathBuf, dir: PathBuf,
     }
 }
 
-fn inline(module: &Module) -> TokenStream {
+fn inline(module: &Module, outer: &TokenStream) -> TokenStream {
     let children = module.children.iter().map(|(name, child)| {
         let doc = module_doc(child, name.trim_start_matches("r#"));
-        let body = inline(child);
+        let body = inline(child, &TokenStream::new());
         let name = ident(name);
-        quote!(pub mod #name { #doc #body })
+        quote!(#outer pub mod #name { #doc #body })
     });
     let items = &module.items;
     quote!(#(#children)* #(#items)*)

@@ -169,11 +169,11 @@ fn type_plan(named: &crate::ir::NamedType) -> TypePlan {
     match &named.kind {
         NamedKind::Record(record) => {
             fields = record.fields.iter().map(|f| snake_name(&f.name)).collect();
-            dedupe(&mut fields);
+            dedupe(&mut fields, true);
         }
         NamedKind::Enum(e) => {
             variants = e.symbols.iter().map(|s| type_name(s)).collect();
-            dedupe(&mut variants);
+            dedupe(&mut variants, false);
         }
         NamedKind::Fixed(_) => {}
     }
@@ -211,7 +211,7 @@ fn variant_names(set: &SchemaSet, branches: &[Schema]) -> Vec<String> {
             }
         }
     }
-    dedupe(&mut names);
+    dedupe(&mut names, false);
     names
 }
 
