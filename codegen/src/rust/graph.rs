@@ -91,7 +91,8 @@ fn back_edges(plan: &Plan<'_>, nodes: &[Node]) -> HashSet<(Node, usize)> {
         OnStack,
         Done,
     }
-    let index = |node: Node| nodes.iter().position(|n| *n == node).expect("every node is listed");
+    let positions: std::collections::HashMap<Node, usize> = nodes.iter().enumerate().map(|(i, n)| (*n, i)).collect();
+    let index = |node: Node| positions[&node];
     let mut state = vec![State::New; nodes.len()];
     let mut boxed = HashSet::new();
     for start in 0..nodes.len() {
