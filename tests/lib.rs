@@ -1,7 +1,7 @@
 //! Workspace-level tests of avrokit (in `tests/`), and the tricky schema corpus compiled
 //! into Rust.
 //!
-//! `build.rs` generates `corpus/tricky/` with [`avrokit_codegen::Generator`] in its
+//! `build.rs` generates `corpus/tricky/` with `avrokit_codegen::Generator` in its
 //! single-file layout, exactly as a downstream `build.rs` would; compiling this crate
 //! proves the generated code compiles, and the tests use its types.
 
