@@ -5,6 +5,7 @@
 
 mod gen_cmd;
 mod rustfmt;
+mod stack;
 mod test_cmd;
 mod workspace;
 
@@ -25,6 +26,8 @@ enum Command {
     Gen(gen_cmd::GenArgs),
     /// Run the whole test suite: formatting, clippy, every test, and `gen --check`.
     Test(test_cmd::TestArgs),
+    /// Start, stop or inspect the native stack (Kafka, registry, Connect, PostgreSQL).
+    Stack(stack::StackArgs),
 }
 
 fn main() -> ExitCode {
@@ -32,6 +35,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Gen(args) => gen_cmd::run(args),
         Command::Test(args) => test_cmd::run(args),
+        Command::Stack(args) => stack::run(args),
     };
     match result {
         Ok(code) => code,

@@ -1,12 +1,17 @@
 //! `cargo xtask test`: the whole test suite, as CI runs it.
 
-use crate::workspace;
+use crate::{stack, workspace};
 use clap::Args;
 use std::process::{Command, ExitCode};
 
 /// Arguments of `cargo xtask test`.
 #[derive(Args)]
-pub struct TestArgs {}
+pub struct TestArgs {
+    /// Do not start the native stack (`cargo xtask stack up`) around the tests; the
+    /// end-to-end tests then skip themselves and say so.
+    #[arg(long)]
+    no_stack: bool,
+}
 
 /// One step of the suite: a name and a cargo command line.
 struct Step {
@@ -45,17 +50,31 @@ const STEPS: &[Step] = &[
     },
 ];
 
-pub fn run(_args: TestArgs) -> anyhow::Result<ExitCode> {
+pub fn run(args: TestArgs) -> anyhow::Result<ExitCode> {
     let root = workspace::root();
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let mut failed = Vec::new();
     for step in STEPS {
+        // The tests run against the real stack; the guard stops it even when they fail.
+        let stack = if step.name == "tests" && !args.no_stack {
+            println!("==> stack: cargo xtask stack up");
+            stack::StackGuard::up()
+                .inspect_err(|err| {
+                    println!("==> stack FAILED: {err:#}");
+                    failed.push("stack");
+                })
+                .ok()
+        } else {
+            None
+        };
         println!("==> {}: cargo {}", step.name, step.args.join(" "));
         let status = Command::new(&cargo)
             .args(step.args)
             .current_dir(&root)
             .env("RUSTDOCFLAGS", "-D warnings")
+            .envs(stack.iter().flat_map(|s| s.env()))
             .status()?;
+        drop(stack);
         if !status.success() {
             println!("==> {} FAILED", step.name);
             failed.push(step.name);

@@ -6,8 +6,8 @@ use super::health::{Probe, http_agent, http_get_ok};
 use super::java;
 use super::kafka::classpath;
 use super::topology::{
-    AVRO_CONVERTER_CLASS, AVRO_CONVERTER_SETTINGS, CONNECT_CONFIG_TOPIC, CONNECT_GROUP_ID,
-    CONNECT_OFFSET_TOPIC, CONNECT_STATUS_TOPIC, JDBC_SINK_CLASS, REGISTRY_V2_PATH, Service,
+    AVRO_CONVERTER_CLASS, AVRO_CONVERTER_SETTINGS, CONNECT_CONFIG_TOPIC, CONNECT_GROUP_ID, CONNECT_OFFSET_TOPIC,
+    CONNECT_STATUS_TOPIC, JDBC_SINK_CLASS, REGISTRY_V2_PATH, Service,
 };
 use anyhow::Context;
 use std::fmt::Write as _;
@@ -18,7 +18,7 @@ use std::process::Command;
 pub fn command(stack: &Stack) -> anyhow::Result<Command> {
     let layout = &stack.layout;
     let config = layout.run().join("connect-distributed.properties");
-    fs::write(&config, worker_properties(stack))
+    fs::write(&config, worker_properties(&native_endpoints(stack)))
         .with_context(|| format!("writing {}", config.display()))?;
     let mut cmd = java::command(512);
     cmd.arg(java::log4j2_flag(layout)?)
@@ -29,18 +29,44 @@ pub fn command(stack: &Stack) -> anyhow::Result<Command> {
     Ok(cmd)
 }
 
-/// The distributed worker's properties. Keys are strings; values default to Confluent-framed
-/// Avro read through Apicurio's converter (connectors may override both).
-pub fn worker_properties(stack: &Stack) -> String {
-    let kafka = stack.ports.of(Service::Kafka);
-    let port = stack.ports.of(Service::Connect);
-    let registry = stack.ports.of(Service::Registry);
+/// Where a worker finds its neighbours: the only settings that differ between the native
+/// stack and docker compose.
+pub struct WorkerEndpoints {
+    /// `bootstrap.servers`.
+    pub bootstrap: String,
+    /// Host the REST API binds to.
+    pub listen_host: String,
+    /// Host the REST API advertises to other workers.
+    pub advertised_host: String,
+    /// REST port.
+    pub port: u16,
+    /// `plugin.path`.
+    pub plugin_path: String,
+    /// Scheme, host and port of the registry (the API path is appended).
+    pub registry: String,
+}
+
+/// The native stack's endpoints: everything on loopback.
+pub fn native_endpoints(stack: &Stack) -> WorkerEndpoints {
+    WorkerEndpoints {
+        bootstrap: format!("127.0.0.1:{}", stack.ports.of(Service::Kafka)),
+        listen_host: "127.0.0.1".to_string(),
+        advertised_host: "127.0.0.1".to_string(),
+        port: stack.ports.of(Service::Connect),
+        plugin_path: stack.layout.connect_plugins().display().to_string(),
+        registry: format!("http://127.0.0.1:{}", stack.ports.of(Service::Registry)),
+    }
+}
+
+/// The worker properties. Keys are strings; values default to Confluent-framed Avro read
+/// through Apicurio's converter (connectors may override both).
+pub fn worker_properties(at: &WorkerEndpoints) -> String {
     let mut text = format!(
-        "# Written by `cargo xtask stack up`; regenerated on every start.
-bootstrap.servers=127.0.0.1:{kafka}
+        "# Kafka Connect worker of the avrokit stack, rendered by xtask/src/stack/connect.rs.
+bootstrap.servers={bootstrap}
 group.id={CONNECT_GROUP_ID}
-listeners=http://127.0.0.1:{port}
-rest.advertised.host.name=127.0.0.1
+listeners=http://{listen}:{port}
+rest.advertised.host.name={advertised}
 rest.advertised.port={port}
 plugin.path={plugins}
 config.storage.topic={CONNECT_CONFIG_TOPIC}
@@ -54,9 +80,14 @@ status.storage.partitions=1
 offset.flush.interval.ms=1000
 key.converter=org.apache.kafka.connect.storage.StringConverter
 value.converter={AVRO_CONVERTER_CLASS}
-value.converter.apicurio.registry.url=http://127.0.0.1:{registry}{REGISTRY_V2_PATH}
+value.converter.apicurio.registry.url={registry}{REGISTRY_V2_PATH}
 ",
-        plugins = stack.layout.connect_plugins().display()
+        bootstrap = at.bootstrap,
+        listen = at.listen_host,
+        advertised = at.advertised_host,
+        port = at.port,
+        plugins = at.plugin_path,
+        registry = at.registry,
     );
     for (key, value) in AVRO_CONVERTER_SETTINGS {
         let _ = writeln!(text, "value.converter.{key}={value}");
@@ -70,10 +101,7 @@ pub fn probe(stack: &Stack) -> Probe {
     let agent = http_agent();
     let base = format!("http://127.0.0.1:{}", stack.ports.of(Service::Connect));
     http_get_ok(&agent, &format!("{base}/connectors"))?;
-    let plugins = http_get_ok(
-        &agent,
-        &format!("{base}/connector-plugins?connectorsOnly=false"),
-    )?;
+    let plugins = http_get_ok(&agent, &format!("{base}/connector-plugins?connectorsOnly=false"))?;
     for class in [JDBC_SINK_CLASS, AVRO_CONVERTER_CLASS] {
         if !plugins.contains(class) {
             return Err(format!("plugin {class} is not loaded (see plugin.path)"));

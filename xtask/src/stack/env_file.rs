@@ -19,6 +19,7 @@ pub fn write(layout: &Layout, ports: Ports) -> anyhow::Result<()> {
     fs::write(&path, render(ports)).with_context(|| format!("writing {}", path.display()))
 }
 
+#[cfg(test)]
 /// Parses `KEY=VALUE` lines (blank lines and `#` comments are skipped).
 pub fn parse(text: &str) -> Vec<(String, String)> {
     text.lines()
@@ -47,9 +48,6 @@ mod tests {
                 "DATABASE_URL"
             ]
         );
-        assert_eq!(
-            parsed[3].1,
-            "postgres://avrokit:avrokit@127.0.0.1:5432/avrokit"
-        );
+        assert_eq!(parsed[3].1, "postgres://avrokit:avrokit@127.0.0.1:5432/avrokit");
     }
 }

@@ -22,8 +22,7 @@ pub fn ensure_cache(layout: &Layout) -> anyhow::Result<()> {
     }
     let partial = layout.base().join("cache.partial");
     if partial.exists() {
-        fs::remove_dir_all(&partial)
-            .with_context(|| format!("removing the unfinished fetch {}", partial.display()))?;
+        fs::remove_dir_all(&partial).with_context(|| format!("removing the unfinished fetch {}", partial.display()))?;
     }
     fs::create_dir_all(&partial).with_context(|| format!("creating {}", partial.display()))?;
     let log = layout.logs().join("fetch.log");
@@ -36,16 +35,11 @@ pub fn ensure_cache(layout: &Layout) -> anyhow::Result<()> {
     let started = Instant::now();
     run_maven(layout, &partial, &log)?;
     if cache.exists() {
-        fs::remove_dir_all(&cache)
-            .with_context(|| format!("removing the stale cache {}", cache.display()))?;
+        fs::remove_dir_all(&cache).with_context(|| format!("removing the stale cache {}", cache.display()))?;
     }
     fs::write(partial.join(STAMP), &wanted)?;
-    fs::rename(&partial, &cache)
-        .with_context(|| format!("moving {} to {}", partial.display(), cache.display()))?;
-    eprintln!(
-        "stack: fetched in {:.1} s",
-        started.elapsed().as_secs_f64()
-    );
+    fs::rename(&partial, &cache).with_context(|| format!("moving {} to {}", partial.display(), cache.display()))?;
+    eprintln!("stack: fetched in {:.1} s", started.elapsed().as_secs_f64());
     Ok(())
 }
 
@@ -63,16 +57,14 @@ fn pom_fingerprint(layout: &Layout) -> anyhow::Result<String> {
     poms.extend(modules);
     let mut text = String::new();
     for pom in poms {
-        let body = fs::read_to_string(&pom)
-            .with_context(|| format!("reading the fetch project {}", pom.display()))?;
+        let body = fs::read_to_string(&pom).with_context(|| format!("reading the fetch project {}", pom.display()))?;
         text.push_str(&format!("== {}\n{body}\n", pom.display()));
     }
     Ok(text)
 }
 
 fn run_maven(layout: &Layout, out: &Path, log: &Path) -> anyhow::Result<()> {
-    let log_file =
-        fs::File::create(log).with_context(|| format!("creating {}", log.display()))?;
+    let log_file = fs::File::create(log).with_context(|| format!("creating {}", log.display()))?;
     let status = Command::new("mvn")
         .args(["-B", "-q", "-f"])
         .arg(layout.fetch_pom())

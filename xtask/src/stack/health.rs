@@ -41,10 +41,7 @@ pub fn wait_healthy(
     Err(unhealthy(
         layout,
         service,
-        &format!(
-            "not healthy after {} s; last probe: {last}",
-            timeout.as_secs()
-        ),
+        &format!("not healthy after {} s; last probe: {last}", timeout.as_secs()),
     ))
 }
 
@@ -95,12 +92,7 @@ pub fn http_get_ok(agent: &ureq::Agent, url: &str) -> Result<String, String> {
 }
 
 /// `PUT url` with a JSON body; `Ok(body)` on HTTP 2xx.
-pub fn http_put_json(
-    agent: &ureq::Agent,
-    url: &str,
-    content_type: &str,
-    body: &str,
-) -> anyhow::Result<String> {
+pub fn http_put_json(agent: &ureq::Agent, url: &str, content_type: &str, body: &str) -> anyhow::Result<String> {
     let mut resp = agent
         .put(url)
         .header("Content-Type", content_type)

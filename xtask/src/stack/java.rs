@@ -35,16 +35,13 @@ pub fn launcher() -> PathBuf {
 /// Fails unless a Java 17 or newer runtime is available.
 pub fn check_version() -> anyhow::Result<()> {
     let java = launcher();
-    let out = Command::new(&java)
-        .arg("-version")
-        .output()
-        .with_context(|| {
-            format!(
-                "running `{} -version`: install a Java 17+ runtime \
+    let out = Command::new(&java).arg("-version").output().with_context(|| {
+        format!(
+            "running `{} -version`: install a Java 17+ runtime \
                  (Debian: `apt-get install openjdk-17-jre-headless`) or set JAVA_HOME",
-                java.display()
-            )
-        })?;
+            java.display()
+        )
+    })?;
     let text = String::from_utf8_lossy(&out.stderr);
     let major = text
         .split('"')

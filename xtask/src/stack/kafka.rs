@@ -14,7 +14,7 @@ use std::time::Duration;
 
 /// The cluster id the storage is formatted with (base64url of 16 bytes; the stack is
 /// throwaway, so a fixed id is fine and saves a JVM start).
-const CLUSTER_ID: &str = "YXZyb2tpdC1zdGFjay0wMQ";
+pub const CLUSTER_ID: &str = "YXZyb2tpdC1zdGFjay0wMQ";
 
 /// Writes `server.properties`, formats the storage if needed and returns the broker command.
 pub fn command(stack: &Stack) -> anyhow::Result<Command> {
@@ -22,8 +22,7 @@ pub fn command(stack: &Stack) -> anyhow::Result<Command> {
     let data = layout.data(Service::Kafka);
     fs::create_dir_all(&data).with_context(|| format!("creating {}", data.display()))?;
     let config = layout.run().join("kafka-server.properties");
-    fs::write(&config, server_properties(stack, &data))
-        .with_context(|| format!("writing {}", config.display()))?;
+    fs::write(&config, server_properties(stack, &data)).with_context(|| format!("writing {}", config.display()))?;
     let log4j = java::log4j2_flag(layout)?;
     if !data.join("meta.properties").exists() {
         format_storage(stack, &config, &log4j)?;

@@ -29,11 +29,6 @@ impl Layout {
         }
     }
 
-    /// The workspace root.
-    pub fn root(&self) -> &Path {
-        &self.root
-    }
-
     /// `target/stack`: every path of the stack lives below it.
     pub fn base(&self) -> &Path {
         &self.base

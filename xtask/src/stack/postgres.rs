@@ -47,13 +47,7 @@ pub fn command(stack: &Stack) -> anyhow::Result<(Command, bool)> {
     Ok((cmd, fresh))
 }
 
-fn initdb(
-    stack: &Stack,
-    bin: &Path,
-    root: &Path,
-    data: &Path,
-    owner: Option<(u32, u32)>,
-) -> anyhow::Result<()> {
+fn initdb(stack: &Stack, bin: &Path, root: &Path, data: &Path, owner: Option<(u32, u32)>) -> anyhow::Result<()> {
     let pwfile = root.join("initdb.pw");
     fs::write(&pwfile, format!("{DB_PASSWORD}\n"))?;
     fs::set_permissions(&pwfile, fs::Permissions::from_mode(0o600))?;

@@ -18,20 +18,14 @@ pub fn start(layout: &Layout, service: Service, mut cmd: Command) -> anyhow::Res
     fs::create_dir_all(layout.logs())?;
     fs::create_dir_all(layout.run())?;
     let log_path = layout.log(service);
-    let log = fs::File::create(&log_path)
-        .with_context(|| format!("creating the log {}", log_path.display()))?;
+    let log = fs::File::create(&log_path).with_context(|| format!("creating the log {}", log_path.display()))?;
     let child = cmd
         .stdin(Stdio::null())
         .stdout(log.try_clone()?)
         .stderr(log)
         .process_group(0)
         .spawn()
-        .with_context(|| {
-            format!(
-                "starting {service}: `{}`",
-                cmd.get_program().to_string_lossy()
-            )
-        })?;
+        .with_context(|| format!("starting {service}: `{}`", cmd.get_program().to_string_lossy()))?;
     let pid = child.id();
     fs::write(layout.pid_file(service), format!("{pid}\n"))
         .with_context(|| format!("writing {}", layout.pid_file(service).display()))?;
@@ -68,12 +62,7 @@ fn is_ours(layout: &Layout, pid: u32) -> bool {
 
 /// Stops the process recorded for `service` (signal `signal`, then SIGKILL after `grace`)
 /// and removes its pid file. Returns the pid that was stopped, if any.
-pub fn stop(
-    layout: &Layout,
-    service: Service,
-    signal: &str,
-    grace: Duration,
-) -> anyhow::Result<Option<u32>> {
+pub fn stop(layout: &Layout, service: Service, signal: &str, grace: Duration) -> anyhow::Result<Option<u32>> {
     let pid_file = layout.pid_file(service);
     let Some(pid) = running_pid(layout, service) else {
         let _ = fs::remove_file(&pid_file);

@@ -46,8 +46,7 @@ fn runner_jar(dir: &Path) -> anyhow::Result<PathBuf> {
     if fast.is_file() {
         return Ok(fast);
     }
-    let entries =
-        fs::read_dir(dir).with_context(|| format!("reading the registry at {}", dir.display()))?;
+    let entries = fs::read_dir(dir).with_context(|| format!("reading the registry at {}", dir.display()))?;
     for entry in entries.flatten() {
         let name = entry.file_name();
         if name.to_string_lossy().ends_with("-runner.jar") {

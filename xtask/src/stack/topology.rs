@@ -20,12 +20,7 @@ pub enum Service {
 
 impl Service {
     /// Every service, in the order `stack up` starts them.
-    pub const ALL: [Service; 4] = [
-        Service::Postgres,
-        Service::Kafka,
-        Service::Registry,
-        Service::Connect,
-    ];
+    pub const ALL: [Service; 4] = [Service::Postgres, Service::Kafka, Service::Registry, Service::Connect];
 
     /// The service's name: pid file, log file and docker-compose service name.
     pub fn name(self) -> &'static str {
@@ -50,13 +45,14 @@ impl Service {
 
 impl fmt::Display for Service {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
+        f.pad(self.name())
     }
 }
 
 /// The KRaft controller listener of the combined Kafka node (loopback only, not for clients).
 pub const KAFKA_CONTROLLER_PORT: u16 = 9093;
 /// Kafka UI, started by docker compose under the `tools` profile only.
+#[cfg(test)]
 pub const KAFKA_UI_PORT: u16 = 8080;
 
 /// Pinned versions; the jars themselves are pinned in `tests/stack/pom.xml`.
@@ -200,10 +196,7 @@ mod tests {
         assert_eq!(ports.kafka_controller(), 9193);
         let env = client_env(ports);
         assert!(env.contains(&("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9192".into())));
-        assert!(env.contains(&(
-            "SCHEMA_REGISTRY_URL",
-            "http://127.0.0.1:8181/apis/ccompat/v7".into()
-        )));
+        assert!(env.contains(&("SCHEMA_REGISTRY_URL", "http://127.0.0.1:8181/apis/ccompat/v7".into())));
     }
 
     #[test]

@@ -1,0 +1,130 @@
+//! `cargo xtask stack up|down|status|env`: the real services, natively, on loopback.
+//!
+//! Kafka (KRaft), Apicurio Registry (Confluent API), Kafka Connect with the Debezium JDBC
+//! sink and PostgreSQL, fetched once from Maven Central (`tests/stack/pom.xml`) and the
+//! machine's PostgreSQL binaries, started as background processes recorded in pid files
+//! under `target/stack/` (see `layout.rs`). `docker-compose.yml` describes the same stack
+//! for users with Docker; `topology.rs` is the one source of ports and names for both.
+
+#[cfg(test)]
+mod compose_check;
+mod connect;
+mod down;
+mod env_file;
+mod fetch;
+mod guard;
+mod health;
+mod java;
+mod kafka;
+mod layout;
+mod postgres;
+mod process;
+mod registry;
+mod status;
+mod topology;
+mod up;
+
+pub use guard::StackGuard;
+
+use clap::{Args, Subcommand};
+use layout::Layout;
+use std::fs;
+use std::process::ExitCode;
+use topology::Ports;
+
+/// Arguments of `cargo xtask stack`.
+#[derive(Args, Debug)]
+pub struct StackArgs {
+    #[command(subcommand)]
+    command: StackCommand,
+}
+
+#[derive(Subcommand, Debug)]
+enum StackCommand {
+    /// Fetch what is missing (first run only), start every service and wait until healthy.
+    Up(UpArgs),
+    /// Stop exactly the processes `stack up` started and remove their data (logs stay).
+    Down,
+    /// Show each service's pid, port and health.
+    Status,
+    /// Print KAFKA_BOOTSTRAP_SERVERS, SCHEMA_REGISTRY_URL, KAFKA_CONNECT_URL, DATABASE_URL.
+    Env,
+}
+
+/// Options of `stack up`.
+#[derive(Args, Debug, Default, Clone)]
+pub struct UpArgs {
+    /// Add this to every port (9092, 9093, 8081, 8083, 5432) when the defaults are taken.
+    /// Default: $AVROKIT_STACK_PORT_OFFSET, else 0.
+    #[arg(long)]
+    port_offset: Option<u16>,
+}
+
+/// One stack: where its files are and which ports it uses.
+pub struct Stack {
+    layout: Layout,
+    ports: Ports,
+}
+
+impl Stack {
+    /// The stack of this workspace: the running one's ports if it is up, else `offset`'s.
+    fn open(offset: Option<u16>) -> anyhow::Result<Stack> {
+        let layout = Layout::new(&crate::workspace::root());
+        let recorded = fs::read_to_string(layout.port_offset_file())
+            .ok()
+            .and_then(|t| t.trim().parse::<u16>().ok());
+        let offset = match (recorded, offset) {
+            (Some(running), _) if up::any_running(&layout) => running,
+            (_, Some(wanted)) => wanted,
+            _ => env_offset()?,
+        };
+        Ok(Stack {
+            layout,
+            ports: Ports::with_offset(offset)?,
+        })
+    }
+}
+
+fn env_offset() -> anyhow::Result<u16> {
+    match std::env::var("AVROKIT_STACK_PORT_OFFSET") {
+        Ok(v) if !v.trim().is_empty() => v
+            .trim()
+            .parse()
+            .map_err(|_| anyhow::anyhow!("AVROKIT_STACK_PORT_OFFSET={v:?} is not a number from 0 to 56000")),
+        _ => Ok(0),
+    }
+}
+
+/// Runs `cargo xtask stack ...`.
+pub fn run(args: StackArgs) -> anyhow::Result<ExitCode> {
+    match args.command {
+        StackCommand::Up(up_args) => {
+            let stack = Stack::open(up_args.port_offset)?;
+            up::up(&stack)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        StackCommand::Down => {
+            let stack = Stack::open(None)?;
+            down::down(&stack)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        StackCommand::Status => {
+            let stack = Stack::open(None)?;
+            Ok(if status::status(&stack) {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            })
+        }
+        StackCommand::Env => {
+            let stack = Stack::open(None)?;
+            print!("{}", env_file::render(stack.ports));
+            if up::all_running(&stack.layout) {
+                Ok(ExitCode::SUCCESS)
+            } else {
+                eprintln!("stack: not up; start it with `cargo xtask stack up`");
+                Ok(ExitCode::FAILURE)
+            }
+        }
+    }
+}
