@@ -22,11 +22,14 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod codec;
 mod duration;
+mod error;
 #[cfg(feature = "serde")]
 pub mod fixed_bytes;
 
 pub use duration::Duration;
+pub use error::{DecodeError, EncodeError};
 
 pub use chrono;
 pub use rust_decimal;

@@ -1,0 +1,11 @@
+//! Avro binary encoding: the primitives generated code calls, a strict [`Reader`], and
+//! the logical-type conversions.
+
+pub mod logical;
+mod read;
+mod write;
+
+pub use read::Reader;
+pub use write::{
+    write_block, write_bool, write_bytes, write_double, write_fixed, write_float, write_int, write_long, write_str,
+};

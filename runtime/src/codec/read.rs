@@ -1,0 +1,336 @@
+//! Reading Avro binary from a byte slice, strictly: every malformed input is a typed
+//! [`DecodeError`] with its offset, never a panic, and no allocation is sized by a length
+//! the remaining input cannot back.
+
+use crate::error::DecodeError;
+
+/// A cursor over Avro binary data.
+#[derive(Debug, Clone)]
+pub struct Reader<'a> {
+    bytes: &'a [u8],
+    pos: usize,
+}
+
+/// Arrays and maps of zero-byte items (nulls, empty records) carry no bytes to bound
+/// their count by; this bounds them instead, so a forged count cannot spin for ever.
+const MAX_ITEMS_WITHOUT_BYTES: u64 = 1 << 20;
+
+impl<'a> Reader<'a> {
+    /// A reader at the start of `bytes`.
+    pub fn new(bytes: &'a [u8]) -> Self {
+        Self { bytes, pos: 0 }
+    }
+
+    /// Bytes consumed so far.
+    pub fn position(&self) -> usize {
+        self.pos
+    }
+
+    /// Bytes left.
+    pub fn remaining(&self) -> usize {
+        self.bytes.len() - self.pos
+    }
+
+    /// Succeeds when every byte has been consumed.
+    pub fn finish(&self) -> Result<(), DecodeError> {
+        match self.remaining() {
+            0 => Ok(()),
+            remaining => Err(DecodeError::TrailingBytes {
+                offset: self.pos,
+                remaining,
+            }),
+        }
+    }
+
+    #[inline]
+    fn take(&mut self, n: usize, what: &'static str) -> Result<&'a [u8], DecodeError> {
+        match self.bytes.get(self.pos..self.pos + n) {
+            Some(slice) => {
+                self.pos += n;
+                Ok(slice)
+            }
+            None => Err(DecodeError::Truncated {
+                offset: self.pos,
+                needed: n - self.remaining(),
+                what,
+            }),
+        }
+    }
+
+    /// Reads a `long`.
+    #[inline]
+    pub fn read_long(&mut self) -> Result<i64, DecodeError> {
+        let start = self.pos;
+        let mut value: u64 = 0;
+        for i in 0..10 {
+            let Some(&byte) = self.bytes.get(self.pos) else {
+                return Err(DecodeError::Truncated {
+                    offset: start,
+                    needed: 1,
+                    what: "a varint",
+                });
+            };
+            self.pos += 1;
+            // The tenth byte holds the top bit only.
+            if i == 9 && byte > 1 {
+                break;
+            }
+            value |= u64::from(byte & 0x7f) << (7 * i);
+            if byte & 0x80 == 0 {
+                return Ok(((value >> 1) as i64) ^ -((value & 1) as i64));
+            }
+        }
+        Err(DecodeError::OverlongVarint {
+            offset: start,
+            max_bytes: 10,
+        })
+    }
+
+    /// Reads an `int`, refusing values outside 32 bits.
+    #[inline]
+    pub fn read_int(&mut self) -> Result<i32, DecodeError> {
+        let start = self.pos;
+        let value = self.read_long()?;
+        i32::try_from(value).map_err(|_| DecodeError::IntOutOfRange { offset: start, value })
+    }
+
+    /// Reads a `boolean`.
+    #[inline]
+    pub fn read_bool(&mut self) -> Result<bool, DecodeError> {
+        let offset = self.pos;
+        match self.take(1, "a boolean")?[0] {
+            0 => Ok(false),
+            1 => Ok(true),
+            byte => Err(DecodeError::InvalidBoolean { offset, byte }),
+        }
+    }
+
+    /// Reads a `float`.
+    #[inline]
+    pub fn read_float(&mut self) -> Result<f32, DecodeError> {
+        let bytes = self.take(4, "a float")?;
+        Ok(f32::from_le_bytes([bytes[0], bytes[1], bytes[2], bytes[3]]))
+    }
+
+    /// Reads a `double`.
+    #[inline]
+    pub fn read_double(&mut self) -> Result<f64, DecodeError> {
+        let bytes = self.take(8, "a double")?;
+        let mut array = [0u8; 8];
+        array.copy_from_slice(bytes);
+        Ok(f64::from_le_bytes(array))
+    }
+
+    /// Reads a length: a non-negative long no greater than the bytes left.
+    #[inline]
+    fn read_len(&mut self) -> Result<usize, DecodeError> {
+        let offset = self.pos;
+        let length = self.read_long()?;
+        match usize::try_from(length) {
+            Ok(n) if n <= self.remaining() => Ok(n),
+            _ => Err(DecodeError::InvalidLength {
+                offset,
+                length,
+                remaining: self.remaining(),
+            }),
+        }
+    }
+
+    /// Reads `bytes`, borrowing them from the input.
+    #[inline]
+    pub fn read_bytes(&mut self) -> Result<&'a [u8], DecodeError> {
+        let n = self.read_len()?;
+        self.take(n, "bytes")
+    }
+
+    /// Reads a `string`, borrowing it from the input.
+    #[inline]
+    pub fn read_str(&mut self) -> Result<&'a str, DecodeError> {
+        let n = self.read_len()?;
+        let offset = self.pos;
+        let bytes = self.take(n, "a string")?;
+        std::str::from_utf8(bytes).map_err(|_| DecodeError::InvalidUtf8 { offset })
+    }
+
+    /// Reads a `fixed` of `N` bytes.
+    #[inline]
+    pub fn read_fixed<const N: usize>(&mut self) -> Result<[u8; N], DecodeError> {
+        let bytes = self.take(N, "a fixed")?;
+        let mut out = [0u8; N];
+        out.copy_from_slice(bytes);
+        Ok(out)
+    }
+
+    /// Skips `n` bytes (a fixed of that size).
+    pub fn skip_fixed(&mut self, n: usize) -> Result<(), DecodeError> {
+        self.take(n, "a fixed").map(|_| ())
+    }
+
+    /// Reads a union branch index, checked against the number of branches.
+    #[inline]
+    pub fn read_union_index(&mut self, branches: usize) -> Result<usize, DecodeError> {
+        let offset = self.pos;
+        let index = self.read_long()?;
+        match usize::try_from(index) {
+            Ok(i) if i < branches => Ok(i),
+            _ => Err(DecodeError::BadUnionIndex {
+                offset,
+                index,
+                branches,
+            }),
+        }
+    }
+
+    /// Reads an enum symbol index, checked against the number of symbols.
+    #[inline]
+    pub fn read_enum_index(&mut self, symbols: usize) -> Result<usize, DecodeError> {
+        let offset = self.pos;
+        let index = self.read_long()?;
+        match usize::try_from(index) {
+            Ok(i) if i < symbols => Ok(i),
+            _ => Err(DecodeError::BadEnumIndex { offset, index, symbols }),
+        }
+    }
+
+    /// Reads the item count of the next block of an array or map; 0 ends the list. A
+    /// negative count (as Java writes blocks) is followed by the block's byte size, which
+    /// is read and checked.
+    #[inline]
+    pub fn read_block_count(&mut self) -> Result<usize, DecodeError> {
+        let offset = self.pos;
+        let count = self.read_long()?;
+        let count = if count < 0 {
+            let size_offset = self.pos;
+            let size = self.read_long()?;
+            if size < 0 || size as u64 > self.remaining() as u64 {
+                return Err(DecodeError::InvalidLength {
+                    offset: size_offset,
+                    length: size,
+                    remaining: self.remaining(),
+                });
+            }
+            count.unsigned_abs()
+        } else {
+            count as u64
+        };
+        if count > (self.remaining() as u64).max(MAX_ITEMS_WITHOUT_BYTES) {
+            return Err(DecodeError::InvalidLength {
+                offset,
+                length: count as i64,
+                remaining: self.remaining(),
+            });
+        }
+        Ok(count as usize)
+    }
+
+    /// A capacity to reserve for `count` items: never more than the bytes left could hold.
+    #[inline]
+    pub fn capacity_for(&self, count: usize) -> usize {
+        count.min(self.remaining())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::codec::write::write_long;
+
+    #[test]
+    fn longs_round_trip_at_the_edges() {
+        for v in [
+            0,
+            1,
+            -1,
+            63,
+            -64,
+            64,
+            i64::from(i32::MAX),
+            i64::from(i32::MIN),
+            i64::MAX,
+            i64::MIN,
+        ] {
+            let mut buf = Vec::new();
+            write_long(&mut buf, v);
+            let mut reader = Reader::new(&buf);
+            assert_eq!(reader.read_long(), Ok(v));
+            assert_eq!(reader.finish(), Ok(()));
+        }
+    }
+
+    #[test]
+    fn malformed_input_is_a_typed_error() {
+        assert_eq!(
+            Reader::new(&[0x80]).read_long(),
+            Err(DecodeError::Truncated {
+                offset: 0,
+                needed: 1,
+                what: "a varint"
+            })
+        );
+        assert_eq!(
+            Reader::new(&[0xff; 11]).read_long(),
+            Err(DecodeError::OverlongVarint {
+                offset: 0,
+                max_bytes: 10
+            })
+        );
+        assert!(matches!(
+            Reader::new(&[0x80, 0x80, 0x80, 0x80, 0x10]).read_int(),
+            Err(DecodeError::IntOutOfRange { .. })
+        ));
+        assert_eq!(
+            Reader::new(&[0x01]).read_bytes(),
+            Err(DecodeError::InvalidLength {
+                offset: 0,
+                length: -1,
+                remaining: 0
+            })
+        );
+        assert_eq!(
+            Reader::new(&[0x06, b'a']).read_str(),
+            Err(DecodeError::InvalidLength {
+                offset: 0,
+                length: 3,
+                remaining: 1
+            })
+        );
+        assert_eq!(
+            Reader::new(&[0x02, 0xff]).read_str(),
+            Err(DecodeError::InvalidUtf8 { offset: 1 })
+        );
+        assert_eq!(
+            Reader::new(&[0x02]).read_bool(),
+            Err(DecodeError::InvalidBoolean { offset: 0, byte: 2 })
+        );
+        assert!(matches!(
+            Reader::new(&[0x04]).read_union_index(2),
+            Err(DecodeError::BadUnionIndex { index: 2, .. })
+        ));
+        assert!(matches!(
+            Reader::new(&[0x01]).read_enum_index(3),
+            Err(DecodeError::BadEnumIndex { index: -1, .. })
+        ));
+        assert_eq!(
+            Reader::new(&[0x00, 0x01]).finish(),
+            Err(DecodeError::TrailingBytes {
+                offset: 0,
+                remaining: 2
+            })
+        );
+    }
+
+    #[test]
+    fn java_style_negative_block_counts_are_read() {
+        // -2 items, then the block's size in bytes (2), then the items 3 and 27 (06 36... as zigzag: 3->06, 27->36).
+        let bytes = [0x03, 0x04, 0x06, 0x36, 0x00];
+        let mut reader = Reader::new(&bytes);
+        assert_eq!(reader.read_block_count(), Ok(2));
+        assert_eq!((reader.read_long(), reader.read_long()), (Ok(3), Ok(27)));
+        assert_eq!(reader.read_block_count(), Ok(0));
+        let forged = [0xfe, 0xff, 0xff, 0xff, 0x0f]; // 2^31 items of nothing
+        assert!(matches!(
+            Reader::new(&forged).read_block_count(),
+            Err(DecodeError::InvalidLength { .. })
+        ));
+    }
+}
