@@ -19,6 +19,7 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod canonical;
 pub mod catalog;
 pub mod diagnostic;
 mod generator;
@@ -27,6 +28,7 @@ pub mod json;
 pub mod load;
 pub mod output;
 pub mod rust;
+pub mod schema_json;
 pub mod source;
 
 pub use diagnostic::{Diagnostic, Diagnostics};

@@ -101,7 +101,10 @@ mod tests {
             "x".to_owned(),
             "foo_bar".to_owned(),
         ];
-        dedupe(&mut names);
+        dedupe(&mut names, true);
         assert_eq!(names, ["foo_bar", "foo_bar_2", "x", "foo_bar_3"]);
+        let mut names = vec!["Self_".to_owned(), "Self_".to_owned()];
+        dedupe(&mut names, false);
+        assert_eq!(names, ["Self_", "Self2"]);
     }
 }
