@@ -121,6 +121,16 @@ def main() -> None:
         fail(f"register {subject}: HTTP {status} {body}")
     schema_id = body["id"]
     step(f"registered {subject} as id {schema_id}")
+    # Apicurio only: the ccompat id must be the content id, which is what Connect's
+    # converter is configured to look up (`apicurio.registry.use-id=contentId`).
+    base = registry.rsplit("/apis/", 1)[0]
+    status, meta = http("GET", f"{base}/apis/registry/v2/groups/default/artifacts/"
+                               f"{urllib.parse.quote(subject, safe='')}/meta")
+    if status == 200 and isinstance(meta, dict):
+        if meta.get("contentId") != schema_id:
+            fail(f"ccompat id {schema_id} is not the content id {meta.get('contentId')} "
+                 f"(global id {meta.get('globalId')}); is legacy-id-mode enabled?")
+        step(f"id {schema_id} is Apicurio's content id (global id {meta.get('globalId')})")
 
     # 2. Create the topic and produce one Confluent-framed record.
     admin = AdminClient({"bootstrap.servers": bootstrap})
