@@ -110,3 +110,35 @@ pub fn http_put_json(agent: &ureq::Agent, url: &str, content_type: &str, body: &
 fn first_chars(text: &str, n: usize) -> String {
     text.chars().take(n).collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tail_lines_keeps_the_last_lines() {
+        let dir = std::env::temp_dir().join(format!("avrokit-tail-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("service.log");
+        std::fs::write(&file, "one\ntwo\nthree\nfour\n").unwrap();
+        assert_eq!(tail_lines(&file, 2), "three\nfour");
+        assert_eq!(tail_lines(&file, 10), "one\ntwo\nthree\nfour");
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn unhealthy_names_the_service_log_and_its_tail() {
+        let root = std::env::temp_dir().join(format!("avrokit-unhealthy-{}", std::process::id()));
+        let layout = Layout::new(&root);
+        std::fs::create_dir_all(layout.logs()).unwrap();
+        std::fs::write(layout.log(Service::Connect), "starting\nboom: plugin missing\n").unwrap();
+        let msg = format!("{:#}", unhealthy(&layout, Service::Connect, "timed out"));
+        assert!(msg.starts_with("connect failed to become healthy: timed out"), "{msg}");
+        assert!(
+            msg.contains(&layout.log(Service::Connect).display().to_string()),
+            "{msg}"
+        );
+        assert!(msg.ends_with("boom: plugin missing"), "{msg}");
+        std::fs::remove_dir_all(&root).unwrap();
+    }
+}
