@@ -6,6 +6,6 @@
 //! proves the generated code compiles, and the tests use its types.
 
 /// The types of `corpus/tricky/`, one module per Avro namespace.
-pub mod tricky {
+pub mod corpus {
     include!(concat!(env!("OUT_DIR"), "/tricky.rs"));
 }

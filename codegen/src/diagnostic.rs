@@ -18,7 +18,8 @@ pub struct Diagnostic {
     /// What to do about it, when there is something useful to say.
     pub hint: Option<String>,
     /// The source line and the caret under the offending text, for display.
-    excerpt: Option<Excerpt>,
+    /// Boxed: diagnostics travel in `Result`s, which should stay small.
+    excerpt: Option<Box<Excerpt>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -45,11 +46,11 @@ impl Diagnostic {
             column: start.column,
             message: message.into(),
             hint: None,
-            excerpt: Some(Excerpt {
+            excerpt: Some(Box::new(Excerpt {
                 text,
                 caret_column: start.column,
                 caret_len,
-            }),
+            })),
         }
     }
 

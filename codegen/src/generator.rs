@@ -91,6 +91,14 @@ impl Generator {
         self
     }
 
+    /// Derive `avrokit::AvroMessage` (direct codecs) on every generated type; the derive
+    /// reads the schemas from `schema_dir`, a path relative to the manifest directory of
+    /// the crate that compiles the generated code.
+    pub fn derive_codecs(mut self, schema_dir: impl Into<String>) -> Self {
+        self.rust.derive_schema_dir = Some(schema_dir.into());
+        self
+    }
+
     /// The doc comment of the root module.
     pub fn root_doc(mut self, doc: impl Into<String>) -> Self {
         self.rust.root_doc = doc.into();

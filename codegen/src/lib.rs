@@ -20,17 +20,22 @@
 #![warn(missing_docs)]
 
 pub mod canonical;
+#[cfg(feature = "catalog")]
 pub mod catalog;
 pub mod diagnostic;
+#[cfg(all(feature = "rust", feature = "catalog"))]
 mod generator;
 pub mod ir;
 pub mod json;
 pub mod load;
+#[cfg(feature = "rust")]
 pub mod output;
+#[cfg(feature = "rust")]
 pub mod rust;
 pub mod schema_json;
 pub mod source;
 
 pub use diagnostic::{Diagnostic, Diagnostics};
+#[cfg(all(feature = "rust", feature = "catalog"))]
 pub use generator::{Generated, Generator};
 pub use load::{LoadOptions, load_dir, load_files};

@@ -9,14 +9,35 @@ use std::fmt::Write;
 
 /// `schema` as self-contained JSON text, compact.
 pub fn to_json(set: &SchemaSet, schema: &Schema) -> String {
-    let mut writer = JsonWriter { set, seen: HashSet::new(), out: String::new() };
+    let mut writer = JsonWriter {
+        set,
+        seen: HashSet::new(),
+        out: String::new(),
+    };
+    writer.schema(schema, None);
+    writer.out
+}
+
+/// `schema` as JSON text that refers to every named type by its full name instead of
+/// defining it: how a union of known types is written next to the types it names.
+pub fn to_json_referencing(set: &SchemaSet, schema: &Schema) -> String {
+    let seen = (0..set.types.len()).map(TypeId).collect();
+    let mut writer = JsonWriter {
+        set,
+        seen,
+        out: String::new(),
+    };
     writer.schema(schema, None);
     writer.out
 }
 
 /// A default value as the JSON the Avro specification uses for defaults of `schema`.
 pub fn value_to_json(set: &SchemaSet, schema: &Schema, value: &Value) -> String {
-    let mut writer = JsonWriter { set, seen: HashSet::new(), out: String::new() };
+    let mut writer = JsonWriter {
+        set,
+        seen: HashSet::new(),
+        out: String::new(),
+    };
     writer.value(schema, value);
     writer.out
 }
@@ -303,7 +324,15 @@ mod tests {
             json,
             r#"{"type":"record","name":"R","namespace":"x","doc":"d","aliases":["x.Old"],"fields":[{"name":"a","type":{"type":"long","logicalType":"timestamp-millis"},"default":5,"order":"descending","aliases":["b"]},{"name":"e","type":{"type":"enum","name":"E","symbols":["A","B"],"default":"A"},"default":"B"},{"name":"o","type":["null","E"],"default":null},{"name":"f","type":{"type":"fixed","name":"F","namespace":"y","size":2},"default":"ÿa"},{"name":"r","type":{"type":"record","name":"In","fields":[{"name":"z","type":"E","default":"A"}]},"default":{"z":"A"}}],"x-p":1}"#
         );
-        let again = load_files(vec![SourceFile::new("again.avsc", json.clone())], &LoadOptions::default()).unwrap();
-        assert_eq!(to_json(&again, &again.roots[0]), json, "stable under a second round trip");
+        let again = load_files(
+            vec![SourceFile::new("again.avsc", json.clone())],
+            &LoadOptions::default(),
+        )
+        .unwrap();
+        assert_eq!(
+            to_json(&again, &again.roots[0]),
+            json,
+            "stable under a second round trip"
+        );
     }
 }

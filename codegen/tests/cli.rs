@@ -23,7 +23,11 @@ fn generates_then_check_passes_and_detects_staleness() {
     let dir = scratch("gen");
     let schemas = dir.join("schemas");
     std::fs::create_dir_all(&schemas).unwrap();
-    write(&schemas, "point.avsc", r#"{"type":"record","name":"Point","namespace":"geo","fields":[{"name":"x","type":"int"}]}"#);
+    write(
+        &schemas,
+        "point.avsc",
+        r#"{"type":"record","name":"Point","namespace":"geo","fields":[{"name":"x","type":"int"}]}"#,
+    );
     let out = dir.join("src");
     let run = |extra: &[&str]| {
         avrokit()
@@ -38,9 +42,17 @@ fn generates_then_check_passes_and_detects_staleness() {
     let first = run(&[]);
     assert!(first.status.success(), "{}", String::from_utf8_lossy(&first.stderr));
     assert!(String::from_utf8_lossy(&first.stdout).contains("1 types: 2 files written"));
-    assert!(std::fs::read_to_string(out.join("geo.rs")).unwrap().contains("pub struct Point"));
+    assert!(
+        std::fs::read_to_string(out.join("geo.rs"))
+            .unwrap()
+            .contains("pub struct Point")
+    );
     assert!(run(&["--check"]).status.success());
-    write(&schemas, "point.avsc", r#"{"type":"record","name":"Point","namespace":"geo","fields":[{"name":"y","type":"int"}]}"#);
+    write(
+        &schemas,
+        "point.avsc",
+        r#"{"type":"record","name":"Point","namespace":"geo","fields":[{"name":"y","type":"int"}]}"#,
+    );
     let stale = run(&["--check"]);
     assert_eq!(stale.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&stale.stderr).contains("changed:  geo.rs"));
@@ -50,11 +62,24 @@ fn generates_then_check_passes_and_detects_staleness() {
 #[test]
 fn broken_schemas_exit_non_zero_with_located_diagnostics() {
     let dir = scratch("broken");
-    write(&dir, "bad.avsc", "{\"type\": \"record\", \"name\": \"A\", \"fields\": [{\"name\": \"x\", \"type\": \"strng\"}]}");
-    let output = avrokit().args(["gen", "--schemas"]).arg(&dir).arg("--out").arg(dir.join("out")).output().unwrap();
+    write(
+        &dir,
+        "bad.avsc",
+        "{\"type\": \"record\", \"name\": \"A\", \"fields\": [{\"name\": \"x\", \"type\": \"strng\"}]}",
+    );
+    let output = avrokit()
+        .args(["gen", "--schemas"])
+        .arg(&dir)
+        .arg("--out")
+        .arg(dir.join("out"))
+        .output()
+        .unwrap();
     assert_eq!(output.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(stderr.contains("bad.avsc:1:66: error: unknown type `strng`"), "{stderr}");
+    assert!(
+        stderr.contains("bad.avsc:1:66: error: unknown type `strng`"),
+        "{stderr}"
+    );
     assert!(stderr.contains("hint: did you mean `string`?"), "{stderr}");
     assert!(!dir.join("out").exists(), "nothing is written when schemas are broken");
     std::fs::remove_dir_all(&dir).unwrap();

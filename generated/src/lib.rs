@@ -8,7 +8,6 @@
 //!
 //! Feature `serde` adds `Serialize`/`Deserialize` for a JSON view of the data.
 #![allow(rustdoc::broken_intra_doc_links, rustdoc::bare_urls, rustdoc::invalid_html_tags)]
-
 pub mod astro;
 
 pub mod cosmic;

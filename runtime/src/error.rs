@@ -88,6 +88,14 @@ pub enum DecodeError {
         /// Why.
         detail: String,
     },
+    /// Records nested deeper than the decoder allows.
+    #[error("records nested deeper than {max_depth} levels at byte {offset}")]
+    TooDeep {
+        /// Offset where the limit was reached.
+        offset: usize,
+        /// The limit.
+        max_depth: usize,
+    },
     /// Bytes left over after a complete value.
     #[error("{remaining} trailing byte(s) after the value, at byte {offset}")]
     TrailingBytes {

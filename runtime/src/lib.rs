@@ -27,10 +27,17 @@ mod duration;
 mod error;
 #[cfg(feature = "serde")]
 pub mod fixed_bytes;
+mod message;
+pub mod resolve;
+mod schema;
 
 pub use duration::Duration;
 pub use error::{DecodeError, EncodeError};
+pub use message::AvroMessage;
+pub use resolve::ResolveError;
+pub use schema::{Schema, SchemaError};
 
+pub use avrokit_macros::AvroMessage;
 pub use chrono;
 pub use rust_decimal;
 pub use uuid;

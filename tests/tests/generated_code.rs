@@ -19,13 +19,14 @@ fn seed_schemas() {
         "seeds",
         Generator::new("../avro-schemas")
             .catalog("../avro-schemas/catalog.toml")
-            .one_type_per_file(true),
+            .one_type_per_file(true)
+            .derive_codecs("../avro-schemas"),
     );
 }
 
 #[test]
 fn tricky_corpus() {
-    snapshot_generation("tricky", Generator::new("corpus/tricky"));
+    snapshot_generation("tricky", Generator::new("corpus/tricky").derive_codecs("corpus/tricky"));
 }
 
 #[test]

@@ -3,7 +3,7 @@
 
 use avrokit::chrono::{DateTime, NaiveDate, NaiveTime};
 use avrokit::rust_decimal::Decimal;
-use avrokit_tests::tricky::tricky::{cross, defaults, logical, names, ns, recursion, shadow, unions};
+use avrokit_tests::corpus::tricky::{cross, defaults, logical, names, ns, recursion, shadow, unions};
 use std::collections::BTreeMap;
 use std::str::FromStr;
 
@@ -107,7 +107,7 @@ fn names_are_idiomatic_and_collisions_resolved() {
     assert_eq!(t.self_2, 4);
     let _ = (ns::a::Thing { x: 1 }, ns::b::Thing { y: 2 }, ns::Inner {});
     let _ = ns::OuterEither::TrickyNsAThing(ns::a::Thing { x: 1 });
-    let _ = avrokit_tests::tricky::Rootless {
+    let _ = avrokit_tests::corpus::Rootless {
         z: ns::a::Thing { x: 3 },
     };
     assert_eq!(cross::Zed::default().z, 26);

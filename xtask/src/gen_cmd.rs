@@ -28,6 +28,7 @@ pub fn run(args: GenArgs) -> anyhow::Result<ExitCode> {
     let mut generated = match Generator::new(&args.schemas)
         .catalog(args.schemas.join("catalog.toml"))
         .one_type_per_file(true)
+        .derive_codecs(format!("../{}", args.schemas.display()))
         .root_doc(ROOT_DOC)
         .generate()
     {

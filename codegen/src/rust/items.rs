@@ -14,9 +14,35 @@ use quote::quote;
 pub(super) struct Style<'a> {
     /// The cargo feature that turns on serde derives, if any.
     pub serde_feature: Option<&'a str>,
+    /// Where the derive finds the schemas, when codecs are derived.
+    pub derive_schema_dir: Option<&'a str>,
 }
 
 impl Style<'_> {
+    /// `AvroMessage` in a derive list, when codecs are derived.
+    fn codec_derive(&self) -> TokenStream {
+        match self.derive_schema_dir {
+            Some(_) => quote!(::avrokit::AvroMessage,),
+            None => TokenStream::new(),
+        }
+    }
+
+    /// The `#[avro(...)]` attribute telling the derive which schema a named type has.
+    fn codec_named(&self, full_name: &str) -> TokenStream {
+        match self.derive_schema_dir {
+            Some(dir) => quote!(#[avro(schema_dir = #dir, name = #full_name)]),
+            None => TokenStream::new(),
+        }
+    }
+
+    /// The `#[avro(...)]` attribute giving a union enum its schema.
+    fn codec_union(&self, union_json: &str) -> TokenStream {
+        match self.derive_schema_dir {
+            Some(dir) => quote!(#[avro(schema_dir = #dir, schema_json = #union_json)]),
+            None => TokenStream::new(),
+        }
+    }
+
     fn serde_derive(&self) -> TokenStream {
         match self.serde_feature {
             Some(feature) => quote!(#[cfg_attr(feature = #feature, derive(::serde::Serialize, ::serde::Deserialize))]),
@@ -72,10 +98,13 @@ pub(super) fn named_item(cx: &TypeCx<'_>, style: &Style<'_>, id: TypeId) -> Resu
             });
             let default_derive = e.default.as_ref().map(|_| quote!(Default,));
             let serde = style.serde_derive();
+            let codec = style.codec_derive();
+            let codec_attr = style.codec_named(&named.name.to_string());
             Ok(quote! {
                 #doc
-                #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, #default_derive)]
+                #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, #default_derive #codec)]
                 #serde
+                #codec_attr
                 pub enum #name { #(#variants),* }
             })
         }
@@ -99,10 +128,13 @@ pub(super) fn named_item(cx: &TypeCx<'_>, style: &Style<'_>, id: TypeId) -> Resu
                 let size = Literal::usize_unsuffixed(fixed.size);
                 let serde = style.serde_derive();
                 let with = style.serde(quote!(with = "::avrokit::fixed_bytes"));
+                let codec = style.codec_derive();
+                let codec_attr = style.codec_named(&named.name.to_string());
                 Ok(quote! {
                     #doc
-                    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+                    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, #codec)]
                     #serde
+                    #codec_attr
                     pub struct #name(#with pub [u8; #size]);
                 })
             }
@@ -132,10 +164,13 @@ fn record_item(
     });
     let serde = style.serde_derive();
     let default_impl = record_default(cx, id, named, record)?;
+    let codec = style.codec_derive();
+    let codec_attr = style.codec_named(&named.name.to_string());
     Ok(quote! {
         #doc
-        #[derive(Debug, Clone, PartialEq, #eq)]
+        #[derive(Debug, Clone, PartialEq, #eq #codec)]
         #serde
+        #codec_attr
         pub struct #name { #(#fields),* }
         #default_impl
     })
@@ -188,7 +223,7 @@ pub(super) fn union_item(cx: &TypeCx<'_>, style: &Style<'_>, index: usize) -> To
     let doc = docs(
         None,
         Some(format!(
-            "Avro {described}, in field `{field_name}` of `{}`.",
+            "Avro `{described}`, in field `{field_name}` of `{}`.",
             owner_type.name
         )),
     );
@@ -205,10 +240,14 @@ pub(super) fn union_item(cx: &TypeCx<'_>, style: &Style<'_>, index: usize) -> To
         }
     });
     let serde = style.serde_derive();
+    let codec = style.codec_derive();
+    let union_schema = Schema::Union(union.branches.clone());
+    let codec_attr = style.codec_union(&crate::schema_json::to_json_referencing(cx.plan.set, &union_schema));
     quote! {
         #doc
-        #[derive(Debug, Clone, PartialEq, #eq)]
+        #[derive(Debug, Clone, PartialEq, #eq #codec)]
         #serde
+        #codec_attr
         #[allow(clippy::large_enum_variant)]
         pub enum #name { #(#variants),* }
     }

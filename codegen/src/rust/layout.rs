@@ -162,7 +162,7 @@ fn separate_items(code: &str) -> String {
     while let Some(line) = lines.next() {
         out.push_str(line);
         out.push('\n');
-        let ends_item = line == "}" || line == ")]" || (!line.starts_with(' ') && line.ends_with(';'));
+        let ends_item = line == "}" || (!line.starts_with(' ') && line.ends_with(';'));
         let ends_docs = line.starts_with("//!")
             && lines
                 .peek()

@@ -7,9 +7,10 @@
 //! collisions per module, so two Avro names that differ only in case are reported instead
 //! of silently overwriting each other.
 
-use super::idents::{dedupe, snake_name, type_name};
+use super::idents::{snake_name, type_name};
+use super::naming;
 use crate::diagnostic::{Diagnostic, Diagnostics};
-use crate::ir::{Logical, NamedKind, Schema, SchemaSet, TypeId};
+use crate::ir::{NamedKind, Schema, SchemaSet, TypeId};
 use heck::ToUpperCamelCase;
 use std::collections::{BTreeMap, HashMap};
 
@@ -143,7 +144,7 @@ impl<'a> Plan<'a> {
                 }
                 // Unions are not named types; the owner's id marks the name as taken.
                 taken.insert((module.clone(), ident.clone()), site.0);
-                let variants = variant_names(self.set, branches);
+                let variants = naming::union_variant_idents(self.set, branches);
                 self.union_at.insert(site.clone(), self.unions.len());
                 self.unions.push(UnionPlan {
                     site: site.clone(),
@@ -165,54 +166,17 @@ impl<'a> Plan<'a> {
 fn type_plan(named: &crate::ir::NamedType) -> TypePlan {
     let module = named.name.namespace_parts().into_iter().map(snake_name).collect();
     let ident = type_name(&named.name.name);
-    let (mut fields, mut variants) = (Vec::new(), Vec::new());
-    match &named.kind {
-        NamedKind::Record(record) => {
-            fields = record.fields.iter().map(|f| snake_name(&f.name)).collect();
-            dedupe(&mut fields, true);
-        }
-        NamedKind::Enum(e) => {
-            variants = e.symbols.iter().map(|s| type_name(s)).collect();
-            dedupe(&mut variants, false);
-        }
-        NamedKind::Fixed(_) => {}
-    }
+    let (fields, variants) = match &named.kind {
+        NamedKind::Record(record) => (naming::field_idents(record), Vec::new()),
+        NamedKind::Enum(e) => (Vec::new(), naming::enum_variant_idents(e)),
+        NamedKind::Fixed(_) => (Vec::new(), Vec::new()),
+    };
     TypePlan {
         module,
         ident,
         fields,
         variants,
     }
-}
-
-/// Variant names of a union enum: the branch's type (`Null`, `Long`, `Array`,
-/// `TimestampMillis`) or, for named types, its name; full names where short names clash.
-fn variant_names(set: &SchemaSet, branches: &[Schema]) -> Vec<String> {
-    let short = |schema: &Schema| -> String {
-        match schema {
-            Schema::Named(id) => type_name(&set.get(*id).name.name),
-            Schema::Logical(Logical::Decimal(_)) => "Decimal".into(),
-            Schema::Logical(logical) => type_name(logical.name()),
-            other => type_name(
-                &set.describe(other)
-                    .split(['<', ' '])
-                    .next()
-                    .unwrap_or("Value")
-                    .to_owned(),
-            ),
-        }
-    };
-    let mut names: Vec<String> = branches.iter().map(short).collect();
-    for i in 0..names.len() {
-        let clashes = names.iter().filter(|n| **n == names[i]).count() > 1;
-        if clashes {
-            if let Schema::Named(id) = &branches[i] {
-                names[i] = type_name(&set.get(*id).name.to_string().replace('.', "_"));
-            }
-        }
-    }
-    dedupe(&mut names, false);
-    names
 }
 
 /// `a::b::Name` for messages.

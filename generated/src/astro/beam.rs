@@ -6,8 +6,9 @@
 /// How far a telescope application got with a command. Readers that meet a symbol added later read UNKNOWN.
 ///
 /// Avro enum `astro.beam.AcknowledgmentStatus`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, ::avrokit::AvroMessage)]
 #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+#[avro(schema_dir = "../avro-schemas", name = "astro.beam.AcknowledgmentStatus")]
 pub enum AcknowledgmentStatus {
     #[default]
     #[cfg_attr(feature = "serde", serde(rename = "UNKNOWN"))]
@@ -27,8 +28,9 @@ pub enum AcknowledgmentStatus {
 /// A telescope application's answer to a TelescopeCommand; the control center matches it to the command by command_id. Key: command_id.
 ///
 /// Avro record `astro.beam.CommandAcknowledgment`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, ::avrokit::AvroMessage)]
 #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+#[avro(schema_dir = "../avro-schemas", name = "astro.beam.CommandAcknowledgment")]
 pub struct CommandAcknowledgment {
     /// The command_id of the acknowledged command.
     pub command_id: String,
@@ -47,8 +49,9 @@ pub struct CommandAcknowledgment {
 /// A command from the control center to a telescope application (telescope-robotics or telescope-data-handler). Key: command_id.
 ///
 /// Avro record `astro.beam.TelescopeCommand`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, ::avrokit::AvroMessage)]
 #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+#[avro(schema_dir = "../avro-schemas", name = "astro.beam.TelescopeCommand")]
 pub struct TelescopeCommand {
     /// Unique id of the command, e.g. "cmd-001"; acknowledgments refer to it.
     pub command_id: String,
@@ -69,8 +72,9 @@ pub struct TelescopeCommand {
 /// A chunk of observation data from telescope-data-handler, sunk into PostgreSQL table telescope_data_raw. Key: data_id.
 ///
 /// Avro record `astro.beam.TelescopeData`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, ::avrokit::AvroMessage)]
 #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+#[avro(schema_dir = "../avro-schemas", name = "astro.beam.TelescopeData")]
 pub struct TelescopeData {
     /// Unique id of the chunk; the primary key of telescope_data_raw.
     pub data_id: String,
@@ -91,8 +95,9 @@ pub struct TelescopeData {
 /// Operating state of a telescope. Readers that meet a symbol added later read UNKNOWN.
 ///
 /// Avro enum `astro.beam.TelescopeState`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, ::avrokit::AvroMessage)]
 #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+#[avro(schema_dir = "../avro-schemas", name = "astro.beam.TelescopeState")]
 pub enum TelescopeState {
     #[default]
     #[cfg_attr(feature = "serde", serde(rename = "UNKNOWN"))]
@@ -116,8 +121,9 @@ pub enum TelescopeState {
 /// A periodic status update from a telescope system. Key: telescope_id.
 ///
 /// Avro record `astro.beam.TelescopeStatus`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, ::avrokit::AvroMessage)]
 #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+#[avro(schema_dir = "../avro-schemas", name = "astro.beam.TelescopeStatus")]
 pub struct TelescopeStatus {
     /// The reporting telescope.
     pub telescope_id: String,

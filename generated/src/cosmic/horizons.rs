@@ -6,8 +6,9 @@
 /// Sensor readings of one array element.
 ///
 /// Avro record `cosmic.horizons.ElementMetrics`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, ::avrokit::AvroMessage)]
 #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+#[avro(schema_dir = "../avro-schemas", name = "cosmic.horizons.ElementMetrics")]
 pub struct ElementMetrics {
     /// Accelerometer reading.
     pub vibration: f64,
@@ -25,8 +26,9 @@ pub struct ElementMetrics {
 /// Telemetry packet of a telescope array element (topic element.raw_data). Field names keep the camelCase of the NestJS payload they replace.
 ///
 /// Avro record `cosmic.horizons.ElementTelemetry`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, ::avrokit::AvroMessage)]
 #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+#[avro(schema_dir = "../avro-schemas", name = "cosmic.horizons.ElementTelemetry")]
 pub struct ElementTelemetry {
     /// Emitting element, element-{site}-{n}.
     #[cfg_attr(feature = "serde", serde(rename = "sourceId"))]
@@ -54,8 +56,9 @@ pub struct ElementTelemetry {
 /// Routing classification of an element's telemetry packet.
 ///
 /// Avro enum `cosmic.horizons.RouteType`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, ::avrokit::AvroMessage)]
 #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+#[avro(schema_dir = "../avro-schemas", name = "cosmic.horizons.RouteType")]
 pub enum RouteType {
     #[cfg_attr(feature = "serde", serde(rename = "node_to_hub"))]
     NodeToHub,

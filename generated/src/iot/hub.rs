@@ -6,8 +6,9 @@
 /// A validated, normalised telemetry event, written by the validator to telemetry.clean. Key: device_id.
 ///
 /// Avro record `iot.hub.CleanTelemetryEvent`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, ::avrokit::AvroMessage)]
 #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+#[avro(schema_dir = "../avro-schemas", name = "iot.hub.CleanTelemetryEvent")]
 pub struct CleanTelemetryEvent {
     /// Payload format version of the raw event it came from.
     pub schema_version: i32,
@@ -24,8 +25,9 @@ pub struct CleanTelemetryEvent {
 /// A message that could not be processed, kept with enough context to inspect and replay it (topic telemetry.dlq).
 ///
 /// Avro record `iot.hub.DeadLetter`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, ::avrokit::AvroMessage)]
 #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+#[avro(schema_dir = "../avro-schemas", name = "iot.hub.DeadLetter")]
 pub struct DeadLetter {
     /// The key bytes of the failed message, if it had a key.
     pub original_key: Option<Vec<u8>>,
@@ -46,8 +48,9 @@ pub struct DeadLetter {
 /// A raw telemetry event as ingested from MQTT or HTTP (topic telemetry.raw). Key: device.
 ///
 /// Avro record `iot.hub.TelemetryEvent`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, ::avrokit::AvroMessage)]
 #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+#[avro(schema_dir = "../avro-schemas", name = "iot.hub.TelemetryEvent")]
 pub struct TelemetryEvent {
     /// Version of the device payload format.
     pub schema_version: i32,

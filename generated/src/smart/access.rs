@@ -6,8 +6,9 @@
 /// What happened at the door.
 ///
 /// Avro enum `smart.access.AccessEventType`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, ::avrokit::AvroMessage)]
 #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+#[avro(schema_dir = "../avro-schemas", name = "smart.access.AccessEventType")]
 pub enum AccessEventType {
     #[cfg_attr(feature = "serde", serde(rename = "open"))]
     Open,
@@ -20,8 +21,9 @@ pub enum AccessEventType {
 /// An access event of a smart lock (topic smart-access.events, sunk into raw_access_events). Key: device_id.
 ///
 /// Avro record `smart.access.AccessEvent`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, ::avrokit::AvroMessage)]
 #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+#[avro(schema_dir = "../avro-schemas", name = "smart.access.AccessEvent")]
 pub struct AccessEvent {
     /// Unique id of the event.
     pub event_id: ::avrokit::uuid::Uuid,
@@ -38,8 +40,9 @@ pub struct AccessEvent {
 /// A device's periodic health report (every 30 s; topic smart-access.health, sunk into raw_device_health). Key: device_id.
 ///
 /// Avro record `smart.access.DeviceHealth`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, ::avrokit::AvroMessage)]
 #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+#[avro(schema_dir = "../avro-schemas", name = "smart.access.DeviceHealth")]
 pub struct DeviceHealth {
     /// The reporting device.
     pub device_id: String,

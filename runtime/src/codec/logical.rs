@@ -190,6 +190,12 @@ pub fn uuid_to_string(uuid: &Uuid) -> String {
     uuid.hyphenated().to_string()
 }
 
+/// Appends a `uuid` as its canonical string, without allocating.
+pub fn write_uuid_str(buf: &mut Vec<u8>, uuid: &Uuid) {
+    let mut text = Uuid::encode_buffer();
+    crate::codec::write_str(buf, uuid.hyphenated().encode_lower(&mut text));
+}
+
 /// Parses a `uuid` string.
 pub fn uuid_from_str(text: &str, offset: usize) -> Result<Uuid, DecodeError> {
     Uuid::try_parse(text).map_err(|err| out_of_range(offset, "uuid", format!("{text:?}: {err}")))

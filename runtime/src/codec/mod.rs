@@ -1,10 +1,12 @@
 //! Avro binary encoding: the primitives generated code calls, a strict [`Reader`], and
 //! the logical-type conversions.
 
+mod collections;
 pub mod logical;
 mod read;
 mod write;
 
+pub use collections::{read_array, read_map};
 pub use read::Reader;
 pub use write::{
     write_block, write_bool, write_bytes, write_double, write_fixed, write_float, write_int, write_long, write_str,

@@ -9,7 +9,12 @@ use crate::error::DecodeError;
 pub struct Reader<'a> {
     bytes: &'a [u8],
     pos: usize,
+    depth: usize,
 }
+
+/// Records nested deeper than this are refused: recursive schemas let one byte per level
+/// nest values, and unbounded nesting would exhaust the stack.
+const MAX_DEPTH: usize = 256;
 
 /// Arrays and maps of zero-byte items (nulls, empty records) carry no bytes to bound
 /// their count by; this bounds them instead, so a forged count cannot spin for ever.
@@ -18,7 +23,36 @@ const MAX_ITEMS_WITHOUT_BYTES: u64 = 1 << 20;
 impl<'a> Reader<'a> {
     /// A reader at the start of `bytes`.
     pub fn new(bytes: &'a [u8]) -> Self {
-        Self { bytes, pos: 0 }
+        Self {
+            bytes,
+            pos: 0,
+            depth: 0,
+        }
+    }
+
+    /// Enters a nested record; fails beyond a fixed depth so hostile input cannot
+    /// overflow the stack.
+    #[inline]
+    pub fn descend(&mut self) -> Result<(), DecodeError> {
+        self.depth += 1;
+        if self.depth > MAX_DEPTH {
+            return Err(DecodeError::TooDeep {
+                offset: self.pos,
+                max_depth: MAX_DEPTH,
+            });
+        }
+        Ok(())
+    }
+
+    /// Leaves a nested record.
+    #[inline]
+    pub fn ascend(&mut self) {
+        self.depth = self.depth.saturating_sub(1);
+    }
+
+    /// The bytes consumed since `start` (a former [`Reader::position`]).
+    pub fn consumed_since(&self, start: usize) -> &'a [u8] {
+        &self.bytes[start.min(self.pos)..self.pos]
     }
 
     /// Bytes consumed so far.

@@ -1,0 +1,387 @@
+//! The expansion of `#[derive(AvroMessage)]` for each kind of type.
+
+use crate::attrs::{self, ContainerAttrs};
+use crate::check::{self, NamedCheck};
+use crate::codec;
+use crate::schemas::{self, Loaded};
+use avrokit_codegen::ir::{NamedKind, Schema, SchemaSet};
+use avrokit_codegen::rust::naming;
+use avrokit_codegen::schema_json;
+use proc_macro2::{Literal, TokenStream};
+use quote::{quote, quote_spanned};
+use syn::spanned::Spanned;
+use syn::{Data, DeriveInput, Fields};
+
+pub fn expand(input: &DeriveInput) -> syn::Result<TokenStream> {
+    let attrs: ContainerAttrs = attrs::container(&input.attrs)?;
+    let loaded = schemas::load(&attrs, &input.ident)?;
+    let set = &loaded.set;
+    let mut named_checks = Vec::new();
+    let (encode, decode) = match (&input.data, &loaded.root) {
+        (Data::Struct(data), Schema::Named(id)) => match &set.get(*id).kind {
+            NamedKind::Record(_) => record(input, data, &loaded, &mut named_checks)?,
+            NamedKind::Fixed(fixed) if fixed.logical.is_none() => fixed_newtype(input, data, fixed.size)?,
+            _ => return Err(kind_mismatch(input, set, &loaded.root)),
+        },
+        (Data::Enum(data), Schema::Named(id)) if matches!(set.get(*id).kind, NamedKind::Enum(_)) => {
+            avro_enum(input, data, &loaded)?
+        }
+        (Data::Enum(data), Schema::Union(branches)) => union_enum(input, data, set, branches, &mut named_checks)?,
+        _ => return Err(kind_mismatch(input, set, &loaded.root)),
+    };
+    Ok(message_impl(input, &loaded, encode, decode, &named_checks))
+}
+
+fn kind_mismatch(input: &DeriveInput, set: &SchemaSet, schema: &Schema) -> syn::Error {
+    let rust_kind = match input.data {
+        Data::Struct(_) => "a struct",
+        Data::Enum(_) => "an enum",
+        Data::Union(_) => "a Rust union",
+    };
+    syn::Error::new(
+        input.ident.span(),
+        format!(
+            "the schema is `{}`, which {rust_kind} cannot hold: records derive on structs with named fields, \
+             fixed on a newtype struct over `[u8; N]`, enums and unions on enums",
+            set.describe(schema)
+        ),
+    )
+}
+
+/// The `impl AvroMessage`: constants computed here, at compile time, plus the codec.
+fn message_impl(
+    input: &DeriveInput,
+    loaded: &Loaded,
+    encode: TokenStream,
+    decode: TokenStream,
+    checks: &[NamedCheck],
+) -> TokenStream {
+    let ident = &input.ident;
+    let set = &loaded.set;
+    let full_name = match &loaded.root {
+        Schema::Named(id) => {
+            let name = set.get(*id).name.to_string();
+            quote!(::core::option::Option::Some(#name))
+        }
+        _ => quote!(::core::option::Option::None),
+    };
+    let json = schema_json::to_json(set, &loaded.root);
+    let fingerprint = Literal::u64_suffixed(check::fingerprint(set, &loaded.root));
+    let files = loaded.files().into_iter().map(|p| p.display().to_string());
+    let assertions = checks.iter().map(|c| {
+        let ty = &c.ty;
+        let fp = Literal::u64_suffixed(c.fingerprint);
+        let message = format!(
+            "this type's Avro schema is not `{}`, which the schema expects here",
+            c.expected
+        );
+        quote_spanned! {ty.span()=>
+            const _: () = ::core::assert!(<#ty as ::avrokit::AvroMessage>::FINGERPRINT == #fp, #message);
+        }
+    });
+    let (impl_generics, type_generics, where_clause) = input.generics.split_for_impl();
+    quote! {
+        const _: () = {
+            #(const _: &str = ::core::include_str!(#files);)*
+            #(#assertions)*
+            #[automatically_derived]
+            impl #impl_generics ::avrokit::AvroMessage for #ident #type_generics #where_clause {
+                const FULL_NAME: ::core::option::Option<&'static str> = #full_name;
+                const SCHEMA_JSON: &'static str = #json;
+                const FINGERPRINT: u64 = #fingerprint;
+
+                fn schema() -> &'static ::avrokit::Schema {
+                    static SCHEMA: ::std::sync::OnceLock<::avrokit::Schema> = ::std::sync::OnceLock::new();
+                    SCHEMA.get_or_init(|| ::avrokit::Schema::embedded(<Self as ::avrokit::AvroMessage>::SCHEMA_JSON))
+                }
+
+                fn encode_to(&self, buf: &mut ::std::vec::Vec<u8>) -> ::core::result::Result<(), ::avrokit::EncodeError> {
+                    #encode
+                    ::core::result::Result::Ok(())
+                }
+
+                #[allow(clippy::needless_question_mark)]
+                fn decode_from(r: &mut ::avrokit::codec::Reader<'_>) -> ::core::result::Result<Self, ::avrokit::DecodeError> {
+                    #decode
+                }
+            }
+        };
+    }
+}
+
+fn record(
+    input: &DeriveInput,
+    data: &syn::DataStruct,
+    loaded: &Loaded,
+    checks: &mut Vec<NamedCheck>,
+) -> syn::Result<(TokenStream, TokenStream)> {
+    let set = &loaded.set;
+    let Schema::Named(id) = &loaded.root else {
+        return Err(kind_mismatch(input, set, &loaded.root));
+    };
+    let named = set.get(*id);
+    let NamedKind::Record(record) = &named.kind else {
+        return Err(kind_mismatch(input, set, &loaded.root));
+    };
+    let Fields::Named(fields) = &data.fields else {
+        return Err(syn::Error::new(
+            input.ident.span(),
+            format!("record `{}` needs a struct with named fields", named.name),
+        ));
+    };
+    let idiomatic = naming::field_idents(record);
+    // Which Avro field each Rust field is.
+    let mut matched: Vec<Option<&syn::Field>> = vec![None; record.fields.len()];
+    let mut errors: Option<syn::Error> = None;
+    let mut push_error = |error: syn::Error| match &mut errors {
+        Some(all) => all.combine(error),
+        None => errors = Some(error),
+    };
+    for field in &fields.named {
+        let ident = field.ident.as_ref().expect("named fields have identifiers");
+        let rust = ident.to_string();
+        let rust = rust.trim_start_matches("r#");
+        let member = attrs::member(&field.attrs)?;
+        let position = match &member.rename {
+            Some(rename) => record.fields.iter().position(|f| f.name == rename.value()),
+            None => idiomatic
+                .iter()
+                .position(|i| i.trim_start_matches("r#") == rust)
+                .or_else(|| record.fields.iter().position(|f| f.name == rust)),
+        };
+        match position {
+            Some(i) if matched[i].is_none() => matched[i] = Some(field),
+            Some(i) => push_error(syn::Error::new(
+                ident.span(),
+                format!("two fields map to the schema's field `{}`", record.fields[i].name),
+            )),
+            None => {
+                let names: Vec<&str> = record.fields.iter().map(|f| f.name.as_str()).collect();
+                push_error(syn::Error::new(
+                    ident.span(),
+                    format!(
+                        "field `{rust}` is not in the schema of `{}` (its fields: {})",
+                        named.name,
+                        names.join(", ")
+                    ),
+                ));
+            }
+        }
+    }
+    for (i, slot) in matched.iter().enumerate() {
+        if slot.is_none() {
+            let avro = &record.fields[i];
+            push_error(syn::Error::new(
+                input.ident.span(),
+                format!(
+                    "missing field `{}`: the schema of `{}` has field `{}` of type `{}` (`{}` in Rust); add it, or #[avro(rename = \"{}\")] the field that holds it",
+                    idiomatic[i].trim_start_matches("r#"),
+                    named.name,
+                    avro.name,
+                    set.describe(&avro.schema),
+                    check::rust_spelling(set, &avro.schema),
+                    avro.name,
+                ),
+            ));
+        }
+    }
+    for (i, field) in matched.iter().enumerate() {
+        if let Some(field) = field {
+            let label = format!("field `{}`", record.fields[i].name);
+            if let Err(error) = check::check(set, &record.fields[i].schema, &field.ty, &label, checks) {
+                push_error(error);
+            }
+        }
+    }
+    if let Some(errors) = errors {
+        return Err(errors);
+    }
+    let matched: Vec<&syn::Field> = matched.into_iter().flatten().collect();
+    let encode = record.fields.iter().zip(&matched).map(|(avro, field)| {
+        let ident = &field.ident;
+        codec::encode(set, &avro.schema, &quote!((&self.#ident)))
+    });
+    let decode = record.fields.iter().zip(&matched).map(|(avro, field)| {
+        let ident = &field.ident;
+        let value = codec::decode(set, &avro.schema);
+        quote!(#ident: #value)
+    });
+    Ok((
+        quote!(#(#encode)*),
+        quote! {
+            r.descend()?;
+            // Fields in wire order: Rust evaluates struct expressions in the order written.
+            let value = Self { #(#decode),* };
+            r.ascend();
+            ::core::result::Result::Ok(value)
+        },
+    ))
+}
+
+fn fixed_newtype(input: &DeriveInput, data: &syn::DataStruct, size: usize) -> syn::Result<(TokenStream, TokenStream)> {
+    let size_lit = Literal::usize_unsuffixed(size);
+    let ok = match &data.fields {
+        Fields::Unnamed(fields) if fields.unnamed.len() == 1 => match &fields.unnamed[0].ty {
+            syn::Type::Array(array) => match &array.len {
+                syn::Expr::Lit(syn::ExprLit {
+                    lit: syn::Lit::Int(n), ..
+                }) => n.base10_parse::<usize>().ok() == Some(size),
+                _ => false,
+            },
+            _ => false,
+        },
+        _ => false,
+    };
+    if !ok {
+        return Err(syn::Error::new(
+            input.ident.span(),
+            format!("a fixed of {size} bytes derives on a newtype struct over `[u8; {size}]`"),
+        ));
+    }
+    Ok((
+        quote!(::avrokit::codec::write_fixed(buf, &self.0);),
+        quote!(::core::result::Result::Ok(Self(r.read_fixed::<#size_lit>()?))),
+    ))
+}
+
+fn avro_enum(input: &DeriveInput, data: &syn::DataEnum, loaded: &Loaded) -> syn::Result<(TokenStream, TokenStream)> {
+    let set = &loaded.set;
+    let Schema::Named(id) = &loaded.root else {
+        return Err(kind_mismatch(input, set, &loaded.root));
+    };
+    let named = set.get(*id);
+    let NamedKind::Enum(e) = &named.kind else {
+        return Err(kind_mismatch(input, set, &loaded.root));
+    };
+    let idiomatic = naming::enum_variant_idents(e);
+    let mut by_symbol: Vec<Option<&syn::Ident>> = vec![None; e.symbols.len()];
+    for variant in &data.variants {
+        if !matches!(variant.fields, Fields::Unit) {
+            return Err(syn::Error::new(variant.span(), "Avro enum symbols are unit variants"));
+        }
+        let member = attrs::member(&variant.attrs)?;
+        let rust = variant.ident.to_string();
+        let position = match &member.rename {
+            Some(rename) => e.symbols.iter().position(|s| *s == rename.value()),
+            None => idiomatic
+                .iter()
+                .position(|i| *i == rust)
+                .or_else(|| e.symbols.iter().position(|s| *s == rust)),
+        };
+        match position {
+            Some(i) if by_symbol[i].is_none() => by_symbol[i] = Some(&variant.ident),
+            _ => {
+                return Err(syn::Error::new(
+                    variant.ident.span(),
+                    format!(
+                        "variant `{rust}` is not a symbol of enum `{}` (symbols: {})",
+                        named.name,
+                        e.symbols.join(", ")
+                    ),
+                ));
+            }
+        }
+    }
+    if let Some(missing) = by_symbol.iter().position(Option::is_none) {
+        return Err(syn::Error::new(
+            input.ident.span(),
+            format!(
+                "missing variant `{}` for symbol `{}` of enum `{}`",
+                idiomatic[missing], e.symbols[missing], named.name
+            ),
+        ));
+    }
+    let variants: Vec<&syn::Ident> = by_symbol.into_iter().flatten().collect();
+    let count = variants.len();
+    let indexes = (0..count).map(|i| Literal::i64_unsuffixed(i as i64));
+    let encode_arms = variants.iter().zip(indexes).map(|(v, i)| quote!(Self::#v => #i));
+    let (last, rest) = variants.split_last().expect("an enum has symbols");
+    let decode_arms = rest.iter().enumerate().map(|(i, v)| {
+        let i = Literal::usize_unsuffixed(i);
+        quote!(#i => Self::#v)
+    });
+    Ok((
+        quote!(::avrokit::codec::write_long(buf, match self { #(#encode_arms),* });),
+        quote!(::core::result::Result::Ok(match r.read_enum_index(#count)? { #(#decode_arms,)* _ => Self::#last })),
+    ))
+}
+
+fn union_enum(
+    input: &DeriveInput,
+    data: &syn::DataEnum,
+    set: &SchemaSet,
+    branches: &[Schema],
+    checks: &mut Vec<NamedCheck>,
+) -> syn::Result<(TokenStream, TokenStream)> {
+    let idiomatic = naming::union_variant_idents(set, branches);
+    let mut by_branch: Vec<Option<&syn::Variant>> = vec![None; branches.len()];
+    for variant in &data.variants {
+        let member = attrs::member(&variant.attrs)?;
+        let rust = variant.ident.to_string();
+        let name = member.rename.map(|r| r.value()).unwrap_or(rust.clone());
+        match idiomatic.iter().position(|i| *i == name) {
+            Some(i) if by_branch[i].is_none() => by_branch[i] = Some(variant),
+            _ => {
+                return Err(syn::Error::new(
+                    variant.ident.span(),
+                    format!(
+                        "variant `{rust}` is not a branch of the union `{}` (variants: {})",
+                        set.describe(&Schema::Union(branches.to_vec())),
+                        idiomatic.join(", ")
+                    ),
+                ));
+            }
+        }
+    }
+    if let Some(missing) = by_branch.iter().position(Option::is_none) {
+        return Err(syn::Error::new(
+            input.ident.span(),
+            format!(
+                "missing variant `{}` for the union's branch `{}`",
+                idiomatic[missing],
+                set.describe(&branches[missing])
+            ),
+        ));
+    }
+    let mut encode_arms = Vec::new();
+    let mut decode_bodies = Vec::new();
+    for (i, (branch, variant)) in branches.iter().zip(by_branch).enumerate() {
+        let variant = variant.expect("every branch has a variant: checked above");
+        let v = &variant.ident;
+        let index = Literal::i64_unsuffixed(i as i64);
+        match (&variant.fields, branch) {
+            (Fields::Unit, Schema::Null) => {
+                encode_arms.push(quote!(Self::#v => ::avrokit::codec::write_long(buf, #index)));
+                decode_bodies.push(quote!(Self::#v));
+            }
+            (Fields::Unnamed(fields), _) if fields.unnamed.len() == 1 => {
+                let label = format!("variant `{v}`");
+                check::check(set, branch, &fields.unnamed[0].ty, &label, checks)?;
+                let encode = codec::encode(set, branch, &quote!(value));
+                let decode = codec::decode(set, branch);
+                encode_arms.push(quote!(Self::#v(value) => { ::avrokit::codec::write_long(buf, #index); #encode }));
+                decode_bodies.push(quote!(Self::#v(#decode)));
+            }
+            _ => {
+                return Err(syn::Error::new(
+                    variant.span(),
+                    format!(
+                        "variant `{v}` holds the branch `{}`: a unit variant for null, else one unnamed field",
+                        set.describe(branch)
+                    ),
+                ));
+            }
+        }
+    }
+    let count = branches.len();
+    // read_union_index has checked the index, so the last branch is the catch-all arm.
+    let last = decode_bodies.pop().expect("a union has branches");
+    let arms = decode_bodies.iter().enumerate().map(|(i, body)| {
+        let i = Literal::usize_unsuffixed(i);
+        quote!(#i => #body)
+    });
+    Ok((
+        quote!(match self { #(#encode_arms),* }),
+        quote!(::core::result::Result::Ok(match r.read_union_index(#count)? { #(#arms,)* _ => #last })),
+    ))
+}

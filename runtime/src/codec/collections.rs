@@ -1,0 +1,43 @@
+//! Decoding arrays and maps, block by block, with capacity bounded by the input.
+
+use super::Reader;
+use crate::error::DecodeError;
+
+/// Reads an array whose items `item` decodes.
+#[inline]
+pub fn read_array<T>(
+    r: &mut Reader<'_>,
+    mut item: impl FnMut(&mut Reader<'_>) -> Result<T, DecodeError>,
+) -> Result<Vec<T>, DecodeError> {
+    let mut out = Vec::new();
+    loop {
+        let count = r.read_block_count()?;
+        if count == 0 {
+            return Ok(out);
+        }
+        out.reserve(r.capacity_for(count));
+        for _ in 0..count {
+            out.push(item(r)?);
+        }
+    }
+}
+
+/// Reads a map (into any map type) whose values `value` decodes.
+#[inline]
+pub fn read_map<V, M: Default + Extend<(String, V)>>(
+    r: &mut Reader<'_>,
+    mut value: impl FnMut(&mut Reader<'_>) -> Result<V, DecodeError>,
+) -> Result<M, DecodeError> {
+    let mut out = M::default();
+    loop {
+        let count = r.read_block_count()?;
+        if count == 0 {
+            return Ok(out);
+        }
+        for _ in 0..count {
+            let key = String::from(r.read_str()?);
+            let v = value(r)?;
+            out.extend(std::iter::once((key, v)));
+        }
+    }
+}

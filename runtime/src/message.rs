@@ -1,0 +1,79 @@
+//! [`AvroMessage`]: what `#[derive(AvroMessage)]` implements.
+
+use crate::codec::Reader;
+use crate::error::{DecodeError, EncodeError};
+use crate::resolve::{self, ResolveError};
+use crate::schema::Schema;
+
+/// A Rust type with an Avro schema and a direct binary codec.
+///
+/// Implemented by `#[derive(AvroMessage)]` for records (structs), enums, union enums and
+/// fixed newtypes; generated types carry the derive. The required items are few (like
+/// `prost::Message`); everything else is provided.
+pub trait AvroMessage: Sized {
+    /// The full name of the Avro type (`None` for a union).
+    const FULL_NAME: Option<&'static str>;
+    /// The schema as authored, self-contained JSON (defaults, docs, aliases and logical
+    /// types kept), as a producer registers it.
+    const SCHEMA_JSON: &'static str;
+    /// The CRC-64-AVRO (Rabin) fingerprint of the schema's Parsing Canonical Form,
+    /// computed at compile time.
+    const FINGERPRINT: u64;
+
+    /// The parsed schema, parsed once and cached.
+    fn schema() -> &'static Schema;
+
+    /// Appends the Avro binary encoding of `self` to `buf`.
+    fn encode_to(&self, buf: &mut Vec<u8>) -> Result<(), EncodeError>;
+
+    /// Reads a value written with this type's own schema.
+    fn decode_from(reader: &mut Reader<'_>) -> Result<Self, DecodeError>;
+
+    /// The Avro binary encoding of `self`.
+    fn to_avro(&self) -> Result<Vec<u8>, EncodeError> {
+        let mut buf = Vec::new();
+        self.encode_to(&mut buf)?;
+        Ok(buf)
+    }
+
+    /// Decodes exactly one value written with this type's own schema; trailing bytes are
+    /// an error.
+    fn from_avro(bytes: &[u8]) -> Result<Self, DecodeError> {
+        let mut reader = Reader::new(bytes);
+        let value = Self::decode_from(&mut reader)?;
+        reader.finish()?;
+        Ok(value)
+    }
+
+    /// Decodes one value written with `writer`, resolving it into this type by the Avro
+    /// rules (reordered, added and removed fields, promotions, enum symbols by name,
+    /// unions). The resolution plan is built once per writer schema and cached; a writer
+    /// this type cannot read is an error before any byte is decoded.
+    fn from_avro_with_writer(bytes: &[u8], writer: &Schema) -> Result<Self, ResolveError> {
+        if writer.fingerprint() == Self::FINGERPRINT {
+            return Ok(Self::from_avro(bytes)?);
+        }
+        let plan = resolve::plan_for(writer, Self::schema())?;
+        let transcoded = plan.transcode(bytes)?;
+        Ok(Self::from_avro(&transcoded)?)
+    }
+}
+
+/// A boxed value has its content's schema: `Box` is how generated code breaks cycles.
+impl<T: AvroMessage> AvroMessage for Box<T> {
+    const FULL_NAME: Option<&'static str> = T::FULL_NAME;
+    const SCHEMA_JSON: &'static str = T::SCHEMA_JSON;
+    const FINGERPRINT: u64 = T::FINGERPRINT;
+
+    fn schema() -> &'static Schema {
+        T::schema()
+    }
+
+    fn encode_to(&self, buf: &mut Vec<u8>) -> Result<(), EncodeError> {
+        (**self).encode_to(buf)
+    }
+
+    fn decode_from(reader: &mut Reader<'_>) -> Result<Self, DecodeError> {
+        T::decode_from(reader).map(Box::new)
+    }
+}
