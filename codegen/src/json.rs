@@ -44,13 +44,17 @@ pub struct Member {
     pub value: Json,
 }
 
-/// A syntax error: what was wrong and at which byte offset.
+/// A syntax error: what was wrong, where, and (when the mistake is a common one) how to
+/// fix it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SyntaxError {
-    /// Byte offset of the offending character.
-    pub offset: usize,
+    /// The offending text: usually one character, a whole key for a duplicate key, the
+    /// start of a string that never ends.
+    pub span: Span,
     /// What the parser expected or found.
     pub message: String,
+    /// How to fix a well-known mistake (a trailing comma, a comment, a bad escape).
+    pub hint: Option<&'static str>,
 }
 
 impl Json {
@@ -144,10 +148,17 @@ struct Parser<'a> {
 }
 
 impl Parser<'_> {
+    /// An error at the current character.
     fn error(&self, message: impl Into<String>) -> SyntaxError {
+        let len = self.text[self.pos..].chars().next().map_or(1, char::len_utf8);
+        self.error_at(Span::new(self.pos, self.pos + len), message)
+    }
+
+    fn error_at(&self, span: Span, message: impl Into<String>) -> SyntaxError {
         SyntaxError {
-            offset: self.pos,
+            span,
             message: message.into(),
+            hint: None,
         }
     }
 
@@ -173,8 +184,21 @@ impl Parser<'_> {
     fn unexpected(&self, expected: &str) -> SyntaxError {
         match self.text[self.pos..].chars().next() {
             None => self.error(format!("expected {expected}, found the end of the file")),
+            Some('/') => SyntaxError {
+                hint: Some("JSON has no comments; remove them"),
+                ..self.error(format!("expected {expected}, found `/`"))
+            },
             Some(c) => self.error(format!("expected {expected}, found `{c}`")),
         }
+    }
+
+    /// A `,` directly before the closing bracket: the most common JSON mistake, worth
+    /// naming instead of "expected a value, found `]`".
+    fn trailing_comma(&self, comma: usize, close: char) -> Option<SyntaxError> {
+        (self.peek() == Some(close as u8)).then(|| SyntaxError {
+            hint: Some("remove the comma after the last element: JSON does not allow trailing commas"),
+            ..self.error_at(Span::new(comma, comma + 1), format!("trailing comma before `{close}`"))
+        })
     }
 
     fn value(&mut self) -> Result<Json, SyntaxError> {
@@ -222,8 +246,12 @@ impl Parser<'_> {
             self.pos += 1;
             return Ok(JsonKind::Object(members));
         }
+        let mut comma = None;
         loop {
             self.skip_whitespace();
+            if let Some(error) = comma.and_then(|at| self.trailing_comma(at, '}')) {
+                return Err(error);
+            }
             let key_start = self.pos;
             if self.peek() != Some(b'"') {
                 return Err(self.unexpected("a quoted key"));
@@ -232,8 +260,8 @@ impl Parser<'_> {
             let key_span = Span::new(key_start, self.pos);
             if members.iter().any(|m| m.key == key) {
                 return Err(SyntaxError {
-                    offset: key_start,
-                    message: format!("duplicate key \"{key}\" in one object"),
+                    hint: Some("keep only one of them: readers disagree on which one wins"),
+                    ..self.error_at(key_span, format!("duplicate key \"{key}\" in one object"))
                 });
             }
             self.skip_whitespace();
@@ -243,7 +271,10 @@ impl Parser<'_> {
             members.push(Member { key, key_span, value });
             self.skip_whitespace();
             match self.peek() {
-                Some(b',') => self.pos += 1,
+                Some(b',') => {
+                    comma = Some(self.pos);
+                    self.pos += 1;
+                }
                 Some(b'}') => {
                     self.pos += 1;
                     return Ok(JsonKind::Object(members));
@@ -261,12 +292,19 @@ impl Parser<'_> {
             self.pos += 1;
             return Ok(JsonKind::Array(items));
         }
+        let mut comma = None;
         loop {
             self.skip_whitespace();
+            if let Some(error) = comma.and_then(|at| self.trailing_comma(at, ']')) {
+                return Err(error);
+            }
             items.push(self.value()?);
             self.skip_whitespace();
             match self.peek() {
-                Some(b',') => self.pos += 1,
+                Some(b',') => {
+                    comma = Some(self.pos);
+                    self.pos += 1;
+                }
                 Some(b']') => {
                     self.pos += 1;
                     return Ok(JsonKind::Array(items));
@@ -313,6 +351,7 @@ impl Parser<'_> {
     }
 
     fn string(&mut self) -> Result<String, SyntaxError> {
+        let start = self.pos;
         self.pos += 1; // opening quote
         let mut out = String::new();
         loop {
@@ -327,21 +366,43 @@ impl Parser<'_> {
             // boundaries are character boundaries.
             out.push_str(&self.text[run_start..self.pos]);
             match self.peek() {
-                None => return Err(self.error("unterminated string")),
+                None => {
+                    return Err(SyntaxError {
+                        hint: Some("close the string with `\"`"),
+                        ..self.error_at(Span::new(start, self.pos), "unterminated string")
+                    });
+                }
                 Some(b'"') => {
                     self.pos += 1;
                     return Ok(out);
                 }
                 Some(b'\\') => {
+                    let backslash = self.pos;
                     self.pos += 1;
-                    out.push(self.escape()?);
+                    out.push(self.escape(backslash)?);
                 }
-                Some(_) => return Err(self.error("control character inside a string; escape it")),
+                // A string that runs into a line break almost always lacks its closing
+                // quote; say so, from the opening quote, rather than blame the break.
+                Some(b'\n' | b'\r') => {
+                    return Err(SyntaxError {
+                        hint: Some("close the string with `\"` (a line break inside a string is written `\\n`)"),
+                        ..self.error_at(
+                            Span::new(start, self.pos),
+                            "unterminated string: the line ends before the closing `\"`",
+                        )
+                    });
+                }
+                Some(byte) => {
+                    return Err(SyntaxError {
+                        hint: Some("escape it, e.g. `\\t` for a tab or `\\u0001`"),
+                        ..self.error(format!("control character U+{byte:04X} inside a string"))
+                    });
+                }
             }
         }
     }
 
-    fn escape(&mut self) -> Result<char, SyntaxError> {
+    fn escape(&mut self, backslash: usize) -> Result<char, SyntaxError> {
         let c = match self.peek() {
             Some(b'"') => '"',
             Some(b'\\') => '\\',
@@ -355,7 +416,18 @@ impl Parser<'_> {
                 self.pos += 1;
                 return self.unicode_escape();
             }
-            _ => return Err(self.unexpected("an escape (one of \\\" \\\\ \\/ \\b \\f \\n \\r \\t \\u)")),
+            _ => {
+                let end = self.pos + self.text[self.pos..].chars().next().map_or(0, char::len_utf8);
+                return Err(SyntaxError {
+                    hint: Some(
+                        "JSON knows only \\\" \\\\ \\/ \\b \\f \\n \\r \\t and \\uXXXX; write a backslash itself as \\\\",
+                    ),
+                    ..self.error_at(
+                        Span::new(backslash, end),
+                        format!("invalid escape `{}` in a string", &self.text[backslash..end]),
+                    )
+                });
+            }
         };
         self.pos += 1;
         Ok(c)
@@ -409,23 +481,35 @@ mod tests {
     }
 
     #[test]
-    fn rejects_malformed_input_with_offsets() {
+    fn rejects_malformed_input_with_spans() {
         let cases = [
-            ("{\"a\": }", 6, "expected a JSON value, found `}`"),
-            ("[1, 2", 5, "expected `,` or `]`, found the end of the file"),
-            ("{\"a\": 1, \"a\": 2}", 9, "duplicate key \"a\" in one object"),
-            ("\"abc", 4, "unterminated string"),
-            ("01", 1, "unexpected text after the JSON document"),
-            ("{'a': 1}", 1, "expected a quoted key, found `'`"),
+            ("{\"a\": }", (6, 7), "expected a JSON value, found `}`"),
+            ("[1, 2", (5, 6), "expected `,` or `]`, found the end of the file"),
+            ("{\"a\": 1, \"a\": 2}", (9, 12), "duplicate key \"a\" in one object"),
+            ("\"abc", (0, 4), "unterminated string"),
+            (
+                "[\"abc\n]",
+                (1, 5),
+                "unterminated string: the line ends before the closing `\"`",
+            ),
+            ("\"C:\\é\"", (3, 6), "invalid escape `\\é` in a string"),
+            ("[1, 2,\n]", (5, 6), "trailing comma before `]`"),
+            ("{\"a\": 1, }", (7, 8), "trailing comma before `}`"),
+            ("01", (1, 2), "unexpected text after the JSON document"),
+            ("{'a': 1}", (1, 2), "expected a quoted key, found `'`"),
             (
                 "\"\\ud800x\"",
-                7,
+                (7, 8),
                 "a high surrogate must be followed by a \\u low surrogate",
             ),
         ];
-        for (text, offset, message) in cases {
+        for (text, (start, end), message) in cases {
             let err = parse(text).unwrap_err();
-            assert_eq!((err.offset, err.message.as_str()), (offset, message), "{text}");
+            assert_eq!(
+                (err.span, err.message.as_str()),
+                (Span::new(start, end), message),
+                "{text}"
+            );
         }
     }
 

@@ -7,6 +7,7 @@
 //! the [`SchemaSet`], with every problem located in the file.
 
 mod raw;
+mod toml_error;
 mod units;
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
@@ -17,7 +18,7 @@ use raw::{RawCatalog, RawSettings};
 use std::collections::BTreeMap;
 use std::path::Path;
 
-pub use units::{parse_bytes, parse_duration_ms};
+pub use units::{UnitError, parse_bytes, parse_duration_ms};
 
 /// A loaded, checked catalog.
 #[derive(Debug, Clone)]
@@ -217,12 +218,7 @@ pub fn load_catalog(path: &Path, schemas: &SchemaSet) -> Result<Catalog, Diagnos
 
 /// Parses and checks a catalog already in memory.
 pub fn parse_catalog(file: SourceFile, schemas: &SchemaSet) -> Result<Catalog, Diagnostics> {
-    let raw: RawCatalog = toml::from_str(file.text()).map_err(|err| {
-        let span = err.span().map_or(Span::new(0, 0), |r| Span::new(r.start, r.end));
-        let message = err.message().trim_end().replace('\n', "; ");
-        Diagnostic::at(&file, span, format!("invalid catalog: {message}"))
-            .with_hint("see the catalog format in README.md")
-    })?;
+    let raw: RawCatalog = toml::from_str(file.text()).map_err(|err| toml_error::diagnostic(&file, &err))?;
     let mut checker = Checker {
         file: &file,
         schemas,
@@ -293,7 +289,11 @@ impl Checker<'_> {
         let mut settings = base.clone();
         if let Some(p) = &raw.partitions {
             if *p.get_ref() == 0 {
-                self.error(p.span(), format!("{context}: `partitions` must be at least 1"), None);
+                self.error(
+                    p.span(),
+                    format!("{context}: `partitions` must be at least 1"),
+                    Some("a topic needs one partition or more".into()),
+                );
             }
             settings.partitions = *p.get_ref();
         }
@@ -302,7 +302,7 @@ impl Checker<'_> {
                 self.error(
                     rf.span(),
                     format!("{context}: `replication_factor` must be at least 1"),
-                    None,
+                    Some("1 keeps one copy of each partition (dev); 3 is usual in production".into()),
                 );
             }
             settings.replication_factor = *rf.get_ref();
@@ -313,13 +313,21 @@ impl Checker<'_> {
         if let Some(retention) = &raw.retention {
             match parse_duration_ms(retention.get_ref()) {
                 Ok(ms) => settings.retention_ms = ms,
-                Err(message) => self.error(retention.span(), format!("{context}: `retention`: {message}"), None),
+                Err(err) => self.error(
+                    retention.span(),
+                    format!("{context}: `retention`: {}", err.message),
+                    Some(err.hint),
+                ),
             }
         }
         if let Some(bytes) = &raw.retention_bytes {
             match parse_bytes(bytes.get_ref()) {
                 Ok(n) => settings.retention_bytes = n,
-                Err(message) => self.error(bytes.span(), format!("{context}: `retention_bytes`: {message}"), None),
+                Err(err) => self.error(
+                    bytes.span(),
+                    format!("{context}: `retention_bytes`: {}", err.message),
+                    Some(err.hint),
+                ),
             }
         }
         if let Some(policy) = &raw.cleanup_policy {
@@ -441,28 +449,28 @@ impl Checker<'_> {
         environments: &[String],
     ) -> Topic {
         let topic = raw.get_ref();
-        if let Some(problem) = topic_name_problem(name.get_ref()) {
+        if let Some((problem, hint)) = topic_name_problem(name.get_ref()) {
             self.error(
                 name.span(),
                 format!("invalid topic name `{}`: {problem}", name.get_ref()),
-                None,
+                Some(hint),
             );
         }
         let context = format!("topic `{}`", name.get_ref());
         let settings = self.settings(topic, defaults, &context);
         let key = topic.key.as_ref().map(|k| self.avro_type(k));
         let key_format = self.key_format(topic.key_format.as_ref(), default_key_format);
-        if let (Some(key_schema), KeyFormat::Raw, Some(raw_key)) = (&key, key_format, &topic.key) {
-            if !matches!(key_schema, Schema::String | Schema::Bytes | Schema::Null) {
-                self.error(
-                    raw_key.span(),
-                    format!(
-                        "{context}: a raw key must be `string` or `bytes`, not `{}`",
-                        raw_key.get_ref()
-                    ),
-                    Some("set key_format = \"avro\" to write structured keys through the registry".into()),
-                );
-            }
+        if let (Some(key_schema), KeyFormat::Raw, Some(raw_key)) = (&key, key_format, &topic.key)
+            && !matches!(key_schema, Schema::String | Schema::Bytes | Schema::Null)
+        {
+            self.error(
+                raw_key.span(),
+                format!(
+                    "{context}: a raw key must be `string` or `bytes`, not `{}`",
+                    raw_key.get_ref()
+                ),
+                Some("set key_format = \"avro\" to write structured keys through the registry".into()),
+            );
         }
         let value = match &topic.value {
             Some(value) => self.avro_type(value),
@@ -478,10 +486,15 @@ impl Checker<'_> {
         let mut per_env = BTreeMap::new();
         for (env, overrides) in &topic.env {
             if !environments.contains(env.get_ref()) {
-                let hint = if environments.is_empty() {
-                    "declare it in `environments = [...]` at the top of the catalog".to_owned()
-                } else {
-                    format!("declared environments: {}", environments.join(", "))
+                let hint = match suggest(env.get_ref(), environments.iter().map(String::as_str)) {
+                    Some(close) => format!("did you mean `{close}`?"),
+                    None if environments.is_empty() => {
+                        "declare it in `environments = [...]` at the top of the catalog".to_owned()
+                    }
+                    None => format!(
+                        "the declared environments are {}; use one of them or add it to `environments`",
+                        environments.join(", ")
+                    ),
                 };
                 self.error(
                     env.span(),
@@ -501,14 +514,15 @@ impl Checker<'_> {
             }
             let overrides = overrides.get_ref();
             let resolved = self.settings(overrides, &settings, &env_context);
-            let isr = overrides
-                .min_insync_replicas
-                .as_ref()
-                .or(topic.min_insync_replicas.as_ref());
-            self.check_isr(&resolved, isr, name, &env_context);
+            // Blame what the override changed; failing that, the topic's own setting.
+            let culprit = isr_culprit(overrides)
+                .or_else(|| isr_culprit(topic))
+                .unwrap_or(name.span());
+            self.check_isr(&resolved, culprit, &env_context);
             per_env.insert(env.get_ref().clone(), resolved);
         }
-        self.check_isr(&settings, topic.min_insync_replicas.as_ref(), name, &context);
+        let culprit = isr_culprit(topic).unwrap_or(name.span());
+        self.check_isr(&settings, culprit, &context);
         let compatibility = self.compatibility(topic.compatibility.as_ref(), default_compatibility);
         let sink = topic.sink.as_ref().map(|s| self.sink(s, &value, &context));
         Topic {
@@ -525,22 +539,20 @@ impl Checker<'_> {
         }
     }
 
-    fn check_isr(
-        &mut self,
-        settings: &TopicSettings,
-        isr: Option<&toml::Spanned<u16>>,
-        topic: &toml::Spanned<String>,
-        context: &str,
-    ) {
-        if settings.min_insync_replicas > settings.replication_factor || settings.min_insync_replicas == 0 {
-            let span = isr.map_or(topic.span(), |s| s.span());
-            self.error(
-                span,
+    fn check_isr(&mut self, settings: &TopicSettings, culprit: std::ops::Range<usize>, context: &str) {
+        let (isr, rf) = (settings.min_insync_replicas, settings.replication_factor);
+        if isr > rf || isr == 0 {
+            let hint = if isr == 0 {
+                "set min_insync_replicas to 1 or more".to_owned()
+            } else {
                 format!(
-                    "{context}: min_insync_replicas {} must be between 1 and the replication factor {}",
-                    settings.min_insync_replicas, settings.replication_factor
-                ),
-                Some("with acks=all, producers would be refused every write".into()),
+                    "lower min_insync_replicas to at most {rf} or raise replication_factor to at least {isr}: with acks=all, producers would be refused every write"
+                )
+            };
+            self.error(
+                culprit,
+                format!("{context}: min_insync_replicas {isr} must be between 1 and the replication factor {rf}"),
+                Some(hint),
             );
         }
     }
@@ -556,8 +568,14 @@ impl Checker<'_> {
         if fields.is_empty() {
             self.error(
                 raw.table.span(),
-                format!("{context}: a sink needs a record value type"),
-                None,
+                format!(
+                    "{context}: a sink needs a record value type, not `{}`",
+                    self.schemas.describe(value)
+                ),
+                Some(
+                    "a sink writes the value's fields as columns; give the topic a record value or remove the sink"
+                        .into(),
+                ),
             );
         }
         let check_column = |checker: &mut Self, column: &toml::Spanned<String>, what: &str| {
@@ -614,19 +632,48 @@ impl Checker<'_> {
     }
 }
 
-/// Kafka's rules for topic names.
-fn topic_name_problem(name: &str) -> Option<&'static str> {
+/// Where the ISR rule was broken at one level (a topic or an override): the
+/// `min_insync_replicas` it sets, else the `replication_factor` it sets.
+fn isr_culprit(level: &RawSettings) -> Option<std::ops::Range<usize>> {
+    level
+        .min_insync_replicas
+        .as_ref()
+        .map(toml::Spanned::span)
+        .or_else(|| level.replication_factor.as_ref().map(toml::Spanned::span))
+}
+
+/// Kafka's rules for topic names: what is wrong, and what to do.
+fn topic_name_problem(name: &str) -> Option<(String, String)> {
+    const ALLOWED: &str = "topic names use only ASCII letters, digits, `.`, `_` and `-`";
     if name.is_empty() {
-        Some("a topic name cannot be empty")
+        Some((
+            "a topic name cannot be empty".into(),
+            "name the topic, e.g. \"orders.placed\"".into(),
+        ))
     } else if name == "." || name == ".." {
-        Some("`.` and `..` are reserved")
-    } else if name.len() > 249 {
-        Some("longer than 249 characters")
-    } else if !name
+        Some(("`.` and `..` are reserved".into(), "choose another name".into()))
+    } else if name.chars().count() > 249 {
+        Some(("longer than 249 characters".into(), "shorten the name".into()))
+    } else if let Some(bad) = name
         .chars()
-        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
+        .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-')))
     {
-        Some("only ASCII letters, digits, `.`, `_` and `-` are allowed")
+        let fixed: String = name
+            .chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || matches!(c, '_' | '-') {
+                    c
+                } else {
+                    '.'
+                }
+            })
+            .collect();
+        let shown = if bad == ' ' {
+            "a space".to_owned()
+        } else {
+            format!("`{bad}`")
+        };
+        Some((format!("it contains {shown}"), format!("{ALLOWED}; e.g. `{fixed}`")))
     } else {
         None
     }

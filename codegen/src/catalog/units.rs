@@ -1,8 +1,36 @@
 //! Human units in the catalog: `7d`, `12h`, `100GiB`.
 
+use std::fmt;
+
+/// Why a duration or size could not be read: what is wrong, and what to write instead.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnitError {
+    /// What is wrong, quoting the text.
+    pub message: String,
+    /// What to write instead.
+    pub hint: String,
+}
+
+impl UnitError {
+    fn new(message: String, hint: &str) -> Self {
+        Self {
+            message,
+            hint: hint.to_owned(),
+        }
+    }
+}
+
+impl fmt::Display for UnitError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}; {}", self.message, self.hint)
+    }
+}
+
+impl std::error::Error for UnitError {}
+
 /// Milliseconds in a duration written as a number and a unit (`ms`, `s`, `m`, `h`, `d`,
 /// `w`), or `forever` (-1, Kafka's "no limit").
-pub fn parse_duration_ms(text: &str) -> Result<i64, String> {
+pub fn parse_duration_ms(text: &str) -> Result<i64, UnitError> {
     if text == "forever" {
         return Ok(-1);
     }
@@ -15,8 +43,9 @@ pub fn parse_duration_ms(text: &str) -> Result<i64, String> {
         "d" => 86_400_000,
         "w" => 7 * 86_400_000,
         _ => {
-            return Err(format!(
-                "`{text}` is not a duration; write a number and a unit (ms, s, m, h, d, w), e.g. \"7d\", or \"forever\""
+            return Err(UnitError::new(
+                format!("`{text}` is not a duration"),
+                "write a number and a unit (ms, s, m, h, d, w) without a space, e.g. \"7d\", or \"forever\"",
             ));
         }
     };
@@ -25,13 +54,18 @@ pub fn parse_duration_ms(text: &str) -> Result<i64, String> {
         .ok()
         .and_then(|n| n.checked_mul(factor))
         .filter(|ms| *ms > 0)
-        .ok_or_else(|| format!("`{text}` is not a positive duration that fits in 64 bits"))
+        .ok_or_else(|| {
+            UnitError::new(
+                format!("`{text}` is not a positive duration that fits in 64 bits"),
+                "write a positive number and a unit, e.g. \"7d\", or \"forever\" for no limit",
+            )
+        })
 }
 
 /// Bytes in a size written as a number and a binary unit (`B`, `KiB`, `MiB`, `GiB`,
 /// `TiB`), or `unlimited` (-1). Decimal units (`GB`) are refused: Kafka's configs are in
 /// bytes, and "100 GB" in Kafka documentation almost always means 100 GiB.
-pub fn parse_bytes(text: &str) -> Result<i64, String> {
+pub fn parse_bytes(text: &str) -> Result<i64, UnitError> {
     if text == "unlimited" {
         return Ok(-1);
     }
@@ -43,13 +77,15 @@ pub fn parse_bytes(text: &str) -> Result<i64, String> {
         "GiB" => 1 << 30,
         "TiB" => 1 << 40,
         "KB" | "MB" | "GB" | "TB" | "kB" => {
-            return Err(format!(
-                "`{text}` is ambiguous; write a binary unit (KiB, MiB, GiB, TiB: powers of 1024) or a byte count"
+            return Err(UnitError::new(
+                format!("`{text}` is ambiguous: `{unit}` means a power of 1000 to some tools and of 1024 to others"),
+                "write a binary unit (KiB, MiB, GiB, TiB: powers of 1024), e.g. \"100GiB\", or a byte count",
             ));
         }
         _ => {
-            return Err(format!(
-                "`{text}` is not a size; write e.g. \"100GiB\", a byte count, or \"unlimited\""
+            return Err(UnitError::new(
+                format!("`{text}` is not a size"),
+                "write a number and a binary unit without a space, e.g. \"100GiB\", a byte count, or \"unlimited\"",
             ));
         }
     };
@@ -58,7 +94,12 @@ pub fn parse_bytes(text: &str) -> Result<i64, String> {
         .ok()
         .and_then(|n| n.checked_mul(factor))
         .filter(|bytes| *bytes > 0)
-        .ok_or_else(|| format!("`{text}` is not a positive size that fits in 64 bits"))
+        .ok_or_else(|| {
+            UnitError::new(
+                format!("`{text}` is not a positive size that fits in 64 bits"),
+                "write a positive size, e.g. \"100GiB\", or \"unlimited\" for no limit",
+            )
+        })
 }
 
 fn split_number(text: &str) -> (&str, &str) {
@@ -81,7 +122,7 @@ mod tests {
         assert_eq!(parse_bytes("100GiB"), Ok(107_374_182_400));
         assert_eq!(parse_bytes("1048576"), Ok(1_048_576));
         assert_eq!(parse_bytes("unlimited"), Ok(-1));
-        assert!(parse_bytes("100GB").unwrap_err().contains("ambiguous"));
+        assert!(parse_bytes("100GB").unwrap_err().message.contains("ambiguous"));
         assert!(parse_bytes("99999999999TiB").is_err());
     }
 }

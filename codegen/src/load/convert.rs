@@ -3,13 +3,14 @@
 
 use super::collect::{Definitions, declared_name};
 use super::logical::{fixed_logical, primitive_logical};
-use super::names::{PRIMITIVES, is_valid_namespace, is_valid_simple_name, name_problem, suggest};
+use super::names::{NAME_RULE, PRIMITIVES, is_valid_namespace, meant_instead, name_problem, suggest};
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::ir::{
     EnumType, Field, FieldOrder, FixedType, FullName, NamedKind, NamedType, Origin, Props, Record, Schema, TypeId,
 };
 use crate::json::{Json, JsonKind, Member};
 use crate::source::{SourceFile, Span};
+use heck::{ToShoutySnakeCase, ToSnakeCase, ToUpperCamelCase};
 
 /// A field default waiting for every type to be known before it can be checked.
 pub(super) struct PendingDefault {
@@ -80,12 +81,6 @@ impl Converter<'_> {
         &self.files[self.file].0
     }
 
-    fn error(&mut self, span: Span, message: impl Into<String>) -> Schema {
-        let diagnostic = Diagnostic::at(self.source(), span, message);
-        self.diagnostics.push(diagnostic);
-        Schema::Null
-    }
-
     fn error_hint(&mut self, span: Span, message: impl Into<String>, hint: impl Into<String>) {
         let diagnostic = Diagnostic::at(self.source(), span, message).with_hint(hint);
         self.diagnostics.push(diagnostic);
@@ -103,10 +98,12 @@ impl Converter<'_> {
             JsonKind::Object(_) => self.object(json, namespace),
             _ => {
                 let found = json.kind_name();
-                self.error(
+                self.error_hint(
                     json.span,
                     format!("expected a schema (a type name, a union array or an object), found {found}"),
-                )
+                    r#"write a type name such as "string", a union such as ["null", "string"], or an object such as {"type": "array", "items": "string"}"#,
+                );
+                Schema::Null
             }
         }
     }
@@ -118,28 +115,44 @@ impl Converter<'_> {
         if let Some(id) = self.definitions.resolve(name, namespace) {
             return Schema::Named(id);
         }
-        let message = match name {
-            "record" | "error" | "enum" | "fixed" | "array" | "map" => {
-                format!("`{name}` must be written as an object: {{\"type\": \"{name}\", ...}}")
-            }
-            _ => format!("unknown type `{name}`"),
+        let template = match name {
+            "record" | "error" => Some(r#"{"type": "record", "name": "...", "fields": [...]}"#),
+            "enum" => Some(r#"{"type": "enum", "name": "...", "symbols": [...]}"#),
+            "fixed" => Some(r#"{"type": "fixed", "name": "...", "size": ...}"#),
+            "array" => Some(r#"{"type": "array", "items": ...}"#),
+            "map" => Some(r#"{"type": "map", "values": ...}"#),
+            _ => None,
         };
+        if let Some(template) = template {
+            self.error_hint(
+                span,
+                format!("`{name}` is a kind of schema, not a type name: it is written as an object"),
+                format!("write {template}"),
+            );
+            return Schema::Null;
+        }
         let candidates: Vec<&str> = PRIMITIVES
             .iter()
             .copied()
             .chain(self.definitions.by_name.keys().map(String::as_str))
             .collect();
-        let hint = match suggest(name, candidates) {
-            Some(candidate) => format!("did you mean `{candidate}`?"),
-            None if name.contains('.') => "no schema file defines this full name; check the namespace".to_owned(),
-            None => match namespace {
+        let hint = match (suggest(name, candidates.iter().copied()), meant_instead(name)) {
+            (Some(candidate), _) => format!("did you mean `{candidate}`?"),
+            (None, Some(meant)) if meant.starts_with('{') => {
+                format!("`{name}` is a logical type, which annotates an underlying type: write {meant}")
+            }
+            (None, Some(meant)) => format!("did you mean {meant}?"),
+            (None, None) if name.contains('.') => {
+                "no schema file defines this full name; check the namespace".to_owned()
+            }
+            (None, None) => match namespace {
                 Some(ns) => format!(
                     "looked for `{ns}.{name}` and `{name}`; define the type in a `.avsc` file of the schema directory or write its full name"
                 ),
                 None => "define the type in a `.avsc` file of the schema directory".to_owned(),
             },
         };
-        self.error_hint(span, message, hint);
+        self.error_hint(span, format!("unknown type `{name}`"), hint);
         Schema::Null
     }
 
@@ -169,7 +182,7 @@ impl Converter<'_> {
                 self.error_hint(
                     branch.span,
                     format!("union has two branches of type `{key}`"),
-                    "a union may hold each unnamed type (and each named type) only once, logical types counting as their underlying type",
+                    "remove one of them: a union holds each type once (a logical type counts as its underlying type), so that a value's branch is never ambiguous",
                 );
             }
             keys.push(key);
@@ -218,11 +231,23 @@ impl Converter<'_> {
         };
         match kind {
             "record" | "error" | "enum" | "fixed" => self.definition(json, kind, namespace),
-            "array" => match self.required(json, "items", "array") {
+            "array" => match self.required(
+                json,
+                "items",
+                "array",
+                json.span,
+                r#"add the type of the elements, e.g. "items": "string""#,
+            ) {
                 Some(items) => Schema::Array(Box::new(self.schema(&items.value, namespace))),
                 None => Schema::Null,
             },
-            "map" => match self.required(json, "values", "map") {
+            "map" => match self.required(
+                json,
+                "values",
+                "map",
+                json.span,
+                r#"add the type of the values (keys are always strings), e.g. "values": "string""#,
+            ) {
                 Some(values) => Schema::Map(Box::new(self.schema(&values.value, namespace))),
                 None => Schema::Null,
             },
@@ -240,32 +265,45 @@ impl Converter<'_> {
         }
     }
 
-    fn required<'j>(&mut self, json: &'j Json, key: &str, what: &str) -> Option<&'j Member> {
+    /// The member `key` of `json`. When it is missing, reports that `what` has no `key`
+    /// at `anchor` with `hint`; or, when another key is a near miss (`item` for
+    /// `items`), at that key, suggesting the right spelling.
+    fn required<'j>(&mut self, json: &'j Json, key: &str, what: &str, anchor: Span, hint: &str) -> Option<&'j Member> {
         let member = json.get(key);
         if member.is_none() {
-            self.error_hint(
-                json.span,
-                format!("{what} has no `{key}`"),
-                format!("add \"{key}\": ..."),
-            );
+            let near_miss = match &json.kind {
+                JsonKind::Object(members) => members.iter().find(|m| suggest(&m.key, [key]).is_some()),
+                _ => None,
+            };
+            match near_miss {
+                Some(near) => self.error_hint(
+                    near.key_span,
+                    format!("{what} has no `{key}`"),
+                    format!("did you mean `{key}` instead of `{}`?", near.key),
+                ),
+                None => self.error_hint(anchor, format!("{what} has no `{key}`"), hint),
+            }
         }
         member
     }
 
     fn definition(&mut self, json: &Json, kind: &str, namespace: Option<&str>) -> Schema {
-        self.check_definition_name(json);
+        self.check_definition_name(json, kind);
         let id = self.definitions.at(self.file, json.span);
-        let Some((name, _)) = declared_name(json, namespace) else {
+        let Some((name, name_span)) = declared_name(json, namespace) else {
             return Schema::Null;
         };
+        // Problems inside the definition name it, and point at its name when the
+        // problem is a missing attribute.
+        let what = format!("{} `{name}`", if kind == "error" { "record" } else { kind });
         let inner_namespace = name.namespace.clone();
         let doc = self.doc(json);
         let aliases = self.type_aliases(json, &name);
         let (named_kind, reserved) = match kind {
-            "enum" => (self.enum_type(json), ENUM_ATTRIBUTES),
-            "fixed" => (self.fixed_type(json), FIXED_ATTRIBUTES),
+            "enum" => (self.enum_type(json, &what, name_span), ENUM_ATTRIBUTES),
+            "fixed" => (self.fixed_type(json, &what, name_span), FIXED_ATTRIBUTES),
             _ => {
-                let fields = self.fields(json, id, inner_namespace.as_deref());
+                let fields = self.fields(json, id, inner_namespace.as_deref(), &what, name_span);
                 let record = Record {
                     fields,
                     is_error: kind == "error",
@@ -289,26 +327,47 @@ impl Converter<'_> {
         Schema::Named(id)
     }
 
-    fn check_definition_name(&mut self, json: &Json) {
-        let Some(name) = self.required(json, "name", "named type") else {
+    fn check_definition_name(&mut self, json: &Json, kind: &str) {
+        let kind = if kind == "error" { "record" } else { kind };
+        let anchor = json.get("type").map_or(json.span, |m| m.value.span);
+        let Some(name) = self.required(
+            json,
+            "name",
+            kind,
+            anchor,
+            r#"add "name": "..." (UpperCamelCase by convention); named types are referred to by it"#,
+        ) else {
             return;
         };
         let Some(text) = name.value.as_str() else {
             let found = name.value.kind_name();
-            self.error(name.value.span, format!("`name` must be a string, found {found}"));
+            self.error_hint(
+                name.value.span,
+                format!("`name` must be a string, found {found}"),
+                r#"write the name as a string, e.g. "name": "Reading""#,
+            );
             return;
         };
         if let Some(problem) = name_problem(text) {
+            let hint = match text.rsplit('.').next().map(str::to_upper_camel_case) {
+                Some(fixed) if name_problem(&fixed).is_none() && !fixed.is_empty() => {
+                    format!("{NAME_RULE}; rename it, e.g. `{fixed}`")
+                }
+                _ => format!("{NAME_RULE}; rename it"),
+            };
             self.error_hint(
                 name.value.span,
-                format!("invalid type name: {problem}"),
-                "rename the type, e.g. in UpperCamelCase",
+                format!("invalid {kind} name `{text}`: {problem}"),
+                hint,
             );
         } else if PRIMITIVES.contains(&text) {
             self.error_hint(
                 name.value.span,
-                format!("`{text}` is a primitive type and cannot name a record, enum or fixed"),
-                "choose another name",
+                format!("`{text}` is a primitive type and cannot name a {kind}"),
+                format!(
+                    "rename the {kind}: the primitive type names ({}) are reserved",
+                    PRIMITIVES.join(", ")
+                ),
             );
         }
         if let Some(ns) = json.get("namespace") {
@@ -316,12 +375,16 @@ impl Converter<'_> {
                 Some(text) if is_valid_namespace(text) => {}
                 Some(text) => self.error_hint(
                     ns.value.span,
-                    format!("invalid namespace `{text}`"),
-                    "a namespace is dot-separated names, each starting with a letter or `_`",
+                    format!("invalid namespace `{text}`: {}", name_problem(text).unwrap_or_default()),
+                    format!("a namespace is names separated by single dots; {NAME_RULE}"),
                 ),
                 None => {
                     let found = ns.value.kind_name();
-                    self.error(ns.value.span, format!("`namespace` must be a string, found {found}"));
+                    self.error_hint(
+                        ns.value.span,
+                        format!("`namespace` must be a string, found {found}"),
+                        r#"write it as a string, e.g. "namespace": "com.example""#,
+                    );
                 }
             }
         }
@@ -333,7 +396,11 @@ impl Converter<'_> {
             Some(text) => Some(text.to_owned()),
             None => {
                 let found = member.value.kind_name();
-                self.error(member.value.span, format!("`doc` must be a string, found {found}"));
+                self.error_hint(
+                    member.value.span,
+                    format!("`doc` must be a string, found {found}"),
+                    "write the documentation as one string",
+                );
                 None
             }
         }
@@ -345,9 +412,10 @@ impl Converter<'_> {
         };
         let JsonKind::Array(items) = &member.value.kind else {
             let found = member.value.kind_name();
-            self.error(
+            self.error_hint(
                 member.value.span,
                 format!("`{key}` must be an array of strings, found {found}"),
+                format!(r#"write e.g. "{key}": ["A", "B"]"#),
             );
             return Vec::new();
         };
@@ -357,7 +425,11 @@ impl Converter<'_> {
                 Some(text) => out.push((text.to_owned(), item.span)),
                 None => {
                     let found = item.kind_name();
-                    self.error(item.span, format!("`{key}` must contain only strings, found {found}"));
+                    self.error_hint(
+                        item.span,
+                        format!("`{key}` must contain only strings, found {found}"),
+                        "quote it",
+                    );
                 }
             }
         }
@@ -368,7 +440,11 @@ impl Converter<'_> {
         let mut aliases = Vec::new();
         for (alias, span) in self.strings(json, "aliases") {
             if let Some(problem) = name_problem(&alias) {
-                self.error(span, format!("invalid alias: {problem}"));
+                self.error_hint(
+                    span,
+                    format!("invalid alias `{alias}`: {problem}"),
+                    format!("an alias is a former name of the type, so it follows the naming rules: {NAME_RULE}"),
+                );
             } else if alias.contains('.') {
                 aliases.push(FullName::parse(&alias));
             } else {
@@ -381,18 +457,33 @@ impl Converter<'_> {
         aliases
     }
 
-    fn enum_type(&mut self, json: &Json) -> NamedKind {
+    fn enum_type(&mut self, json: &Json, what: &str, anchor: Span) -> NamedKind {
         let mut symbols: Vec<String> = Vec::new();
-        if self.required(json, "symbols", "enum").is_some() {
+        if self
+            .required(
+                json,
+                "symbols",
+                what,
+                anchor,
+                r#"add the enum's values, e.g. "symbols": ["LOW", "HIGH"]"#,
+            )
+            .is_some()
+        {
             for (symbol, span) in self.strings(json, "symbols") {
-                if !is_valid_simple_name(&symbol) {
+                if let Some(problem) = simple_name_problem(&symbol) {
+                    let hint = match symbol.to_shouty_snake_case() {
+                        fixed if simple_name_problem(&fixed).is_none() && !fixed.is_empty() => {
+                            format!("{NAME_RULE}; e.g. `{fixed}`")
+                        }
+                        _ => NAME_RULE.to_owned(),
+                    };
+                    self.error_hint(span, format!("invalid enum symbol `{symbol}`: {problem}"), hint);
+                } else if symbols.contains(&symbol) {
                     self.error_hint(
                         span,
-                        format!("invalid enum symbol `{symbol}`"),
-                        "symbols start with a letter or `_` and contain only letters, digits and `_`",
+                        format!("{what} lists the symbol `{symbol}` twice"),
+                        "remove the repeated symbol: each symbol is one value of the enum",
                     );
-                } else if symbols.contains(&symbol) {
-                    self.error(span, format!("duplicate enum symbol `{symbol}`"));
                 } else {
                     symbols.push(symbol);
                 }
@@ -414,9 +505,13 @@ impl Converter<'_> {
             }
             None => {
                 let found = member.value.kind_name();
-                self.error(
+                self.error_hint(
                     member.value.span,
                     format!("enum `default` must be a symbol string, found {found}"),
+                    format!(
+                        r#"write one of the symbols as a string, e.g. "default": "{}""#,
+                        symbols.first().map_or("...", String::as_str)
+                    ),
                 );
                 None
             }
@@ -424,42 +519,82 @@ impl Converter<'_> {
         NamedKind::Enum(EnumType { symbols, default })
     }
 
-    fn fixed_type(&mut self, json: &Json) -> NamedKind {
-        let size = match self.required(json, "size", "fixed") {
-            Some(member) => match member.value.as_i64() {
-                Some(size) if size >= 0 => usize::try_from(size).unwrap_or(0),
+    fn fixed_type(&mut self, json: &Json, what: &str, anchor: Span) -> NamedKind {
+        let size = match self.required(
+            json,
+            "size",
+            what,
+            anchor,
+            r#"add the number of bytes, e.g. "size": 16"#,
+        ) {
+            // Avro sizes are ints (Java's limit); larger ones would also overflow the
+            // decimal precision arithmetic.
+            Some(member) => match member.value.as_i64().and_then(|n| i32::try_from(n).ok()) {
+                Some(size) if size >= 0 => usize::try_from(size).ok(),
                 _ => {
-                    self.error(member.value.span, "`size` must be a non-negative integer");
-                    0
+                    self.error_hint(
+                        member.value.span,
+                        format!("{what}: `size` must be a whole number of bytes from 0 to 2147483647"),
+                        r#"write the number of bytes, e.g. "size": 16"#,
+                    );
+                    None
                 }
             },
-            None => 0,
+            None => None,
         };
-        let logical = match fixed_logical(self.source(), json, size) {
-            Ok(logical) => logical,
-            Err(diagnostic) => {
+        // Without a valid size, checking the logical type against it would only repeat
+        // the size error in other words.
+        let logical = match size.map(|size| fixed_logical(self.source(), json, size)) {
+            Some(Ok(logical)) => logical,
+            Some(Err(diagnostic)) => {
                 self.diagnostics.push(diagnostic);
                 None
             }
+            None => None,
         };
-        NamedKind::Fixed(FixedType { size, logical })
+        NamedKind::Fixed(FixedType {
+            size: size.unwrap_or(0),
+            logical,
+        })
     }
 
-    fn fields(&mut self, json: &Json, owner: Option<TypeId>, namespace: Option<&str>) -> Vec<Field> {
-        let Some(member) = self.required(json, "fields", "record") else {
+    fn fields(
+        &mut self,
+        json: &Json,
+        owner: Option<TypeId>,
+        namespace: Option<&str>,
+        what: &str,
+        anchor: Span,
+    ) -> Vec<Field> {
+        let Some(member) = self.required(
+            json,
+            "fields",
+            what,
+            anchor,
+            r#"add "fields": [{"name": "...", "type": "..."}, ...], or "fields": [] for a record without fields"#,
+        ) else {
             return Vec::new();
         };
         let JsonKind::Array(items) = &member.value.kind else {
             let found = member.value.kind_name();
-            self.error(member.value.span, format!("`fields` must be an array, found {found}"));
+            self.error_hint(
+                member.value.span,
+                format!("`fields` must be an array, found {found}"),
+                r#"write "fields": [{"name": "...", "type": "..."}, ...]"#,
+            );
             return Vec::new();
         };
         let mut fields: Vec<Field> = Vec::with_capacity(items.len());
         for item in items {
             if let Some(field) = self.field(item, owner, fields.len(), namespace) {
-                if fields.iter().any(|f| f.name == field.name) {
+                if let Some(first) = fields.iter().find(|f| f.name == field.name) {
                     let span = item.get("name").map_or(item.span, |m| m.value.span);
-                    self.error(span, format!("duplicate field `{}`", field.name));
+                    let line = self.source().line_column(first.origin.span.start).line;
+                    self.error_hint(
+                        span,
+                        format!("{what} has two fields named `{}`", field.name),
+                        format!("the first is on line {line}; rename or remove one of them"),
+                    );
                     continue;
                 }
                 fields.push(field);
@@ -471,37 +606,62 @@ impl Converter<'_> {
     fn field(&mut self, json: &Json, owner: Option<TypeId>, index: usize, namespace: Option<&str>) -> Option<Field> {
         if !matches!(json.kind, JsonKind::Object(_)) {
             let found = json.kind_name();
-            self.error(json.span, format!("a field must be an object, found {found}"));
+            self.error_hint(
+                json.span,
+                format!("a field must be an object, found {found}"),
+                r#"write each field as {"name": "...", "type": "..."}"#,
+            );
             return None;
         }
-        let name_member = self.required(json, "name", "field")?;
+        let name_member = self.required(
+            json,
+            "name",
+            "field",
+            json.span,
+            r#"add the field's name, e.g. "name": "value""#,
+        )?;
         let Some(name) = name_member.value.as_str().map(str::to_owned) else {
             let found = name_member.value.kind_name();
-            self.error(
+            self.error_hint(
                 name_member.value.span,
                 format!("field `name` must be a string, found {found}"),
+                r#"write the name as a string, e.g. "name": "value""#,
             );
             return None;
         };
-        if !is_valid_simple_name(&name) {
+        if let Some(problem) = simple_name_problem(&name) {
+            let hint = match name.to_snake_case() {
+                fixed if simple_name_problem(&fixed).is_none() && !fixed.is_empty() => {
+                    format!("{NAME_RULE}; rename it, e.g. `{fixed}` (the Rust name is derived from it)")
+                }
+                _ => format!("{NAME_RULE}; rename it (the Rust name is derived from it)"),
+            };
             self.error_hint(
                 name_member.value.span,
-                format!("invalid field name `{name}`"),
-                "field names start with a letter or `_` and contain only letters, digits and `_`; \
-                 the generated Rust name is derived from it, so any valid spelling works",
+                format!("invalid field name `{name}`: {problem}"),
+                hint,
             );
         }
-        let ty = self.required(json, "type", "field")?;
+        let ty = self.required(
+            json,
+            "type",
+            &format!("field `{name}`"),
+            name_member.value.span,
+            r#"add the field's schema, e.g. "type": "string", or "type": ["null", "string"] with "default": null for an optional field"#,
+        )?;
         let schema = self.schema(&ty.value, namespace);
         let doc = self.doc(json);
         let aliases = self
             .strings(json, "aliases")
             .into_iter()
-            .filter_map(|(alias, span)| {
-                if is_valid_simple_name(&alias) {
-                    Some(alias)
-                } else {
-                    self.error(span, format!("invalid field alias `{alias}`"));
+            .filter_map(|(alias, span)| match simple_name_problem(&alias) {
+                None => Some(alias),
+                Some(problem) => {
+                    self.error_hint(
+                        span,
+                        format!("invalid field alias `{alias}`: {problem}"),
+                        format!("an alias is a former name of the field, so it follows the naming rules: {NAME_RULE}"),
+                    );
                     None
                 }
             })
@@ -512,11 +672,26 @@ impl Converter<'_> {
                 Some("ascending") => FieldOrder::Ascending,
                 Some("descending") => FieldOrder::Descending,
                 Some("ignore") => FieldOrder::Ignore,
-                _ => {
+                other => {
+                    const ORDERS: [&str; 3] = ["ascending", "descending", "ignore"];
+                    let written = other.unwrap_or_default().to_ascii_lowercase();
+                    let close = ORDERS
+                        .iter()
+                        .find(|o| !written.is_empty() && o.starts_with(&written))
+                        .copied()
+                        .or_else(|| suggest(&written, ORDERS));
+                    let hint = match close {
+                        Some(order) => format!("did you mean \"{order}\"?"),
+                        None => "use \"ascending\", \"descending\" or \"ignore\"".to_owned(),
+                    };
+                    let shown = match other {
+                        Some(text) => format!("\"{text}\""),
+                        None => member.value.kind_name().to_owned(),
+                    };
                     self.error_hint(
                         member.value.span,
-                        "invalid field `order`",
-                        "use \"ascending\", \"descending\" or \"ignore\"",
+                        format!("field `{name}`: invalid `order` {shown}"),
+                        hint,
                     );
                     FieldOrder::Ascending
                 }
@@ -541,6 +716,14 @@ impl Converter<'_> {
             origin: self.origin(json.span),
         })
     }
+}
+
+/// Why `name` is not a valid simple name (a field, a symbol: no dots allowed).
+fn simple_name_problem(name: &str) -> Option<String> {
+    if name.contains('.') {
+        return Some("it contains `.`".to_owned());
+    }
+    name_problem(name)
 }
 
 fn primitive(name: &str) -> Option<Schema> {

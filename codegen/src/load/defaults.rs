@@ -3,6 +3,7 @@
 //! Runs after every named type is known, because a default may be a record or enum value
 //! of a type defined in another file.
 
+use super::names::suggest;
 use crate::ir::{Logical, NamedKind, NamedType, Schema, TypeId, Value, describe_schema};
 use crate::json::{Json, JsonKind};
 use crate::source::Span;
@@ -52,20 +53,42 @@ impl DefaultChecker<'_> {
         self.check(schema, json, 0)
     }
 
+    /// A default of the wrong shape for `schema`; `expected` says what would fit. The
+    /// hint names the likely fix for the common slips (null for a required value, a
+    /// quoted number, an int that needs a long), else what to write.
     fn mismatch(&self, schema: &Schema, json: &Json, expected: &str) -> DefaultError {
+        let described = self.describe(schema);
+        let hint = match (&json.kind, schema) {
+            (JsonKind::Null, _) => format!(
+                r#"to make the value optional, write its type as ["null", {}] with "default": null"#,
+                quoted_schema(&described)
+            ),
+            (JsonKind::String(text), Schema::Int | Schema::Long | Schema::Float | Schema::Double)
+                if crate::json::parse(text).is_ok_and(|v| v.as_f64().is_some()) =>
+            {
+                format!("write the number without quotes: {text}")
+            }
+            (JsonKind::String(text), Schema::Boolean) if matches!(text.as_str(), "true" | "false") => {
+                format!("write the boolean without quotes: {text}")
+            }
+            (JsonKind::Number(_), Schema::Int) if integer(json).is_some_and(|n| i64::try_from(n).is_ok()) => {
+                "the value does not fit in an `int` (32 bits); make the type `long`, or change the default".to_owned()
+            }
+            _ => format!("write {expected}"),
+        };
         DefaultError::new(
             json.span,
-            format!(
-                "default {} does not match type `{}`: expected {expected}",
-                json_excerpt(json),
-                self.describe(schema)
-            ),
+            format!("default {} does not match type `{described}`", json_excerpt(json)),
         )
+        .hint(hint)
     }
 
     fn check(&self, schema: &Schema, json: &Json, depth: usize) -> Result<Value, DefaultError> {
         if depth > MAX_DEPTH {
-            return Err(DefaultError::new(json.span, "default nests too deeply"));
+            return Err(
+                DefaultError::new(json.span, format!("default nests deeper than {MAX_DEPTH} levels"))
+                    .hint("give the nested record fields their own defaults instead of spelling them out here"),
+            );
         }
         match schema {
             Schema::Null => match json.kind {
@@ -137,11 +160,15 @@ impl DefaultChecker<'_> {
             .hint("write it as 8-4-4-4-12 hexadecimal digits, e.g. \"123e4567-e89b-12d3-a456-426614174000\"")),
             (Logical::TimeMillis, Value::Int(ms)) if !(0..86_400_000).contains(ms) => Err(DefaultError::new(
                 json.span,
-                format!("default {ms} is not a time of day in milliseconds (0 to 86399999)"),
-            )),
+                format!("default {ms} is not a time of day in milliseconds"),
+            )
+            .hint("`time-millis` counts milliseconds since midnight: write a value from 0 to 86399999 (23:59:59.999)")),
             (Logical::TimeMicros, Value::Long(us)) if !(0..86_400_000_000).contains(us) => Err(DefaultError::new(
                 json.span,
-                format!("default {us} is not a time of day in microseconds (0 to 86399999999)"),
+                format!("default {us} is not a time of day in microseconds"),
+            )
+            .hint(
+                "`time-micros` counts microseconds since midnight: write a value from 0 to 86399999999 (23:59:59.999999)",
             )),
             _ => Ok(value),
         }
@@ -151,14 +178,18 @@ impl DefaultChecker<'_> {
         let Some(text) = json.as_str() else {
             return Err(self.mismatch(schema, json, "a string whose characters \\u0000-\\u00ff are the bytes"));
         };
-        let bytes: Option<Vec<u8>> = text.chars().map(|c| u8::try_from(u32::from(c)).ok()).collect();
-        let Some(bytes) = bytes else {
+        if let Some((position, wide)) = text.chars().enumerate().find(|(_, c)| u32::from(*c) > 0xff) {
             return Err(DefaultError::new(
                 json.span,
-                "a bytes default can only contain characters \\u0000 to \\u00ff, one per byte",
+                format!(
+                    "character {} of the default, `{wide}` (U+{:04X}), is not a byte",
+                    position + 1,
+                    u32::from(wide)
+                ),
             )
-            .hint("write each byte as a \\u00XX escape"));
-        };
+            .hint("a bytes default is a string with one character \\u0000 to \\u00ff per byte; write each byte as a \\u00XX escape"));
+        }
+        let bytes: Vec<u8> = text.chars().filter_map(|c| u8::try_from(u32::from(c)).ok()).collect();
         match size {
             Some(size) if bytes.len() != size => Err(DefaultError::new(
                 json.span,
@@ -167,7 +198,10 @@ impl DefaultChecker<'_> {
                     bytes.len(),
                     self.describe(schema)
                 ),
-            )),
+            )
+            .hint(format!(
+                "write exactly {size} characters \\u0000 to \\u00ff, one per byte"
+            ))),
             _ => Ok(bytes),
         }
     }
@@ -191,7 +225,7 @@ impl DefaultChecker<'_> {
                         "a union's default must match its first branch; move `{}` to the front of the union, or change the default",
                         self.describe(branch)
                     ),
-                    None => first_error.message,
+                    None => first_error.hint.unwrap_or(first_error.message),
                 });
                 Err(error)
             }
@@ -210,11 +244,15 @@ impl DefaultChecker<'_> {
                     .position(|s| s == symbol)
                     .map(Value::Enum)
                     .ok_or_else(|| {
+                        let hint = match suggest(symbol, e.symbols.iter().map(String::as_str)) {
+                            Some(close) => format!("did you mean `{close}`?"),
+                            None => format!("the symbols are: {}", e.symbols.join(", ")),
+                        };
                         DefaultError::new(
                             json.span,
                             format!("`{symbol}` is not a symbol of enum `{}`", named.name),
                         )
-                        .hint(format!("the symbols are: {}", e.symbols.join(", ")))
+                        .hint(hint)
                     })
             }
             NamedKind::Fixed(f) => self.bytes(schema, json, Some(f.size)).map(Value::Fixed),
@@ -223,10 +261,24 @@ impl DefaultChecker<'_> {
                     return Err(self.mismatch(schema, json, "a JSON object with the record's fields"));
                 };
                 if let Some(extra) = members.iter().find(|m| !record.fields.iter().any(|f| f.name == m.key)) {
+                    let names = record.fields.iter().map(|f| f.name.as_str());
+                    let hint = match suggest(&extra.key, names) {
+                        Some(close) => format!("did you mean `{close}`?"),
+                        None => format!(
+                            "its fields are: {}",
+                            record
+                                .fields
+                                .iter()
+                                .map(|f| f.name.as_str())
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        ),
+                    };
                     return Err(DefaultError::new(
                         extra.key_span,
                         format!("record `{}` has no field `{}`", named.name, extra.key),
-                    ));
+                    )
+                    .hint(hint));
                 }
                 let mut values = Vec::with_capacity(record.fields.len());
                 for (index, field) in record.fields.iter().enumerate() {
@@ -238,6 +290,7 @@ impl DefaultChecker<'_> {
                                     json.span,
                                     format!("field `{}` is missing and its own default is invalid", field.name),
                                 )
+                                .hint(format!("give `{}` a value here, or fix its own default", field.name))
                             })?,
                             None => {
                                 return Err(DefaultError::new(
@@ -246,7 +299,11 @@ impl DefaultChecker<'_> {
                                         "default for record `{}` lacks field `{}`, which has no default",
                                         named.name, field.name
                                     ),
-                                ));
+                                )
+                                .hint(format!(
+                                    "add \"{}\" to this default, or give the field `{}` a default of its own",
+                                    field.name, field.name
+                                )));
                             }
                         },
                     };
@@ -273,6 +330,19 @@ fn is_uuid(text: &str) -> bool {
             .iter()
             .zip([8, 4, 4, 4, 12])
             .all(|(g, len)| g.len() == len && g.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
+/// A described schema as it would appear inside a union: named and primitive types as
+/// quoted names, anything else (`array<int>`) as a placeholder.
+fn quoted_schema(described: &str) -> String {
+    if described
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.')
+    {
+        format!("\"{described}\"")
+    } else {
+        "...".to_owned()
+    }
 }
 
 /// The default as the author wrote it, shortened for messages.

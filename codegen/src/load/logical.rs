@@ -9,7 +9,7 @@
 
 use crate::diagnostic::Diagnostic;
 use crate::ir::{Decimal, FixedLogical, Logical, Schema};
-use crate::json::Json;
+use crate::json::{Json, Member};
 use crate::source::SourceFile;
 
 /// The logical type of a primitive schema object (`{"type": "long", "logicalType": ...}`).
@@ -18,14 +18,10 @@ pub(super) fn primitive_logical(file: &SourceFile, json: &Json, base: &Schema) -
         return Ok(None);
     };
     let Some(name) = member.value.as_str() else {
-        return Err(Diagnostic::at(
-            file,
-            member.value.span,
-            "`logicalType` must be a string",
-        ));
+        return Err(not_a_string(file, member));
     };
     let logical = match name {
-        "decimal" => Logical::Decimal(decimal(file, json, None)?),
+        "decimal" => Logical::Decimal(decimal(file, json, member, None)?),
         "uuid" => Logical::Uuid,
         "date" => Logical::Date,
         "time-millis" => Logical::TimeMillis,
@@ -69,11 +65,7 @@ pub(super) fn fixed_logical(file: &SourceFile, json: &Json, size: usize) -> Resu
         return Ok(None);
     };
     let Some(name) = member.value.as_str() else {
-        return Err(Diagnostic::at(
-            file,
-            member.value.span,
-            "`logicalType` must be a string",
-        ));
+        return Err(not_a_string(file, member));
     };
     let size_error = |expected: usize| {
         Diagnostic::at(
@@ -84,7 +76,7 @@ pub(super) fn fixed_logical(file: &SourceFile, json: &Json, size: usize) -> Resu
         .with_hint(format!("set \"size\": {expected}"))
     };
     match name {
-        "decimal" => Ok(Some(FixedLogical::Decimal(decimal(file, json, Some(size))?))),
+        "decimal" => Ok(Some(FixedLogical::Decimal(decimal(file, json, member, Some(size))?))),
         "uuid" if size == 16 => Ok(Some(FixedLogical::Uuid)),
         "uuid" => Err(size_error(16)),
         "duration" if size == 12 => Ok(Some(FixedLogical::Duration)),
@@ -97,13 +89,43 @@ pub(super) fn fixed_logical(file: &SourceFile, json: &Json, size: usize) -> Resu
         | "timestamp-nanos"
         | "local-timestamp-millis"
         | "local-timestamp-micros"
-        | "local-timestamp-nanos" => Err(Diagnostic::at(
-            file,
-            member.value.span,
-            format!("logical type `{name}` annotates a primitive, not a fixed"),
-        )),
+        | "local-timestamp-nanos" => {
+            let base = if matches!(name, "date" | "time-millis") {
+                "int"
+            } else {
+                "long"
+            };
+            Err(Diagnostic::at(
+                file,
+                member.value.span,
+                format!("logical type `{name}` annotates `{base}`, not a fixed"),
+            )
+            .with_hint(format!(
+                r#"write {{"type": "{base}", "logicalType": "{name}"}} where the fixed is used"#
+            )))
+        }
         _ => Ok(None),
     }
+}
+
+/// The smallest fixed size whose two's-complement integers hold `precision` digits.
+fn min_fixed_size(precision: u32) -> usize {
+    // Start from the estimate (a sign bit plus log2(10) bits per digit) and correct it,
+    // rather than count up from 1: precisions run into the billions.
+    let bits = (f64::from(precision) / std::f64::consts::LOG10_2).ceil() as usize + 1;
+    let mut size = bits.div_ceil(8).max(1);
+    while size > 1 && max_fixed_precision(size - 1) >= precision {
+        size -= 1;
+    }
+    while max_fixed_precision(size) < precision {
+        size += 1;
+    }
+    size
+}
+
+/// The source text of a value, for messages ("found -10").
+fn json_text<'f>(file: &'f SourceFile, json: &Json) -> &'f str {
+    file.text().get(json.span.start..json.span.end).unwrap_or("this")
 }
 
 /// The largest precision a two's-complement integer of `size` bytes can hold.
@@ -113,14 +135,24 @@ pub(crate) fn max_fixed_precision(size: usize) -> u32 {
     }
     // floor(log10(2^(8n-1) - 1)); the f64 estimate is exact away from integer boundaries,
     // which powers of two never hit.
-    let bits = (8 * size - 1) as f64;
+    let bits = (8 * size as u64 - 1) as f64;
     (bits * std::f64::consts::LOG10_2).floor() as u32
 }
 
-fn decimal(file: &SourceFile, json: &Json, fixed_size: Option<usize>) -> Result<Decimal, Diagnostic> {
+fn not_a_string(file: &SourceFile, member: &Member) -> Diagnostic {
+    Diagnostic::at(
+        file,
+        member.value.span,
+        format!("`logicalType` must be a string, found {}", member.value.kind_name()),
+    )
+    .with_hint(r#"write the logical type's name, e.g. "logicalType": "timestamp-millis""#)
+}
+
+/// The parameters of a decimal whose `logicalType` member is `logical`.
+fn decimal(file: &SourceFile, json: &Json, logical: &Member, fixed_size: Option<usize>) -> Result<Decimal, Diagnostic> {
     let Some(precision_member) = json.get("precision") else {
-        return Err(Diagnostic::at(file, json.span, "decimal has no `precision`")
-            .with_hint("add \"precision\": the total number of digits, e.g. 10"));
+        return Err(Diagnostic::at(file, logical.value.span, "decimal has no `precision`")
+            .with_hint(r#"add the total number of digits, e.g. "precision": 10"#));
     };
     let precision = precision_member
         .value
@@ -131,8 +163,12 @@ fn decimal(file: &SourceFile, json: &Json, fixed_size: Option<usize>) -> Result<
             Diagnostic::at(
                 file,
                 precision_member.value.span,
-                "decimal `precision` must be a positive integer",
+                format!(
+                    "decimal `precision` must be a positive integer, found {}",
+                    json_text(file, &precision_member.value)
+                ),
             )
+            .with_hint(r#"the precision is the total number of digits, at least 1, e.g. "precision": 10"#)
         })?;
     let scale = match json.get("scale") {
         None => 0,
@@ -144,8 +180,12 @@ fn decimal(file: &SourceFile, json: &Json, fixed_size: Option<usize>) -> Result<
                 Diagnostic::at(
                     file,
                     member.value.span,
-                    "decimal `scale` must be a non-negative integer",
+                    format!(
+                        "decimal `scale` must be a non-negative integer, found {}",
+                        json_text(file, &member.value)
+                    ),
                 )
+                .with_hint(r#"the scale is the number of digits after the point, e.g. "scale": 2 (0 when omitted)"#)
             })?,
     };
     if scale > precision {
@@ -155,7 +195,9 @@ fn decimal(file: &SourceFile, json: &Json, fixed_size: Option<usize>) -> Result<
             span,
             format!("decimal `scale` {scale} is greater than its `precision` {precision}"),
         )
-        .with_hint("the scale counts digits after the point, so it cannot exceed the total digits"));
+        .with_hint(format!(
+            "lower the scale to at most {precision} or raise the precision: the scale counts the digits after the point, which are part of the precision's total"
+        )));
     }
     if let Some(size) = fixed_size {
         let max = max_fixed_precision(size);
@@ -165,7 +207,10 @@ fn decimal(file: &SourceFile, json: &Json, fixed_size: Option<usize>) -> Result<
                 precision_member.value.span,
                 format!("decimal precision {precision} does not fit a fixed of {size} bytes (at most {max} digits)"),
             )
-            .with_hint("increase the fixed's size or lower the precision"));
+            .with_hint(format!(
+                "a precision of {precision} needs a fixed of {} bytes; increase the size or lower the precision",
+                min_fixed_size(precision)
+            )));
         }
     }
     Ok(Decimal { precision, scale })
@@ -186,7 +231,7 @@ fn primitive_name(schema: &Schema) -> &'static str {
 
 #[cfg(test)]
 mod tests {
-    use super::max_fixed_precision;
+    use super::{max_fixed_precision, min_fixed_size};
 
     #[test]
     fn fixed_precision_limits_match_the_spec_table() {
@@ -194,6 +239,9 @@ mod tests {
         let expected = [(1, 2), (2, 4), (3, 6), (4, 9), (5, 11), (8, 18), (16, 38)];
         for (size, digits) in expected {
             assert_eq!(max_fixed_precision(size), digits, "size {size}");
+            assert_eq!(min_fixed_size(digits), size, "precision {digits}");
         }
+        assert_eq!(min_fixed_size(10), 5);
+        assert_eq!(max_fixed_precision(min_fixed_size(u32::MAX)), u32::MAX);
     }
 }

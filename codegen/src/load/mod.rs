@@ -1,9 +1,9 @@
 //! Loading a directory of `.avsc` files into a [`SchemaSet`].
 //!
-//! Four passes, each its own module: [`collect`] finds every named definition so that
-//! references resolve across files in any order; [`convert`] checks every attribute and
-//! builds the IR; [`defaults`] checks field defaults once every type is known; and
-//! [`recursion`] rejects records that can only ever contain themselves. Every problem is
+//! Four passes, each its own module: `collect` finds every named definition so that
+//! references resolve across files in any order; `convert` checks every attribute and
+//! builds the IR; `defaults` checks field defaults once every type is known; and
+//! `recursion` rejects records that can only ever contain themselves. Every problem is
 //! reported with its file, line and column, all at once.
 
 mod collect;
@@ -54,14 +54,7 @@ pub fn load_files(files: Vec<SourceFile>, options: &LoadOptions) -> Result<Schem
     for file in files {
         match json::parse(file.text()) {
             Ok(json) => parsed.push((file, json)),
-            Err(err) => diagnostics.push(
-                Diagnostic::at(
-                    &file,
-                    Span::new(err.offset, err.offset + 1),
-                    format!("malformed JSON: {}", err.message),
-                )
-                .with_hint("an .avsc file is one JSON document: a schema object, a type name or a union array"),
-            ),
+            Err(err) => diagnostics.push(syntax_diagnostic(&file, err)),
         }
     }
     let definitions = collect::collect(&parsed, &mut diagnostics);
@@ -117,6 +110,21 @@ pub fn load_files(files: Vec<SourceFile>, options: &LoadOptions) -> Result<Schem
     };
     recursion::check(&set, &mut diagnostics);
     diagnostics.into_result(set)
+}
+
+/// A JSON syntax error as a diagnostic: the parser's hint for a well-known mistake,
+/// else what an `.avsc` file should hold.
+fn syntax_diagnostic(file: &SourceFile, err: json::SyntaxError) -> Diagnostic {
+    if file.text().trim().is_empty() {
+        // "Expected a value, found the end of the file" at 1:1 is true but puzzling.
+        return Diagnostic::at(file, Span::new(0, 0), "the schema file is empty").with_hint(
+            "write one schema in it (a JSON object such as {\"type\": \"record\", ...}, a type name or a union array), or delete it",
+        );
+    }
+    Diagnostic::at(file, err.span, format!("malformed JSON: {}", err.message)).with_hint(
+        err.hint
+            .unwrap_or("an .avsc file is one JSON document: a schema object, a type name or a union array"),
+    )
 }
 
 fn avsc_files(dir: &Path) -> Result<Vec<PathBuf>, Diagnostics> {

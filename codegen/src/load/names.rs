@@ -16,16 +16,83 @@ pub fn is_valid_namespace(s: &str) -> bool {
     s.is_empty() || s.split('.').all(is_valid_simple_name)
 }
 
-/// Why a (possibly dotted) name is invalid, in words, or `None` when it is valid.
+/// The rule every name (and every component of a namespace) follows, for hints.
+pub const NAME_RULE: &str = "Avro names start with a letter or `_` and contain only letters, digits and `_`";
+
+/// Why a (possibly dotted) name is invalid, naming the offending part and character
+/// ("it contains `-`", "`2d` starts with `2`"), or `None` when it is valid.
 pub fn name_problem(s: &str) -> Option<String> {
-    match s.split('.').find(|part| !is_valid_simple_name(part)) {
-        None => None,
-        Some(_) if s.is_empty() => Some("a name cannot be empty".to_owned()),
-        Some("") => Some(format!("`{s}` has an empty component between dots")),
-        Some(bad) => Some(format!(
-            "`{bad}` is not a valid Avro name: names start with a letter or `_` and contain only letters, digits and `_`"
-        )),
+    if s.is_empty() {
+        return Some("it is empty".to_owned());
     }
+    let dotted = s.contains('.');
+    for part in s.split('.') {
+        let subject = if dotted { format!("`{part}`") } else { "it".to_owned() };
+        let mut chars = part.chars();
+        let Some(first) = chars.next() else {
+            return Some("it has an empty component between dots".to_owned());
+        };
+        let bad = if first.is_ascii_alphabetic() || first == '_' {
+            match chars.find(|c| !(c.is_ascii_alphanumeric() || *c == '_')) {
+                Some(c) => c,
+                None => continue,
+            }
+        } else {
+            return Some(format!("{subject} starts with {}", describe_char(first)));
+        };
+        return Some(format!("{subject} contains {}", describe_char(bad)));
+    }
+    None
+}
+
+fn describe_char(c: char) -> String {
+    match c {
+        ' ' => "a space".to_owned(),
+        c if c.is_control() => format!("the control character U+{:04X}", u32::from(c)),
+        c => format!("`{c}`"),
+    }
+}
+
+/// What the author of an unknown type name most likely meant, when the name is another
+/// language's spelling of a primitive or a logical type written as if it were a type.
+/// Edit distance misses these (`integer` is far from `int`), and they are common.
+pub fn meant_instead(name: &str) -> Option<String> {
+    let primitive = match name {
+        "integer" | "i32" | "int32" => "int",
+        "i64" | "int64" | "bigint" => "long",
+        "bool" => "boolean",
+        "f32" | "real" => "float",
+        "f64" | "number" => "double",
+        "str" | "text" | "varchar" => "string",
+        "byte" | "binary" | "blob" => "bytes",
+        _ => {
+            let (base, logical) = match name {
+                "uuid" => ("string", "uuid"),
+                "date" => ("int", "date"),
+                "time" | "time-millis" => ("int", "time-millis"),
+                "time-micros" => ("long", "time-micros"),
+                "timestamp" | "datetime" | "instant" | "timestamp-millis" => ("long", "timestamp-millis"),
+                "timestamp-micros"
+                | "timestamp-nanos"
+                | "local-timestamp-millis"
+                | "local-timestamp-micros"
+                | "local-timestamp-nanos" => ("long", name),
+                "decimal" => {
+                    return Some(
+                        r#"{"type": "bytes", "logicalType": "decimal", "precision": 10, "scale": 2}"#.to_owned(),
+                    );
+                }
+                "duration" => {
+                    return Some(
+                        r#"{"type": "fixed", "name": "...", "size": 12, "logicalType": "duration"}"#.to_owned(),
+                    );
+                }
+                _ => return None,
+            };
+            return Some(format!(r#"{{"type": "{base}", "logicalType": "{logical}"}}"#));
+        }
+    };
+    Some(format!("`{primitive}`"))
 }
 
 /// The candidate closest to `name` by edit distance (case-insensitive), if it is close
@@ -71,8 +138,11 @@ mod tests {
         assert!(is_valid_namespace("a.b_c"));
         assert!(!is_valid_namespace("a..b"));
         assert_eq!(name_problem("a.b"), None);
-        assert!(name_problem("a.b-c").unwrap().contains("`b-c`"));
+        assert_eq!(name_problem("a.b-c").unwrap(), "`b-c` contains `-`");
+        assert_eq!(name_problem("2d").unwrap(), "it starts with `2`");
+        assert_eq!(name_problem("old name").unwrap(), "it contains a space");
         assert!(name_problem("a..b").unwrap().contains("empty component"));
+        assert!(name_problem("").unwrap().contains("empty"));
     }
 
     #[test]

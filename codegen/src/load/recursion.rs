@@ -15,21 +15,38 @@ pub(super) fn check(set: &SchemaSet, diagnostics: &mut Diagnostics) {
         if finite[id.0] {
             continue;
         }
-        let culprit = record
-            .fields
-            .iter()
-            .find(|f| !schema_is_finite(&f.schema, &finite))
-            .map_or_else(String::new, |f| {
-                format!(": field `{}` always holds another record of the cycle", f.name)
-            });
-        diagnostics.push(
-            Diagnostic::at(
+        // Point at the field that closes the cycle: that is where the fix goes.
+        let culprit = record.fields.iter().find(|f| !schema_is_finite(&f.schema, &finite));
+        let diagnostic = match culprit {
+            Some(field) => Diagnostic::at(
+                set.file(field.origin),
+                field.origin.span,
+                format!(
+                    "record `{}` can never end: field `{}` always holds another record of the cycle",
+                    named.name, field.name
+                ),
+            )
+            .with_hint(format!(
+                r#"make `{}` optional (["null", {}] with "default": null), or an array or map"#,
+                field.name,
+                optional_branch(set, &field.schema)
+            )),
+            None => Diagnostic::at(
                 set.file(named.origin),
                 named.origin.span,
-                format!("record `{}` can never end{culprit}", named.name),
+                format!("record `{}` can never end", named.name),
             )
-            .with_hint("make the recursive field optional ([\"null\", \"...\"] with default null) or an array or map"),
-        );
+            .with_hint(r#"make a recursive field optional (["null", "..."] with "default": null), or an array or map"#),
+        };
+        diagnostics.push(diagnostic);
+    }
+}
+
+/// How the culprit's type would be written as the second branch of an optional union.
+fn optional_branch(set: &SchemaSet, schema: &Schema) -> String {
+    match schema {
+        Schema::Named(id) => format!("\"{}\"", set.get(*id).name),
+        _ => "...".to_owned(),
     }
 }
 
@@ -44,11 +61,12 @@ fn finite_types(set: &SchemaSet) -> Vec<bool> {
     loop {
         let mut changed = false;
         for (id, named) in set.iter() {
-            if let NamedKind::Record(record) = &named.kind {
-                if !finite[id.0] && record.fields.iter().all(|f| schema_is_finite(&f.schema, &finite)) {
-                    finite[id.0] = true;
-                    changed = true;
-                }
+            if let NamedKind::Record(record) = &named.kind
+                && !finite[id.0]
+                && record.fields.iter().all(|f| schema_is_finite(&f.schema, &finite))
+            {
+                finite[id.0] = true;
+                changed = true;
             }
         }
         if !changed {

@@ -1,0 +1,104 @@
+//! Errors the TOML reader reports (syntax, unknown keys, wrong value types) as located
+//! diagnostics that say what to write.
+//!
+//! The reader's messages come from serde's fixed wording ("unknown field `x`, expected one
+//! of ..."); the common ones are recognised here and rephrased in the catalog's terms, with
+//! a suggestion. Anything else keeps the reader's message, so no error is ever lost.
+
+use crate::diagnostic::Diagnostic;
+use crate::load::names::suggest;
+use crate::source::{SourceFile, Span};
+
+/// The diagnostic for an error of reading `file` as a catalog.
+pub(super) fn diagnostic(file: &SourceFile, err: &toml::de::Error) -> Diagnostic {
+    let span = err.span().map_or(Span::new(0, 0), |r| Span::new(r.start, r.end));
+    let message = err.message().trim_end().replace('\n', "; ");
+    let (message, hint) = unknown_key(&message)
+        .or_else(|| wrong_type(&message))
+        .or_else(|| missing_key(&message))
+        .or_else(|| unquoted(&message, file.text().get(span.start..span.end)?))
+        .unwrap_or_else(|| {
+            (
+                format!("invalid catalog: {message}"),
+                "the catalog is TOML; see its format in README.md (\"Topic catalog\")".to_owned(),
+            )
+        });
+    Diagnostic::at(file, span, message).with_hint(hint)
+}
+
+/// `unknown field `x`, expected one of `a`, `b``: the key, and the closest allowed key.
+fn unknown_key(message: &str) -> Option<(String, String)> {
+    let rest = message.strip_prefix("unknown field `")?;
+    let (key, expected) = rest.split_once('`')?;
+    let allowed: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
+    let hint = match suggest(key, allowed.iter().copied()) {
+        Some(close) => format!("did you mean `{close}`?"),
+        None if allowed.is_empty() => "remove it: no keys are allowed here".to_owned(),
+        None => format!("the keys allowed here are: {}", allowed.join(", ")),
+    };
+    Some((format!("unknown key `{key}`"), hint))
+}
+
+/// `invalid type: string "3", expected u32`: what was found, and how to write what is
+/// expected.
+fn wrong_type(message: &str) -> Option<(String, String)> {
+    let rest = message.strip_prefix("invalid type: ")?;
+    let (found, expected) = rest.split_once(", expected ")?;
+    let (expected, hint) = match expected {
+        "u16" | "u32" | "u64" | "i64" => (
+            "a whole number",
+            if found.starts_with("string") {
+                "write the number without quotes, e.g. partitions = 3"
+            } else {
+                "write a whole number, e.g. partitions = 3"
+            },
+        ),
+        "a string" => ("a string", "quote the value, e.g. retention = \"7d\""),
+        "a sequence" => ("an array", "write a list in brackets, e.g. primary_key = [\"id\"]"),
+        other if other.starts_with("struct") || other.starts_with("a map") => (
+            "a table",
+            "write a table, e.g. [topics.\"name\"] or { key = value }; see README.md (\"Topic catalog\")",
+        ),
+        _ => return None,
+    };
+    Some((format!("expected {expected}, found {found}"), hint.to_owned()))
+}
+
+/// `string values must be quoted`: the value, quoted.
+fn unquoted(message: &str, value: &str) -> Option<(String, String)> {
+    message.starts_with("string values must be quoted").then(|| {
+        (
+            format!("invalid catalog: the string `{value}` is not quoted"),
+            format!("write \"{value}\""),
+        )
+    })
+}
+
+/// `missing field `table``: the key to add.
+fn missing_key(message: &str) -> Option<(String, String)> {
+    let key = message.strip_prefix("missing field `")?.strip_suffix('`')?;
+    Some((
+        format!("missing key `{key}`"),
+        format!("add {key} = ...; see README.md (\"Topic catalog\")"),
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rephrases_serde_messages() {
+        let (message, hint) =
+            unknown_key("unknown field `retension`, expected one of `doc`, `retention`, `retention_bytes`").unwrap();
+        assert_eq!(message, "unknown key `retension`");
+        assert_eq!(hint, "did you mean `retention`?");
+        let (message, hint) = wrong_type("invalid type: string \"3\", expected u32").unwrap();
+        assert_eq!(message, "expected a whole number, found string \"3\"");
+        assert!(hint.contains("without quotes"));
+        assert_eq!(missing_key("missing field `table`").unwrap().0, "missing key `table`");
+        assert_eq!(unknown_key("expected `=`"), None);
+        let (_, hint) = unquoted("string values must be quoted, expected literal string", "a.B").unwrap();
+        assert_eq!(hint, "write \"a.B\"");
+    }
+}
