@@ -153,9 +153,11 @@ fn compose_connect_worker_is_rendered_from_the_native_code() {
         .iter()
         .map(text)
         .collect();
-    assert_eq!(
-        command.last().map(String::as_str),
-        Some("/stack/docker/connect-distributed.properties")
+    assert!(
+        command.last().is_some_and(
+            |c| c.contains("sync-manifests") && c.ends_with("/stack/docker/connect-distributed.properties")
+        ),
+        "connect must sync plugin manifests, then run the mounted worker properties: {command:?}"
     );
     let expected = worker_properties(&docker_endpoints());
     let path = root().join("tests/stack/docker/connect-distributed.properties");

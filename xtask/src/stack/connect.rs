@@ -69,6 +69,9 @@ listeners=http://{listen}:{port}
 rest.advertised.host.name={advertised}
 rest.advertised.port={port}
 plugin.path={plugins}
+# The fetch step wrote every plugin's ServiceLoader manifests (connect-plugin-path
+# sync-manifests), so the slow reflective scan of all jars is not needed.
+plugin.discovery=service_load
 config.storage.topic={CONNECT_CONFIG_TOPIC}
 offset.storage.topic={CONNECT_OFFSET_TOPIC}
 status.storage.topic={CONNECT_STATUS_TOPIC}

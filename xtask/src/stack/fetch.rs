@@ -34,6 +34,7 @@ pub fn ensure_cache(layout: &Layout) -> anyhow::Result<()> {
     );
     let started = Instant::now();
     run_maven(layout, &partial, &log)?;
+    sync_plugin_manifests(&partial, &log)?;
     if cache.exists() {
         fs::remove_dir_all(&cache).with_context(|| format!("removing the stale cache {}", cache.display()))?;
     }
@@ -88,6 +89,37 @@ fn run_maven(layout: &Layout, out: &Path, log: &Path) -> anyhow::Result<()> {
              full log: {}\n--- last lines ---\n{tail}",
             layout.fetch_pom().display(),
             log.display()
+        );
+    }
+    Ok(())
+}
+
+/// Runs Kafka's `connect-plugin-path sync-manifests` over the fetched plugins: it adds the
+/// ServiceLoader manifests a plugin lacks (Apicurio's converter has none), so the worker can
+/// use `plugin.discovery=service_load` and skip the reflective scan of every jar.
+fn sync_plugin_manifests(cache: &Path, log: &Path) -> anyhow::Result<()> {
+    let out = fs::OpenOptions::new()
+        .append(true)
+        .open(log)
+        .with_context(|| format!("opening {}", log.display()))?;
+    let status = super::java::command(256)
+        .arg("-cp")
+        .arg(cache.join("kafka-libs").join("*"))
+        .args([
+            "org.apache.kafka.tools.ConnectPluginPath",
+            "sync-manifests",
+            "--plugin-path",
+        ])
+        .arg(cache.join("connect-plugins"))
+        .stdout(out.try_clone()?)
+        .stderr(out)
+        .status()
+        .context("running org.apache.kafka.tools.ConnectPluginPath")?;
+    if !status.success() {
+        bail!(
+            "writing the Connect plugins' ServiceLoader manifests failed ({status}); log: {}\n{}",
+            log.display(),
+            super::health::tail_lines(log, 20)
         );
     }
     Ok(())

@@ -78,17 +78,19 @@ pub fn up(stack: &Stack) -> anyhow::Result<()> {
 
 fn start_all(stack: &Stack) -> anyhow::Result<()> {
     let layout = &stack.layout;
-    // The slowest first; Connect needs a healthy broker, so it starts last.
+    // Everything starts at once. Connect spends its first seconds scanning plugins and
+    // then waits for the broker by itself (its admin client retries for a minute), so it
+    // need not wait for a healthy Kafka; health is then awaited in dependency order.
     let registry_pid = process::start(layout, Service::Registry, registry::command(stack)?)?;
     let (pg_cmd, pg_fresh) = postgres::command(stack)?;
     let pg_pid = process::start(layout, Service::Postgres, pg_cmd)?;
     let kafka_pid = process::start(layout, Service::Kafka, kafka::command(stack)?)?;
+    let connect_pid = process::start(layout, Service::Connect, connect::command(stack)?)?;
 
     let took = wait_healthy(layout, Service::Kafka, kafka_pid, HEALTH_TIMEOUT, || {
         kafka::probe(stack)
     })?;
     report(Service::Kafka, kafka_pid, stack, took);
-    let connect_pid = process::start(layout, Service::Connect, connect::command(stack)?)?;
 
     let took = wait_healthy(layout, Service::Postgres, pg_pid, HEALTH_TIMEOUT, || {
         postgres::probe(stack)
