@@ -22,6 +22,7 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod avro_json;
 pub mod codec;
 mod duration;
 mod error;

@@ -7,6 +7,7 @@ mod gen_cmd;
 mod rustfmt;
 mod stack;
 mod test_cmd;
+mod vectors_cmd;
 mod workspace;
 
 use clap::{Parser, Subcommand};
@@ -28,6 +29,8 @@ enum Command {
     Test(test_cmd::TestArgs),
     /// Start, stop or inspect the native stack (Kafka, registry, Connect, PostgreSQL).
     Stack(stack::StackArgs),
+    /// Regenerate (or `--check`) the fastavro test vectors in `tests/vectors/`.
+    Vectors(vectors_cmd::VectorsArgs),
 }
 
 fn main() -> ExitCode {
@@ -36,6 +39,7 @@ fn main() -> ExitCode {
         Command::Gen(args) => gen_cmd::run(args),
         Command::Test(args) => test_cmd::run(args),
         Command::Stack(args) => stack::run(args),
+        Command::Vectors(args) => vectors_cmd::run_vectors(args),
     };
     match result {
         Ok(code) => code,

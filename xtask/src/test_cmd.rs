@@ -48,6 +48,10 @@ const STEPS: &[Step] = &[
         name: "generated code is current",
         args: &["xtask", "gen", "--check"],
     },
+    Step {
+        name: "fastavro vectors are current",
+        args: &["xtask", "vectors", "--check"],
+    },
 ];
 
 pub fn run(args: TestArgs) -> anyhow::Result<ExitCode> {
