@@ -88,7 +88,9 @@ fn stack_smoke_register_produce_consume_sink() {
         let message = format!("nothing listens at KAFKA_BOOTSTRAP_SERVERS of {env:?}");
         // Exported by `cargo xtask test`: the stack must be there, so this is a failure.
         assert!(!exported, "stack_smoke: {message}");
-        say(&format!("SKIPPED stack_smoke: {message} (stale stack.env?); {HOW_TO_RUN}"));
+        say(&format!(
+            "SKIPPED stack_smoke: {message} (stale stack.env?); {HOW_TO_RUN}"
+        ));
         return;
     }
     let script = repo_root().join("tests/stack/smoke/smoke.py");
