@@ -9,3 +9,5 @@
 pub mod corpus {
     include!(concat!(env!("OUT_DIR"), "/tricky.rs"));
 }
+
+pub mod registry;

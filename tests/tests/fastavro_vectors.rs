@@ -5,65 +5,8 @@
 //! data must equal fastavro's own reading of it.
 
 use avrokit::{AvroMessage, avro_json};
-use avrokit_generated as seeds;
-use avrokit_tests::corpus as tricky;
+use avrokit_tests::registry;
 use serde_json::Value;
-
-/// Decodes with `T`, re-encodes, and returns the re-encoded bytes and their JSON encoding.
-fn through<T: AvroMessage>(binary: &[u8]) -> Result<(Vec<u8>, Value), String> {
-    let value = T::from_avro(binary).map_err(|e| format!("decode: {e}"))?;
-    let again = value.to_avro().map_err(|e| format!("encode: {e}"))?;
-    let json = avro_json::to_json(T::schema(), &again).map_err(|e| format!("to_json: {e}"))?;
-    Ok((again, json))
-}
-
-fn dispatch(type_name: &str, binary: &[u8]) -> Result<(Vec<u8>, Value), String> {
-    macro_rules! types {
-        ($($name:literal => $ty:ty),* $(,)?) => {
-            match type_name {
-                $($name => through::<$ty>(binary),)*
-                other => Err(format!("no Rust type registered for `{other}`")),
-            }
-        };
-    }
-    types! {
-        "astro.beam.CommandAcknowledgment" => seeds::astro::beam::CommandAcknowledgment,
-        "astro.beam.TelescopeCommand" => seeds::astro::beam::TelescopeCommand,
-        "astro.beam.TelescopeData" => seeds::astro::beam::TelescopeData,
-        "astro.beam.TelescopeStatus" => seeds::astro::beam::TelescopeStatus,
-        "cosmic.horizons.ElementMetrics" => seeds::cosmic::horizons::ElementMetrics,
-        "cosmic.horizons.ElementTelemetry" => seeds::cosmic::horizons::ElementTelemetry,
-        "iot.hub.CleanTelemetryEvent" => seeds::iot::hub::CleanTelemetryEvent,
-        "iot.hub.DeadLetter" => seeds::iot::hub::DeadLetter,
-        "iot.hub.TelemetryEvent" => seeds::iot::hub::TelemetryEvent,
-        "smart.access.AccessEvent" => seeds::smart::access::AccessEvent,
-        "smart.access.DeviceHealth" => seeds::smart::access::DeviceHealth,
-        "Rootless" => tricky::Rootless,
-        "tricky.cross.UsesLater" => tricky::tricky::cross::UsesLater,
-        "tricky.cross.Zed" => tricky::tricky::cross::Zed,
-        "tricky.defaults.Defaults" => tricky::tricky::defaults::Defaults,
-        "tricky.defaults.Point" => tricky::tricky::defaults::Point,
-        "tricky.logical.AllLogical" => tricky::tricky::logical::AllLogical,
-        "tricky.names.type" => tricky::tricky::names::Type,
-        "tricky.ns.Outer" => tricky::tricky::ns::Outer,
-        "tricky.ns.Inner" => tricky::tricky::ns::Inner,
-        "tricky.ns.a.Thing" => tricky::tricky::ns::a::Thing,
-        "tricky.ns.b.Thing" => tricky::tricky::ns::b::Thing,
-        "tricky.props.Failure" => tricky::tricky::props::Failure,
-        "tricky.recursion.Add" => tricky::tricky::recursion::Add,
-        "tricky.recursion.Expr" => tricky::tricky::recursion::Expr,
-        "tricky.recursion.ListNode" => tricky::tricky::recursion::ListNode,
-        "tricky.recursion.Literal" => tricky::tricky::recursion::Literal,
-        "tricky.recursion.Negate" => tricky::tricky::recursion::Negate,
-        "tricky.recursion.Ping" => tricky::tricky::recursion::Ping,
-        "tricky.recursion.Pong" => tricky::tricky::recursion::Pong,
-        "tricky.recursion.Tree" => tricky::tricky::recursion::Tree,
-        "tricky.shadow.String" => tricky::tricky::shadow::String,
-        "tricky.unions.Circle" => tricky::tricky::unions::Circle,
-        "tricky.unions.Drawing" => tricky::tricky::unions::Drawing,
-        "tricky.unions.Square" => tricky::tricky::unions::Square,
-    }
-}
 
 fn vectors() -> Value {
     let text = std::fs::read_to_string("vectors/fastavro.json").expect("tests/vectors/fastavro.json");
@@ -86,7 +29,14 @@ fn derived_codecs_reproduce_fastavro_bytes_and_values() {
     for (i, vector) in list.iter().enumerate() {
         let type_name = vector["type"].as_str().expect("type");
         let binary = hex(vector["binary"].as_str().expect("binary"));
-        match dispatch(type_name, &binary) {
+        let Some(ops) = registry::lookup(type_name) else {
+            failures.push(format!("#{i} {type_name}: no Rust type registered"));
+            continue;
+        };
+        match (ops.reencode)(&binary).map_err(|e| format!("{e:?}")).and_then(|again| {
+            let json = registry::to_json(&ops, &again).map_err(|e| e.to_string())?;
+            Ok((again, json))
+        }) {
             Ok((again, json)) => {
                 if again != binary {
                     failures.push(format!("#{i} {type_name}: re-encoded bytes differ from fastavro's"));
@@ -112,7 +62,7 @@ fn derived_codecs_reproduce_fastavro_bytes_and_values() {
 
 #[test]
 fn old_writer_data_resolves_as_fastavro_resolves_it() {
-    use seeds::astro::beam::TelescopeCommand;
+    use avrokit_generated::astro::beam::TelescopeCommand;
     let vectors = vectors();
     for vector in vectors["resolution"].as_array().expect("resolution vectors") {
         let writer = avrokit::Schema::parse(&vector["writer_schema"].to_string()).expect("writer schema");
