@@ -88,7 +88,11 @@ fn write_schema(set: &SchemaSet, schema: &Schema, seen: &mut HashSet<TypeId>, ou
             write_json_string(&full, out);
             match &named.kind {
                 NamedKind::Record(record) => {
-                    out.push_str(if record.is_error { ",\"type\":\"error\"" } else { ",\"type\":\"record\"" });
+                    out.push_str(if record.is_error {
+                        ",\"type\":\"error\""
+                    } else {
+                        ",\"type\":\"record\""
+                    });
                     out.push_str(",\"fields\":[");
                     for (i, field) in record.fields.iter().enumerate() {
                         if i > 0 {

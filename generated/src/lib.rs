@@ -9,9 +9,21 @@
 //! Feature `serde` adds `Serialize`/`Deserialize` for a JSON view of the data.
 #![allow(rustdoc::broken_intra_doc_links, rustdoc::bare_urls, rustdoc::invalid_html_tags)]
 pub mod astro;
-
 pub mod cosmic;
-
 pub mod iot;
-
 pub mod smart;
+
+/// Every record type here, by Avro full name, for tools that work on "the type named X".
+pub static REGISTRY: &[::avrokit::Registered] = &[
+    ::avrokit::Registered::of::<astro::beam::CommandAcknowledgment>(),
+    ::avrokit::Registered::of::<astro::beam::TelescopeCommand>(),
+    ::avrokit::Registered::of::<astro::beam::TelescopeData>(),
+    ::avrokit::Registered::of::<astro::beam::TelescopeStatus>(),
+    ::avrokit::Registered::of::<cosmic::horizons::ElementMetrics>(),
+    ::avrokit::Registered::of::<cosmic::horizons::ElementTelemetry>(),
+    ::avrokit::Registered::of::<iot::hub::CleanTelemetryEvent>(),
+    ::avrokit::Registered::of::<iot::hub::DeadLetter>(),
+    ::avrokit::Registered::of::<iot::hub::TelemetryEvent>(),
+    ::avrokit::Registered::of::<smart::access::AccessEvent>(),
+    ::avrokit::Registered::of::<smart::access::DeviceHealth>(),
+];

@@ -29,12 +29,14 @@ mod error;
 #[cfg(feature = "serde")]
 pub mod fixed_bytes;
 mod message;
+mod registry;
 pub mod resolve;
 mod schema;
 
 pub use duration::Duration;
 pub use error::{DecodeError, EncodeError};
 pub use message::AvroMessage;
+pub use registry::{Registered, RoundTripError};
 pub use resolve::ResolveError;
 pub use schema::{Schema, SchemaError};
 

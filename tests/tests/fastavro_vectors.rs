@@ -34,7 +34,7 @@ fn derived_codecs_reproduce_fastavro_bytes_and_values() {
             continue;
         };
         match (ops.reencode)(&binary).map_err(|e| format!("{e:?}")).and_then(|again| {
-            let json = registry::to_json(&ops, &again).map_err(|e| e.to_string())?;
+            let json = registry::to_json(ops, &again).map_err(|e| e.to_string())?;
             Ok((again, json))
         }) {
             Ok((again, json)) => {

@@ -3,6 +3,7 @@
 //! A thin command line over `avrokit-codegen` and the runtime; each subcommand lives in
 //! its own module.
 
+mod avro_cmd;
 mod gen_cmd;
 mod rustfmt;
 mod stack;
@@ -29,6 +30,8 @@ enum Command {
     Test(test_cmd::TestArgs),
     /// Start, stop or inspect the native stack (Kafka, registry, Connect, PostgreSQL).
     Stack(stack::StackArgs),
+    /// Inspect and craft data: `avro tojson|fromjson --type FULL.NAME` (Avro JSON encoding).
+    Avro(avro_cmd::AvroArgs),
     /// Regenerate (or `--check`) the fastavro test vectors in `tests/vectors/`.
     Vectors(vectors_cmd::VectorsArgs),
 }
@@ -40,6 +43,7 @@ fn main() -> ExitCode {
         Command::Test(args) => test_cmd::run(args),
         Command::Stack(args) => stack::run(args),
         Command::Vectors(args) => vectors_cmd::run_vectors(args),
+        Command::Avro(args) => avro_cmd::run(args),
     };
     match result {
         Ok(code) => code,

@@ -167,7 +167,8 @@ fn separate_items(code: &str) -> String {
             && lines
                 .peek()
                 .is_some_and(|next| !next.starts_with("//!") && !next.starts_with("#!"));
-        if (ends_item || ends_docs) && lines.peek().is_some_and(|next| !next.is_empty()) {
+        let module_list = line.starts_with("pub mod ") && lines.peek().is_some_and(|next| next.starts_with("pub mod "));
+        if (ends_item || ends_docs) && !module_list && lines.peek().is_some_and(|next| !next.is_empty()) {
             out.push('\n');
         }
     }

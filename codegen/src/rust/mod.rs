@@ -79,6 +79,9 @@ pub fn generate(set: &SchemaSet, options: &RustOptions) -> Result<Vec<GeneratedF
             tree.describe(module, ns);
         }
     }
+    if options.derive_schema_dir.is_some() {
+        tree.push(&[], registry(&plan, &analysis));
+    }
     diagnostics.into_result(())?;
     Ok(tree.render(&options.layout, &options.root_doc))
 }
@@ -135,4 +138,22 @@ fn check_representable(set: &SchemaSet) -> Result<(), Diagnostics> {
         }
     }
     diagnostics.into_result(())
+}
+
+/// `REGISTRY`: every record type by full name, for tools that work on "the type named X".
+fn registry(plan: &Plan<'_>, analysis: &Analysis) -> proc_macro2::TokenStream {
+    use quote::quote;
+    let cx = TypeCx::new(plan, analysis, Vec::new());
+    let entries = plan
+        .set
+        .iter()
+        .filter(|(_, t)| matches!(t.kind, NamedKind::Record(_)))
+        .map(|(id, _)| {
+            let path = cx.path(&plan.types[id.0].module, &plan.types[id.0].ident);
+            quote!(::avrokit::Registered::of::<#path>())
+        });
+    quote! {
+        /// Every record type here, by Avro full name, for tools that work on "the type named X".
+        pub static REGISTRY: &[::avrokit::Registered] = &[#(#entries),*];
+    }
 }
