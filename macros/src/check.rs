@@ -15,7 +15,9 @@ use syn::{GenericArgument, PathArguments, Type};
 pub struct NamedCheck {
     pub ty: Type,
     pub fingerprint: u64,
-    pub expected: String,
+    /// The compile error when the fingerprints differ: which field, and what the schema
+    /// has there.
+    pub message: String,
 }
 
 /// The fingerprint of a schema's Parsing Canonical Form.
@@ -57,12 +59,59 @@ pub fn rust_spelling(set: &SchemaSet, schema: &Schema) -> String {
         Schema::Map(values) => format!("BTreeMap<String, {}>", rust_spelling(set, values)),
         Schema::Union(_) => match schema.as_optional() {
             Some((inner, _)) => format!("Option<{}>", rust_spelling(set, inner)),
-            None => "an enum deriving AvroMessage for this union".into(),
+            // The enum's name is the user's choice; `expectation` explains the `_`.
+            None => "_".into(),
         },
         Schema::Named(id) => match &set.get(*id).kind {
             NamedKind::Fixed(f) if f.logical.is_some() => fixed_logical_ident(f.logical.expect("checked")).into(),
-            _ => format!("a type deriving AvroMessage for `{}`", set.get(*id).name),
+            // The name generated code would give it; any type deriving from it will do.
+            _ => set.get(*id).name.name.clone(),
         },
+    }
+}
+
+/// A named type or union with its kind, for messages: record `ui.Point`.
+pub fn kind_and_name(set: &SchemaSet, schema: &Schema) -> String {
+    let kind = match schema {
+        Schema::Named(id) => match &set.get(*id).kind {
+            NamedKind::Record(_) => "record ",
+            NamedKind::Enum(_) => "enum ",
+            NamedKind::Fixed(_) => "fixed ",
+        },
+        _ => "",
+    };
+    format!("{kind}`{}`", set.describe(schema))
+}
+
+/// What the schema is in Rust, as a phrase for messages: the type in backticks, or which
+/// derived type it takes when the user names that type.
+pub fn expectation(set: &SchemaSet, schema: &Schema) -> String {
+    let deriving = match schema {
+        Schema::Named(id) => match &set.get(*id).kind {
+            NamedKind::Record(_) => Some("a struct"),
+            NamedKind::Enum(_) => Some("an enum"),
+            NamedKind::Fixed(f) if f.logical.is_none() => Some("a newtype over `[u8; N]`"),
+            NamedKind::Fixed(_) => None,
+        },
+        Schema::Union(_) if schema.as_optional().is_none() => Some("an enum (one variant per branch)"),
+        _ => None,
+    };
+    let spelled = rust_spelling(set, schema);
+    match deriving {
+        Some(kind) => format!("{kind} deriving AvroMessage from `{}`", set.describe(schema)),
+        None if holds_union_enum(schema) => {
+            format!("`{spelled}` (`_`: an enum deriving AvroMessage from the union)")
+        }
+        None => format!("`{spelled}`"),
+    }
+}
+
+/// Whether `rust_spelling` writes `_` for a union enum inside this schema.
+fn holds_union_enum(schema: &Schema) -> bool {
+    match schema {
+        Schema::Array(inner) | Schema::Map(inner) => holds_union_enum(inner),
+        Schema::Union(_) => schema.as_optional().is_none_or(|(inner, _)| holds_union_enum(inner)),
+        _ => false,
     }
 }
 
@@ -85,51 +134,108 @@ fn fixed_logical_ident(logical: FixedLogical) -> &'static str {
     }
 }
 
+/// Rust's primitive types, and the std containers (recognised by their generic
+/// arguments), which never derive AvroMessage: where the schema has a named type or a
+/// union they are certainly wrong, and saying so beats the trait error they would cause.
+/// `String` and argument-less container names are left out: a schema may define a type
+/// the generator names `String` or `Vec` (the tricky corpus does).
+const PRIMITIVES: &[&str] = &[
+    "bool", "char", "str", "i8", "i16", "i32", "i64", "i128", "isize", "u8", "u16", "u32", "u64", "u128", "usize",
+    "f32", "f64",
+];
+const CONTAINERS: &[&str] = &[
+    "Vec", "VecDeque", "Option", "HashMap", "BTreeMap", "HashSet", "BTreeSet",
+];
+
 /// Checks `ty` against `schema`, collecting the named types to check by fingerprint.
+///
+/// The error names the whole field (schema and Rust type) and points at the innermost
+/// part of the type that disagrees: `String` in `Vec<String>` for `array<int>`.
 pub fn check(set: &SchemaSet, schema: &Schema, ty: &Type, label: &str, named: &mut Vec<NamedCheck>) -> syn::Result<()> {
-    let mismatch = || {
-        let found = ty
-            .to_token_stream()
-            .to_string()
-            .replace(" < ", "<")
-            .replace(" >", ">")
-            .replace(" ,", ",");
+    conforms(set, schema, ty, label, named).map_err(|offending| {
+        let found = spelled(ty);
+        let hint = match (segment(ty), schema.as_optional()) {
+            (Some((ident, _)), None) if ident == "Option" => {
+                "; it is not optional (only a union of `null` and one type is an `Option`)"
+            }
+            _ => "",
+        };
         syn::Error::new_spanned(
-            ty,
+            offending,
             format!(
-                "{label}: the schema's `{}` is `{}` in Rust, found `{found}`",
-                set.describe(schema),
-                rust_spelling(set, schema)
+                "{label}: the schema has {}, which is {} in Rust; found `{found}`{hint}",
+                kind_and_name(set, schema),
+                expectation(set, schema)
             ),
         )
-    };
+    })
+}
+
+/// A type as written, without the token stream's spaces.
+fn spelled(ty: &Type) -> String {
+    ty.to_token_stream()
+        .to_string()
+        .replace(" < ", "<")
+        .replace(" <", "<")
+        .replace(" >", ">")
+        .replace(" ,", ",")
+        .replace(" ;", ";")
+        .replace("[ ", "[")
+        .replace(" ]", "]")
+}
+
+/// Whether `ty` holds `schema`; on disagreement, the part of `ty` that disagrees.
+fn conforms<'t>(
+    set: &SchemaSet,
+    schema: &Schema,
+    ty: &'t Type,
+    label: &str,
+    named: &mut Vec<NamedCheck>,
+) -> Result<(), &'t Type> {
     if let Type::Paren(inner) = ty {
-        return check(set, schema, &inner.elem, label, named);
+        return conforms(set, schema, &inner.elem, label, named);
     }
     if let Type::Tuple(tuple) = ty {
         return if tuple.elems.is_empty() && *schema == Schema::Null {
             Ok(())
         } else {
-            Err(mismatch())
+            Err(ty)
         };
     }
     let Some((ident, args)) = segment(ty) else {
-        return Err(mismatch());
+        return Err(ty);
     };
     let named_or_union = matches!(schema, Schema::Named(id) if !matches!(&set.get(*id).kind, NamedKind::Fixed(f) if f.logical.is_some()))
         || (matches!(schema, Schema::Union(_)) && schema.as_optional().is_none());
     if ident == "Box" && args.len() == 1 && named_or_union {
-        return check(set, schema, args[0], label, named);
+        return conforms(set, schema, args[0], label, named);
+    }
+    let never_derived =
+        PRIMITIVES.contains(&ident.as_str()) || (!args.is_empty() && CONTAINERS.contains(&ident.as_str()));
+    if named_or_union && never_derived {
+        return Err(ty);
     }
     let plain = |expected: &str| {
         if ident == expected && args.is_empty() {
             Ok(())
         } else {
-            Err(mismatch())
+            Err(ty)
         }
     };
+    let by_fingerprint = |named: &mut Vec<NamedCheck>| {
+        named.push(NamedCheck {
+            ty: ty.clone(),
+            fingerprint: fingerprint(set, schema),
+            message: format!(
+                "{label}: the schema has {} here, so this type must derive AvroMessage from it; \
+                 it derives from a different schema (the fingerprints differ)",
+                kind_and_name(set, schema)
+            ),
+        });
+        Ok(())
+    };
     match schema {
-        Schema::Null => Err(mismatch()),
+        Schema::Null => Err(ty),
         Schema::Boolean => plain("bool"),
         Schema::Int => plain("i32"),
         Schema::Long => plain("i64"),
@@ -138,55 +244,41 @@ pub fn check(set: &SchemaSet, schema: &Schema, ty: &Type, label: &str, named: &m
         Schema::String => plain("String"),
         Schema::Bytes => match (ident.as_str(), args.as_slice()) {
             ("Vec", [item]) if segment(item).is_some_and(|(i, a)| i == "u8" && a.is_empty()) => Ok(()),
-            _ => Err(mismatch()),
+            _ => Err(ty),
         },
         Schema::Logical(logical) => {
             if ident == logical_ident(*logical) {
                 Ok(())
             } else {
-                Err(mismatch())
+                Err(ty)
             }
         }
         Schema::Array(items) => match (ident.as_str(), args.as_slice()) {
-            ("Vec", [item]) => check(set, items, item, label, named),
-            _ => Err(mismatch()),
+            ("Vec", [item]) => conforms(set, items, item, label, named),
+            _ => Err(ty),
         },
         Schema::Map(values) => match (ident.as_str(), args.as_slice()) {
             ("BTreeMap" | "HashMap", [key, value]) if segment(key).is_some_and(|(k, _)| k == "String") => {
-                check(set, values, value, label, named)
+                conforms(set, values, value, label, named)
             }
-            _ => Err(mismatch()),
+            _ => Err(ty),
         },
         Schema::Union(_) => match schema.as_optional() {
             Some((inner, _)) => match (ident.as_str(), args.as_slice()) {
-                ("Option", [inner_ty]) => check(set, inner, inner_ty, label, named),
-                _ => Err(mismatch()),
+                ("Option", [inner_ty]) => conforms(set, inner, inner_ty, label, named),
+                _ => Err(ty),
             },
-            None => {
-                named.push(NamedCheck {
-                    ty: ty.clone(),
-                    fingerprint: fingerprint(set, schema),
-                    expected: set.describe(schema),
-                });
-                Ok(())
-            }
+            None => by_fingerprint(named),
         },
         Schema::Named(id) => match &set.get(*id).kind {
             NamedKind::Fixed(f) if f.logical.is_some() => {
                 if ident == fixed_logical_ident(f.logical.expect("checked by the guard")) {
                     Ok(())
                 } else {
-                    Err(mismatch())
+                    Err(ty)
                 }
             }
-            _ => {
-                named.push(NamedCheck {
-                    ty: ty.clone(),
-                    fingerprint: fingerprint(set, schema),
-                    expected: set.get(*id).name.to_string(),
-                });
-                Ok(())
-            }
+            _ => by_fingerprint(named),
         },
     }
 }

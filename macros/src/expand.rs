@@ -8,7 +8,7 @@ use avrokit_codegen::ir::{NamedKind, Schema, SchemaSet};
 use avrokit_codegen::rust::naming;
 use avrokit_codegen::schema_json;
 use proc_macro2::{Literal, TokenStream};
-use quote::{quote, quote_spanned};
+use quote::{ToTokens, quote, quote_spanned};
 use syn::spanned::Spanned;
 use syn::{Data, DeriveInput, Fields};
 
@@ -20,7 +20,9 @@ pub fn expand(input: &DeriveInput) -> syn::Result<TokenStream> {
     let (encode, decode) = match (&input.data, &loaded.root) {
         (Data::Struct(data), Schema::Named(id)) => match &set.get(*id).kind {
             NamedKind::Record(_) => record(input, data, &loaded, &mut named_checks)?,
-            NamedKind::Fixed(fixed) if fixed.logical.is_none() => fixed_newtype(input, data, fixed.size)?,
+            NamedKind::Fixed(fixed) if fixed.logical.is_none() => {
+                fixed_newtype(input, data, &set.get(*id).name.to_string(), fixed.size)?
+            }
             _ => return Err(kind_mismatch(input, set, &loaded.root)),
         },
         (Data::Enum(data), Schema::Named(id)) if matches!(set.get(*id).kind, NamedKind::Enum(_)) => {
@@ -32,18 +34,33 @@ pub fn expand(input: &DeriveInput) -> syn::Result<TokenStream> {
     Ok(message_impl(input, &loaded, encode, decode, &named_checks))
 }
 
+/// The schema is of a kind the Rust item cannot derive from.
 fn kind_mismatch(input: &DeriveInput, set: &SchemaSet, schema: &Schema) -> syn::Error {
-    let rust_kind = match input.data {
-        Data::Struct(_) => "a struct",
+    let rust_kind = match &input.data {
+        Data::Struct(data) if matches!(data.fields, Fields::Named(_)) => "a struct with named fields",
+        Data::Struct(_) => "a tuple struct",
         Data::Enum(_) => "an enum",
         Data::Union(_) => "a Rust union",
+    };
+    let wants = match schema {
+        Schema::Named(id) => match &set.get(*id).kind {
+            NamedKind::Record(_) => "a struct with named fields (one per Avro field)".to_string(),
+            NamedKind::Enum(_) => "an enum of unit variants (one per symbol)".to_string(),
+            NamedKind::Fixed(f) if f.logical.is_none() => format!("a newtype struct over `[u8; {}]`", f.size),
+            // Logical fixed types already have their Rust type.
+            NamedKind::Fixed(_) => format!("no derive: it is `{}` in Rust", check::rust_spelling(set, schema)),
+        },
+        Schema::Union(_) => "an enum with one variant per branch".to_string(),
+        _ => format!(
+            "no derive: only records, enums, fixed and unions derive AvroMessage (it is `{}` in Rust)",
+            check::rust_spelling(set, schema)
+        ),
     };
     syn::Error::new(
         input.ident.span(),
         format!(
-            "the schema is `{}`, which {rust_kind} cannot hold: records derive on structs with named fields, \
-             fixed on a newtype struct over `[u8; N]`, enums and unions on enums",
-            set.describe(schema)
+            "the schema is {}, which derives on {wants}, not on {rust_kind}",
+            check::kind_and_name(set, schema)
         ),
     )
 }
@@ -71,10 +88,7 @@ fn message_impl(
     let assertions = checks.iter().map(|c| {
         let ty = &c.ty;
         let fp = Literal::u64_suffixed(c.fingerprint);
-        let message = format!(
-            "this type's Avro schema is not `{}`, which the schema expects here",
-            c.expected
-        );
+        let message = &c.message;
         quote_spanned! {ty.span()=>
             const _: () = ::core::assert!(<#ty as ::avrokit::AvroMessage>::FINGERPRINT == #fp, #message);
         }
@@ -155,12 +169,27 @@ fn record(
                 ident.span(),
                 format!("two fields map to the schema's field `{}`", record.fields[i].name),
             )),
+            // The rename, not the field, is what is wrong: point at it.
+            None if member.rename.is_some() => {
+                let rename = member.rename.as_ref().expect("matched by the guard");
+                let names: Vec<&str> = record.fields.iter().map(|f| f.name.as_str()).collect();
+                push_error(syn::Error::new(
+                    rename.span(),
+                    format!(
+                        "the schema of `{}` has no field `{}` to rename `{rust}` to (its fields: {})",
+                        named.name,
+                        rename.value(),
+                        names.join(", ")
+                    ),
+                ));
+            }
             None => {
                 let names: Vec<&str> = record.fields.iter().map(|f| f.name.as_str()).collect();
                 push_error(syn::Error::new(
                     ident.span(),
                     format!(
-                        "field `{rust}` is not in the schema of `{}` (its fields: {})",
+                        "field `{rust}` is not in the schema of `{}` (its fields: {}); remove it, \
+                         or #[avro(rename = \"...\")] it to one of them",
                         named.name,
                         names.join(", ")
                     ),
@@ -174,12 +203,13 @@ fn record(
             push_error(syn::Error::new(
                 input.ident.span(),
                 format!(
-                    "missing field `{}`: the schema of `{}` has field `{}` of type `{}` (`{}` in Rust); add it, or #[avro(rename = \"{}\")] the field that holds it",
+                    "missing field `{}`: the schema of `{}` has field `{}` of type `{}`, which is {} in Rust; \
+                     add it, or #[avro(rename = \"{}\")] the field that holds it",
                     idiomatic[i].trim_start_matches("r#"),
                     named.name,
                     avro.name,
                     set.describe(&avro.schema),
-                    check::rust_spelling(set, &avro.schema),
+                    check::expectation(set, &avro.schema),
                     avro.name,
                 ),
             ));
@@ -218,24 +248,50 @@ fn record(
     ))
 }
 
-fn fixed_newtype(input: &DeriveInput, data: &syn::DataStruct, size: usize) -> syn::Result<(TokenStream, TokenStream)> {
+fn fixed_newtype(
+    input: &DeriveInput,
+    data: &syn::DataStruct,
+    name: &str,
+    size: usize,
+) -> syn::Result<(TokenStream, TokenStream)> {
     let size_lit = Literal::usize_unsuffixed(size);
-    let ok = match &data.fields {
-        Fields::Unnamed(fields) if fields.unnamed.len() == 1 => match &fields.unnamed[0].ty {
-            syn::Type::Array(array) => match &array.len {
-                syn::Expr::Lit(syn::ExprLit {
-                    lit: syn::Lit::Int(n), ..
-                }) => n.base10_parse::<usize>().ok() == Some(size),
-                _ => false,
-            },
-            _ => false,
-        },
-        _ => false,
-    };
-    if !ok {
+    let Fields::Unnamed(fields) = &data.fields else {
         return Err(syn::Error::new(
             input.ident.span(),
-            format!("a fixed of {size} bytes derives on a newtype struct over `[u8; {size}]`"),
+            format!("fixed `{name}` derives on a newtype struct over `[u8; {size}]`"),
+        ));
+    };
+    if fields.unnamed.len() != 1 {
+        return Err(syn::Error::new_spanned(
+            &fields.unnamed,
+            format!("fixed `{name}` derives on a newtype struct over `[u8; {size}]`: one field"),
+        ));
+    }
+    let ty = &fields.unnamed[0].ty;
+    // The length must be a literal: the macro compares it with the schema's size.
+    let holds = match ty {
+        syn::Type::Array(array) => {
+            let is_u8 = matches!(&*array.elem, syn::Type::Path(p) if p.path.is_ident("u8"));
+            let len = match &array.len {
+                syn::Expr::Lit(syn::ExprLit {
+                    lit: syn::Lit::Int(n), ..
+                }) => n.base10_parse::<usize>().ok(),
+                _ => None,
+            };
+            is_u8 && len == Some(size)
+        }
+        _ => false,
+    };
+    if !holds {
+        let found = ty
+            .to_token_stream()
+            .to_string()
+            .replace("[ ", "[")
+            .replace(" ]", "]")
+            .replace(" ;", ";");
+        return Err(syn::Error::new_spanned(
+            ty,
+            format!("fixed `{name}` is {size} bytes, which is `[u8; {size}]` in Rust; found `{found}`"),
         ));
     }
     Ok((
@@ -274,7 +330,8 @@ fn avro_enum(input: &DeriveInput, data: &syn::DataEnum, loaded: &Loaded) -> syn:
                 return Err(syn::Error::new(
                     variant.ident.span(),
                     format!(
-                        "variant `{rust}` is not a symbol of enum `{}` (symbols: {})",
+                        "variant `{rust}` is not a symbol of enum `{}` (symbols: {}); remove it, \
+                         or #[avro(rename = \"SYMBOL\")] it to one of them",
                         named.name,
                         e.symbols.join(", ")
                     ),
@@ -286,8 +343,13 @@ fn avro_enum(input: &DeriveInput, data: &syn::DataEnum, loaded: &Loaded) -> syn:
         return Err(syn::Error::new(
             input.ident.span(),
             format!(
-                "missing variant `{}` for symbol `{}` of enum `{}`",
-                idiomatic[missing], e.symbols[missing], named.name
+                "missing variant `{}` for symbol `{}` of enum `{}` (symbols: {}); add it, \
+                 or #[avro(rename = \"{}\")] the variant that stands for it",
+                idiomatic[missing],
+                e.symbols[missing],
+                named.name,
+                e.symbols.join(", "),
+                e.symbols[missing]
             ),
         ));
     }
@@ -314,6 +376,16 @@ fn union_enum(
     checks: &mut Vec<NamedCheck>,
 ) -> syn::Result<(TokenStream, TokenStream)> {
     let idiomatic = naming::union_variant_idents(set, branches);
+    // Each branch's variant as it is written in Rust, for messages: `Point(Point)`, `Null`.
+    let spelled: Vec<String> = idiomatic
+        .iter()
+        .zip(branches)
+        .map(|(name, branch)| match branch {
+            Schema::Null => name.clone(),
+            _ => format!("{name}({})", check::rust_spelling(set, branch)),
+        })
+        .collect();
+    let union = set.describe(&Schema::Union(branches.to_vec()));
     let mut by_branch: Vec<Option<&syn::Variant>> = vec![None; branches.len()];
     for variant in &data.variants {
         let member = attrs::member(&variant.attrs)?;
@@ -325,9 +397,8 @@ fn union_enum(
                 return Err(syn::Error::new(
                     variant.ident.span(),
                     format!(
-                        "variant `{rust}` is not a branch of the union `{}` (variants: {})",
-                        set.describe(&Schema::Union(branches.to_vec())),
-                        idiomatic.join(", ")
+                        "variant `{rust}` is not a branch of the schema's `{union}`: its variants are {}",
+                        spelled.iter().map(|v| format!("`{v}`")).collect::<Vec<_>>().join(", ")
                     ),
                 ));
             }
@@ -337,8 +408,8 @@ fn union_enum(
         return Err(syn::Error::new(
             input.ident.span(),
             format!(
-                "missing variant `{}` for the union's branch `{}`",
-                idiomatic[missing],
+                "missing variant `{}` for the branch `{}` of the schema's `{union}`",
+                spelled[missing],
                 set.describe(&branches[missing])
             ),
         ));

@@ -55,6 +55,27 @@ fn manifest_dir() -> PathBuf {
         .unwrap_or_default()
 }
 
+/// `relative` under the manifest directory, with symbolic links and `..` resolved as far
+/// as the path exists: messages then name the file where it really is, and two spellings
+/// of one directory share a cache entry.
+fn resolve(base: &Path, relative: &str) -> PathBuf {
+    let joined = base.join(relative);
+    let mut existing = joined.as_path();
+    let mut rest = Vec::new();
+    loop {
+        if let Ok(canonical) = std::fs::canonicalize(existing) {
+            return rest.iter().rev().fold(canonical, |path, part| path.join(part));
+        }
+        match (existing.parent(), existing.file_name()) {
+            (Some(parent), Some(name)) => {
+                rest.push(name);
+                existing = parent;
+            }
+            _ => return joined,
+        }
+    }
+}
+
 fn read_avsc_tree(dir: &Path) -> Result<Vec<SourceFile>, String> {
     let mut out = Vec::new();
     let mut pending = vec![dir.to_path_buf()];
@@ -87,8 +108,14 @@ fn load_dir_cached(dir: &Path, span: &LitStr) -> syn::Result<Arc<SchemaSet>> {
         return Ok(set.clone());
     }
     let files = read_avsc_tree(dir).map_err(|e| syn::Error::new(span.span(), e))?;
-    let set =
-        Arc::new(load_files(files, &LoadOptions::default()).map_err(|d| syn::Error::new(span.span(), d.to_string()))?);
+    // The loader's diagnostics are located in the files (FILE:LINE:COLUMN and the line);
+    // any file of the directory can be the broken one, so say which directory was loaded.
+    let set = Arc::new(load_files(files, &LoadOptions::default()).map_err(|d| {
+        syn::Error::new(
+            span.span(),
+            format!("the schemas in {} do not load:\n{d}", dir.display()),
+        )
+    })?);
     cache.insert(dir.to_path_buf(), set.clone());
     Ok(set)
 }
@@ -96,16 +123,16 @@ fn load_dir_cached(dir: &Path, span: &LitStr) -> syn::Result<Arc<SchemaSet>> {
 /// Loads what the container attributes name.
 pub fn load(attrs: &ContainerAttrs, ident: &syn::Ident) -> syn::Result<Loaded> {
     let base = manifest_dir();
-    let dir = attrs.schema_dir.as_ref().map(|d| (base.join(d.value()), d));
+    let dir = attrs.schema_dir.as_ref().map(|d| (resolve(&base, &d.value()), d));
     match (&attrs.schema, &attrs.schema_json, &attrs.name) {
         (Some(file), None, _) => {
-            let path = base.join(file.value());
+            let path = resolve(&base, &file.value());
             let (dir, lit) = dir.unwrap_or_else(|| (path.parent().map(Path::to_path_buf).unwrap_or_default(), file));
             if !path.is_file() {
                 return Err(syn::Error::new(
                     file.span(),
                     format!(
-                        "schema file {} not found (paths are relative to the crate's Cargo.toml)",
+                        "schema file `{}` not found (paths are relative to the crate's Cargo.toml)",
                         path.display()
                     ),
                 ));
@@ -129,8 +156,8 @@ pub fn load(attrs: &ContainerAttrs, ident: &syn::Ident) -> syn::Result<Loaded> {
                 None => Vec::new(),
             };
             files.push(SourceFile::new(format!("<inline schema of {ident}>"), json.value()));
-            let set =
-                load_files(files, &LoadOptions::default()).map_err(|d| syn::Error::new(json.span(), d.to_string()))?;
+            let set = load_files(files, &LoadOptions::default())
+                .map_err(|d| syn::Error::new(json.span(), format!("the schema does not load:\n{d}")))?;
             let root = set.roots.last().cloned().unwrap_or(Schema::Null);
             Ok(Loaded {
                 set: Arc::new(set),

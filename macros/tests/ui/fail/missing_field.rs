@@ -1,0 +1,23 @@
+//! A schema field without a Rust field: reported at the struct's name.
+
+use avrokit::AvroMessage;
+use avrokit::chrono::{DateTime, Utc};
+
+#[derive(AvroMessage)]
+#[avro(schema = "tests/ui/schemas/sample.avsc")]
+struct Sample {
+    id: i64,
+    at: DateTime<Utc>,
+    values: Vec<i32>,
+    note: Option<String>,
+    origin: Point,
+}
+
+#[derive(AvroMessage)]
+#[avro(schema = "tests/ui/schemas/point.avsc")]
+struct Point {
+    x: i32,
+    y: i32,
+}
+
+fn main() {}

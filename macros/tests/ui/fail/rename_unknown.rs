@@ -1,0 +1,25 @@
+//! #[avro(rename)] naming a field the schema does not have.
+
+use avrokit::AvroMessage;
+use avrokit::chrono::{DateTime, Utc};
+
+#[derive(AvroMessage)]
+#[avro(schema = "tests/ui/schemas/sample.avsc")]
+struct Sample {
+    id: i64,
+    #[avro(rename = "sensor")]
+    sensor_name: String,
+    at: DateTime<Utc>,
+    values: Vec<i32>,
+    note: Option<String>,
+    origin: Point,
+}
+
+#[derive(AvroMessage)]
+#[avro(schema = "tests/ui/schemas/point.avsc")]
+struct Point {
+    x: i32,
+    y: i32,
+}
+
+fn main() {}

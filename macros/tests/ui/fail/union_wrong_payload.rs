@@ -1,0 +1,20 @@
+//! A variant holding the wrong type for its branch.
+
+use avrokit::AvroMessage;
+
+#[derive(AvroMessage)]
+#[avro(schema_json = r#"["ui.Point", "string", "null"]"#, schema_dir = "tests/ui/schemas")]
+enum Shape {
+    Point(Point),
+    String(Vec<u8>),
+    Null,
+}
+
+#[derive(AvroMessage)]
+#[avro(schema = "tests/ui/schemas/point.avsc")]
+struct Point {
+    x: i32,
+    y: i32,
+}
+
+fn main() {}
