@@ -4,6 +4,7 @@
 //! its own module.
 
 mod avro_cmd;
+mod bench;
 mod gen_cmd;
 mod rustfmt;
 mod stack;
@@ -30,6 +31,9 @@ enum Command {
     Test(test_cmd::TestArgs),
     /// Start, stop or inspect the native stack (Kafka, registry, Connect, PostgreSQL).
     Stack(stack::StackArgs),
+    /// Benchmarks: `bench gen` times generation and `cargo check` of the generated code
+    /// against rsgen-avro.
+    Bench(bench::BenchArgs),
     /// Inspect and craft data: `avro tojson|fromjson --type FULL.NAME` (Avro JSON encoding).
     Avro(avro_cmd::AvroArgs),
     /// Regenerate (or `--check`) the fastavro test vectors in `tests/vectors/`.
@@ -42,6 +46,7 @@ fn main() -> ExitCode {
         Command::Gen(args) => gen_cmd::run(args),
         Command::Test(args) => test_cmd::run(args),
         Command::Stack(args) => stack::run(args),
+        Command::Bench(args) => bench::run(args),
         Command::Vectors(args) => vectors_cmd::run_vectors(args),
         Command::Avro(args) => avro_cmd::run(args),
     };

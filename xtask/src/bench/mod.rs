@@ -1,0 +1,39 @@
+//! `cargo xtask bench`: measurements that back the README's speed claims.
+//!
+//! `bench gen` compares avrokit's code generation (and the `cargo check` time of what it
+//! generates) with rsgen-avro's on the same synthetic schemas.
+
+mod check;
+mod gen_bench;
+mod release;
+mod rsgen;
+mod synthetic;
+
+use clap::{Args, Subcommand};
+use std::process::ExitCode;
+
+/// Arguments of `cargo xtask bench`.
+#[derive(Args)]
+pub struct BenchArgs {
+    #[command(subcommand)]
+    command: BenchCommand,
+}
+
+/// The benchmarks.
+#[derive(Subcommand)]
+enum BenchCommand {
+    /// Generation time and `cargo check` time of the generated code, avrokit vs rsgen-avro,
+    /// on synthetic schemas.
+    Gen(gen_bench::GenBenchArgs),
+}
+
+/// Runs a benchmark, in a release build of xtask (timing an unoptimised generator would
+/// say nothing about what users get).
+pub fn run(args: BenchArgs) -> anyhow::Result<ExitCode> {
+    if let Some(code) = release::reexec_in_release()? {
+        return Ok(code);
+    }
+    match args.command {
+        BenchCommand::Gen(args) => gen_bench::run(args),
+    }
+}
