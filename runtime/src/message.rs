@@ -10,6 +10,11 @@ use crate::schema::Schema;
 /// Implemented by `#[derive(AvroMessage)]` for records (structs), enums, union enums and
 /// fixed newtypes; generated types carry the derive. The required items are few (like
 /// `prost::Message`); everything else is provided.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` has no Avro codec",
+    label = "this type must derive `avrokit::AvroMessage` (with the schema the field expects)",
+    note = "add `#[derive(avrokit::AvroMessage)]` and `#[avro(schema = \"...\")]` to `{Self}`"
+)]
 pub trait AvroMessage: Sized {
     /// The full name of the Avro type (`None` for a union).
     const FULL_NAME: Option<&'static str>;

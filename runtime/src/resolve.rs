@@ -529,3 +529,84 @@ fn encode_value(set: &SchemaSet, schema: &ir::Schema, value: &Value, out: &mut V
         _ => {}
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn plan(writer: &str, reader: &str) -> Result<Plan, ResolveError> {
+        Plan::new(&Schema::parse(writer).unwrap(), &Schema::parse(reader).unwrap())
+    }
+
+    fn reason(writer: &str, reader: &str) -> (String, String) {
+        match plan(writer, reader) {
+            Err(ResolveError::Incompatible { path, reason, .. }) => (path, reason),
+            other => panic!("expected an incompatibility, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn incompatible_pairs_fail_when_the_plan_is_built() {
+        let r = |fields: &str| format!(r#"{{"type":"record","name":"R","fields":[{fields}]}}"#);
+        let (path, why) = reason(&r(r#"{"name":"a","type":"int"}"#), &r(r#"{"name":"b","type":"int"}"#));
+        assert_eq!(path, "/fields/b");
+        assert!(why.contains("no field `b`") && why.contains("no default"), "{why}");
+        let (path, why) = reason(
+            &r(r#"{"name":"a","type":"string"}"#),
+            &r(r#"{"name":"a","type":"int"}"#),
+        );
+        assert_eq!(path, "/fields/a");
+        assert!(why.contains("string cannot be read as int"), "{why}");
+        let (_, why) = reason(&r(r#"{"name":"a","type":"long"}"#), &r(r#"{"name":"a","type":"int"}"#));
+        assert!(why.contains("long cannot be read as int"), "no demotion: {why}");
+        let e = |symbols: &str, default: &str| {
+            r(&format!(
+                r#"{{"name":"e","type":{{"type":"enum","name":"E","symbols":[{symbols}]{default}}}}}"#
+            ))
+        };
+        let (_, why) = reason(&e(r#""A","B""#, ""), &e(r#""A""#, ""));
+        assert!(why.contains("lacks the writer's symbol `B`"), "{why}");
+        assert!(
+            plan(&e(r#""A","B""#, ""), &e(r#""A""#, r#","default":"A""#)).is_ok(),
+            "the default saves it"
+        );
+        let f = |size: u32| {
+            r(&format!(
+                r#"{{"name":"f","type":{{"type":"fixed","name":"F","size":{size}}}}}"#
+            ))
+        };
+        assert!(reason(&f(4), &f(8)).1.contains("fixed size 4 is not 8"));
+        let (_, why) = reason(
+            r#"{"type":"record","name":"A","fields":[]}"#,
+            r#"{"type":"record","name":"B","fields":[]}"#,
+        );
+        assert!(why.contains("not the reader's `B`"), "{why}");
+        let (path, why) = reason(
+            &r(r#"{"name":"u","type":["int","string"]}"#),
+            &r(r#"{"name":"u","type":["null","int"]}"#),
+        );
+        assert_eq!(path, "/fields/u/union[1]");
+        assert!(
+            why.contains("no branch of the reader's union can read the writer's string"),
+            "{why}"
+        );
+    }
+
+    #[test]
+    fn malformed_writer_bytes_are_decode_errors() {
+        let p = plan(
+            r#"{"type":"record","name":"R","fields":[{"name":"a","type":"int"},{"name":"s","type":"string"}]}"#,
+            r#"{"type":"record","name":"R","fields":[{"name":"s","type":"string"},{"name":"a","type":"long"}]}"#,
+        )
+        .unwrap();
+        assert_eq!(p.transcode(&[0x02, 0x02, b'x']), Ok(vec![0x02, b'x', 0x02]));
+        assert!(matches!(
+            p.transcode(&[0x02, 0x08, b'x']),
+            Err(DecodeError::InvalidLength { .. })
+        ));
+        assert!(matches!(
+            p.transcode(&[0x02, 0x02, b'x', 0x00]),
+            Err(DecodeError::TrailingBytes { .. })
+        ));
+    }
+}

@@ -72,3 +72,20 @@ fn old_writer_data_resolves_as_fastavro_resolves_it() {
         assert_eq!(json, vector["resolved_json"]);
     }
 }
+
+#[test]
+fn every_resolution_rule_matches_fastavro() {
+    let vectors = vectors();
+    let pairs = vectors["pairs"].as_array().expect("pairs");
+    assert!(pairs.len() >= 60, "ten rules, six values each");
+    for pair in pairs {
+        let what = pair["what"].as_str().expect("what");
+        let writer = avrokit::Schema::parse(&pair["writer_schema"].to_string()).expect("writer schema");
+        let reader = avrokit::Schema::parse(&pair["reader_schema"].to_string()).expect("reader schema");
+        let plan = avrokit::resolve::Plan::new(&writer, &reader).unwrap_or_else(|e| panic!("{what}: {e}"));
+        let binary = hex(pair["binary"].as_str().expect("binary"));
+        let transcoded = plan.transcode(&binary).unwrap_or_else(|e| panic!("{what}: {e}"));
+        let json = avro_json::to_json(&reader, &transcoded).unwrap_or_else(|e| panic!("{what}: {e}"));
+        assert_eq!(json, pair["resolved_json"], "{what}");
+    }
+}

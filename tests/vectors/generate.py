@@ -64,6 +64,7 @@ class Generator:
     def __init__(self, named, rng):
         self.named = named
         self.rng = rng
+        self.ascii_bytes = False
 
     def value(self, schema, depth=0):
         rng = self.rng
@@ -119,7 +120,8 @@ class Generator:
         if name == "double":
             return rng.choice([0.0, -0.5, 1e300, rng.uniform(-1e9, 1e9)])
         if name == "bytes":
-            return bytes(rng.randrange(256) for _ in range(rng.randrange(6)))
+            top = 128 if self.ascii_bytes else 256
+            return bytes(rng.randrange(top) for _ in range(rng.randrange(6)))
         if name == "string":
             return "".join(rng.choice("aZ9 _-é✓😀") for _ in range(rng.randrange(8)))
         raise ValueError(name)
@@ -197,6 +199,10 @@ def to_json(schema, value, named):
             return to_json(named[schema], value, named)
         if schema == "bytes":
             return value.decode("latin-1")
+        if schema == "float":
+            # fastavro keeps an int promoted to float as a Python (double) value; the
+            # reader's float holds it rounded to 32 bits, as Java's reader does.
+            return struct.unpack("<f", struct.pack("<f", value))[0]
         return value
     if isinstance(schema, list):
         if value is None:
@@ -243,7 +249,8 @@ def main():
                 as_json = to_json(named[name], read_back, named)
                 vectors.append({"type": name, "binary": binary.hex(), "json": as_json})
     resolution = resolution_vectors(rng)
-    out = {"fastavro": fastavro.__version__, "vectors": vectors, "resolution": resolution}
+    pairs = pair_vectors(rng)
+    out = {"fastavro": fastavro.__version__, "vectors": vectors, "resolution": resolution, "pairs": pairs}
     json.dump(out, sys.stdout, indent=1, sort_keys=True, ensure_ascii=False)
     sys.stdout.write("\n")
 
@@ -268,6 +275,74 @@ def resolution_vectors(rng):
             "binary": buffer.getvalue().hex(),
             "resolved_json": to_json(current, resolved, {}),
         })
+    return out
+
+
+def record(name, fields, **extra):
+    return {"type": "record", "name": name, "fields": fields, **extra}
+
+
+# (what the pair exercises, writer schema, reader schema): one per resolution rule.
+PAIRS = [
+    ("reordered fields",
+     record("R", [{"name": "a", "type": "int"}, {"name": "b", "type": "string"}, {"name": "c", "type": "boolean"}]),
+     record("R", [{"name": "c", "type": "boolean"}, {"name": "a", "type": "int"}, {"name": "b", "type": "string"}])),
+    ("writer-only field skipped, reader field from its default",
+     record("R", [{"name": "gone", "type": {"type": "array", "items": "string"}}, {"name": "a", "type": "long"}]),
+     record("R", [{"name": "a", "type": "long"}, {"name": "added", "type": {"type": "map", "values": "int"}, "default": {"x": 1}}])),
+    ("promotions int->long, int->float, long->double, float->double, string->bytes, bytes->string",
+     record("R", [{"name": "a", "type": "int"}, {"name": "b", "type": "int"}, {"name": "c", "type": "long"},
+                  {"name": "d", "type": "float"}, {"name": "e", "type": "string"}, {"name": "f", "type": "bytes"}]),
+     record("R", [{"name": "a", "type": "long"}, {"name": "b", "type": "float"}, {"name": "c", "type": "double"},
+                  {"name": "d", "type": "double"}, {"name": "e", "type": "bytes"}, {"name": "f", "type": "string"}])),
+    ("promotions inside arrays and maps",
+     record("R", [{"name": "xs", "type": {"type": "array", "items": "int"}}, {"name": "m", "type": {"type": "map", "values": "float"}}]),
+     record("R", [{"name": "xs", "type": {"type": "array", "items": "double"}}, {"name": "m", "type": {"type": "map", "values": "double"}}])),
+    ("enum symbols by name, unknown ones to the reader's default",
+     record("R", [{"name": "e", "type": {"type": "enum", "name": "E", "symbols": ["A", "B", "C", "D"]}}]),
+     record("R", [{"name": "e", "type": {"type": "enum", "name": "E", "symbols": ["Z", "D", "B", "A"], "default": "Z"}}])),
+    ("non-union writer into a reader union",
+     record("R", [{"name": "a", "type": "string"}, {"name": "b", "type": "int"}]),
+     record("R", [{"name": "a", "type": ["null", "string"]}, {"name": "b", "type": ["string", "long"]}])),
+    ("writer union into a non-union reader",
+     record("R", [{"name": "a", "type": ["int", "long"]}]),
+     record("R", [{"name": "a", "type": "double"}])),
+    ("union branches re-indexed",
+     record("R", [{"name": "a", "type": ["null", "int", "string"]}]),
+     record("R", [{"name": "a", "type": ["string", "long", "null"]}])),
+    ("record and field aliases",
+     record("Old", [{"name": "before", "type": "int"}, {"name": "n", "type": record("Inner", [{"name": "x", "type": "int"}])}], namespace="w"),
+     record("New", [{"name": "after", "type": "int", "aliases": ["before"]},
+                    {"name": "n", "type": record("Renamed", [{"name": "x", "type": "long"}], aliases=["w.Inner"])}],
+            namespace="w", aliases=["w.Old"])),
+    ("nested records and recursion",
+     record("Node", [{"name": "v", "type": "int"}, {"name": "next", "type": ["null", "Node"]}]),
+     record("Node", [{"name": "next", "type": ["null", "Node"]}, {"name": "v", "type": "long"}, {"name": "tag", "type": "string", "default": "t"}])),
+]
+
+
+def pair_vectors(rng):
+    out = []
+    for what, writer, reader in PAIRS:
+        parsed_writer = parse_schema(writer, named_schemas={})
+        parsed_reader = parse_schema(reader, named_schemas={})
+        generator = Generator({"Node": writer}, rng)
+        # bytes -> string promotion needs bytes that are UTF-8.
+        generator.ascii_bytes = True
+        for _ in range(6):
+            value = generator.value(writer)
+            buffer = io.BytesIO()
+            fastavro.schemaless_writer(buffer, parsed_writer, value)
+            resolved = fastavro.schemaless_reader(
+                io.BytesIO(buffer.getvalue()), parsed_writer, parsed_reader, return_named_type=True
+            )
+            out.append({
+                "what": what,
+                "writer_schema": writer,
+                "reader_schema": reader,
+                "binary": buffer.getvalue().hex(),
+                "resolved_json": to_json(reader, resolved, {"Node": reader}),
+            })
     return out
 
 

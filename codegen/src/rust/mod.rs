@@ -10,11 +10,12 @@ mod types;
 mod values;
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
-use crate::ir::{FixedLogical, Logical, NamedKind, Schema, SchemaSet};
+use crate::ir::{FixedLogical, Logical, NamedKind, Schema, SchemaSet, TypeId};
 use crate::output::GeneratedFile;
 use graph::Analysis;
 use layout::ModuleTree;
 use plan::Plan;
+use std::collections::HashMap;
 use types::TypeCx;
 
 pub use layout::Layout;
@@ -60,17 +61,24 @@ pub fn generate(set: &SchemaSet, options: &RustOptions) -> Result<Vec<GeneratedF
     };
     let mut tree = ModuleTree::default();
     let mut diagnostics = Diagnostics::default();
+    // One context per module (building one scans every type), and each record's unions
+    // looked up by owner rather than by scanning all unions per type.
+    let mut contexts: HashMap<&[String], TypeCx<'_>> = HashMap::new();
+    let mut unions_of: HashMap<TypeId, Vec<usize>> = HashMap::new();
+    for (index, union) in plan.unions.iter().enumerate() {
+        unions_of.entry(union.site.0).or_default().push(index);
+    }
     for (id, _) in set.iter() {
-        let module = plan.types[id.0].module.clone();
-        let cx = TypeCx::new(&plan, &analysis, module.clone());
-        match items::named_item(&cx, &style, id) {
-            Ok(item) => tree.push(&module, item),
+        let module = plan.types[id.0].module.as_slice();
+        let cx = contexts
+            .entry(module)
+            .or_insert_with(|| TypeCx::new(&plan, &analysis, module.to_vec()));
+        match items::named_item(cx, &style, id) {
+            Ok(item) => tree.push(module, item),
             Err(diagnostic) => diagnostics.push(diagnostic),
         }
-        for (index, union) in plan.unions.iter().enumerate() {
-            if union.site.0 == id {
-                tree.push(&module, items::union_item(&cx, &style, index));
-            }
+        for index in unions_of.get(&id).into_iter().flatten() {
+            tree.push(module, items::union_item(cx, &style, *index));
         }
     }
     for (id, named) in set.iter() {

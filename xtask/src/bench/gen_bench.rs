@@ -27,6 +27,10 @@ pub struct GenBenchArgs {
     /// checked crate), as rsgen-avro always does: the like-for-like comparison.
     #[arg(long)]
     serde: bool,
+    /// Derive the codecs too (`#[derive(avrokit::AvroMessage)]` on every type): the
+    /// compile time the derive adds.
+    #[arg(long)]
+    codecs: bool,
     /// Skip the `cargo check` of the generated code (that of rsgen-avro's output takes
     /// minutes).
     #[arg(long)]
@@ -57,8 +61,11 @@ pub fn run(args: GenBenchArgs) -> anyhow::Result<ExitCode> {
         // is about writing everything, as on a first build.
         remove_dir(&avrokit_src)?;
         let start = Instant::now();
-        let generated = Generator::new(&schemas)
-            .serde_feature(args.serde.then_some("serde"))
+        let mut generator = Generator::new(&schemas).serde_feature(args.serde.then_some("serde"));
+        if args.codecs {
+            generator = generator.derive_codecs(schemas.display().to_string());
+        }
+        let generated = generator
             .generate()
             .map_err(|diagnostics| anyhow!("avrokit rejected the synthetic schemas:\n{diagnostics}"))?;
         generated.write_rust(&avrokit_src)?;
@@ -95,8 +102,9 @@ pub fn run(args: GenBenchArgs) -> anyhow::Result<ExitCode> {
         "avrokit",
         avrokit_time,
         &format!(
-            "{avrokit_files} files, {avrokit_lines} lines; in-process: load + IR + emit + write; serde derives {}",
-            if args.serde { "on" } else { "off" }
+            "{avrokit_files} files, {avrokit_lines} lines; in-process: load + IR + emit + write; serde derives {}, codecs {}",
+            if args.serde { "on" } else { "off" },
+            if args.codecs { "derived" } else { "off" }
         ),
     );
     row(
