@@ -98,18 +98,48 @@ pub fn naive_to_units(ts: &NaiveDateTime, unit: Unit, what: &'static str) -> Res
 }
 
 /// The instant `value` `unit`s after the epoch.
+#[inline]
 pub fn timestamp_from_units(
     value: i64,
     unit: Unit,
     offset: usize,
     what: &'static str,
 ) -> Result<DateTime<Utc>, DecodeError> {
-    let ts = match unit {
-        Unit::Millis => DateTime::from_timestamp_millis(value),
-        Unit::Micros => DateTime::from_timestamp_micros(value),
-        Unit::Nanos => Some(DateTime::from_timestamp_nanos(value)),
-    };
+    // What chrono's `DateTime::from_timestamp_{millis,micros,nanos}` compute, with the
+    // calendar date of the day memoised: successive records are nearly always stamped on
+    // the same day, and the day-to-date conversion is most of the cost.
+    let per_second = unit.per_second();
+    let secs = value.div_euclid(per_second);
+    let nanos = (value.rem_euclid(per_second) * unit.nanos_per_unit()) as u32;
+    let days = secs.div_euclid(86_400);
+    let seconds_of_day = secs.rem_euclid(86_400) as u32;
+    let ts = date_of_day(days).and_then(|date| {
+        NaiveTime::from_num_seconds_from_midnight_opt(seconds_of_day, nanos).map(|time| date.and_time(time).and_utc())
+    });
     ts.ok_or_else(|| out_of_range(offset, what, format!("{value} is beyond the years chrono represents")))
+}
+
+/// The date `days` after 1970-01-01 (`None` beyond chrono's range), remembering the last
+/// day asked for on this thread.
+#[inline]
+fn date_of_day(days: i64) -> Option<NaiveDate> {
+    use std::cell::Cell;
+    thread_local! {
+        // `i64::MIN` days is no timestamp's day (`i64::MIN` seconds is -1.07e14 days).
+        static LAST: Cell<(i64, NaiveDate)> = const { Cell::new((i64::MIN, NaiveDate::MIN)) };
+    }
+    LAST.with(|last| {
+        let (cached_days, cached_date) = last.get();
+        if cached_days == days {
+            return Some(cached_date);
+        }
+        let date = i32::try_from(days)
+            .ok()?
+            .checked_add(EPOCH_DAYS_FROM_CE)
+            .and_then(NaiveDate::from_num_days_from_ce_opt)?;
+        last.set((days, date));
+        Some(date)
+    })
 }
 
 /// The local date-time `value` `unit`s after the epoch.
@@ -259,5 +289,47 @@ mod tests {
             Ok(NaiveDate::from_ymd_opt(1969, 12, 31).unwrap())
         );
         assert!(date_from_days(i32::MAX, 0).is_err());
+    }
+
+    #[test]
+    fn timestamps_decode_as_chrono_computes_them() {
+        let day = 86_400_000i64;
+        let mut values = vec![
+            0,
+            1,
+            -1,
+            999,
+            -999,
+            1_000,
+            -1_000,
+            day - 1,
+            day,
+            -day,
+            -day - 1,
+            i64::MAX,
+            i64::MIN,
+        ];
+        values.extend((-40..40).map(|i| 1_700_000_000_123 + i * 37_123_457));
+        values.extend((-40..40).map(|i| i * 9_876_543_210_987));
+        for value in values {
+            // Twice: once computed, once from the memoised day.
+            for _ in 0..2 {
+                assert_eq!(
+                    timestamp_from_units(value, Unit::Millis, 0, "t").ok(),
+                    DateTime::from_timestamp_millis(value),
+                    "{value} ms"
+                );
+                assert_eq!(
+                    timestamp_from_units(value, Unit::Micros, 0, "t").ok(),
+                    DateTime::from_timestamp_micros(value),
+                    "{value} us"
+                );
+                assert_eq!(
+                    timestamp_from_units(value, Unit::Nanos, 0, "t").ok(),
+                    Some(DateTime::from_timestamp_nanos(value)),
+                    "{value} ns"
+                );
+            }
+        }
     }
 }

@@ -94,6 +94,21 @@ impl<'a> Reader<'a> {
     /// Reads a `long`.
     #[inline]
     pub fn read_long(&mut self) -> Result<i64, DecodeError> {
+        // Fast path, inlined into generated decoders: most varints in real records (lengths,
+        // union and enum indexes, small numbers) are a single byte.
+        if let Some(&byte) = self.bytes.get(self.pos)
+            && byte < 0x80
+        {
+            self.pos += 1;
+            let value = u64::from(byte);
+            return Ok(((value >> 1) as i64) ^ -((value & 1) as i64));
+        }
+        self.read_long_slow()
+    }
+
+    /// Reads a `long` of any length (and reports every malformed one).
+    #[inline(never)]
+    fn read_long_slow(&mut self) -> Result<i64, DecodeError> {
         let start = self.pos;
         let mut value: u64 = 0;
         for i in 0..10 {
@@ -201,7 +216,7 @@ impl<'a> Reader<'a> {
     }
 
     /// Reads a union branch index, checked against the number of branches.
-    #[inline]
+    #[inline(always)]
     pub fn read_union_index(&mut self, branches: usize) -> Result<usize, DecodeError> {
         let offset = self.pos;
         let index = self.read_long()?;
@@ -216,7 +231,7 @@ impl<'a> Reader<'a> {
     }
 
     /// Reads an enum symbol index, checked against the number of symbols.
-    #[inline]
+    #[inline(always)]
     pub fn read_enum_index(&mut self, symbols: usize) -> Result<usize, DecodeError> {
         let offset = self.pos;
         let index = self.read_long()?;

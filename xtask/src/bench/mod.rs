@@ -4,6 +4,7 @@
 //! generates) with rsgen-avro's on the same synthetic schemas.
 
 mod check;
+mod codec_bench;
 mod gen_bench;
 mod release;
 mod rsgen;
@@ -25,6 +26,9 @@ enum BenchCommand {
     /// Generation time and `cargo check` time of the generated code, avrokit vs rsgen-avro,
     /// on synthetic schemas.
     Gen(gen_bench::GenBenchArgs),
+    /// Encode/decode speed of the derived codecs against apache-avro's `Value` and serde
+    /// paths, and the cost of schema resolution (criterion, then a summary of the ratios).
+    Codec(codec_bench::CodecBenchArgs),
 }
 
 /// Runs a benchmark, in a release build of xtask (timing an unoptimised generator would
@@ -35,5 +39,6 @@ pub fn run(args: BenchArgs) -> anyhow::Result<ExitCode> {
     }
     match args.command {
         BenchCommand::Gen(args) => gen_bench::run(args),
+        BenchCommand::Codec(args) => codec_bench::run(args),
     }
 }
