@@ -15,6 +15,21 @@ pub fn parsing_canonical_form(set: &SchemaSet, schema: &Schema) -> String {
     out
 }
 
+/// The Parsing Canonical Form of one definition: like [`parsing_canonical_form`], but every
+/// named type other than the root itself is written as a reference (its full name). Two
+/// types with the same definition form have the same fields, symbols or size, and refer to
+/// the same named types; checking each type's own definition checks a whole tree, one
+/// level at a time, without writing the tree out for every type.
+pub fn definition_canonical_form(set: &SchemaSet, schema: &Schema) -> String {
+    let mut seen: HashSet<TypeId> = (0..set.types.len()).map(TypeId).collect();
+    if let Schema::Named(id) = schema {
+        seen.remove(id);
+    }
+    let mut out = String::new();
+    write_schema(set, schema, &mut seen, &mut out);
+    out
+}
+
 /// The 64-bit Rabin fingerprint (CRC-64-AVRO) of `bytes`.
 pub const fn rabin_fingerprint(bytes: &[u8]) -> u64 {
     const EMPTY: u64 = 0xc15d_213a_a4d7_a795;

@@ -31,6 +31,23 @@ pub fn to_json_referencing(set: &SchemaSet, schema: &Schema) -> String {
     writer.out
 }
 
+/// One definition as authored JSON: the root named type (or union) in full, every other
+/// named type it uses referred to by full name. A type carries this, and the
+/// self-contained schema is assembled from the definitions of the types it reaches.
+pub fn definition_json(set: &SchemaSet, schema: &Schema) -> String {
+    let mut seen: HashSet<TypeId> = (0..set.types.len()).map(TypeId).collect();
+    if let Schema::Named(id) = schema {
+        seen.remove(id);
+    }
+    let mut writer = JsonWriter {
+        set,
+        seen,
+        out: String::new(),
+    };
+    writer.schema(schema, None);
+    writer.out
+}
+
 /// A default value as the JSON the Avro specification uses for defaults of `schema`.
 pub fn value_to_json(set: &SchemaSet, schema: &Schema, value: &Value) -> String {
     let mut writer = JsonWriter {

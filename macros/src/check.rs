@@ -6,7 +6,7 @@
 //! (its own derive computed its fingerprint), so a field of the wrong record type fails
 //! to compile at that field.
 
-use avrokit_codegen::canonical::{parsing_canonical_form, rabin_fingerprint};
+use avrokit_codegen::canonical::{definition_canonical_form, rabin_fingerprint};
 use avrokit_codegen::ir::{FixedLogical, Logical, NamedKind, Schema, SchemaSet};
 use quote::ToTokens;
 use syn::{GenericArgument, PathArguments, Type};
@@ -20,9 +20,10 @@ pub struct NamedCheck {
     pub message: String,
 }
 
-/// The fingerprint of a schema's Parsing Canonical Form.
+/// The fingerprint of a type's own definition (other named types as references): what
+/// `AvroMessage::DEFINITION_FINGERPRINT` holds.
 pub fn fingerprint(set: &SchemaSet, schema: &Schema) -> u64 {
-    rabin_fingerprint(parsing_canonical_form(set, schema).as_bytes())
+    rabin_fingerprint(definition_canonical_form(set, schema).as_bytes())
 }
 
 /// The last path segment of a type and its generic type arguments, if it is a path.

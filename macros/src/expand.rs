@@ -82,15 +82,27 @@ fn message_impl(
         }
         _ => quote!(::core::option::Option::None),
     };
-    let json = schema_json::to_json(set, &loaded.root);
+    let definition = schema_json::definition_json(set, &loaded.root);
     let fingerprint = Literal::u64_suffixed(check::fingerprint(set, &loaded.root));
-    let files = loaded.files().into_iter().map(|p| p.display().to_string());
+    let files = loaded.untracked_files().into_iter().map(|p| p.display().to_string());
     let assertions = checks.iter().map(|c| {
         let ty = &c.ty;
         let fp = Literal::u64_suffixed(c.fingerprint);
         let message = &c.message;
         quote_spanned! {ty.span()=>
-            const _: () = ::core::assert!(<#ty as ::avrokit::AvroMessage>::FINGERPRINT == #fp, #message);
+            const _: () = ::core::assert!(<#ty as ::avrokit::AvroMessage>::DEFINITION_FINGERPRINT == #fp, #message);
+        }
+    });
+    // The named types this definition uses: those with a Rust type add themselves (and
+    // what they use); logical-type fixeds have none, so their definitions travel here.
+    let dependencies = checks.iter().map(|c| &c.ty);
+    let fixed_definitions = loaded.logical_fixeds().into_iter().map(|id| {
+        let name = set.get(id).name.to_string();
+        let json = schema_json::definition_json(set, &Schema::Named(id));
+        quote! {
+            if !out.iter().any(|(n, _)| *n == #name) {
+                out.push((#name, #json));
+            }
         }
     });
     let (impl_generics, type_generics, where_clause) = input.generics.split_for_impl();
@@ -101,12 +113,17 @@ fn message_impl(
             #[automatically_derived]
             impl #impl_generics ::avrokit::AvroMessage for #ident #type_generics #where_clause {
                 const FULL_NAME: ::core::option::Option<&'static str> = #full_name;
-                const SCHEMA_JSON: &'static str = #json;
-                const FINGERPRINT: u64 = #fingerprint;
+                const DEFINITION: &'static str = #definition;
+                const DEFINITION_FINGERPRINT: u64 = #fingerprint;
+
+                fn collect_definitions(out: &mut ::avrokit::Definitions) {
+                    #(#fixed_definitions)*
+                    #(<#dependencies as ::avrokit::AvroMessage>::collect_into(out);)*
+                }
 
                 fn schema() -> &'static ::avrokit::Schema {
                     static SCHEMA: ::std::sync::OnceLock<::avrokit::Schema> = ::std::sync::OnceLock::new();
-                    SCHEMA.get_or_init(|| ::avrokit::Schema::embedded(<Self as ::avrokit::AvroMessage>::SCHEMA_JSON))
+                    SCHEMA.get_or_init(::avrokit::Schema::assemble::<Self>)
                 }
 
                 fn encode_to(&self, buf: &mut ::std::vec::Vec<u8>) -> ::core::result::Result<(), ::avrokit::EncodeError> {

@@ -5,7 +5,7 @@ use crate::attrs::ContainerAttrs;
 use avrokit_codegen::ir::{NamedKind, Schema, SchemaSet, TypeId};
 use avrokit_codegen::source::SourceFile;
 use avrokit_codegen::{LoadOptions, load_files};
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
 use syn::LitStr;
@@ -37,6 +37,50 @@ impl Loaded {
             }
         }
         files.into_iter().filter(|p| p.is_absolute()).collect()
+    }
+
+    /// The fixed types with a logical type that the root's own definition refers to:
+    /// they have no Rust type of their own to carry their definition.
+    pub fn logical_fixeds(&self) -> Vec<TypeId> {
+        let mut direct = Vec::new();
+        match &self.root {
+            Schema::Named(id) => {
+                if let NamedKind::Record(record) = &self.set.get(*id).kind {
+                    for field in &record.fields {
+                        collect_named(&field.schema, &mut direct);
+                    }
+                }
+            }
+            other => collect_named(other, &mut direct),
+        }
+        let mut fixeds: Vec<TypeId> = direct
+            .into_iter()
+            .filter(|id| matches!(&self.set.get(*id).kind, NamedKind::Fixed(f) if f.logical.is_some()))
+            .collect();
+        fixeds.sort();
+        fixeds.dedup();
+        fixeds
+    }
+
+    /// The files of [`Loaded::files`] that no earlier derive of the crate being compiled
+    /// has tracked yet. Cargo rebuilds a whole crate when any tracked file changes, so
+    /// tracking each file once per crate suffices; tracking every reachable file in every
+    /// derive made a crate of a thousand types embed hundreds of thousands of copies.
+    pub fn untracked_files(&self) -> Vec<PathBuf> {
+        static TRACKED: OnceLock<Mutex<HashSet<(String, PathBuf)>>> = OnceLock::new();
+        // The key includes the crate: a long-lived proc-macro server (rust-analyzer)
+        // expands several crates in one process.
+        let krate = std::env::var("CARGO_MANIFEST_DIR").unwrap_or_default()
+            + "#"
+            + &std::env::var("CARGO_CRATE_NAME").unwrap_or_default();
+        let mut tracked = TRACKED
+            .get_or_init(Default::default)
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        self.files()
+            .into_iter()
+            .filter(|file| tracked.insert((krate.clone(), file.clone())))
+            .collect()
     }
 }
 

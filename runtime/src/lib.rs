@@ -35,7 +35,7 @@ mod schema;
 
 pub use duration::Duration;
 pub use error::{DecodeError, EncodeError};
-pub use message::AvroMessage;
+pub use message::{AvroMessage, Definitions};
 pub use registry::{Registered, RoundTripError};
 pub use resolve::ResolveError;
 pub use schema::{Schema, SchemaError};

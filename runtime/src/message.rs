@@ -5,11 +5,19 @@ use crate::error::{DecodeError, EncodeError};
 use crate::resolve::{self, ResolveError};
 use crate::schema::Schema;
 
+/// The definitions a type's schema is assembled from: (full name, authored JSON).
+pub type Definitions = Vec<(&'static str, &'static str)>;
+
 /// A Rust type with an Avro schema and a direct binary codec.
 ///
 /// Implemented by `#[derive(AvroMessage)]` for records (structs), enums, union enums and
 /// fixed newtypes; generated types carry the derive. The required items are few (like
 /// `prost::Message`); everything else is provided.
+///
+/// Each type carries only its own definition, referring to the named types it uses by
+/// name; [`AvroMessage::schema`] assembles the self-contained schema from the definitions
+/// of every type it reaches, once, at run time. (Embedding the whole tree in every type
+/// made a crate of a thousand interlinked types carry a gigabyte of schema text.)
 #[diagnostic::on_unimplemented(
     message = "`{Self}` has no Avro codec",
     label = "this type must derive `avrokit::AvroMessage` (with the schema the field expects)",
@@ -18,14 +26,18 @@ use crate::schema::Schema;
 pub trait AvroMessage: Sized {
     /// The full name of the Avro type (`None` for a union).
     const FULL_NAME: Option<&'static str>;
-    /// The schema as authored, self-contained JSON (defaults, docs, aliases and logical
-    /// types kept), as a producer registers it.
-    const SCHEMA_JSON: &'static str;
-    /// The CRC-64-AVRO (Rabin) fingerprint of the schema's Parsing Canonical Form,
-    /// computed at compile time.
-    const FINGERPRINT: u64;
+    /// The type's own definition as authored (defaults, docs, aliases, logical types
+    /// kept), referring to the other named types it uses by full name.
+    const DEFINITION: &'static str;
+    /// The CRC-64-AVRO fingerprint of the definition's canonical form (other named types
+    /// as references), computed at compile time; derives of types that contain this one
+    /// compare it to what their schema expects.
+    const DEFINITION_FINGERPRINT: u64;
 
-    /// The parsed schema, parsed once and cached.
+    /// Adds the definitions of the named types this type uses (not its own).
+    fn collect_definitions(out: &mut Definitions);
+
+    /// The self-contained schema, assembled once and cached.
     fn schema() -> &'static Schema;
 
     /// Appends the Avro binary encoding of `self` to `buf`.
@@ -33,6 +45,27 @@ pub trait AvroMessage: Sized {
 
     /// Reads a value written with this type's own schema.
     fn decode_from(reader: &mut Reader<'_>) -> Result<Self, DecodeError>;
+
+    /// Adds this type's definition (unless present) and those it uses.
+    fn collect_into(out: &mut Definitions) {
+        if let Some(name) = Self::FULL_NAME {
+            if out.iter().any(|(n, _)| *n == name) {
+                return;
+            }
+            out.push((name, Self::DEFINITION));
+        }
+        Self::collect_definitions(out);
+    }
+
+    /// The self-contained schema as JSON, as a producer registers it.
+    fn schema_json() -> &'static str {
+        Self::schema().json()
+    }
+
+    /// The CRC-64-AVRO (Rabin) fingerprint of the schema's Parsing Canonical Form.
+    fn fingerprint() -> u64 {
+        Self::schema().fingerprint()
+    }
 
     /// The Avro binary encoding of `self`.
     fn to_avro(&self) -> Result<Vec<u8>, EncodeError> {
@@ -55,7 +88,7 @@ pub trait AvroMessage: Sized {
     /// unions). The resolution plan is built once per writer schema and cached; a writer
     /// this type cannot read is an error before any byte is decoded.
     fn from_avro_with_writer(bytes: &[u8], writer: &Schema) -> Result<Self, ResolveError> {
-        if writer.fingerprint() == Self::FINGERPRINT {
+        if writer.fingerprint() == Self::fingerprint() {
             return Ok(Self::from_avro(bytes)?);
         }
         let plan = resolve::plan_for(writer, Self::schema())?;
@@ -67,8 +100,12 @@ pub trait AvroMessage: Sized {
 /// A boxed value has its content's schema: `Box` is how generated code breaks cycles.
 impl<T: AvroMessage> AvroMessage for Box<T> {
     const FULL_NAME: Option<&'static str> = T::FULL_NAME;
-    const SCHEMA_JSON: &'static str = T::SCHEMA_JSON;
-    const FINGERPRINT: u64 = T::FINGERPRINT;
+    const DEFINITION: &'static str = T::DEFINITION;
+    const DEFINITION_FINGERPRINT: u64 = T::DEFINITION_FINGERPRINT;
+
+    fn collect_definitions(out: &mut Definitions) {
+        T::collect_definitions(out)
+    }
 
     fn schema() -> &'static Schema {
         T::schema()

@@ -33,11 +33,21 @@ impl Schema {
         })
     }
 
-    /// Parses the schema a derived type embeds. The derive validated it at compile time,
-    /// so failure here would be a bug in avrokit, not bad input.
+    /// Assembles the self-contained schema of `T` from the definitions of every type it
+    /// reaches. The derive validated each definition at compile time, so failure here
+    /// would be a bug in avrokit, not bad input.
     #[doc(hidden)]
-    pub fn embedded(json: &str) -> Self {
-        Self::parse(json).unwrap_or_else(|err| panic!("avrokit bug: a derived type embeds an invalid schema: {err}"))
+    pub fn assemble<T: crate::AvroMessage>() -> Self {
+        let mut definitions = vec![(T::FULL_NAME.unwrap_or("<union>"), T::DEFINITION)];
+        T::collect_definitions(&mut definitions);
+        let files = definitions
+            .iter()
+            .map(|(name, json)| SourceFile::new(format!("<definition of {name}>"), *json))
+            .collect();
+        let assembled = load_files(files, &LoadOptions::default())
+            .map(|set| avrokit_codegen::schema_json::to_json(&set, &set.roots[0]))
+            .and_then(|json| Self::parse(&json).map_err(|e| e.0));
+        assembled.unwrap_or_else(|err| panic!("avrokit bug: the definitions of a derived type do not load: {err}"))
     }
 
     /// The top-level type.

@@ -10,7 +10,7 @@
 //! apache-avro reads and writes serde mirrors of the generated types (below): timestamps as
 //! the `i64` of the wire, bytes through `apache_avro::serde::bytes`, enums as unit variants
 //! named after the symbols. Its schemas are parsed from the same `.avsc` text
-//! (`SCHEMA_JSON`).
+//! (`schema_json()`).
 
 #![allow(deprecated)] // apache-avro 0.22 deprecates `to_avro_datum`/`from_avro_datum`, the `Value` path most code uses.
 
@@ -208,7 +208,7 @@ where
     T: AvroMessage + PartialEq + Debug,
     M: Serialize + DeserializeOwned + PartialEq + Debug,
 {
-    let schema = apache_avro::Schema::parse_str(T::SCHEMA_JSON).expect("apache-avro parses the schema");
+    let schema = apache_avro::Schema::parse_str(T::schema_json()).expect("apache-avro parses the schema");
     let datum_writer = GenericDatumWriter::builder(&schema).build().expect("a datum writer");
     let datum_reader = GenericDatumReader::builder(&schema).build().expect("a datum reader");
 

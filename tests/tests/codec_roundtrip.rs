@@ -64,9 +64,16 @@ fn tricky_types_round_trip() {
 #[test]
 fn fingerprints_and_schemas_are_carried() {
     assert_eq!(TelescopeData::FULL_NAME, Some("astro.beam.TelescopeData"));
-    assert_eq!(TelescopeData::schema().fingerprint(), TelescopeData::FINGERPRINT);
+    assert_eq!(TelescopeData::schema().fingerprint(), TelescopeData::fingerprint());
+    assert_eq!(
+        TelescopeData::fingerprint(),
+        avrokit::Schema::parse(TelescopeData::schema_json())
+            .unwrap()
+            .fingerprint(),
+        "the assembled schema is self-contained"
+    );
     assert!(
-        TelescopeData::SCHEMA_JSON.contains("\"default\":false"),
+        TelescopeData::schema_json().contains("\"default\":false"),
         "the authored schema keeps defaults"
     );
 }
