@@ -91,9 +91,7 @@ pub trait AvroMessage: Sized {
         if writer.fingerprint() == Self::fingerprint() {
             return Ok(Self::from_avro(bytes)?);
         }
-        let plan = resolve::plan_for(writer, Self::schema())?;
-        let transcoded = plan.transcode(bytes)?;
-        Ok(Self::from_avro(&transcoded)?)
+        resolve::decode_resolved(bytes, writer, Self::schema(), Self::from_avro)
     }
 }
 

@@ -13,6 +13,7 @@ use crate::codec::{self, Reader};
 use crate::error::DecodeError;
 use crate::schema::Schema;
 use avrokit_codegen::ir::{self, FixedLogical, Logical, NamedKind, SchemaSet, TypeId, Value};
+use std::cell::RefCell;
 use std::collections::HashMap;
 use std::sync::{Arc, OnceLock, RwLock};
 
@@ -80,6 +81,8 @@ struct RecordPlan {
     writer_fields: Vec<(ir::Schema, Option<Step>)>,
     /// For each reader field, in reader order: where it comes from.
     reader_fields: Vec<FieldSource>,
+    /// Whether the writer fields the reader takes come in the reader's order.
+    in_order: bool,
 }
 
 /// A resolution plan between a writer schema and a reader schema.
@@ -111,6 +114,41 @@ pub fn plan_for(writer: &Schema, reader: &Schema) -> Result<Arc<Plan>, ResolveEr
         .unwrap_or_else(|e| e.into_inner())
         .insert(key, plan.clone());
     Ok(plan)
+}
+
+thread_local! {
+    /// The plan used last on this thread: consumers mostly read one writer schema at a
+    /// time, so this skips the shared map's lock for nearly every message.
+    static LAST_PLAN: RefCell<Option<((u64, u64), Arc<Plan>)>> = const { RefCell::new(None) };
+    /// The transcoding buffer, reused from message to message.
+    static BUFFER: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Decodes `bytes`, written with `writer`, with `decode` (a reader of `reader` data):
+/// through this thread's last plan when it fits, into a reused buffer.
+pub fn decode_resolved<T>(
+    bytes: &[u8],
+    writer: &Schema,
+    reader: &Schema,
+    decode: impl FnOnce(&[u8]) -> Result<T, DecodeError>,
+) -> Result<T, ResolveError> {
+    let key = (writer.fingerprint(), reader.fingerprint());
+    let cached = LAST_PLAN.with_borrow(|last| last.as_ref().filter(|(k, _)| *k == key).map(|(_, p)| p.clone()));
+    let plan = match cached {
+        Some(plan) => plan,
+        None => {
+            let plan = plan_for(writer, reader)?;
+            LAST_PLAN.set(Some((key, plan.clone())));
+            plan
+        }
+    };
+    BUFFER.with_borrow_mut(|buffer| {
+        buffer.clear();
+        let mut r = Reader::new(bytes);
+        plan.run(&plan.root, &mut r, buffer)?;
+        r.finish()?;
+        Ok(decode(buffer)?)
+    })
 }
 
 impl Plan {
@@ -188,6 +226,9 @@ impl Plan {
     }
 
     fn record(&self, plan: &RecordPlan, r: &mut Reader<'_>, out: &mut Vec<u8>) -> Result<(), DecodeError> {
+        if plan.in_order {
+            return self.record_in_order(plan, r, out);
+        }
         // Each kept writer field is transcoded into `scratch`; the reader's fields are then
         // written in the reader's order.
         let mut scratch = Vec::new();
@@ -207,6 +248,50 @@ impl Plan {
                 FieldSource::Writer(i) => out.extend_from_slice(&scratch[ranges[*i].0..ranges[*i].1]),
                 FieldSource::Default(bytes) => out.extend_from_slice(bytes),
             }
+        }
+        Ok(())
+    }
+
+    /// The common case (fields added or removed, none reordered): stream straight into
+    /// `out`, copying runs of unchanged fields in one go.
+    fn record_in_order(&self, plan: &RecordPlan, r: &mut Reader<'_>, out: &mut Vec<u8>) -> Result<(), DecodeError> {
+        fn flush(r: &Reader<'_>, out: &mut Vec<u8>, copy_start: &mut Option<usize>) {
+            if let Some(start) = copy_start.take() {
+                out.extend_from_slice(r.consumed_since(start));
+            }
+        }
+        let mut copy_start = None;
+        let mut next = 0;
+        for source in &plan.reader_fields {
+            match source {
+                FieldSource::Writer(i) => {
+                    if next < *i {
+                        flush(r, out, &mut copy_start);
+                        for (schema, _) in &plan.writer_fields[next..*i] {
+                            skip(&self.writer, schema, r)?;
+                        }
+                    }
+                    match &plan.writer_fields[*i] {
+                        (schema, Some(Step::Copy(_)) | None) => {
+                            copy_start.get_or_insert(r.position());
+                            skip(&self.writer, schema, r)?;
+                        }
+                        (_, Some(step)) => {
+                            flush(r, out, &mut copy_start);
+                            self.run(step, r, out)?;
+                        }
+                    }
+                    next = i + 1;
+                }
+                FieldSource::Default(bytes) => {
+                    flush(r, out, &mut copy_start);
+                    out.extend_from_slice(bytes);
+                }
+            }
+        }
+        flush(r, out, &mut copy_start);
+        for (schema, _) in &plan.writer_fields[next..] {
+            skip(&self.writer, schema, r)?;
         }
         Ok(())
     }
@@ -481,9 +566,18 @@ impl Builder<'_> {
                 }
             }
         }
+        let taken: Vec<usize> = reader_fields
+            .iter()
+            .filter_map(|source| match source {
+                FieldSource::Writer(i) => Some(*i),
+                FieldSource::Default(_) => None,
+            })
+            .collect();
+        let in_order = taken.windows(2).all(|pair| pair[0] < pair[1]);
         self.records[index] = RecordPlan {
             writer_fields,
             reader_fields,
+            in_order,
         };
         Ok(Step::Record(index))
     }
