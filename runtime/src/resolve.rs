@@ -116,10 +116,13 @@ pub fn plan_for(writer: &Schema, reader: &Schema) -> Result<Arc<Plan>, ResolveEr
     Ok(plan)
 }
 
+/// A plan with the (writer, reader) fingerprints it is for.
+type KeyedPlan = ((u64, u64), Arc<Plan>);
+
 thread_local! {
     /// The plan used last on this thread: consumers mostly read one writer schema at a
     /// time, so this skips the shared map's lock for nearly every message.
-    static LAST_PLAN: RefCell<Option<((u64, u64), Arc<Plan>)>> = const { RefCell::new(None) };
+    static LAST_PLAN: RefCell<Option<KeyedPlan>> = const { RefCell::new(None) };
     /// The transcoding buffer, reused from message to message.
     static BUFFER: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
 }
