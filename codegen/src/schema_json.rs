@@ -70,6 +70,24 @@ impl JsonWriter<'_> {
         self.out.push_str(&serde_json::to_string(text).unwrap_or_default());
     }
 
+    /// `open item,item,... close`, each item written by `each`.
+    fn list<T>(
+        &mut self,
+        open: char,
+        close: char,
+        items: impl IntoIterator<Item = T>,
+        mut each: impl FnMut(&mut Self, T),
+    ) {
+        self.out.push(open);
+        for (i, item) in items.into_iter().enumerate() {
+            if i > 0 {
+                self.out.push(',');
+            }
+            each(self, item);
+        }
+        self.out.push(close);
+    }
+
     fn key(&mut self, key: &str) {
         self.out.push(',');
         self.string(key);
@@ -124,14 +142,7 @@ impl JsonWriter<'_> {
                 self.out.push('}');
             }
             Schema::Union(branches) => {
-                self.out.push('[');
-                for (i, branch) in branches.iter().enumerate() {
-                    if i > 0 {
-                        self.out.push(',');
-                    }
-                    self.schema(branch, namespace);
-                }
-                self.out.push(']');
+                self.list('[', ']', branches, |w, branch| w.schema(branch, namespace));
             }
             Schema::Named(id) => self.named(*id, namespace),
         }
@@ -169,51 +180,32 @@ impl JsonWriter<'_> {
         match &named.kind {
             NamedKind::Record(record) => {
                 self.key("fields");
-                self.out.push('[');
-                for (i, field) in record.fields.iter().enumerate() {
-                    if i > 0 {
-                        self.out.push(',');
-                    }
-                    self.out.push_str("{\"name\":");
-                    self.string(&field.name);
-                    self.key("type");
-                    self.schema(&field.schema, own_namespace);
-                    self.doc(field.doc.as_deref());
+                self.list('[', ']', &record.fields, |w, field| {
+                    w.out.push_str("{\"name\":");
+                    w.string(&field.name);
+                    w.key("type");
+                    w.schema(&field.schema, own_namespace);
+                    w.doc(field.doc.as_deref());
                     if let Some(default) = &field.default {
-                        self.key("default");
-                        self.value(&field.schema, default);
+                        w.key("default");
+                        w.value(&field.schema, default);
                     }
                     match field.order {
                         FieldOrder::Ascending => {}
-                        FieldOrder::Descending => self.out.push_str(",\"order\":\"descending\""),
-                        FieldOrder::Ignore => self.out.push_str(",\"order\":\"ignore\""),
+                        FieldOrder::Descending => w.out.push_str(",\"order\":\"descending\""),
+                        FieldOrder::Ignore => w.out.push_str(",\"order\":\"ignore\""),
                     }
                     if !field.aliases.is_empty() {
-                        self.key("aliases");
-                        self.out.push('[');
-                        for (j, alias) in field.aliases.iter().enumerate() {
-                            if j > 0 {
-                                self.out.push(',');
-                            }
-                            self.string(alias);
-                        }
-                        self.out.push(']');
+                        w.key("aliases");
+                        w.list('[', ']', &field.aliases, |w, alias| w.string(alias));
                     }
-                    self.props(&field.props);
-                    self.out.push('}');
-                }
-                self.out.push(']');
+                    w.props(&field.props);
+                    w.out.push('}');
+                });
             }
             NamedKind::Enum(e) => {
                 self.key("symbols");
-                self.out.push('[');
-                for (i, symbol) in e.symbols.iter().enumerate() {
-                    if i > 0 {
-                        self.out.push(',');
-                    }
-                    self.string(symbol);
-                }
-                self.out.push(']');
+                self.list('[', ']', &e.symbols, |w, symbol| w.string(symbol));
                 if let Some(default) = &e.default {
                     self.key("default");
                     self.string(default);
@@ -240,14 +232,7 @@ impl JsonWriter<'_> {
     }
 
     fn names(&mut self, names: &[FullName]) {
-        self.out.push('[');
-        for (i, name) in names.iter().enumerate() {
-            if i > 0 {
-                self.out.push(',');
-            }
-            self.string(&name.to_string());
-        }
-        self.out.push(']');
+        self.list('[', ']', names, |w, name| w.string(&name.to_string()));
     }
 
     fn bytes(&mut self, bytes: &[u8]) {
@@ -266,42 +251,25 @@ impl JsonWriter<'_> {
                         self.string(&symbol);
                     }
                     (NamedKind::Record(record), Value::Record(values)) => {
-                        self.out.push('{');
-                        for (i, (field, v)) in record.fields.iter().zip(values).enumerate() {
-                            if i > 0 {
-                                self.out.push(',');
-                            }
-                            self.string(&field.name);
-                            self.out.push(':');
-                            self.value(&field.schema, v);
-                        }
-                        self.out.push('}');
+                        self.list('{', '}', record.fields.iter().zip(values), |w, (field, v)| {
+                            w.string(&field.name);
+                            w.out.push(':');
+                            w.value(&field.schema, v);
+                        });
                     }
                     (_, Value::Fixed(bytes)) => self.bytes(bytes),
                     _ => self.out.push_str("null"),
                 }
             }
             (Schema::Array(items), Value::Array(values)) => {
-                self.out.push('[');
-                for (i, v) in values.iter().enumerate() {
-                    if i > 0 {
-                        self.out.push(',');
-                    }
-                    self.value(items, v);
-                }
-                self.out.push(']');
+                self.list('[', ']', values, |w, v| w.value(items, v));
             }
             (Schema::Map(values_schema), Value::Map(entries)) => {
-                self.out.push('{');
-                for (i, (k, v)) in entries.iter().enumerate() {
-                    if i > 0 {
-                        self.out.push(',');
-                    }
-                    self.string(k);
-                    self.out.push(':');
-                    self.value(values_schema, v);
-                }
-                self.out.push('}');
+                self.list('{', '}', entries, |w, (k, v)| {
+                    w.string(k);
+                    w.out.push(':');
+                    w.value(values_schema, v);
+                });
             }
             (_, Value::Null) => self.out.push_str("null"),
             (_, Value::Boolean(b)) => self.out.push_str(if *b { "true" } else { "false" }),
