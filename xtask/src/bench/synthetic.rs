@@ -19,7 +19,7 @@ use std::fmt::Write as _;
 use std::io;
 use std::path::Path;
 
-/// What [`write`] produced.
+/// What [`write()`] produced.
 #[derive(Debug, Default)]
 pub struct Summary {
     /// `.avsc` files written (a record each, with the enums it defines inline, or a
