@@ -2,10 +2,31 @@
 
 use thiserror::Error;
 
-/// Why bytes could not be decoded. Every variant names the byte offset where decoding
+/// Why bytes could not be decoded: a [`DecodeErrorKind`], boxed. Every decoding step
+/// returns `Result<_, DecodeError>`; one pointer keeps those results small enough to come
+/// back in registers, which the hot path feels, while errors stay rare.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[error(transparent)]
+pub struct DecodeError(Box<DecodeErrorKind>);
+
+impl DecodeError {
+    /// What went wrong, and where.
+    pub fn kind(&self) -> &DecodeErrorKind {
+        &self.0
+    }
+}
+
+impl From<DecodeErrorKind> for DecodeError {
+    #[cold]
+    fn from(kind: DecodeErrorKind) -> Self {
+        Self(Box::new(kind))
+    }
+}
+
+/// What made bytes undecodable. Every variant names the byte offset where decoding
 /// stopped, so a corrupt message can be looked at with a hex dump.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
-pub enum DecodeError {
+pub enum DecodeErrorKind {
     /// The input ended in the middle of a value.
     #[error("truncated input at byte {offset}: needed {needed} more byte(s) for {what}")]
     Truncated {

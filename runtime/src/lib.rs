@@ -34,7 +34,7 @@ pub mod resolve;
 mod schema;
 
 pub use duration::Duration;
-pub use error::{DecodeError, EncodeError};
+pub use error::{DecodeError, DecodeErrorKind, EncodeError};
 pub use message::{AvroMessage, Definitions};
 pub use registry::{Registered, RoundTripError};
 pub use resolve::ResolveError;

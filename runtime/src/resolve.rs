@@ -10,7 +10,7 @@
 //! is built, before any byte is read.
 
 use crate::codec::{self, Reader};
-use crate::error::DecodeError;
+use crate::error::{DecodeError, DecodeErrorKind};
 use crate::schema::Schema;
 use avrokit_codegen::ir::{self, FixedLogical, Logical, NamedKind, SchemaSet, TypeId, Value};
 use std::cell::RefCell;
@@ -195,10 +195,12 @@ impl Plan {
             Step::Enum { map, default } => {
                 let offset = r.position();
                 let index = r.read_enum_index(map.len())?;
-                let target = map[index].or(*default).ok_or(DecodeError::BadEnumIndex {
-                    offset,
-                    index: index as i64,
-                    symbols: map.len(),
+                let target = map[index].or(*default).ok_or_else(|| {
+                    DecodeError::from(DecodeErrorKind::BadEnumIndex {
+                        offset,
+                        index: index as i64,
+                        symbols: map.len(),
+                    })
                 })?;
                 codec::write_long(out, target as i64);
             }
@@ -698,12 +700,12 @@ mod tests {
         .unwrap();
         assert_eq!(p.transcode(&[0x02, 0x02, b'x']), Ok(vec![0x02, b'x', 0x02]));
         assert!(matches!(
-            p.transcode(&[0x02, 0x08, b'x']),
-            Err(DecodeError::InvalidLength { .. })
+            p.transcode(&[0x02, 0x08, b'x']).map_err(|e| e.kind().clone()),
+            Err(DecodeErrorKind::InvalidLength { .. })
         ));
         assert!(matches!(
-            p.transcode(&[0x02, 0x02, b'x', 0x00]),
-            Err(DecodeError::TrailingBytes { .. })
+            p.transcode(&[0x02, 0x02, b'x', 0x00]).map_err(|e| e.kind().clone()),
+            Err(DecodeErrorKind::TrailingBytes { .. })
         ));
     }
 }

@@ -1,7 +1,7 @@
 //! Logical types: conversions between the Rust value types and their underlying Avro
 //! representations, shared by generated encoders and decoders.
 
-use crate::error::{DecodeError, EncodeError};
+use crate::error::{DecodeError, DecodeErrorKind, EncodeError};
 use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, NaiveTime, Timelike, Utc};
 use rust_decimal::Decimal;
 use uuid::Uuid;
@@ -9,11 +9,12 @@ use uuid::Uuid;
 const EPOCH_DAYS_FROM_CE: i32 = 719_163;
 
 fn out_of_range(offset: usize, what: &'static str, detail: impl Into<String>) -> DecodeError {
-    DecodeError::OutOfRange {
+    DecodeErrorKind::OutOfRange {
         offset,
         what,
         detail: detail.into(),
     }
+    .into()
 }
 
 /// `date`: days since 1970-01-01.

@@ -2,7 +2,7 @@
 //! [`DecodeError`] with its offset, never a panic, and no allocation is sized by a length
 //! the remaining input cannot back.
 
-use crate::error::DecodeError;
+use crate::error::{DecodeError, DecodeErrorKind};
 
 /// A cursor over Avro binary data.
 #[derive(Debug, Clone)]
@@ -36,10 +36,11 @@ impl<'a> Reader<'a> {
     pub fn descend(&mut self) -> Result<(), DecodeError> {
         self.depth += 1;
         if self.depth > MAX_DEPTH {
-            return Err(DecodeError::TooDeep {
+            return Err(DecodeErrorKind::TooDeep {
                 offset: self.pos,
                 max_depth: MAX_DEPTH,
-            });
+            }
+            .into());
         }
         Ok(())
     }
@@ -69,10 +70,11 @@ impl<'a> Reader<'a> {
     pub fn finish(&self) -> Result<(), DecodeError> {
         match self.remaining() {
             0 => Ok(()),
-            remaining => Err(DecodeError::TrailingBytes {
+            remaining => Err(DecodeErrorKind::TrailingBytes {
                 offset: self.pos,
                 remaining,
-            }),
+            }
+            .into()),
         }
     }
 
@@ -83,11 +85,12 @@ impl<'a> Reader<'a> {
                 self.pos += n;
                 Ok(slice)
             }
-            None => Err(DecodeError::Truncated {
+            None => Err(DecodeErrorKind::Truncated {
                 offset: self.pos,
                 needed: n - self.remaining(),
                 what,
-            }),
+            }
+            .into()),
         }
     }
 
@@ -113,11 +116,12 @@ impl<'a> Reader<'a> {
         let mut value: u64 = 0;
         for i in 0..10 {
             let Some(&byte) = self.bytes.get(self.pos) else {
-                return Err(DecodeError::Truncated {
+                return Err(DecodeErrorKind::Truncated {
                     offset: start,
                     needed: 1,
                     what: "a varint",
-                });
+                }
+                .into());
             };
             self.pos += 1;
             // The tenth byte holds the top bit only.
@@ -129,10 +133,11 @@ impl<'a> Reader<'a> {
                 return Ok(((value >> 1) as i64) ^ -((value & 1) as i64));
             }
         }
-        Err(DecodeError::OverlongVarint {
+        Err(DecodeErrorKind::OverlongVarint {
             offset: start,
             max_bytes: 10,
-        })
+        }
+        .into())
     }
 
     /// Reads an `int`, refusing values outside 32 bits.
@@ -140,7 +145,7 @@ impl<'a> Reader<'a> {
     pub fn read_int(&mut self) -> Result<i32, DecodeError> {
         let start = self.pos;
         let value = self.read_long()?;
-        i32::try_from(value).map_err(|_| DecodeError::IntOutOfRange { offset: start, value })
+        i32::try_from(value).map_err(|_| DecodeErrorKind::IntOutOfRange { offset: start, value }.into())
     }
 
     /// Reads a `boolean`.
@@ -150,7 +155,7 @@ impl<'a> Reader<'a> {
         match self.take(1, "a boolean")?[0] {
             0 => Ok(false),
             1 => Ok(true),
-            byte => Err(DecodeError::InvalidBoolean { offset, byte }),
+            byte => Err(DecodeErrorKind::InvalidBoolean { offset, byte }.into()),
         }
     }
 
@@ -177,11 +182,12 @@ impl<'a> Reader<'a> {
         let length = self.read_long()?;
         match usize::try_from(length) {
             Ok(n) if n <= self.remaining() => Ok(n),
-            _ => Err(DecodeError::InvalidLength {
+            _ => Err(DecodeErrorKind::InvalidLength {
                 offset,
                 length,
                 remaining: self.remaining(),
-            }),
+            }
+            .into()),
         }
     }
 
@@ -198,7 +204,7 @@ impl<'a> Reader<'a> {
         let n = self.read_len()?;
         let offset = self.pos;
         let bytes = self.take(n, "a string")?;
-        std::str::from_utf8(bytes).map_err(|_| DecodeError::InvalidUtf8 { offset })
+        std::str::from_utf8(bytes).map_err(|_| DecodeErrorKind::InvalidUtf8 { offset }.into())
     }
 
     /// Reads a `fixed` of `N` bytes.
@@ -222,11 +228,12 @@ impl<'a> Reader<'a> {
         let index = self.read_long()?;
         match usize::try_from(index) {
             Ok(i) if i < branches => Ok(i),
-            _ => Err(DecodeError::BadUnionIndex {
+            _ => Err(DecodeErrorKind::BadUnionIndex {
                 offset,
                 index,
                 branches,
-            }),
+            }
+            .into()),
         }
     }
 
@@ -237,7 +244,7 @@ impl<'a> Reader<'a> {
         let index = self.read_long()?;
         match usize::try_from(index) {
             Ok(i) if i < symbols => Ok(i),
-            _ => Err(DecodeError::BadEnumIndex { offset, index, symbols }),
+            _ => Err(DecodeErrorKind::BadEnumIndex { offset, index, symbols }.into()),
         }
     }
 
@@ -252,22 +259,24 @@ impl<'a> Reader<'a> {
             let size_offset = self.pos;
             let size = self.read_long()?;
             if size < 0 || size as u64 > self.remaining() as u64 {
-                return Err(DecodeError::InvalidLength {
+                return Err(DecodeErrorKind::InvalidLength {
                     offset: size_offset,
                     length: size,
                     remaining: self.remaining(),
-                });
+                }
+                .into());
             }
             count.unsigned_abs()
         } else {
             count as u64
         };
         if count > (self.remaining() as u64).max(MAX_ITEMS_WITHOUT_BYTES) {
-            return Err(DecodeError::InvalidLength {
+            return Err(DecodeErrorKind::InvalidLength {
                 offset,
                 length: count as i64,
                 remaining: self.remaining(),
-            });
+            }
+            .into());
         }
         Ok(count as usize)
     }
@@ -310,61 +319,68 @@ mod tests {
     fn malformed_input_is_a_typed_error() {
         assert_eq!(
             Reader::new(&[0x80]).read_long(),
-            Err(DecodeError::Truncated {
+            Err(DecodeErrorKind::Truncated {
                 offset: 0,
                 needed: 1,
                 what: "a varint"
-            })
+            }
+            .into())
         );
         assert_eq!(
             Reader::new(&[0xff; 11]).read_long(),
-            Err(DecodeError::OverlongVarint {
+            Err(DecodeErrorKind::OverlongVarint {
                 offset: 0,
                 max_bytes: 10
-            })
+            }
+            .into())
         );
         assert!(matches!(
-            Reader::new(&[0x80, 0x80, 0x80, 0x80, 0x10]).read_int(),
-            Err(DecodeError::IntOutOfRange { .. })
+            Reader::new(&[0x80, 0x80, 0x80, 0x80, 0x10])
+                .read_int()
+                .map_err(|e| e.kind().clone()),
+            Err(DecodeErrorKind::IntOutOfRange { .. })
         ));
         assert_eq!(
             Reader::new(&[0x01]).read_bytes(),
-            Err(DecodeError::InvalidLength {
+            Err(DecodeErrorKind::InvalidLength {
                 offset: 0,
                 length: -1,
                 remaining: 0
-            })
+            }
+            .into())
         );
         assert_eq!(
             Reader::new(&[0x06, b'a']).read_str(),
-            Err(DecodeError::InvalidLength {
+            Err(DecodeErrorKind::InvalidLength {
                 offset: 0,
                 length: 3,
                 remaining: 1
-            })
+            }
+            .into())
         );
         assert_eq!(
             Reader::new(&[0x02, 0xff]).read_str(),
-            Err(DecodeError::InvalidUtf8 { offset: 1 })
+            Err(DecodeErrorKind::InvalidUtf8 { offset: 1 }.into())
         );
         assert_eq!(
             Reader::new(&[0x02]).read_bool(),
-            Err(DecodeError::InvalidBoolean { offset: 0, byte: 2 })
+            Err(DecodeErrorKind::InvalidBoolean { offset: 0, byte: 2 }.into())
         );
         assert!(matches!(
-            Reader::new(&[0x04]).read_union_index(2),
-            Err(DecodeError::BadUnionIndex { index: 2, .. })
+            Reader::new(&[0x04]).read_union_index(2).map_err(|e| e.kind().clone()),
+            Err(DecodeErrorKind::BadUnionIndex { index: 2, .. })
         ));
         assert!(matches!(
-            Reader::new(&[0x01]).read_enum_index(3),
-            Err(DecodeError::BadEnumIndex { index: -1, .. })
+            Reader::new(&[0x01]).read_enum_index(3).map_err(|e| e.kind().clone()),
+            Err(DecodeErrorKind::BadEnumIndex { index: -1, .. })
         ));
         assert_eq!(
             Reader::new(&[0x00, 0x01]).finish(),
-            Err(DecodeError::TrailingBytes {
+            Err(DecodeErrorKind::TrailingBytes {
                 offset: 0,
                 remaining: 2
-            })
+            }
+            .into())
         );
     }
 
@@ -378,8 +394,8 @@ mod tests {
         assert_eq!(reader.read_block_count(), Ok(0));
         let forged = [0xfe, 0xff, 0xff, 0xff, 0x0f]; // 2^31 items of nothing
         assert!(matches!(
-            Reader::new(&forged).read_block_count(),
-            Err(DecodeError::InvalidLength { .. })
+            Reader::new(&forged).read_block_count().map_err(|e| e.kind().clone()),
+            Err(DecodeErrorKind::InvalidLength { .. })
         ));
     }
 }
