@@ -1,7 +1,6 @@
 //! A type-erased view of derived types, so tools can work on "the type named X" without
 //! knowing its Rust type: the generated crate lists its types in a `REGISTRY`.
 
-use crate::codec::Reader;
 use crate::error::{DecodeError, EncodeError};
 use crate::message::AvroMessage;
 use crate::resolve::ResolveError;
@@ -36,10 +35,7 @@ pub enum RoundTripError {
 }
 
 fn reencode<T: AvroMessage>(bytes: &[u8]) -> Result<Vec<u8>, RoundTripError> {
-    let mut reader = Reader::new(bytes);
-    let value = T::decode_from(&mut reader)?;
-    reader.finish()?;
-    Ok(value.to_avro()?)
+    Ok(T::from_avro(bytes)?.to_avro()?)
 }
 
 fn reencode_with_writer<T: AvroMessage>(bytes: &[u8], writer: &Schema) -> Result<Vec<u8>, RoundTripError> {
