@@ -22,6 +22,8 @@
 pub mod canonical;
 #[cfg(feature = "catalog")]
 pub mod catalog;
+#[cfg(feature = "catalog")]
+pub mod compat;
 pub mod diagnostic;
 #[cfg(all(feature = "rust", feature = "catalog"))]
 mod generator;
