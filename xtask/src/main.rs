@@ -5,6 +5,7 @@
 
 mod avro_cmd;
 mod bench;
+mod compat;
 mod gen_cmd;
 mod rustfmt;
 mod stack;
@@ -38,6 +39,9 @@ enum Command {
     Avro(avro_cmd::AvroArgs),
     /// Regenerate (or `--check`) the fastavro test vectors in `tests/vectors/`.
     Vectors(vectors_cmd::VectorsArgs),
+    /// The compatibility gate: `compat check --old OLD.avsc --new NEW.avsc [--mode MODE]`
+    /// checks one pair as the Schema Registry would (exit 0 compatible, 1 not, 2 errors).
+    Compat(compat::CompatArgs),
 }
 
 fn main() -> ExitCode {
@@ -49,6 +53,7 @@ fn main() -> ExitCode {
         Command::Bench(args) => bench::run(args),
         Command::Vectors(args) => vectors_cmd::run_vectors(args),
         Command::Avro(args) => avro_cmd::run(args),
+        Command::Compat(args) => compat::run(args),
     };
     match result {
         Ok(code) => code,

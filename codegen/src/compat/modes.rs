@@ -48,7 +48,7 @@ pub fn check(new: (&SchemaSet, &Schema), previous: &[Version<'_>], mode: Compati
 }
 
 /// Moves a report's findings into the verdict, marking which side is the new schema and
-/// keeping one warning per location and text (FULL sees most of them twice).
+/// keeping one warning per element of the new schema (FULL sees each change twice).
 fn absorb(
     warnings: &mut Vec<Warning>,
     messages: &mut Vec<super::Incompatibility>,
@@ -62,10 +62,8 @@ fn absorb(
     for mut warning in report.warnings {
         warning.reader_is_new = reader_is_new;
         let new_position = warning.new_position().clone();
-        if !warnings
-            .iter()
-            .any(|w| w.message == warning.message && *w.new_position() == new_position)
-        {
+        // One element changes one way: FULL's second direction says the same in reverse.
+        if !warnings.iter().any(|w| *w.new_position() == new_position) {
             warnings.push(warning);
         }
     }

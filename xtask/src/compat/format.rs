@@ -1,0 +1,306 @@
+//! Output of every `compat` form: text (`FILE:LINE:COL: RULE: message`, one line per
+//! problem, then a summary), one JSON object, or GitHub workflow annotations.
+
+use avrokit_codegen::compat::{Incompatibility, Position, Verdict, Warning};
+use clap::ValueEnum;
+use serde_json::{Value, json};
+
+/// How results are printed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// `FILE:LINE:COL: RULE: message` lines and a summary, in the spirit of `buf breaking`.
+    Text,
+    /// One JSON object: `compatible`, `mode`, `messages`, `warnings`, `subjects`.
+    Json,
+    /// GitHub Actions annotations (`::error file=…,line=…::…`) and the summary.
+    Github,
+}
+
+/// One subject (or file) checked, with what the registry would say.
+pub struct Checked {
+    /// The subject's name, or the new file's path for `compat check`.
+    pub subject: String,
+    /// The engine's verdict.
+    pub verdict: Verdict,
+    /// The self-contained JSON of the failing version, for the registry's `{oldSchema: …}`.
+    pub failed_json: Option<String>,
+}
+
+/// The rule name warnings are printed under.
+pub const WARNING_RULE: &str = "LOGICAL_TYPE_CHANGE";
+
+/// A failure that is no incompatibility between two versions: `SCHEMA_REMOVED` (a schema
+/// file is gone while a topic or another schema still uses its type), located at the use.
+pub struct Problem {
+    /// Where to annotate.
+    pub position: Position,
+    /// The rule name.
+    pub rule: &'static str,
+    /// What is wrong.
+    pub message: String,
+}
+
+/// Prints `results` in `format`; returns whether every subject passes (with `strict`,
+/// warnings fail too).
+pub fn print(results: &[Checked], format: Format, strict: bool) -> bool {
+    print_with_problems(results, &[], format, strict)
+}
+
+/// [`print`], with `problems` (which always fail) listed before the subjects' messages.
+pub fn print_with_problems(results: &[Checked], problems: &[Problem], format: Format, strict: bool) -> bool {
+    let passed = problems.is_empty() && results.iter().all(|c| c.verdict.passes(strict));
+    match format {
+        Format::Text => {
+            for problem in problems {
+                println!("{}: {}: {}", located(&problem.position), problem.rule, problem.message);
+            }
+            for checked in results {
+                text(checked);
+            }
+            println!("{}{}", summary(results, strict), problems_note(problems));
+        }
+        Format::Github => {
+            for problem in problems {
+                annotation("error", &problem.position, problem.rule, &problem.message);
+            }
+            for checked in results {
+                github(checked, strict);
+            }
+            println!("{}{}", summary(results, strict), problems_note(problems));
+        }
+        Format::Json => {
+            let mut value = to_json(results, strict);
+            value["compatible"] = Value::from(passed);
+            value["problems"] = problems
+                .iter()
+                .map(|p| {
+                    json!({
+                        "type": p.rule,
+                        "file": p.position.file.display().to_string(),
+                        "line": p.position.line,
+                        "column": p.position.column,
+                        "message": p.message,
+                    })
+                })
+                .collect();
+            let text = serde_json::to_string_pretty(&value).expect("JSON values serialise");
+            println!("{text}");
+        }
+    }
+    passed
+}
+
+fn problems_note(problems: &[Problem]) -> String {
+    match problems.len() {
+        0 => String::new(),
+        1 => ", and 1 removed schema still in use".into(),
+        n => format!(", and {n} uses of removed schemas"),
+    }
+}
+
+/// Which schema reads which, in words: messages name "reader" and "writer".
+fn direction(reader_is_new: bool) -> &'static str {
+    if reader_is_new {
+        "new schema reading old data"
+    } else {
+        "old schema reading new data"
+    }
+}
+
+fn located(position: &Position) -> String {
+    if position.line == 0 {
+        format!("{}", position.file.display())
+    } else {
+        format!("{}:{}:{}", position.file.display(), position.line, position.column)
+    }
+}
+
+fn version_note(verdict: &Verdict) -> String {
+    match verdict.failed_version {
+        Some(version) if verdict.mode.as_str().ends_with("TRANSITIVE") => format!(", against version {version}"),
+        _ => String::new(),
+    }
+}
+
+fn text(checked: &Checked) {
+    let note = version_note(&checked.verdict);
+    for incompatibility in &checked.verdict.messages {
+        text_incompatibility(incompatibility, &note, "");
+    }
+    for warning in &checked.verdict.warnings {
+        println!(
+            "{}: {WARNING_RULE}: {} at {} ({})",
+            located(warning.new_position()),
+            warning.message,
+            warning.location,
+            direction(warning.reader_is_new)
+        );
+    }
+}
+
+fn text_incompatibility(incompatibility: &Incompatibility, note: &str, indent: &str) {
+    println!(
+        "{indent}{}: {}: {} at {} ({}{note})",
+        located(incompatibility.new_position()),
+        incompatibility.kind.as_str(),
+        incompatibility.message,
+        incompatibility.location,
+        direction(incompatibility.reader_is_new)
+    );
+    for cause in &incompatibility.causes {
+        text_incompatibility(cause, "", &format!("{indent}  because "));
+    }
+}
+
+fn github(checked: &Checked, strict: bool) {
+    let note = version_note(&checked.verdict);
+    for incompatibility in &checked.verdict.messages {
+        let position = incompatibility.new_position();
+        let mut message = format!(
+            "{} at {} ({}{note})",
+            incompatibility.message,
+            incompatibility.location,
+            direction(incompatibility.reader_is_new)
+        );
+        for cause in &incompatibility.causes {
+            message.push_str(&format!(
+                "\nbecause {}: {} at {}",
+                cause.kind.as_str(),
+                cause.message,
+                cause.location
+            ));
+        }
+        annotation("error", position, incompatibility.kind.as_str(), &message);
+    }
+    let level = if strict { "error" } else { "warning" };
+    for warning in &checked.verdict.warnings {
+        let message = format!(
+            "{} at {} ({})",
+            warning.message,
+            warning.location,
+            direction(warning.reader_is_new)
+        );
+        annotation(level, warning.new_position(), WARNING_RULE, &message);
+    }
+}
+
+/// One workflow command; GitHub wants `%`, CR and LF escaped in the message, and `,` and
+/// `:` too in property values.
+fn annotation(level: &str, position: &Position, title: &str, message: &str) {
+    let escape_data = |s: &str| s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A");
+    let escape_property = |s: &str| escape_data(s).replace(':', "%3A").replace(',', "%2C");
+    let mut properties = format!("file={}", escape_property(&position.file.display().to_string()));
+    if position.line > 0 {
+        properties.push_str(&format!(",line={},col={}", position.line, position.column));
+    }
+    println!(
+        "::{level} {properties},title={}::{}",
+        escape_property(title),
+        escape_data(message)
+    );
+}
+
+fn summary(results: &[Checked], strict: bool) -> String {
+    let failed: Vec<&Checked> = results.iter().filter(|c| !c.verdict.passes(strict)).collect();
+    let problems: usize = results.iter().map(|c| c.verdict.messages.len()).sum();
+    let warnings: usize = results.iter().map(|c| c.verdict.warnings.len()).sum();
+    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+    if results.len() == 1 {
+        let checked = &results[0];
+        let verdict = if failed.is_empty() {
+            "compatible"
+        } else {
+            "NOT compatible"
+        };
+        return format!(
+            "compat: {} is {verdict} ({}): {}, {}",
+            checked.subject,
+            checked.verdict.mode.as_str(),
+            plural(problems, "incompatibility"),
+            plural(warnings, "warning")
+        )
+        .replace("incompatibilitys", "incompatibilities");
+    }
+    let failing: Vec<&str> = failed.iter().map(|c| c.subject.as_str()).collect();
+    format!(
+        "compat: {} checked, {} failing{}: {}, {}",
+        plural(results.len(), "subject"),
+        failed.len(),
+        if failing.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", failing.join(", "))
+        },
+        plural(problems, "incompatibility"),
+        plural(warnings, "warning")
+    )
+    .replace("incompatibilitys", "incompatibilities")
+}
+
+fn position_json(position: &Position) -> Value {
+    json!({"file": position.file.display().to_string(), "line": position.line, "column": position.column})
+}
+
+fn incompatibility_json(incompatibility: &Incompatibility, subject: &str) -> Value {
+    let position = incompatibility.new_position();
+    json!({
+        "subject": subject,
+        "type": incompatibility.kind.as_str(),
+        "location": incompatibility.location,
+        "file": position.file.display().to_string(),
+        "line": position.line,
+        "column": position.column,
+        "message": incompatibility.message,
+        "registry": incompatibility.registry_wording(),
+        "reader_is_new": incompatibility.reader_is_new,
+        "reader": position_json(&incompatibility.reader),
+        "writer": position_json(&incompatibility.writer),
+        "causes": incompatibility.causes.iter().map(|c| incompatibility_json(c, subject)).collect::<Vec<_>>(),
+    })
+}
+
+fn warning_json(warning: &Warning, subject: &str) -> Value {
+    let position = warning.new_position();
+    json!({
+        "subject": subject,
+        "type": WARNING_RULE,
+        "location": warning.location,
+        "file": position.file.display().to_string(),
+        "line": position.line,
+        "column": position.column,
+        "message": warning.message,
+        "reader_is_new": warning.reader_is_new,
+    })
+}
+
+/// The JSON object: the overall verdict and every message at the top level (each naming
+/// its subject), and the per-subject verdicts with the registry's message lists.
+fn to_json(results: &[Checked], strict: bool) -> Value {
+    let modes: Vec<&str> = results.iter().map(|c| c.verdict.mode.as_str()).collect();
+    let mode = match modes.as_slice() {
+        [first, rest @ ..] if rest.iter().all(|m| m == first) => Value::from(*first),
+        [] => Value::Null,
+        _ => Value::from("MIXED"),
+    };
+    let subjects: Vec<Value> = results
+        .iter()
+        .map(|c| {
+            json!({
+                "subject": c.subject,
+                "compatible": c.verdict.compatible,
+                "passes": c.verdict.passes(strict),
+                "mode": c.verdict.mode.as_str(),
+                "failed_version": c.verdict.failed_version,
+                "registry_messages": c.verdict.registry_messages(c.failed_json.as_deref()),
+            })
+        })
+        .collect();
+    json!({
+        "compatible": results.iter().all(|c| c.verdict.passes(strict)),
+        "strict": strict,
+        "mode": mode,
+        "messages": results.iter().flat_map(|c| c.verdict.messages.iter().map(|i| incompatibility_json(i, &c.subject))).collect::<Vec<_>>(),
+        "warnings": results.iter().flat_map(|c| c.verdict.warnings.iter().map(|w| warning_json(w, &c.subject))).collect::<Vec<_>>(),
+        "subjects": subjects,
+    })
+}
