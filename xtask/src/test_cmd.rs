@@ -52,6 +52,10 @@ const STEPS: &[Step] = &[
         name: "fastavro vectors are current",
         args: &["xtask", "vectors", "--check"],
     },
+    Step {
+        name: "compat reference verdicts are current",
+        args: &["xtask", "compat", "vectors", "--check"],
+    },
 ];
 
 pub fn run(args: TestArgs) -> anyhow::Result<ExitCode> {
