@@ -188,10 +188,11 @@ impl Walk<'_> {
                     }
                     ok = false;
                     if self.quiet == 0 {
+                        // Causes point into the reader's branch, not under the writer's index.
+                        let causes = self.causes(reader, branch);
                         self.cursor.push(Token::Index(index));
                         let kind = Kind::of(self.writer, branch);
                         let message = format!("reader union lacking writer type: {}", kind.upper());
-                        let causes = self.causes(reader, branch);
                         self.push(IncompatibilityKind::MissingUnionBranch, message, causes);
                         self.cursor.pop();
                     }
