@@ -20,6 +20,12 @@ struct Step {
 }
 
 const STEPS: &[Step] = &[
+    // First: it takes a second and answers the question a schema change raises, before
+    // minutes of builds. On main itself the merge base is HEAD and it says so.
+    Step {
+        name: "schemas compatible with main",
+        args: &["xtask", "compat", "--against-merge-base", "main"],
+    },
     Step {
         name: "format",
         args: &["fmt", "--all", "--", "--check"],

@@ -2,6 +2,9 @@
 //!
 //! * `compat check --old OLD.avsc --new NEW.avsc [--mode MODE] [--format text|json|github] [--strict]`:
 //!   one pair of schema files ([`check`]).
+//! * `compat --against GIT_REF` / `--against-merge-base BRANCH` / `--registry URL`: every
+//!   subject of `avro-schemas/` against its versions in git or in a live registry
+//!   ([`gate`], [`against`], [`registry`]).
 //! * `compat vectors [--check]`: regenerate (or check) the reference verdicts of the
 //!   Python `avro` package's checker that the differential test compares with ([`vectors`]).
 //!
@@ -9,8 +12,14 @@
 //! or parse errors. Further forms are flags of [`CompatArgs`] itself (used when no
 //! subcommand is given).
 
+mod against;
 mod check;
 mod format;
+mod gate;
+mod git;
+mod registry;
+mod snapshot;
+mod subjects;
 mod vectors;
 
 use clap::{Args, Subcommand};
@@ -22,6 +31,9 @@ use std::process::ExitCode;
 pub struct CompatArgs {
     #[command(subcommand)]
     command: Option<CompatCommand>,
+    /// `--against GIT_REF`, `--against-merge-base BRANCH`, `--registry URL` ([`gate`]).
+    #[command(flatten)]
+    gate: gate::GateArgs,
 }
 
 /// The subcommands of `cargo xtask compat`.
@@ -39,6 +51,7 @@ pub fn run(args: CompatArgs) -> anyhow::Result<ExitCode> {
     match args.command {
         Some(CompatCommand::Check(args)) => check::run(args),
         Some(CompatCommand::Vectors(args)) => vectors::run_vectors(args),
+        None if args.gate.requested() => gate::run(args.gate),
         None => {
             eprintln!(
                 "usage: cargo xtask compat check --old OLD.avsc --new NEW.avsc [--mode MODE] [--format text|json|github]"

@@ -1,0 +1,236 @@
+//! Reading earlier versions of the schemas straight from git objects: no second
+//! checkout, no change to the working tree. Every call is a `git` command in the
+//! repository; a ref the clone does not have becomes a [`MissingRef`] error that says
+//! which `git fetch` brings it in (shallow CI clones are the usual cause).
+
+use anyhow::{Context, bail};
+use std::collections::{HashMap, HashSet};
+use std::io::{BufRead, BufReader, Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+/// A git repository, addressed by its top-level directory.
+pub struct Repo {
+    root: PathBuf,
+}
+
+/// A file of a tree at some commit: its path from the repository root and its blob.
+#[derive(Debug, Clone)]
+pub struct TreeFile {
+    /// Path from the repository root, with `/` separators.
+    pub path: String,
+    /// The blob's object id.
+    pub blob: String,
+}
+
+/// The baseline is not in this clone. The message says which `git fetch` to run.
+#[derive(Debug)]
+pub struct MissingRef(pub String);
+
+impl std::fmt::Display for MissingRef {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for MissingRef {}
+
+impl Repo {
+    /// The repository that contains `dir`.
+    pub fn discover(dir: &Path) -> anyhow::Result<Repo> {
+        let out = git_in(dir, &["rev-parse", "--show-toplevel"])
+            .with_context(|| format!("{} is not inside a git repository", dir.display()))?;
+        Ok(Repo {
+            root: PathBuf::from(out.trim_end()),
+        })
+    }
+
+    /// The top-level directory.
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    fn git(&self, args: &[&str]) -> anyhow::Result<String> {
+        git_in(&self.root, args)
+    }
+
+    /// The commit `rev` names, or `None` when this clone does not have it.
+    pub fn resolve(&self, rev: &str) -> anyhow::Result<Option<String>> {
+        let out = Command::new("git")
+            .current_dir(&self.root)
+            .args(["rev-parse", "--verify", "--quiet", "--end-of-options"])
+            .arg(format!("{rev}^{{commit}}"))
+            .output()
+            .context("cannot run git (is it installed?)")?;
+        Ok(out
+            .status
+            .success()
+            .then(|| String::from_utf8_lossy(&out.stdout).trim().to_owned()))
+    }
+
+    /// `rev`'s commit, or a [`MissingRef`] error with the `git fetch` that brings it in.
+    pub fn require(&self, rev: &str) -> anyhow::Result<String> {
+        match self.resolve(rev)? {
+            Some(commit) => Ok(commit),
+            None => Err(MissingRef(self.missing_ref_message(rev)?).into()),
+        }
+    }
+
+    /// The merge base of two commits (`None` when their histories never meet in this
+    /// clone, e.g. because it is shallow).
+    pub fn merge_base(&self, a: &str, b: &str) -> anyhow::Result<Option<String>> {
+        let out = Command::new("git")
+            .current_dir(&self.root)
+            .args(["merge-base", a, b])
+            .output()
+            .context("cannot run git")?;
+        Ok(out
+            .status
+            .success()
+            .then(|| String::from_utf8_lossy(&out.stdout).trim().to_owned()))
+    }
+
+    /// Whether this clone is shallow (its history is cut at some commits).
+    pub fn is_shallow(&self) -> anyhow::Result<bool> {
+        Ok(self.git(&["rev-parse", "--is-shallow-repository"])?.trim() == "true")
+    }
+
+    /// The commits where a shallow clone's history is cut.
+    pub fn shallow_boundary(&self) -> anyhow::Result<HashSet<String>> {
+        let path = self.git(&["rev-parse", "--git-path", "shallow"])?;
+        let path = self.root.join(path.trim_end());
+        Ok(std::fs::read_to_string(path)
+            .map(|text| text.lines().map(str::to_owned).collect())
+            .unwrap_or_default())
+    }
+
+    /// The commits reachable from `rev` that changed anything under `dir`, newest first.
+    pub fn commits_touching(&self, rev: &str, dir: &str) -> anyhow::Result<Vec<String>> {
+        let out = self.git(&["log", "--format=%H", rev, "--", dir])?;
+        Ok(out.lines().map(str::to_owned).collect())
+    }
+
+    /// Every file under `dir` in `rev`'s tree (empty when `dir` did not exist then).
+    pub fn tree(&self, rev: &str, dir: &str) -> anyhow::Result<Vec<TreeFile>> {
+        let out = self.git(&["ls-tree", "-r", "-z", "--full-tree", rev, "--", dir])?;
+        let mut files = Vec::new();
+        for entry in out.split('\0').filter(|e| !e.is_empty()) {
+            // `<mode> SP <type> SP <object> TAB <path>`
+            let (meta, path) = entry.split_once('\t').context("unexpected `git ls-tree` output")?;
+            let mut meta = meta.split(' ');
+            let (_mode, kind, blob) = (meta.next(), meta.next(), meta.next());
+            if let (Some("blob"), Some(blob)) = (kind, blob) {
+                files.push(TreeFile {
+                    path: path.to_owned(),
+                    blob: blob.to_owned(),
+                });
+            }
+        }
+        Ok(files)
+    }
+
+    /// The text of every blob in `blobs`, read through one `git cat-file --batch`.
+    pub fn read_blobs<'a>(&self, blobs: impl IntoIterator<Item = &'a str>) -> anyhow::Result<HashMap<String, String>> {
+        let wanted: Vec<&str> = {
+            let mut seen = HashSet::new();
+            blobs.into_iter().filter(|b| seen.insert(*b)).collect()
+        };
+        if wanted.is_empty() {
+            return Ok(HashMap::new());
+        }
+        let mut child = Command::new("git")
+            .current_dir(&self.root)
+            .args(["cat-file", "--batch"])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .context("cannot run `git cat-file`")?;
+        let mut stdin = child.stdin.take().context("no stdin for git cat-file")?;
+        let request: String = wanted.iter().map(|b| format!("{b}\n")).collect();
+        // Written from another thread: git answers while it reads, and a large request
+        // would otherwise fill both pipes and block both processes.
+        let writer = std::thread::spawn(move || stdin.write_all(request.as_bytes()));
+        let mut out = BufReader::new(child.stdout.take().context("no stdout for git cat-file")?);
+        let mut texts = HashMap::with_capacity(wanted.len());
+        for blob in &wanted {
+            let mut header = String::new();
+            out.read_line(&mut header)?;
+            // `<object> SP <type> SP <size>`, or `<object> SP missing`.
+            let parts: Vec<&str> = header.split_whitespace().collect();
+            let [_, "blob", size] = parts.as_slice() else {
+                bail!("git cannot read blob {blob}: {}", header.trim());
+            };
+            let size: usize = size.parse().context("unexpected `git cat-file` header")?;
+            let mut content = vec![0; size + 1]; // the object, then a newline
+            out.read_exact(&mut content)?;
+            content.truncate(size);
+            texts.insert((*blob).to_owned(), String::from_utf8_lossy(&content).into_owned());
+        }
+        writer
+            .join()
+            .map_err(|_| anyhow::anyhow!("git cat-file writer panicked"))??;
+        child.wait()?;
+        Ok(texts)
+    }
+
+    /// Why `rev` cannot be found, and the exact `git fetch` that brings it in.
+    pub fn missing_ref_message(&self, rev: &str) -> anyhow::Result<String> {
+        let remote = self
+            .git(&["remote"])?
+            .lines()
+            .next()
+            .map(str::to_owned)
+            .unwrap_or_else(|| "origin".into());
+        let shallow = self.is_shallow()?;
+        // `origin/main` is fetched as branch `main` of `origin`; a bare name may be a
+        // branch of the remote too; anything else (a sha, `HEAD~3`) needs history.
+        let branch = rev
+            .strip_prefix(&format!("{remote}/"))
+            .or_else(|| (!rev.contains(['~', '^', ':', '@']) && !looks_like_sha(rev)).then_some(rev));
+        let mut message = format!("`{rev}` is not in this clone");
+        if shallow {
+            message.push_str(
+                " (it is a shallow clone: its history is cut, as with `actions/checkout`'s default `fetch-depth: 1`)",
+            );
+        }
+        message.push_str(". Fetch it, then run again:\n");
+        match (branch, shallow) {
+            (Some(branch), true) => message.push_str(&format!(
+                "    git fetch --no-tags --unshallow {remote} +refs/heads/{branch}:refs/remotes/{remote}/{branch}\n\
+                 and compare against `{remote}/{branch}` (the full history is needed for the merge base and for \
+                 transitive modes; in GitHub Actions, `fetch-depth: 0` does the same)"
+            )),
+            (Some(branch), false) => message.push_str(&format!(
+                "    git fetch --no-tags {remote} +refs/heads/{branch}:refs/remotes/{remote}/{branch}\n\
+                 and compare against `{remote}/{branch}`"
+            )),
+            (None, true) => message.push_str(&format!(
+                "    git fetch --no-tags --unshallow {remote}\n(in GitHub Actions: `fetch-depth: 0`)"
+            )),
+            (None, false) => message.push_str(&format!(
+                "    git fetch --no-tags {remote}\n(or check the spelling: it is no branch, tag or commit here)"
+            )),
+        }
+        Ok(message)
+    }
+}
+
+fn looks_like_sha(rev: &str) -> bool {
+    rev.len() >= 7 && rev.chars().all(|c| c.is_ascii_hexdigit())
+}
+
+fn git_in(dir: &Path, args: &[&str]) -> anyhow::Result<String> {
+    let out = Command::new("git")
+        .current_dir(dir)
+        .args(args)
+        .output()
+        .context("cannot run git (is it installed?)")?;
+    if !out.status.success() {
+        bail!(
+            "`git {}` failed: {}",
+            args.join(" "),
+            String::from_utf8_lossy(&out.stderr).trim()
+        );
+    }
+    String::from_utf8(out.stdout).context("git printed something that is not UTF-8")
+}
