@@ -5,6 +5,7 @@
 
 mod check;
 mod codec_bench;
+mod compat_bench;
 mod gen_bench;
 mod release;
 mod rsgen;
@@ -29,6 +30,9 @@ enum BenchCommand {
     /// Encode/decode speed of the derived codecs against apache-avro's `Value` and serde
     /// paths, and the cost of schema resolution (criterion, then a summary of the ratios).
     Codec(codec_bench::CodecBenchArgs),
+    /// Compatibility pair checks on 20-field schemas against apache-avro's
+    /// `SchemaCompatibility::can_read` (criterion, then the ratios).
+    Compat(compat_bench::CompatBenchArgs),
 }
 
 /// Runs a benchmark, in a release build of xtask (timing an unoptimised generator would
@@ -40,5 +44,6 @@ pub fn run(args: BenchArgs) -> anyhow::Result<ExitCode> {
     match args.command {
         BenchCommand::Gen(args) => gen_bench::run(args),
         BenchCommand::Codec(args) => codec_bench::run(args),
+        BenchCommand::Compat(args) => compat_bench::run(args),
     }
 }
