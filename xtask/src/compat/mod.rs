@@ -8,7 +8,7 @@
 //! * `compat vectors [--check]`: regenerate (or check) the reference verdicts of the
 //!   Python `avro` package's checker that the differential test compares with ([`vectors`]).
 //!
-//! Every form prints through [`format`] and exits 0 when compatible, 1 when not, 2 on usage
+//! Every form prints through [`format`](mod@format) and exits 0 when compatible, 1 when not, 2 on usage
 //! or parse errors. Further forms are flags of [`CompatArgs`] itself (used when no
 //! subcommand is given).
 
