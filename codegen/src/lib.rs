@@ -25,6 +25,8 @@ pub mod catalog;
 #[cfg(feature = "catalog")]
 pub mod compat;
 pub mod diagnostic;
+#[cfg(feature = "gate")]
+pub mod gate;
 #[cfg(all(feature = "rust", feature = "catalog"))]
 mod generator;
 pub mod ir;

@@ -1,12 +1,17 @@
-//! `avrokit`: the code generator as a command, for repositories that use neither this
-//! workspace nor a `build.rs` (install with `cargo install avrokit-codegen --features cli`).
+//! `avrokit`: the code generator and the compatibility gate as a command, for
+//! repositories that use neither this workspace nor a `build.rs` (install with
+//! `cargo install avrokit-codegen --features cli`).
+
+// Beside this file, not in `src/bin/`, where cargo would take it for a binary of its own.
+#[path = "avrokit/compat_args.rs"]
+mod compat_args;
 
 use avrokit_codegen::Generator;
-use clap::{Parser, Subcommand};
+use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-/// Schema-first Avro code generation.
+/// Schema-first Avro code generation and compatibility checks.
 #[derive(Parser)]
 #[command(name = "avrokit", version)]
 struct Cli {
@@ -17,36 +22,92 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Generate Rust modules from a directory of `.avsc` files.
-    Gen {
-        /// Directory of `.avsc` files (searched recursively).
-        #[arg(long, default_value = "avro-schemas")]
-        schemas: PathBuf,
-        /// Directory the Rust files are written to (e.g. a crate's `src/`).
-        #[arg(long)]
-        out: PathBuf,
-        /// A topic catalog to check against the schemas.
-        #[arg(long)]
-        catalog: Option<PathBuf>,
-        /// Write one file with inline modules, with this name, instead of a file per module.
-        #[arg(long)]
-        single_file: Option<String>,
-        /// Name of the root module's file (files-per-module layout).
-        #[arg(long, default_value = "lib.rs", conflicts_with = "single_file")]
-        root_file: String,
-        /// Cargo feature that enables serde derives; `none` for no serde attributes.
-        #[arg(long, default_value = "serde")]
-        serde_feature: String,
-        /// Require one named type per file, named after it in kebab-case.
-        #[arg(long)]
-        one_type_per_file: bool,
-        /// Write nothing; exit 1 and list stale files when the output is out of date.
-        #[arg(long)]
-        check: bool,
-    },
+    Gen(GenArgs),
+    /// The compatibility gate: `compat check --old OLD.avsc --new NEW.avsc [--mode MODE]`
+    /// checks one pair as the Schema Registry would; `compat --against GIT_REF`,
+    /// `--against-merge-base BRANCH` or `--registry URL` checks every subject of the schema
+    /// directory (exit 0 compatible, 1 not, 2 errors).
+    Compat(CompatArgs),
+}
+
+/// Arguments of `avrokit gen`.
+#[derive(Args)]
+struct GenArgs {
+    /// Directory of `.avsc` files (searched recursively).
+    #[arg(long, default_value = "avro-schemas")]
+    schemas: PathBuf,
+    /// Directory the Rust files are written to (e.g. a crate's `src/`).
+    #[arg(long)]
+    out: PathBuf,
+    /// A topic catalog to check against the schemas.
+    #[arg(long)]
+    catalog: Option<PathBuf>,
+    /// Write one file with inline modules, with this name, instead of a file per module.
+    #[arg(long)]
+    single_file: Option<String>,
+    /// Name of the root module's file (files-per-module layout).
+    #[arg(long, default_value = "lib.rs", conflicts_with = "single_file")]
+    root_file: String,
+    /// Cargo feature that enables serde derives; `none` for no serde attributes.
+    #[arg(long, default_value = "serde")]
+    serde_feature: String,
+    /// Require one named type per file, named after it in kebab-case.
+    #[arg(long)]
+    one_type_per_file: bool,
+    /// Write nothing; exit 1 and list stale files when the output is out of date.
+    #[arg(long)]
+    check: bool,
+}
+
+/// Arguments of `avrokit compat`.
+#[derive(Args)]
+#[command(args_conflicts_with_subcommands = true)]
+struct CompatArgs {
+    #[command(subcommand)]
+    command: Option<CompatCommand>,
+    /// `--against GIT_REF`, `--against-merge-base BRANCH`, `--registry URL`.
+    #[command(flatten)]
+    gate: compat_args::GateArgs,
+}
+
+/// The subcommands of `avrokit compat`.
+#[derive(Subcommand)]
+enum CompatCommand {
+    /// Check one pair of `.avsc` files under a compatibility mode.
+    Check(compat_args::CheckArgs),
 }
 
 fn main() -> ExitCode {
-    let Command::Gen {
+    match Cli::parse().command {
+        Command::Gen(args) => generate(args),
+        Command::Compat(args) => compat(args),
+    }
+}
+
+/// `avrokit compat`: paths are relative to the current directory.
+fn compat(args: CompatArgs) -> ExitCode {
+    if let Some(CompatCommand::Check(check)) = args.command {
+        return check.run().into();
+    }
+    match args.gate.run() {
+        Some(Ok(status)) => status.into(),
+        Some(Err(err)) => {
+            eprintln!("error: {err}");
+            avrokit_codegen::gate::Status::from(&err).into()
+        }
+        None => {
+            eprintln!(
+                "usage: avrokit compat check --old OLD.avsc --new NEW.avsc [--mode MODE] [--format text|json|github]\n\
+                 \x20      avrokit compat --against GIT_REF | --against-merge-base BRANCH | --registry URL [--schemas DIR]"
+            );
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// `avrokit gen`.
+fn generate(args: GenArgs) -> ExitCode {
+    let GenArgs {
         schemas,
         out,
         catalog,
@@ -55,7 +116,7 @@ fn main() -> ExitCode {
         serde_feature,
         one_type_per_file,
         check,
-    } = Cli::parse().command;
+    } = args;
     let mut generator = Generator::new(schemas)
         .one_type_per_file(one_type_per_file)
         .serde_feature((serde_feature != "none").then_some(serde_feature.as_str()))

@@ -175,6 +175,17 @@ pub enum Compatibility {
 }
 
 impl Compatibility {
+    /// Every mode, in the registry's documentation order.
+    pub const ALL: [Compatibility; 7] = [
+        Compatibility::Backward,
+        Compatibility::BackwardTransitive,
+        Compatibility::Forward,
+        Compatibility::ForwardTransitive,
+        Compatibility::Full,
+        Compatibility::FullTransitive,
+        Compatibility::None,
+    ];
+
     /// The registry's name of the mode.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -368,15 +379,7 @@ impl Checker<'_> {
 
     fn compatibility(&mut self, raw: Option<&toml::Spanned<String>>, default: Compatibility) -> Compatibility {
         let Some(raw) = raw else { return default };
-        const MODES: [Compatibility; 7] = [
-            Compatibility::Backward,
-            Compatibility::BackwardTransitive,
-            Compatibility::Forward,
-            Compatibility::ForwardTransitive,
-            Compatibility::Full,
-            Compatibility::FullTransitive,
-            Compatibility::None,
-        ];
+        const MODES: [Compatibility; 7] = Compatibility::ALL;
         match MODES.iter().find(|m| m.as_str() == raw.get_ref().as_str()) {
             Some(mode) => *mode,
             None => {

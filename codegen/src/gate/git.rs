@@ -1,9 +1,9 @@
 //! Reading earlier versions of the schemas straight from git objects: no second
 //! checkout, no change to the working tree. Every call is a `git` command in the
-//! repository; a ref the clone does not have becomes a [`MissingRef`] error that says
+//! repository; a ref the clone does not have becomes an [`Error::MissingRef`] that says
 //! which `git fetch` brings it in (shallow CI clones are the usual cause).
 
-use anyhow::{Context, bail};
+use super::Error;
 use std::collections::{HashMap, HashSet};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
@@ -23,23 +23,16 @@ pub struct TreeFile {
     pub blob: String,
 }
 
-/// The baseline is not in this clone. The message says which `git fetch` to run.
-#[derive(Debug)]
-pub struct MissingRef(pub String);
-
-impl std::fmt::Display for MissingRef {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
+/// Wraps a failure in what was being done, as `WHAT: CAUSE`.
+fn failed<E: std::fmt::Display>(what: &str) -> impl FnOnce(E) -> Error + '_ {
+    move |err| Error::Git(format!("{what}: {err}"))
 }
-
-impl std::error::Error for MissingRef {}
 
 impl Repo {
     /// The repository that contains `dir`.
-    pub fn discover(dir: &Path) -> anyhow::Result<Repo> {
+    pub fn discover(dir: &Path) -> Result<Repo, Error> {
         let out = git_in(dir, &["rev-parse", "--show-toplevel"])
-            .with_context(|| format!("{} is not inside a git repository", dir.display()))?;
+            .map_err(failed(&format!("{} is not inside a git repository", dir.display())))?;
         Ok(Repo {
             root: PathBuf::from(out.trim_end()),
         })
@@ -50,40 +43,40 @@ impl Repo {
         &self.root
     }
 
-    fn git(&self, args: &[&str]) -> anyhow::Result<String> {
+    fn git(&self, args: &[&str]) -> Result<String, Error> {
         git_in(&self.root, args)
     }
 
     /// The commit `rev` names, or `None` when this clone does not have it.
-    pub fn resolve(&self, rev: &str) -> anyhow::Result<Option<String>> {
+    pub fn resolve(&self, rev: &str) -> Result<Option<String>, Error> {
         let out = Command::new("git")
             .current_dir(&self.root)
             .args(["rev-parse", "--verify", "--quiet", "--end-of-options"])
             .arg(format!("{rev}^{{commit}}"))
             .output()
-            .context("cannot run git (is it installed?)")?;
+            .map_err(failed("cannot run git (is it installed?)"))?;
         Ok(out
             .status
             .success()
             .then(|| String::from_utf8_lossy(&out.stdout).trim().to_owned()))
     }
 
-    /// `rev`'s commit, or a [`MissingRef`] error with the `git fetch` that brings it in.
-    pub fn require(&self, rev: &str) -> anyhow::Result<String> {
+    /// `rev`'s commit, or an [`Error::MissingRef`] with the `git fetch` that brings it in.
+    pub fn require(&self, rev: &str) -> Result<String, Error> {
         match self.resolve(rev)? {
             Some(commit) => Ok(commit),
-            None => Err(MissingRef(self.missing_ref_message(rev)?).into()),
+            None => Err(Error::MissingRef(self.missing_ref_message(rev)?)),
         }
     }
 
     /// The merge base of two commits (`None` when their histories never meet in this
     /// clone, e.g. because it is shallow).
-    pub fn merge_base(&self, a: &str, b: &str) -> anyhow::Result<Option<String>> {
+    pub fn merge_base(&self, a: &str, b: &str) -> Result<Option<String>, Error> {
         let out = Command::new("git")
             .current_dir(&self.root)
             .args(["merge-base", a, b])
             .output()
-            .context("cannot run git")?;
+            .map_err(failed("cannot run git"))?;
         Ok(out
             .status
             .success()
@@ -91,12 +84,12 @@ impl Repo {
     }
 
     /// Whether this clone is shallow (its history is cut at some commits).
-    pub fn is_shallow(&self) -> anyhow::Result<bool> {
+    pub fn is_shallow(&self) -> Result<bool, Error> {
         Ok(self.git(&["rev-parse", "--is-shallow-repository"])?.trim() == "true")
     }
 
     /// The commits where a shallow clone's history is cut.
-    pub fn shallow_boundary(&self) -> anyhow::Result<HashSet<String>> {
+    pub fn shallow_boundary(&self) -> Result<HashSet<String>, Error> {
         let path = self.git(&["rev-parse", "--git-path", "shallow"])?;
         let path = self.root.join(path.trim_end());
         Ok(std::fs::read_to_string(path)
@@ -104,19 +97,21 @@ impl Repo {
             .unwrap_or_default())
     }
 
-    /// The commits reachable from `rev` that changed anything under `dir`, newest first.
-    pub fn commits_touching(&self, rev: &str, dir: &str) -> anyhow::Result<Vec<String>> {
-        let out = self.git(&["log", "--format=%H", rev, "--", dir])?;
+    /// The commits reachable from `rev` that changed anything under `paths`, newest first.
+    pub fn commits_touching(&self, rev: &str, paths: &[&str]) -> Result<Vec<String>, Error> {
+        let out = self.git(&[&["log", "--format=%H", rev, "--"], paths].concat())?;
         Ok(out.lines().map(str::to_owned).collect())
     }
 
-    /// Every file under `dir` in `rev`'s tree (empty when `dir` did not exist then).
-    pub fn tree(&self, rev: &str, dir: &str) -> anyhow::Result<Vec<TreeFile>> {
-        let out = self.git(&["ls-tree", "-r", "-z", "--full-tree", rev, "--", dir])?;
+    /// Every file under `paths` in `rev`'s tree (none for a path that did not exist then).
+    pub fn tree(&self, rev: &str, paths: &[&str]) -> Result<Vec<TreeFile>, Error> {
+        let out = self.git(&[&["ls-tree", "-r", "-z", "--full-tree", rev, "--"], paths].concat())?;
         let mut files = Vec::new();
         for entry in out.split('\0').filter(|e| !e.is_empty()) {
             // `<mode> SP <type> SP <object> TAB <path>`
-            let (meta, path) = entry.split_once('\t').context("unexpected `git ls-tree` output")?;
+            let (meta, path) = entry
+                .split_once('\t')
+                .ok_or_else(|| Error::Git("unexpected `git ls-tree` output".into()))?;
             let mut meta = meta.split(' ');
             let (_mode, kind, blob) = (meta.next(), meta.next(), meta.next());
             if let (Some("blob"), Some(blob)) = (kind, blob) {
@@ -130,7 +125,7 @@ impl Repo {
     }
 
     /// The text of every blob in `blobs`, read through one `git cat-file --batch`.
-    pub fn read_blobs<'a>(&self, blobs: impl IntoIterator<Item = &'a str>) -> anyhow::Result<HashMap<String, String>> {
+    pub fn read_blobs<'a>(&self, blobs: impl IntoIterator<Item = &'a str>) -> Result<HashMap<String, String>, Error> {
         let wanted: Vec<&str> = {
             let mut seen = HashSet::new();
             blobs.into_iter().filter(|b| seen.insert(*b)).collect()
@@ -144,13 +139,20 @@ impl Repo {
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .spawn()
-            .context("cannot run `git cat-file`")?;
-        let mut stdin = child.stdin.take().context("no stdin for git cat-file")?;
+            .map_err(failed("cannot run `git cat-file`"))?;
+        let mut stdin = child
+            .stdin
+            .take()
+            .ok_or_else(|| Error::Git("no stdin for git cat-file".into()))?;
         let request: String = wanted.iter().map(|b| format!("{b}\n")).collect();
         // Written from another thread: git answers while it reads, and a large request
         // would otherwise fill both pipes and block both processes.
         let writer = std::thread::spawn(move || stdin.write_all(request.as_bytes()));
-        let mut out = BufReader::new(child.stdout.take().context("no stdout for git cat-file")?);
+        let stdout = child
+            .stdout
+            .take()
+            .ok_or_else(|| Error::Git("no stdout for git cat-file".into()))?;
+        let mut out = BufReader::new(stdout);
         let mut texts = HashMap::with_capacity(wanted.len());
         for blob in &wanted {
             let mut header = String::new();
@@ -158,9 +160,9 @@ impl Repo {
             // `<object> SP <type> SP <size>`, or `<object> SP missing`.
             let parts: Vec<&str> = header.split_whitespace().collect();
             let [_, "blob", size] = parts.as_slice() else {
-                bail!("git cannot read blob {blob}: {}", header.trim());
+                return Err(Error::Git(format!("git cannot read blob {blob}: {}", header.trim())));
             };
-            let size: usize = size.parse().context("unexpected `git cat-file` header")?;
+            let size: usize = size.parse().map_err(failed("unexpected `git cat-file` header"))?;
             let mut content = vec![0; size + 1]; // the object, then a newline
             out.read_exact(&mut content)?;
             content.truncate(size);
@@ -168,13 +170,13 @@ impl Repo {
         }
         writer
             .join()
-            .map_err(|_| anyhow::anyhow!("git cat-file writer panicked"))??;
+            .map_err(|_| Error::Git("git cat-file writer panicked".into()))??;
         child.wait()?;
         Ok(texts)
     }
 
     /// Why `rev` cannot be found, and the exact `git fetch` that brings it in.
-    pub fn missing_ref_message(&self, rev: &str) -> anyhow::Result<String> {
+    pub fn missing_ref_message(&self, rev: &str) -> Result<String, Error> {
         let remote = self
             .git(&["remote"])?
             .lines()
@@ -219,18 +221,18 @@ fn looks_like_sha(rev: &str) -> bool {
     rev.len() >= 7 && rev.chars().all(|c| c.is_ascii_hexdigit())
 }
 
-fn git_in(dir: &Path, args: &[&str]) -> anyhow::Result<String> {
+fn git_in(dir: &Path, args: &[&str]) -> Result<String, Error> {
     let out = Command::new("git")
         .current_dir(dir)
         .args(args)
         .output()
-        .context("cannot run git (is it installed?)")?;
+        .map_err(failed("cannot run git (is it installed?)"))?;
     if !out.status.success() {
-        bail!(
+        return Err(Error::Git(format!(
             "`git {}` failed: {}",
             args.join(" "),
             String::from_utf8_lossy(&out.stderr).trim()
-        );
+        )));
     }
-    String::from_utf8(out.stdout).context("git printed something that is not UTF-8")
+    String::from_utf8(out.stdout).map_err(failed("git printed something that is not UTF-8"))
 }

@@ -11,8 +11,8 @@
 //! topic's messages, located in their own files.
 
 use super::snapshot::Snapshot;
-use avrokit_codegen::catalog::{Compatibility, Topic};
-use avrokit_codegen::ir::{NamedKind, Schema, SchemaSet, TypeId};
+use crate::catalog::{Compatibility, Topic};
+use crate::ir::{NamedKind, Schema, SchemaSet, TypeId};
 use std::collections::HashSet;
 
 /// One subject of the current state.

@@ -1,21 +1,22 @@
-//! `cargo xtask compat --against GIT_REF`: every subject of the schema directory against
+//! `compat --against GIT_REF`: every subject of the schema directory against
 //! its earlier versions in git, the offline gate CI runs on every change.
 //!
 //! The baseline is read from git objects ([`super::git`]); each state of the directory is
 //! loaded whole ([`super::snapshot`]) because types refer to each other across files. The
 //! subjects and their modes come from the current catalog ([`super::subjects`]).
 //! Non-transitive modes compare with the state at the ref; transitive ones with every
-//! distinct version in the history up to it (`git log REF -- DIR`), oldest first, as the
+//! distinct version in the history up to it (`git log REF -- DIR [CATALOG]`), oldest first, as the
 //! registry numbers versions. A schema file that is gone while the catalog or another
 //! schema still uses its type is a `SCHEMA_REMOVED` problem located at the use.
 
+use super::Error;
 use super::format::{Checked, Problem};
-use super::git::{MissingRef, Repo};
-use super::snapshot::{self, Files, Snapshot};
+use super::git::Repo;
+use super::snapshot::{self, Files, Layout, Snapshot};
 use super::subjects::{self, Subject};
-use avrokit_codegen::compat::{self, Position, Version};
-use avrokit_codegen::ir::{NamedKind, Schema, TypeId};
-use avrokit_codegen::schema_json;
+use crate::compat::{self, Position, Version};
+use crate::ir::{NamedKind, Schema, TypeId};
+use crate::schema_json;
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
@@ -40,36 +41,31 @@ pub struct Outcome {
     pub notes: Vec<String>,
 }
 
-/// Why the gate could not decide (exit 2): the message, ready to print.
-#[derive(Debug)]
-pub struct Undecided(pub String);
-
-impl std::fmt::Display for Undecided {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl std::error::Error for Undecided {}
-
 /// Runs the gate on the schema directory `schemas` (any path inside a git repository)
-/// against `baseline`. Changes the current directory to the repository root, so every
-/// path in the outcome reads from there.
-pub fn run(schemas: &Path, baseline: &Baseline) -> anyhow::Result<Outcome> {
+/// with its catalog `catalog` (`None`: `catalog.toml` in `schemas`) against `baseline`.
+/// Changes the current directory to the repository root, so every path in the outcome
+/// reads from there.
+pub fn run(schemas: &Path, catalog: Option<&Path>, baseline: &Baseline) -> Result<Outcome, Error> {
     let repo = Repo::discover(schemas)?;
-    let dir = repo_relative(&repo, schemas)?;
+    let dir = repo_relative(&repo, schemas, "the schema directory")?;
+    let catalog = match catalog {
+        Some(catalog) => repo_relative(&repo, catalog, "the catalog")?,
+        None => format!("{dir}/catalog.toml"),
+    };
+    let layout = Layout { dir, catalog };
+    let dir = &layout.dir;
     std::env::set_current_dir(repo.root())?;
     let mut notes = Vec::new();
     let (commit, label) = resolve_baseline(&repo, baseline, &mut notes)?;
     let short = &commit[..7.min(commit.len())];
 
-    let baseline_files = snapshot::files_at(&repo, &commit, &dir)?;
-    let current_files = snapshot::working_files(&dir)?;
+    let baseline_files = snapshot::files_at(&repo, &commit, &layout)?;
+    let current_files = snapshot::working_files(&layout)?;
     let mut problems = Vec::new();
     let current = match current_files.clone().load() {
         Ok(current) => current,
         Err(diagnostics) => restore_removed(current_files, &baseline_files, &label, &mut problems)
-            .ok_or_else(|| Undecided(format!("the current schemas do not load:\n{diagnostics}")))?,
+            .ok_or_else(|| Error::Undecided(format!("the current schemas do not load:\n{diagnostics}")))?,
     };
     if baseline_files.schemas.is_empty() {
         notes.push(format!("{dir}/ has no schemas at {label}: every subject is new"));
@@ -80,10 +76,10 @@ pub fn run(schemas: &Path, baseline: &Baseline) -> anyhow::Result<Outcome> {
     // The states to compare with, oldest first, each with its short commit.
     let mut states: Vec<(Snapshot, String)> = Vec::new();
     if transitive {
-        history(&repo, &commit, &dir, &mut states, &mut notes)?;
+        history(&repo, &commit, &layout, &mut states, &mut notes)?;
     } else if !baseline_files.schemas.is_empty() {
         let state = baseline_files.load().map_err(|diagnostics| {
-            Undecided(format!(
+            Error::Undecided(format!(
                 "the schemas at {label} do not load, so there is nothing to compare with:\n{diagnostics}"
             ))
         })?;
@@ -103,7 +99,7 @@ pub fn run(schemas: &Path, baseline: &Baseline) -> anyhow::Result<Outcome> {
 }
 
 /// The baseline's commit and how to name it.
-fn resolve_baseline(repo: &Repo, baseline: &Baseline, notes: &mut Vec<String>) -> anyhow::Result<(String, String)> {
+fn resolve_baseline(repo: &Repo, baseline: &Baseline, notes: &mut Vec<String>) -> Result<(String, String), Error> {
     match baseline {
         Baseline::Ref(rev) => {
             let commit = repo.require(rev)?;
@@ -118,18 +114,19 @@ fn resolve_baseline(repo: &Repo, baseline: &Baseline, notes: &mut Vec<String>) -
             // CI checkouts often have only the remote-tracking branch.
             let remote_branch = format!("origin/{branch}");
             let Some(tip) = repo.resolve(branch)?.or(repo.resolve(&remote_branch)?) else {
-                return Err(MissingRef(repo.missing_ref_message(&remote_branch)?).into());
+                return Err(Error::MissingRef(repo.missing_ref_message(&remote_branch)?));
             };
             let head = repo.require("HEAD")?;
             let Some(base) = repo.merge_base(&head, &tip)? else {
                 if repo.is_shallow()? {
-                    return Err(MissingRef(format!(
+                    return Err(Error::MissingRef(format!(
                         "HEAD and {branch} have no common commit in this shallow clone. {}",
                         repo.missing_ref_message(&remote_branch)?
-                    ))
-                    .into());
+                    )));
                 }
-                return Err(Undecided(format!("HEAD and {branch} share no history: nothing to compare with")).into());
+                return Err(Error::Undecided(format!(
+                    "HEAD and {branch} share no history: nothing to compare with"
+                )));
             };
             if base == head {
                 notes.push(format!(
@@ -142,37 +139,36 @@ fn resolve_baseline(repo: &Repo, baseline: &Baseline, notes: &mut Vec<String>) -
     }
 }
 
-/// Every distinct state of `dir` in the history up to `commit`, oldest first. A shallow
+/// Every distinct state of `layout` in the history up to `commit`, oldest first. A shallow
 /// clone whose history is cut would silently check fewer versions: that is an error.
 fn history(
     repo: &Repo,
     commit: &str,
-    dir: &str,
+    layout: &Layout,
     states: &mut Vec<(Snapshot, String)>,
     notes: &mut Vec<String>,
-) -> anyhow::Result<()> {
+) -> Result<(), Error> {
     let boundary = repo.shallow_boundary()?;
-    let commits = repo.commits_touching(commit, dir)?;
+    let commits = repo.commits_touching(commit, &layout.git_paths())?;
     let cut = repo.is_shallow()?
         && boundary
             .iter()
             .any(|b| repo.merge_base(b, commit).ok().flatten().as_deref() == Some(b.as_str()));
     if cut {
-        return Err(MissingRef(format!(
+        return Err(Error::MissingRef(format!(
             "transitive modes compare with every earlier version, but this shallow clone lacks history before {}. \
              Fetch it, then run again:\n    git fetch --no-tags --unshallow origin\n(in GitHub Actions: `fetch-depth: 0`)",
             commits.last().map_or("the baseline", |c| &c[..7])
-        ))
-        .into());
+        )));
     }
     let trees = commits
         .iter()
-        .map(|c| repo.tree(c, dir))
-        .collect::<anyhow::Result<Vec<_>>>()?;
-    let blobs = repo.read_blobs(trees.iter().flat_map(|t| Files::wanted(t)))?;
+        .map(|c| repo.tree(c, &layout.git_paths()))
+        .collect::<Result<Vec<_>, Error>>()?;
+    let blobs = repo.read_blobs(trees.iter().flat_map(|t| Files::wanted(t, layout)))?;
     for (commit, tree) in commits.iter().zip(&trees).rev() {
         let short = commit[..7].to_owned();
-        match Files::from_tree(tree, dir, &blobs).load() {
+        match Files::from_tree(tree, layout, &blobs).load() {
             Ok(state) => states.push((state, short)),
             Err(diagnostics) => notes.push(format!(
                 "skipped commit {short}: its schemas do not load ({} problems), so it holds no version to compare with",
@@ -327,21 +323,26 @@ fn names_in(schema: &Schema, out: &mut Vec<TypeId>) {
     }
 }
 
-/// `schemas` as a path from the repository root, with `/` separators (git's spelling).
-fn repo_relative(repo: &Repo, schemas: &Path) -> anyhow::Result<String> {
-    let absolute = schemas
+/// `path` (`what`: the schema directory or the catalog) as a path from the repository
+/// root, with `/` separators (git's spelling).
+fn repo_relative(repo: &Repo, path: &Path, what: &str) -> Result<String, Error> {
+    let absolute = path
         .canonicalize()
-        .map_err(|err| anyhow::anyhow!("cannot open the schema directory {}: {err}", schemas.display()))?;
+        .map_err(|err| Error::Undecided(format!("cannot open {what} {}: {err}", path.display())))?;
     let root = repo.root().canonicalize()?;
-    let relative = absolute
-        .strip_prefix(&root)
-        .map_err(|_| anyhow::anyhow!("{} is outside the repository {}", schemas.display(), root.display()))?;
+    let relative = absolute.strip_prefix(&root).map_err(|_| {
+        Error::Undecided(format!(
+            "{} is outside the repository {}",
+            path.display(),
+            root.display()
+        ))
+    })?;
     let parts: Vec<String> = relative
         .components()
         .map(|c| c.as_os_str().to_string_lossy().into_owned())
         .collect();
     if parts.is_empty() {
-        anyhow::bail!("pass the schema directory, not the repository root");
+        return Err(Error::Undecided(format!("pass {what}, not the repository root")));
     }
     Ok(parts.join("/"))
 }

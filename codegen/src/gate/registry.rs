@@ -1,4 +1,4 @@
-//! `cargo xtask compat --registry URL`: asks a live Schema Registry (Confluent API)
+//! `compat --registry URL`: asks a live Schema Registry (Confluent API)
 //! whether it would accept the current schema of every catalog subject.
 //!
 //! Per subject (`<topic>-value`, and `<topic>-key` for Avro keys): `GET
@@ -15,12 +15,12 @@
 //! it enforces nothing until a level is set (`GET /config/{s}` says `NONE`, which is
 //! reported).
 
+use super::Error;
 use super::subjects::is_transitive;
-use anyhow::{Context, bail};
-use avrokit_codegen::compat::{self, Compatibility, Verdict, Version};
-use avrokit_codegen::ir::{Schema, SchemaSet};
-use avrokit_codegen::source::SourceFile;
-use avrokit_codegen::{LoadOptions, load_files};
+use crate::compat::{self, Compatibility, Verdict, Version};
+use crate::ir::{Schema, SchemaSet};
+use crate::source::SourceFile;
+use crate::{LoadOptions, load_files};
 use base64::Engine;
 use std::time::Duration;
 
@@ -48,17 +48,23 @@ pub struct Client {
     agent: ureq::Agent,
 }
 
-/// The registry could not give an answer: exit 2, never a pass.
-#[derive(Debug)]
-pub struct RegistryError(pub String);
+/// Turns an answer the gate cannot use into an [`Error::Registry`]: `WHAT: CAUSE` for a
+/// failed parse, `WHAT` for a missing value (exit 2, never a pass).
+trait Context<T> {
+    fn with_context(self, what: impl FnOnce() -> String) -> Result<T, Error>;
+}
 
-impl std::fmt::Display for RegistryError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
+impl<T, E: std::fmt::Display> Context<T> for Result<T, E> {
+    fn with_context(self, what: impl FnOnce() -> String) -> Result<T, Error> {
+        self.map_err(|err| Error::Registry(format!("{}: {err}", what())))
     }
 }
 
-impl std::error::Error for RegistryError {}
+impl<T> Context<T> for Option<T> {
+    fn with_context(self, what: impl FnOnce() -> String) -> Result<T, Error> {
+        self.ok_or_else(|| Error::Registry(what()))
+    }
+}
 
 /// The registry's answer about one subject.
 #[derive(Debug)]
@@ -112,7 +118,7 @@ impl Client {
     }
 
     /// One call; `Ok(None)` for a 404, the body for a 2xx, an error for anything else.
-    fn call(&self, method: &str, path: &str, body: Option<&str>) -> anyhow::Result<Option<String>> {
+    fn call(&self, method: &str, path: &str, body: Option<&str>) -> Result<Option<String>, Error> {
         let url = format!("{}{path}", self.base);
         let result = match (method, body) {
             ("GET", _) => self.with_headers_get(self.agent.get(&url)).call(),
@@ -121,7 +127,7 @@ impl Client {
             (_, body) => self.with_headers_post(self.agent.post(&url)).send(body.unwrap_or("")),
         };
         let mut response = result.map_err(|err| {
-            RegistryError(format!(
+            Error::Registry(format!(
                 "cannot reach the schema registry at {}: {err} (is it running, and is the URL the Confluent API's, \
                  e.g. http://127.0.0.1:8081/apis/ccompat/v7 for Apicurio?)",
                 self.base
@@ -132,16 +138,14 @@ impl Client {
         match status {
             200..=299 => Ok(Some(text)),
             404 => Ok(None),
-            401 | 403 => Err(RegistryError(format!(
+            401 | 403 => Err(Error::Registry(format!(
                 "the schema registry refused {method} {path} with HTTP {status}: {} (pass --user and --password, or --token)",
                 error_message(&text)
-            ))
-            .into()),
-            _ => Err(RegistryError(format!(
+            ))),
+            _ => Err(Error::Registry(format!(
                 "the schema registry answered {method} {path} with HTTP {status}: {}",
                 error_message(&text)
-            ))
-            .into()),
+            ))),
         }
     }
 
@@ -171,7 +175,7 @@ impl Client {
 
     /// The subject's version numbers, oldest first; `None` when the registry does not
     /// know the subject.
-    pub fn versions(&self, subject: &str) -> anyhow::Result<Option<Vec<u32>>> {
+    pub fn versions(&self, subject: &str) -> Result<Option<Vec<u32>>, Error> {
         let Some(body) = self.call("GET", &format!("/subjects/{}/versions", encode(subject)), None)? else {
             return Ok(None);
         };
@@ -181,7 +185,7 @@ impl Client {
     }
 
     /// The level the registry applies to `subject`: the subject's own, else the global one.
-    pub fn level(&self, subject: &str) -> anyhow::Result<String> {
+    pub fn level(&self, subject: &str) -> Result<String, Error> {
         // Confluent answers 404 without a subject-level setting; Apicurio answers 200
         // `NONE` (while the global level applies), so NONE falls through to the global one.
         let own = self
@@ -191,7 +195,9 @@ impl Client {
         match own {
             Some(level) if level != "NONE" => Ok(level),
             _ => {
-                let body = self.call("GET", "/config", None)?.context("GET /config: HTTP 404")?;
+                let body = self
+                    .call("GET", "/config", None)?
+                    .with_context(|| "GET /config: HTTP 404".into())?;
                 compatibility_level(&body)
             }
         }
@@ -199,7 +205,7 @@ impl Client {
 
     /// Whether `schema` is compatible with `version` (a number or `latest`) of `subject`,
     /// and the registry's verbose messages.
-    pub fn check(&self, subject: &str, version: &str, schema: &str) -> anyhow::Result<(bool, Vec<String>)> {
+    pub fn check(&self, subject: &str, version: &str, schema: &str) -> Result<(bool, Vec<String>), Error> {
         let path = format!(
             "/compatibility/subjects/{}/versions/{version}?verbose=true",
             encode(subject)
@@ -210,7 +216,9 @@ impl Client {
         let answer: serde_json::Value =
             serde_json::from_str(&body).with_context(|| format!("unexpected answer to POST {path}: {body}"))?;
         let Some(compatible) = answer.get("is_compatible").and_then(|v| v.as_bool()) else {
-            bail!("unexpected answer to POST {path} (no `is_compatible`): {body}");
+            return Err(Error::Registry(format!(
+                "unexpected answer to POST {path} (no `is_compatible`): {body}"
+            )));
         };
         let messages = answer
             .get("messages")
@@ -225,7 +233,7 @@ impl Client {
     }
 
     /// The schema text of `version` of `subject`.
-    pub fn schema(&self, subject: &str, version: u32) -> anyhow::Result<String> {
+    pub fn schema(&self, subject: &str, version: u32) -> Result<String, Error> {
         let path = format!("/subjects/{}/versions/{version}", encode(subject));
         let body = self
             .call("GET", &path, None)?
@@ -241,12 +249,13 @@ impl Client {
 
     /// Registers `schema` under `subject`; its id.
     #[cfg(test)]
-    pub fn register(&self, subject: &str, schema: &str) -> anyhow::Result<u64> {
+    pub fn register(&self, subject: &str, schema: &str) -> Result<u64, Error> {
         let path = format!("/subjects/{}/versions", encode(subject));
         let body = self
             .call("POST", &path, Some(&schema_body(schema)))?
             .with_context(|| format!("POST {path}: HTTP 404"))?;
-        let answer: serde_json::Value = serde_json::from_str(&body)?;
+        let answer: serde_json::Value =
+            serde_json::from_str(&body).with_context(|| format!("unexpected answer to POST {path}: {body}"))?;
         answer
             .get("id")
             .and_then(|id| id.as_u64())
@@ -255,7 +264,7 @@ impl Client {
 
     /// Sets the subject's level (`PUT /config/{s}`).
     #[cfg(test)]
-    pub fn set_level(&self, subject: &str, mode: Compatibility) -> anyhow::Result<()> {
+    pub fn set_level(&self, subject: &str, mode: Compatibility) -> Result<(), Error> {
         let body = format!("{{\"compatibility\":\"{}\"}}", mode.as_str());
         self.call("PUT", &format!("/config/{}", encode(subject)), Some(&body))?;
         Ok(())
@@ -263,7 +272,7 @@ impl Client {
 
     /// Deletes the subject, soft then permanently (Confluent needs both steps).
     #[cfg(test)]
-    pub fn delete_subject(&self, subject: &str) -> anyhow::Result<()> {
+    pub fn delete_subject(&self, subject: &str) -> Result<(), Error> {
         self.call("DELETE", &format!("/subjects/{}", encode(subject)), None)?;
         self.call("DELETE", &format!("/subjects/{}?permanent=true", encode(subject)), None)?;
         Ok(())
@@ -277,8 +286,8 @@ pub fn check_subject(
     set: &SchemaSet,
     schema: &Schema,
     catalog_mode: Compatibility,
-) -> anyhow::Result<SubjectCheck> {
-    let json = avrokit_codegen::schema_json::to_json(set, schema);
+) -> Result<SubjectCheck, Error> {
+    let json = crate::schema_json::to_json(set, schema);
     let registry_level = client.level(subject)?;
     let outcome = match client.versions(subject)? {
         // Asked directly, Apicurio would say `is_compatible: true`, which is right but
@@ -324,7 +333,7 @@ fn explain(
     schema: &Schema,
     registry_level: &str,
     catalog_mode: Compatibility,
-) -> anyhow::Result<Option<Verdict>> {
+) -> Result<Option<Verdict>, Error> {
     let text = client.schema(subject, version)?;
     let file = SourceFile::new(format!("{subject} version {version} (registry)"), text);
     let Ok(old) = load_files(vec![file], &LoadOptions::default()) else {
@@ -353,17 +362,9 @@ fn single_version_mode(mode: Compatibility) -> Compatibility {
 
 /// A registry level name as a mode.
 pub fn parse_level(level: &str) -> Option<Compatibility> {
-    [
-        Compatibility::Backward,
-        Compatibility::BackwardTransitive,
-        Compatibility::Forward,
-        Compatibility::ForwardTransitive,
-        Compatibility::Full,
-        Compatibility::FullTransitive,
-        Compatibility::None,
-    ]
-    .into_iter()
-    .find(|m| m.as_str().eq_ignore_ascii_case(level))
+    Compatibility::ALL
+        .into_iter()
+        .find(|m| m.as_str().eq_ignore_ascii_case(level))
 }
 
 /// `{"schema": "<the schema as a JSON string>"}` (schemaType omitted: AVRO).
@@ -372,7 +373,7 @@ fn schema_body(schema: &str) -> String {
 }
 
 /// `compatibilityLevel` of a `GET /config` answer (Confluent also says `compatibility`).
-fn compatibility_level(body: &str) -> anyhow::Result<String> {
+fn compatibility_level(body: &str) -> Result<String, Error> {
     let value: serde_json::Value =
         serde_json::from_str(body).with_context(|| format!("unexpected answer to GET /config: {body}"))?;
     value
@@ -410,7 +411,6 @@ mod tests {
     //! whose verdicts must match the offline engine's (skipped, saying so, without it).
 
     use super::*;
-    use avrokit_codegen::ir::SchemaSet;
     use std::io::{Read, Write};
     use std::net::TcpListener;
 
@@ -434,9 +434,9 @@ mod tests {
         url
     }
 
-    fn error_of(result: anyhow::Result<Option<Vec<u32>>>) -> String {
+    fn error_of(result: Result<Option<Vec<u32>>, Error>) -> String {
         let err = result.unwrap_err();
-        assert!(err.downcast_ref::<RegistryError>().is_some(), "{err:#}");
+        assert!(matches!(err, Error::Registry(_)), "{err:?}");
         err.to_string()
     }
 
@@ -465,12 +465,18 @@ mod tests {
         assert!(err.contains("HTTP 500: store down"), "{err}");
     }
 
+    /// The workspace root: the stack's files and the seed schemas live there.
+    fn workspace_root() -> std::path::PathBuf {
+        let manifest = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        manifest.parent().unwrap_or(manifest).to_owned()
+    }
+
     /// The stack's registry URL, or why there is none.
     fn registry_url() -> Result<String, String> {
         if let Ok(url) = std::env::var("SCHEMA_REGISTRY_URL") {
             return Ok(url);
         }
-        let file = crate::workspace::root().join("target/stack/stack.env");
+        let file = workspace_root().join("target/stack/stack.env");
         let text = std::fs::read_to_string(&file)
             .map_err(|_| format!("the stack is not up ({} does not exist)", file.display()))?;
         text.lines()
@@ -493,7 +499,7 @@ mod tests {
                 let _ = writeln!(
                     std::io::stderr(),
                     "SKIPPED apicurio_verdicts_match_the_offline_engine: {why}; run it with `cargo xtask test`, or \
-                     `cargo xtask stack up` then `cargo test -p xtask apicurio`"
+                     `cargo xtask stack up` then `cargo test -p avrokit-codegen --features gate apicurio`"
                 );
                 return;
             }
@@ -506,12 +512,10 @@ mod tests {
             );
             return;
         }
-        let current =
-            avrokit_codegen::load_dir(&crate::workspace::root().join("avro-schemas"), &LoadOptions::default()).unwrap();
+        let current = crate::load_dir(&workspace_root().join("avro-schemas"), &LoadOptions::default()).unwrap();
         let id = current.lookup("astro.beam.TelescopeCommand").unwrap();
         let schema = Schema::Named(id);
-        let json: serde_json::Value =
-            serde_json::from_str(&avrokit_codegen::schema_json::to_json(&current, &schema)).unwrap();
+        let json: serde_json::Value = serde_json::from_str(&crate::schema_json::to_json(&current, &schema)).unwrap();
         let with_fields = |edit: &dyn Fn(&mut Vec<serde_json::Value>)| {
             let mut json = json.clone();
             edit(json["fields"].as_array_mut().unwrap());

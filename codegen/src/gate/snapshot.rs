@@ -2,15 +2,38 @@
 //! to each other across files) and the topic catalog beside them. States come from the
 //! working tree or from a commit's tree in git.
 
+use super::Error;
 use super::git::{Repo, TreeFile};
-use avrokit_codegen::catalog::{self, Catalog};
-use avrokit_codegen::ir::SchemaSet;
-use avrokit_codegen::source::SourceFile;
-use avrokit_codegen::{Diagnostics, LoadOptions};
+use crate::catalog::{self, Catalog};
+use crate::ir::SchemaSet;
+use crate::source::SourceFile;
+use crate::{Diagnostics, LoadOptions};
 use std::collections::HashMap;
 
-/// The loader options `cargo xtask gen` uses, so a state loads here exactly when it
-/// generates there.
+/// Where the schemas and their catalog are: in git, paths from the repository root with
+/// `/` separators; in the working tree, paths as given.
+#[derive(Debug, Clone)]
+pub struct Layout {
+    /// The schema directory.
+    pub dir: String,
+    /// The topic catalog (by default `catalog.toml` in `dir`; it need not exist).
+    pub catalog: String,
+}
+
+impl Layout {
+    /// The paths git commands are limited to: the directory, and the catalog when it
+    /// lies outside it.
+    pub fn git_paths(&self) -> Vec<&str> {
+        let mut paths = vec![self.dir.as_str()];
+        if !self.catalog.starts_with(&format!("{}/", self.dir)) {
+            paths.push(&self.catalog);
+        }
+        paths
+    }
+}
+
+/// The loader options `cargo xtask gen` (and `avrokit gen --one-type-per-file`) use, so a
+/// state loads here exactly when it generates there.
 pub fn load_options() -> LoadOptions {
     LoadOptions {
         one_type_per_file: true,
@@ -36,13 +59,12 @@ pub struct Files {
 }
 
 impl Files {
-    /// The files of `dir` (relative to the repository root) in a git tree, from `blobs`.
-    pub fn from_tree(tree: &[TreeFile], dir: &str, blobs: &HashMap<String, String>) -> Files {
-        let catalog_path = format!("{dir}/catalog.toml");
+    /// The files of `layout` in a git tree (listed with [`Layout::git_paths`]), from `blobs`.
+    pub fn from_tree(tree: &[TreeFile], layout: &Layout, blobs: &HashMap<String, String>) -> Files {
         let mut files = Files::default();
         for file in tree {
             let Some(text) = blobs.get(&file.blob) else { continue };
-            if file.path == catalog_path {
+            if file.path == layout.catalog {
                 files.catalog = Some(SourceFile::new(&file.path, text.clone()));
             } else if file.path.ends_with(".avsc") {
                 files.schemas.push(SourceFile::new(&file.path, text.clone()));
@@ -53,15 +75,15 @@ impl Files {
     }
 
     /// The blobs [`Files::from_tree`] needs.
-    pub fn wanted(tree: &[TreeFile]) -> impl Iterator<Item = &str> {
+    pub fn wanted<'a>(tree: &'a [TreeFile], layout: &'a Layout) -> impl Iterator<Item = &'a str> {
         tree.iter()
-            .filter(|f| f.path.ends_with(".avsc") || f.path.ends_with("/catalog.toml"))
+            .filter(|f| f.path.ends_with(".avsc") || f.path == layout.catalog)
             .map(|f| f.blob.as_str())
     }
 
     /// Loads the schemas, then the catalog against them.
     pub fn load(self) -> Result<Snapshot, Diagnostics> {
-        let set = avrokit_codegen::load_files(self.schemas, &load_options())?;
+        let set = crate::load_files(self.schemas, &load_options())?;
         let catalog = self
             .catalog
             .map(|file| catalog::parse_catalog(file, &set))
@@ -70,21 +92,21 @@ impl Files {
     }
 }
 
-/// The files of `dir` at `commit`, read from git objects.
-pub fn files_at(repo: &Repo, commit: &str, dir: &str) -> anyhow::Result<Files> {
-    let tree = repo.tree(commit, dir)?;
-    let blobs = repo.read_blobs(Files::wanted(&tree))?;
-    Ok(Files::from_tree(&tree, dir, &blobs))
+/// The files of `layout` at `commit`, read from git objects.
+pub fn files_at(repo: &Repo, commit: &str, layout: &Layout) -> Result<Files, Error> {
+    let tree = repo.tree(commit, &layout.git_paths())?;
+    let blobs = repo.read_blobs(Files::wanted(&tree, layout))?;
+    Ok(Files::from_tree(&tree, layout, &blobs))
 }
 
-/// The files of `dir` in the working tree (`dir` relative to the repository root, which
-/// is the current directory, so paths read as a person would type them).
-pub fn working_files(dir: &str) -> anyhow::Result<Files> {
+/// The files of `layout` in the working tree (its paths relative to the current
+/// directory, so paths in messages read as a person would type them).
+pub fn working_files(layout: &Layout) -> Result<Files, Error> {
     let mut files = Files::default();
-    let mut pending = vec![std::path::PathBuf::from(dir)];
+    let mut pending = vec![std::path::PathBuf::from(&layout.dir)];
     while let Some(current) = pending.pop() {
         for entry in std::fs::read_dir(&current)
-            .map_err(|err| anyhow::anyhow!("cannot read the schema directory {}: {err}", current.display()))?
+            .map_err(|err| Error::Undecided(format!("cannot read the schema directory {}: {err}", current.display())))?
         {
             let path = entry?.path();
             if path.is_dir() {
@@ -96,9 +118,9 @@ pub fn working_files(dir: &str) -> anyhow::Result<Files> {
         }
     }
     files.schemas.sort_by(|a, b| a.path().cmp(b.path()));
-    let catalog = std::path::Path::new(dir).join("catalog.toml");
+    let catalog = std::path::Path::new(&layout.catalog);
     if catalog.exists() {
-        files.catalog = Some(SourceFile::new(&catalog, std::fs::read_to_string(&catalog)?));
+        files.catalog = Some(SourceFile::new(catalog, std::fs::read_to_string(catalog)?));
     }
     Ok(files)
 }

@@ -1,12 +1,12 @@
 //! Output of every `compat` form: text (`FILE:LINE:COL: RULE: message`, one line per
 //! problem, then a summary), one JSON object, or GitHub workflow annotations.
+//! Every form of the gate prints through here, so they all read alike.
 
-use avrokit_codegen::compat::{Incompatibility, Position, Verdict, Warning};
-use clap::ValueEnum;
+use crate::compat::{Incompatibility, Position, Verdict, Warning};
 use serde_json::{Value, json};
 
 /// How results are printed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
     /// `FILE:LINE:COL: RULE: message` lines and a summary, in the spirit of `buf breaking`.
     Text,

@@ -1,110 +1,86 @@
-//! The whole-repository forms of `cargo xtask compat`: `--against GIT_REF`,
-//! `--against-merge-base BRANCH` (what CI runs) and `--registry URL`. Parses their flags,
-//! runs [`super::against`] or [`super::registry`] over the schema directory, prints
-//! through [`super::format`] and turns the outcome into the exit code: 0 compatible, 1
-//! not, 2 when the gate cannot decide (a missing ref, schemas that do not load, a registry
-//! that cannot be asked), which is never a pass.
+//! The whole-directory forms of the gate: against git history (`--against GIT_REF`,
+//! `--against-merge-base BRANCH`, what CI runs) and against a live registry
+//! (`--registry URL`). Runs [`super::against`] or [`super::registry`] over the schema
+//! directory, prints through [`super::format`] and turns the outcome into a [`Status`]:
+//! compatible, incompatible, or an [`Error`] when the gate cannot decide (a missing ref,
+//! schemas that do not load, a registry that cannot be asked), which is never a pass.
 
 use super::against::{self, Baseline};
 use super::format::{self, Checked, Format, Problem};
 use super::registry::{self, Auth, Client, Outcome};
-use super::snapshot;
-use crate::workspace;
-use avrokit_codegen::compat::{Position, Verdict};
-use avrokit_codegen::ir::Schema;
-use clap::Args;
+use super::snapshot::{self, Layout};
+use super::{Error, Status};
+use crate::compat::{Position, Verdict};
+use crate::ir::Schema;
 use std::path::PathBuf;
-use std::process::ExitCode;
 
-/// Flags of the whole-repository forms.
-#[derive(Args, Debug)]
-pub struct GateArgs {
-    /// Check every schema against its earlier versions in git up to this ref (branch,
-    /// tag, commit): the version at the ref for non-transitive modes, every version up to
-    /// it for transitive ones.
-    #[arg(long, value_name = "GIT_REF", conflicts_with_all = ["against_merge_base", "registry"])]
-    pub against: Option<String>,
-    /// Like `--against`, with the merge base of HEAD and this branch (falls back to
-    /// `origin/BRANCH`): what a change adds to it. CI runs `--against-merge-base main`.
-    #[arg(long, value_name = "BRANCH", conflicts_with = "registry")]
-    pub against_merge_base: Option<String>,
-    /// Ask this Schema Registry (Confluent API base URL) about every catalog subject.
-    #[arg(long, value_name = "URL")]
-    pub registry: Option<String>,
-    /// Registry user (Confluent Cloud: the API key); needs `--password`.
-    #[arg(long, requires = "password", conflicts_with = "token")]
-    pub user: Option<String>,
-    /// Registry password (Confluent Cloud: the API secret).
-    #[arg(long, requires = "user")]
-    pub password: Option<String>,
-    /// Registry bearer token.
-    #[arg(long)]
-    pub token: Option<String>,
-    /// The schema directory (with `catalog.toml`), relative to the workspace root.
-    #[arg(long, default_value = "avro-schemas")]
+/// What both whole-directory forms read and how they print.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// The schema directory (searched recursively for `.avsc` files).
     pub schemas: PathBuf,
-    /// Output: `text` (`FILE:LINE:COL: RULE: message`), `json`, or `github` annotations.
-    #[arg(long, value_enum, default_value_t = Format::Text)]
+    /// The topic catalog; `None`: `catalog.toml` in [`Options::schemas`].
+    pub catalog: Option<PathBuf>,
+    /// How to print.
     pub format: Format,
     /// Fail on warnings too (logical-type changes the registry accepts).
-    #[arg(long)]
     pub strict: bool,
 }
 
-impl GateArgs {
-    /// Whether any whole-repository form was asked for.
-    pub fn requested(&self) -> bool {
-        self.against.is_some() || self.against_merge_base.is_some() || self.registry.is_some()
+impl Options {
+    /// The directory and catalog as given, for reading the working tree.
+    fn layout(&self) -> Layout {
+        let catalog = self
+            .catalog
+            .clone()
+            .unwrap_or_else(|| self.schemas.join("catalog.toml"));
+        Layout {
+            dir: self.schemas.to_string_lossy().into_owned(),
+            catalog: catalog.to_string_lossy().into_owned(),
+        }
     }
 }
 
-/// Runs the requested form.
-pub fn run(args: GateArgs) -> anyhow::Result<ExitCode> {
-    let schemas = workspace::root().join(&args.schemas);
-    if let Some(url) = &args.registry {
-        return run_registry(&args, url, &schemas);
-    }
-    let baseline = match (&args.against, &args.against_merge_base) {
-        (Some(rev), _) => Baseline::Ref(rev.clone()),
-        (_, Some(branch)) => Baseline::MergeBase(branch.clone()),
-        _ => anyhow::bail!("pass --against GIT_REF, --against-merge-base BRANCH or --registry URL"),
-    };
-    let outcome = against::run(&schemas, &baseline)?;
+/// Checks every subject of the schema directory (any path inside a git repository)
+/// against its earlier versions in git up to `baseline`. Changes the current directory to
+/// the repository root, so every path printed reads from there.
+pub fn against_git(options: &Options, baseline: &Baseline) -> Result<Status, Error> {
+    let outcome = against::run(&options.schemas, options.catalog.as_deref(), baseline)?;
     for note in &outcome.notes {
         eprintln!("note: {note}");
     }
-    if args.format != Format::Json {
+    if options.format != Format::Json {
         println!("compat: against {}", outcome.baseline);
     }
-    let passed = format::print_with_problems(&outcome.checked, &outcome.problems, args.format, args.strict);
-    Ok(exit(passed))
+    let passed = format::print_with_problems(&outcome.checked, &outcome.problems, options.format, options.strict);
+    Ok(Status::from_passed(passed))
 }
 
-fn run_registry(args: &GateArgs, url: &str, schemas: &std::path::Path) -> anyhow::Result<ExitCode> {
-    let auth = match (&args.user, &args.password, &args.token) {
-        (Some(user), Some(password), _) => Some(Auth::Basic {
-            user: user.clone(),
-            password: password.clone(),
-        }),
-        (_, _, Some(token)) => Some(Auth::Bearer(token.clone())),
-        _ => None,
-    };
+/// Asks the Schema Registry at `url` (the Confluent API's base URL; Apicurio:
+/// `…/apis/ccompat/v7`) whether it would accept the current schema of every subject of
+/// the catalog, and prints its answers. Paths in messages read from the current directory.
+pub fn against_registry(options: &Options, url: &str, auth: Option<Auth>) -> Result<Status, Error> {
     let client = Client::new(url, auth);
-    // Paths in messages read from the workspace root, as in every other command.
-    std::env::set_current_dir(workspace::root())?;
-    let dir = schemas.strip_prefix(workspace::root()).unwrap_or(schemas);
-    let current = snapshot::working_files(&dir.to_string_lossy())?
+    let layout = options.layout();
+    let current = snapshot::working_files(&layout)?
         .load()
-        .map_err(|diagnostics| anyhow::anyhow!("the current schemas do not load:\n{diagnostics}"))?;
+        .map_err(|diagnostics| Error::Undecided(format!("the current schemas do not load:\n{diagnostics}")))?;
     let Some(catalog) = &current.catalog else {
-        anyhow::bail!(
-            "{} has no catalog.toml: the registry's subjects come from its topics",
-            dir.display()
-        );
+        return Err(Error::Undecided(if options.catalog.is_some() {
+            format!(
+                "{} does not exist: the registry's subjects come from its topics",
+                layout.catalog
+            )
+        } else {
+            format!(
+                "{} has no catalog.toml: the registry's subjects come from its topics",
+                layout.dir
+            )
+        }));
     };
     // Status lines go where they do not break the one JSON object on stdout.
     let say = |line: String| {
-        if args.format == Format::Json {
+        if options.format == Format::Json {
             eprintln!("{line}");
         } else {
             println!("{line}");
@@ -208,8 +184,8 @@ fn run_registry(args: &GateArgs, url: &str, schemas: &std::path::Path) -> anyhow
             }
         }
     }
-    let passed = format::print_with_problems(&results, &problems, args.format, args.strict);
-    Ok(exit(passed))
+    let passed = format::print_with_problems(&results, &problems, options.format, options.strict);
+    Ok(Status::from_passed(passed))
 }
 
 /// Where a subject's schema is written: its named type's definition.
@@ -227,8 +203,4 @@ fn subject_position(state: &snapshot::Snapshot, schema: &Schema) -> Position {
         }
         _ => Position::default(),
     }
-}
-
-fn exit(passed: bool) -> ExitCode {
-    if passed { ExitCode::SUCCESS } else { ExitCode::FAILURE }
 }

@@ -1,70 +1,24 @@
-//! `cargo xtask compat --against GIT_REF` on throwaway git repositories built here, a few
-//! commits of schemas each: the verdict, the located lines, the exit code, transitive
+//! `avrokit compat --against GIT_REF` (the same gate as `cargo xtask compat`, over
+//! `avrokit_codegen::gate`) on throwaway git repositories built here, a few commits of
+//! schemas each: the verdict, the located lines, the exit code, transitive
 //! history, removed schemas still in use, and the `git fetch` hint of a shallow clone.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output};
 
-/// A git repository in a fresh temporary directory, removed on drop.
-struct Repo {
-    dir: PathBuf,
-}
+mod scratch_repo;
+
+use scratch_repo::Repo;
 
 impl Repo {
-    fn new(name: &str) -> Repo {
-        let dir = std::env::temp_dir().join(format!("avrokit-compat-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(dir.join("avro-schemas/t")).unwrap();
-        let repo = Repo { dir };
-        repo.git(&["init", "-q", "-b", "main"]);
-        repo
-    }
-
-    fn git(&self, args: &[&str]) -> String {
-        let out = Command::new("git")
-            .current_dir(&self.dir)
-            .args([
-                "-c",
-                "user.name=t",
-                "-c",
-                "user.email=t@example.com",
-                "-c",
-                "commit.gpgsign=false",
-            ])
-            .args(args)
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "git {args:?}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8(out.stdout).unwrap()
-    }
-
-    fn write(&self, path: &str, text: &str) {
-        std::fs::write(self.dir.join("avro-schemas").join(path), text).unwrap();
-    }
-
-    fn commit(&self, message: &str) {
-        self.git(&["add", "-A"]);
-        self.git(&["commit", "-q", "-m", message]);
-    }
-
-    /// Runs `cargo xtask compat ARGS --schemas <this repo>/avro-schemas` from inside it.
+    /// Runs `avrokit compat ARGS --schemas <this repo>/avro-schemas` from inside it.
     fn compat(&self, args: &[&str]) -> (i32, String, String) {
         run_in(&self.dir, args)
     }
 }
 
-impl Drop for Repo {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.dir);
-    }
-}
-
 fn run_in(dir: &Path, args: &[&str]) -> (i32, String, String) {
-    let Output { status, stdout, stderr } = Command::new(env!("CARGO_BIN_EXE_xtask"))
+    let Output { status, stdout, stderr } = Command::new(env!("CARGO_BIN_EXE_avrokit"))
         .current_dir(dir)
         .arg("compat")
         .args(args)

@@ -1,0 +1,63 @@
+//! A throwaway git repository with an `avro-schemas/` directory, for the tests that run
+//! `avrokit compat` against git history (`cli.rs`, `compat_against.rs`).
+
+use std::path::PathBuf;
+use std::process::Command;
+
+/// A git repository in a fresh temporary directory, removed on drop.
+pub struct Repo {
+    /// The repository's top-level directory.
+    pub dir: PathBuf,
+}
+
+impl Repo {
+    /// A fresh repository on branch `main`, with an empty `avro-schemas/t/`.
+    pub fn new(name: &str) -> Repo {
+        let dir = std::env::temp_dir().join(format!("avrokit-compat-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(dir.join("avro-schemas/t")).unwrap();
+        let repo = Repo { dir };
+        repo.git(&["init", "-q", "-b", "main"]);
+        repo
+    }
+
+    /// Runs git in the repository (as user `t`, unsigned); its stdout.
+    pub fn git(&self, args: &[&str]) -> String {
+        let out = Command::new("git")
+            .current_dir(&self.dir)
+            .args([
+                "-c",
+                "user.name=t",
+                "-c",
+                "user.email=t@example.com",
+                "-c",
+                "commit.gpgsign=false",
+            ])
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "git {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    }
+
+    /// Writes `path` under `avro-schemas/`.
+    pub fn write(&self, path: &str, text: &str) {
+        std::fs::write(self.dir.join("avro-schemas").join(path), text).unwrap();
+    }
+
+    /// Commits everything.
+    pub fn commit(&self, message: &str) {
+        self.git(&["add", "-A"]);
+        self.git(&["commit", "-q", "-m", message]);
+    }
+}
+
+impl Drop for Repo {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
