@@ -32,6 +32,7 @@ mod message;
 mod registry;
 pub mod resolve;
 mod schema;
+pub mod wire;
 
 pub use duration::Duration;
 pub use error::{DecodeError, DecodeErrorKind, EncodeError};
