@@ -30,6 +30,8 @@ mod error;
 pub mod fixed_bytes;
 mod message;
 mod registry;
+#[cfg(feature = "registry")]
+pub mod registry_client;
 pub mod resolve;
 mod schema;
 pub mod wire;

@@ -1,0 +1,321 @@
+//! The Confluent REST API calls, one method each, uncached.
+//!
+//! Answers are read leniently (newer servers add fields such as `guid`, `ts`,
+//! `metadata`), and schema strings are never compared byte for byte: registries
+//! normalise them differently (Apicurio 3.3 returns compact canonical JSON).
+
+use super::client::{Method, RegistryClient};
+use super::error::{RegistryError, RegistryErrorKind};
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
+
+/// A version of a subject, as `GET /subjects/{s}/versions/{v}` and the lookup answer it.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct SubjectVersion {
+    /// The subject.
+    pub subject: String,
+    /// The version number (from 1).
+    pub version: u32,
+    /// The schema's registry id (what a frame carries).
+    pub id: u32,
+    /// The schema text, as the registry returns it.
+    pub schema: String,
+}
+
+/// Which version of a subject.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum VersionSelector {
+    /// The newest (non-deleted) version.
+    Latest,
+    /// A version number (from 1).
+    Number(u32),
+}
+
+impl std::fmt::Display for VersionSelector {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            VersionSelector::Latest => f.write_str("latest"),
+            VersionSelector::Number(n) => write!(f, "{n}"),
+        }
+    }
+}
+
+/// A compatibility level (`GET/PUT /config`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CompatibilityLevel {
+    /// No check.
+    None,
+    /// New readers read data of the latest version.
+    Backward,
+    /// ... of every version.
+    BackwardTransitive,
+    /// Readers of the latest version read new data.
+    Forward,
+    /// ... readers of every version.
+    ForwardTransitive,
+    /// Backward and forward against the latest version.
+    Full,
+    /// ... against every version.
+    FullTransitive,
+}
+
+impl CompatibilityLevel {
+    /// The API's spelling (`BACKWARD_TRANSITIVE`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::None => "NONE",
+            Self::Backward => "BACKWARD",
+            Self::BackwardTransitive => "BACKWARD_TRANSITIVE",
+            Self::Forward => "FORWARD",
+            Self::ForwardTransitive => "FORWARD_TRANSITIVE",
+            Self::Full => "FULL",
+            Self::FullTransitive => "FULL_TRANSITIVE",
+        }
+    }
+
+    /// Reads the API's spelling, in any case.
+    pub fn parse(level: &str) -> Option<Self> {
+        [
+            Self::None,
+            Self::Backward,
+            Self::BackwardTransitive,
+            Self::Forward,
+            Self::ForwardTransitive,
+            Self::Full,
+            Self::FullTransitive,
+        ]
+        .into_iter()
+        .find(|l| l.as_str().eq_ignore_ascii_case(level))
+    }
+}
+
+/// The answer of a compatibility check.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct CompatibilityCheck {
+    /// The verdict.
+    pub is_compatible: bool,
+    /// The reasons, as opaque strings (Confluent's are single-quoted pseudo-JSON, not
+    /// parseable; Apicurio sends none).
+    #[serde(default)]
+    pub messages: Vec<String>,
+}
+
+/// Percent-encodes a subject as one path segment (RecordName and TopicRecordName
+/// subjects hold `.`, and user subjects may hold `/` or `:`).
+pub(super) fn encode_segment(subject: &str) -> String {
+    subject
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// The request body carrying an Avro schema (`schemaType` omitted: AVRO is the default
+/// everywhere, and some older servers reject the field).
+fn schema_body(schema: &str) -> String {
+    serde_json::json!({ "schema": schema }).to_string()
+}
+
+impl RegistryClient {
+    /// A call whose 2xx body is JSON of type `T`.
+    fn call_json<T: DeserializeOwned>(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<&str>,
+    ) -> Result<T, RegistryError> {
+        let text = self.call(method, path, body)?;
+        serde_json::from_str(&text).map_err(|err| {
+            RegistryError::new(
+                format!("{} {path}", method.as_str()),
+                RegistryErrorKind::InvalidResponse {
+                    what: format!("{err} in {}", text.chars().take(200).collect::<String>()),
+                },
+            )
+        })
+    }
+
+    /// Registers `schema` (Avro JSON) under `subject` (`POST /subjects/{s}/versions`) and
+    /// returns its id; registering the same schema again returns the same id.
+    /// `normalize` asks the registry to normalise it first (Confluent; others ignore it).
+    pub fn register(&self, subject: &str, schema: &str, normalize: bool) -> Result<u32, RegistryError> {
+        #[derive(Deserialize)]
+        struct Registered {
+            id: u32,
+        }
+        let path = format!("/subjects/{}/versions?normalize={normalize}", encode_segment(subject));
+        let answer: Registered = self.call_json(Method::Post, &path, Some(&schema_body(schema)))?;
+        Ok(answer.id)
+    }
+
+    /// Finds `schema` among `subject`'s versions (`POST /subjects/{s}`), without
+    /// registering it: 40401 for an unknown subject, 40403 for an unregistered schema.
+    pub fn lookup(&self, subject: &str, schema: &str, normalize: bool) -> Result<SubjectVersion, RegistryError> {
+        let path = format!("/subjects/{}?normalize={normalize}", encode_segment(subject));
+        self.call_json(Method::Post, &path, Some(&schema_body(schema)))
+    }
+
+    /// The schema with registry id `id` (`GET /schemas/ids/{id}`): what a frame's id
+    /// means. Only Avro schemas are accepted.
+    pub fn schema_by_id(&self, id: u32) -> Result<String, RegistryError> {
+        #[derive(Deserialize)]
+        struct ById {
+            schema: String,
+            #[serde(rename = "schemaType")]
+            schema_type: Option<String>,
+        }
+        let path = format!("/schemas/ids/{id}");
+        let answer: ById = self.call_json(Method::Get, &path, None)?;
+        match answer.schema_type.as_deref() {
+            None | Some("AVRO") => Ok(answer.schema),
+            Some(other) => Err(RegistryError::new(
+                format!("GET {path}"),
+                RegistryErrorKind::InvalidResponse {
+                    what: format!("schema {id} is a {other} schema, not Avro"),
+                },
+            )),
+        }
+    }
+
+    /// One version of a subject (`GET /subjects/{s}/versions/{v|latest}`).
+    pub fn version(&self, subject: &str, version: VersionSelector) -> Result<SubjectVersion, RegistryError> {
+        let path = format!("/subjects/{}/versions/{version}", encode_segment(subject));
+        self.call_json(Method::Get, &path, None)
+    }
+
+    /// The latest version of a subject.
+    pub fn latest(&self, subject: &str) -> Result<SubjectVersion, RegistryError> {
+        self.version(subject, VersionSelector::Latest)
+    }
+
+    /// Every subject (`GET /subjects`).
+    pub fn subjects(&self) -> Result<Vec<String>, RegistryError> {
+        self.call_json(Method::Get, "/subjects", None)
+    }
+
+    /// A subject's version numbers (`GET /subjects/{s}/versions`).
+    pub fn versions(&self, subject: &str) -> Result<Vec<u32>, RegistryError> {
+        self.call_json(
+            Method::Get,
+            &format!("/subjects/{}/versions", encode_segment(subject)),
+            None,
+        )
+    }
+
+    /// Whether `schema` could be registered under `subject`: against one version, or
+    /// (`None`) against every version the subject's level covers. Asks for the verbose
+    /// reasons (Apicurio ignores that and sends none).
+    pub fn check_compatibility(
+        &self,
+        subject: &str,
+        version: Option<VersionSelector>,
+        schema: &str,
+    ) -> Result<CompatibilityCheck, RegistryError> {
+        let versions = match version {
+            Some(v) => format!("versions/{v}"),
+            None => "versions".to_owned(),
+        };
+        let path = format!(
+            "/compatibility/subjects/{}/{versions}?verbose=true",
+            encode_segment(subject)
+        );
+        self.call_json(Method::Post, &path, Some(&schema_body(schema)))
+    }
+
+    /// The compatibility level: global (`None`), or a subject's, falling back to the
+    /// global one (`defaultToGlobal=true`).
+    pub fn config(&self, subject: Option<&str>) -> Result<CompatibilityLevel, RegistryError> {
+        let path = match subject {
+            Some(s) => format!("/config/{}?defaultToGlobal=true", encode_segment(s)),
+            None => "/config".to_owned(),
+        };
+        let answer: ConfigAnswer = self.call_json(Method::Get, &path, None)?;
+        answer.level(&format!("GET {path}"))
+    }
+
+    /// Sets the compatibility level, global (`None`) or of a subject; returns the level
+    /// the registry echoes.
+    pub fn set_config(
+        &self,
+        subject: Option<&str>,
+        level: CompatibilityLevel,
+    ) -> Result<CompatibilityLevel, RegistryError> {
+        let path = match subject {
+            Some(s) => format!("/config/{}", encode_segment(s)),
+            None => "/config".to_owned(),
+        };
+        let body = serde_json::json!({ "compatibility": level.as_str() }).to_string();
+        let answer: ConfigAnswer = self.call_json(Method::Put, &path, Some(&body))?;
+        answer.level(&format!("PUT {path}"))
+    }
+
+    /// Deletes a subject, returning the versions deleted. A soft delete hides it; a
+    /// permanent one (`permanent = true`) removes it, and Confluent requires a soft
+    /// delete first (40405 otherwise). Apicurio allows deletes only when configured to.
+    pub fn delete_subject(&self, subject: &str, permanent: bool) -> Result<Vec<u32>, RegistryError> {
+        let path = format!("/subjects/{}?permanent={permanent}", encode_segment(subject));
+        self.call_json(Method::Delete, &path, None)
+    }
+
+    /// Deletes one version of a subject (soft, or `permanent` after a soft delete),
+    /// returning its number.
+    pub fn delete_version(
+        &self,
+        subject: &str,
+        version: VersionSelector,
+        permanent: bool,
+    ) -> Result<u32, RegistryError> {
+        let path = format!(
+            "/subjects/{}/versions/{version}?permanent={permanent}",
+            encode_segment(subject)
+        );
+        self.call_json(Method::Delete, &path, None)
+    }
+}
+
+/// A config answer: `GET` says `compatibilityLevel`, Confluent's `PUT` echoes
+/// `compatibility` (Apicurio's says `compatibilityLevel`).
+#[derive(Deserialize)]
+struct ConfigAnswer {
+    #[serde(rename = "compatibilityLevel")]
+    compatibility_level: Option<String>,
+    compatibility: Option<String>,
+}
+
+impl ConfigAnswer {
+    fn level(self, request: &str) -> Result<CompatibilityLevel, RegistryError> {
+        let text = self.compatibility_level.or(self.compatibility).unwrap_or_default();
+        CompatibilityLevel::parse(&text).ok_or_else(|| {
+            RegistryError::new(
+                request,
+                RegistryErrorKind::InvalidResponse {
+                    what: format!("unknown compatibility level {text:?}"),
+                },
+            )
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn subjects_are_one_path_segment() {
+        assert_eq!(encode_segment("orders-value"), "orders-value");
+        assert_eq!(encode_segment("a/b:c d.e"), "a%2Fb%3Ac%20d.e");
+        assert_eq!(encode_segment("é"), "%C3%A9");
+    }
+
+    #[test]
+    fn levels_read_in_any_case() {
+        assert_eq!(
+            CompatibilityLevel::parse("backward_transitive"),
+            Some(CompatibilityLevel::BackwardTransitive)
+        );
+        assert_eq!(CompatibilityLevel::parse("NONE"), Some(CompatibilityLevel::None));
+        assert_eq!(CompatibilityLevel::parse("sideways"), None);
+    }
+}

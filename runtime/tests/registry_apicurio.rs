@@ -1,0 +1,142 @@
+//! The registry client against the real registry of `cargo xtask stack up` (Apicurio
+//! Registry through its Confluent API). Without a running stack each test prints
+//! `SKIPPED ...` with the command that runs it, and passes.
+//!
+//! Every run uses fresh subjects (the registry keeps them while the stack is up).
+
+use avrokit::Schema;
+use avrokit::registry_client::{
+    CompatibilityLevel, RegistryClient, RegistryConfig, RegistryErrorKind, RetryPolicy, VersionSelector,
+};
+use std::io::Write;
+use std::path::Path;
+
+/// Prints past libtest's output capture, so a skip is visible in a plain `cargo test`.
+fn say(message: &str) {
+    let _ = writeln!(std::io::stderr(), "{message}");
+}
+
+/// The stack's registry URL (the environment `cargo xtask test` exports, or
+/// `target/stack/stack.env`), or why there is none.
+fn registry_url() -> Result<String, String> {
+    if let Ok(url) = std::env::var("SCHEMA_REGISTRY_URL") {
+        return Ok(url);
+    }
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap_or(Path::new("."));
+    let file = root.join("target/stack/stack.env");
+    let text = std::fs::read_to_string(&file)
+        .map_err(|_| format!("the stack is not up ({} does not exist)", file.display()))?;
+    text.lines()
+        .filter_map(|l| l.split_once('='))
+        .find(|(k, _)| k.trim() == "SCHEMA_REGISTRY_URL")
+        .map(|(_, v)| v.trim().to_owned())
+        .ok_or_else(|| format!("{} has no SCHEMA_REGISTRY_URL", file.display()))
+}
+
+/// A client of the stack's registry, or `None` (having said why) when it is not running.
+fn registry(test: &str) -> Option<RegistryClient> {
+    let skip = |why: String| {
+        say(&format!(
+            "SKIPPED {test}: {why}; run it with `cargo xtask test`, or `cargo xtask stack up` then \
+             `cargo test -p avrokit --features registry --test registry_apicurio`"
+        ))
+    };
+    let url = match registry_url() {
+        Ok(url) => url,
+        Err(why) => {
+            skip(why);
+            return None;
+        }
+    };
+    // One attempt for the probe: a stale stack.env must skip quickly, not wait out retries.
+    let probe = RegistryClient::new(RegistryConfig::new(&url).with_retry(RetryPolicy::none())).ok()?;
+    if let Err(err) = probe.subjects() {
+        skip(format!("the registry at {url} does not answer ({err})"));
+        return None;
+    }
+    RegistryClient::new(RegistryConfig::new(url)).ok()
+}
+
+/// A subject no earlier run used.
+fn fresh_subject(stem: &str) -> String {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos())
+        .unwrap_or(0);
+    format!("avrokit-it-{stem}-{}-{nanos}-value", std::process::id())
+}
+
+const V1: &str = r#"{"type":"record","name":"Reading","namespace":"it.avrokit","fields":[
+  {"name":"sensor","type":"string"},{"name":"value","type":"double"}]}"#;
+/// V1 plus a field with a default: BACKWARD compatible.
+const V2: &str = r#"{"type":"record","name":"Reading","namespace":"it.avrokit","fields":[
+  {"name":"sensor","type":"string"},{"name":"value","type":"double"},
+  {"name":"unit","type":"string","default":"C"}]}"#;
+/// V1 with `sensor` an int: incompatible.
+const BROKEN: &str = r#"{"type":"record","name":"Reading","namespace":"it.avrokit","fields":[
+  {"name":"sensor","type":"int"},{"name":"value","type":"double"}]}"#;
+
+#[test]
+fn register_evolve_refuse_and_fetch_against_apicurio() {
+    let Some(client) = registry("register_evolve_refuse_and_fetch_against_apicurio") else {
+        return;
+    };
+    let subject = fresh_subject("reading");
+    // Set the level on the subject: Apicurio enforces nothing without one.
+    assert_eq!(
+        client.set_config(Some(&subject), CompatibilityLevel::Backward).unwrap(),
+        CompatibilityLevel::Backward
+    );
+    assert_eq!(client.config(Some(&subject)).unwrap(), CompatibilityLevel::Backward);
+
+    let id1 = client.register(&subject, V1, false).unwrap();
+    assert_eq!(
+        client.register(&subject, V1, false).unwrap(),
+        id1,
+        "re-registering gives the same id"
+    );
+    assert_eq!(client.versions(&subject).unwrap(), vec![1]);
+
+    let id2 = client.register(&subject, V2, false).unwrap();
+    assert_ne!(id2, id1);
+    assert_eq!(client.versions(&subject).unwrap(), vec![1, 2]);
+    let latest = client.latest(&subject).unwrap();
+    assert_eq!(
+        (latest.subject.as_str(), latest.version, latest.id),
+        (subject.as_str(), 2, id2)
+    );
+    let first = client.version(&subject, VersionSelector::Number(1)).unwrap();
+    assert_eq!((first.version, first.id), (1, id1));
+    let found = client.lookup(&subject, V1, false).unwrap();
+    assert_eq!((found.version, found.id), (1, id1));
+    assert!(client.subjects().unwrap().contains(&subject));
+
+    let err = client.register(&subject, BROKEN, false).unwrap_err();
+    let RegistryErrorKind::Incompatible { message, .. } = err.kind() else {
+        panic!("expected Incompatible, got {err}");
+    };
+    assert!(!message.is_empty(), "{err}");
+    assert!(
+        !client
+            .check_compatibility(&subject, Some(VersionSelector::Latest), BROKEN)
+            .unwrap()
+            .is_compatible
+    );
+    assert!(client.check_compatibility(&subject, None, V2).unwrap().is_compatible);
+
+    // The registry may re-serialise the text: compare canonical forms, never bytes.
+    let fetched = Schema::parse(&client.schema_by_id(id1).unwrap()).unwrap();
+    assert_eq!(fetched.fingerprint(), Schema::parse(V1).unwrap().fingerprint());
+
+    let err = client.schema_by_id(2_000_000_000).unwrap_err();
+    assert!(matches!(err.kind(), RegistryErrorKind::SchemaNotFound { .. }), "{err}");
+    let err = client.version(&subject, VersionSelector::Number(99)).unwrap_err();
+    assert!(matches!(err.kind(), RegistryErrorKind::VersionNotFound { .. }), "{err}");
+    let err = client.lookup(&fresh_subject("missing"), V1, false).unwrap_err();
+    assert!(matches!(err.kind(), RegistryErrorKind::SubjectNotFound { .. }), "{err}");
+
+    assert_eq!(client.delete_subject(&subject, false).unwrap(), vec![1, 2]);
+    client.delete_subject(&subject, true).unwrap();
+    let err = client.versions(&subject).unwrap_err();
+    assert!(matches!(err.kind(), RegistryErrorKind::SubjectNotFound { .. }), "{err}");
+}
