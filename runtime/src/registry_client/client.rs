@@ -121,10 +121,13 @@ pub struct RegistryConfig {
     /// Extra trusted CA certificates (PEM) for `https` URLs; `None` trusts the usual
     /// public roots (webpki).
     pub ca_pem: Option<Vec<u8>>,
+    /// The most entries each cache holds (id → schema, schema → id).
+    pub cache_capacity: usize,
 }
 
 impl RegistryConfig {
-    /// The registry at `url`, no credentials, a 30 s timeout and the default retries.
+    /// The registry at `url`, no credentials, a 30 s timeout, the default retries and
+    /// caches of 1000 entries.
     pub fn new(url: impl Into<String>) -> Self {
         Self {
             url: url.into(),
@@ -132,6 +135,7 @@ impl RegistryConfig {
             timeout: Duration::from_secs(30),
             retry: RetryPolicy::default(),
             ca_pem: None,
+            cache_capacity: super::cache::DEFAULT_CACHE_CAPACITY,
         }
     }
 
@@ -150,6 +154,12 @@ impl RegistryConfig {
     /// With a retry policy.
     pub fn with_retry(mut self, retry: RetryPolicy) -> Self {
         self.retry = retry;
+        self
+    }
+
+    /// With at most `capacity` entries per cache.
+    pub fn with_cache_capacity(mut self, capacity: usize) -> Self {
+        self.cache_capacity = capacity;
         self
     }
 
@@ -174,6 +184,7 @@ pub(super) struct Inner {
     authorization: Option<String>,
     retry: RetryPolicy,
     agent: ureq::Agent,
+    pub(super) caches: super::cache::Caches,
 }
 
 impl std::fmt::Debug for RegistryClient {
@@ -238,6 +249,7 @@ impl RegistryClient {
                 authorization: config.auth.as_ref().map(Auth::header),
                 retry: config.retry,
                 agent: builder.build().into(),
+                caches: super::cache::Caches::new(config.cache_capacity),
             }),
         })
     }

@@ -19,14 +19,17 @@
 //! bring their runtime.
 //!
 //! One job per file: [`client`](RegistryClient) (configuration, authentication, the one
-//! retried HTTP call), `api` (the REST calls), `error` (answers as typed errors).
+//! retried HTTP call), `api` (the REST calls), `cache` (the shared, single-flight
+//! caches behind the `cached_*` calls), `error` (answers as typed errors).
 
 mod api;
+mod cache;
 mod client;
 mod error;
 #[cfg(test)]
 mod test_server;
 
 pub use api::{CompatibilityCheck, CompatibilityLevel, SubjectVersion, VersionSelector};
+pub use cache::DEFAULT_CACHE_CAPACITY;
 pub use client::{Auth, RegistryClient, RegistryConfig, RetryPolicy};
 pub use error::{RegistryError, RegistryErrorKind};
