@@ -20,16 +20,25 @@
 //!
 //! One job per file: [`client`](RegistryClient) (configuration, authentication, the one
 //! retried HTTP call), `api` (the REST calls), `cache` (the shared, single-flight
-//! caches behind the `cached_*` calls), `error` (answers as typed errors).
+//! caches behind the `cached_*` calls), `error` (answers as typed errors), `subject`
+//! (subject name strategies), [`serializer`](Serializer) and
+//! [`deserializer`](Deserializer) (Confluent frames of [`AvroMessage`](crate::AvroMessage)
+//! types).
 
 mod api;
 mod cache;
 mod client;
+mod deserializer;
 mod error;
+mod serializer;
+mod subject;
 #[cfg(test)]
 mod test_server;
 
 pub use api::{CompatibilityCheck, CompatibilityLevel, SubjectVersion, VersionSelector};
 pub use cache::DEFAULT_CACHE_CAPACITY;
 pub use client::{Auth, RegistryClient, RegistryConfig, RetryPolicy};
+pub use deserializer::{DeserializeError, Deserializer};
 pub use error::{RegistryError, RegistryErrorKind};
+pub use serializer::{IdSource, SerializeError, Serializer};
+pub use subject::SubjectNameStrategy;

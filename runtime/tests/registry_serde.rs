@@ -1,0 +1,224 @@
+//! `Serializer` and `Deserializer`: offline against a one-answer socket (bad frames, an
+//! unknown id, a registry gone after warm-up), and online against the stack's Apicurio
+//! (round trips, v1 read as v2 and the reverse, an incompatible type refused). Without a
+//! running stack the online test prints `SKIPPED ...` and passes.
+
+use avrokit::AvroMessage;
+use avrokit::registry_client::{
+    CompatibilityLevel, DeserializeError, Deserializer, RegistryClient, RegistryConfig, RegistryErrorKind, RetryPolicy,
+    SerializeError, Serializer,
+};
+use avrokit::wire::{self, FrameError};
+use std::io::{Read, Write};
+use std::net::TcpListener;
+use std::path::Path;
+
+#[derive(AvroMessage, Debug, Clone, PartialEq)]
+#[avro(schema_json = r#"{"type":"record","name":"Reading","namespace":"it.serde","fields":[
+  {"name":"sensor","type":"string"},{"name":"value","type":"double"}]}"#)]
+struct ReadingV1 {
+    sensor: String,
+    value: f64,
+}
+
+/// V1 plus a field with a default: BACKWARD (and FORWARD) compatible.
+#[derive(AvroMessage, Debug, Clone, PartialEq)]
+#[avro(schema_json = r#"{"type":"record","name":"Reading","namespace":"it.serde","fields":[
+  {"name":"sensor","type":"string"},{"name":"value","type":"double"},
+  {"name":"unit","type":"string","default":"C"}]}"#)]
+struct ReadingV2 {
+    sensor: String,
+    value: f64,
+    unit: String,
+}
+
+/// V1 with `sensor` an int: incompatible.
+#[derive(AvroMessage, Debug, Clone, PartialEq)]
+#[avro(schema_json = r#"{"type":"record","name":"Reading","namespace":"it.serde","fields":[
+  {"name":"sensor","type":"int"},{"name":"value","type":"double"}]}"#)]
+struct ReadingBroken {
+    sensor: i32,
+    value: f64,
+}
+
+/// A registry that answers the first `count` connections with `status` and `body`, then
+/// stops listening (a registry that went away).
+fn answer_then_vanish(count: usize, status: &'static str, body: &'static str) -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    std::thread::spawn(move || {
+        for stream in listener.incoming().take(count) {
+            let mut stream = stream.unwrap();
+            let mut buf = [0; 8192];
+            let _ = stream.read(&mut buf);
+            let _ = write!(
+                stream,
+                "HTTP/1.1 {status}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                body.len()
+            );
+        }
+    });
+    url
+}
+
+/// One attempt, and a short timeout: a connection the vanishing registry's kernel
+/// backlog accepts but nobody serves must fail in seconds.
+fn offline_client(url: &str) -> RegistryClient {
+    let config = RegistryConfig::new(url)
+        .with_retry(RetryPolicy::none())
+        .with_timeout(std::time::Duration::from_secs(2));
+    RegistryClient::new(config).unwrap()
+}
+
+#[test]
+fn bad_frames_are_typed_before_any_registry_call() {
+    // Nobody listens here: a registry call would fail differently.
+    let closed = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap();
+    let de = Deserializer::<ReadingV1>::new(offline_client(&format!("http://{closed}")));
+    assert!(matches!(
+        de.deserialize(b""),
+        Err(DeserializeError::Frame(FrameError::Empty))
+    ));
+    let err = de.deserialize(br#"{"sensor":"s"}"#).unwrap_err();
+    assert!(err.to_string().starts_with("Invalid magic byte 0x7b"), "{err}");
+    assert!(matches!(
+        de.deserialize(b"\x00\x00\x01"),
+        Err(DeserializeError::Frame(FrameError::TruncatedHeader { len: 3, .. }))
+    ));
+    assert!(!err.is_retriable());
+}
+
+#[test]
+fn an_unknown_id_is_named_and_not_retriable() {
+    let url = answer_then_vanish(
+        1,
+        "404 Not Found",
+        r#"{"error_code":40403,"message":"Schema 77 not found"}"#,
+    );
+    let de = Deserializer::<ReadingV1>::new(offline_client(&url));
+    let err = de.deserialize(&wire::frame(77, b"")).unwrap_err();
+    assert!(matches!(err, DeserializeError::UnknownSchemaId { id: 77, .. }), "{err}");
+    assert!(err.to_string().starts_with("unknown schema id 77"), "{err}");
+    assert!(!err.is_retriable());
+}
+
+#[test]
+fn cached_ids_keep_serializing_after_the_registry_goes_away() {
+    let url = answer_then_vanish(1, "200 OK", r#"{"id":42}"#);
+    let ser = Serializer::<ReadingV1>::new(offline_client(&url));
+    let value = ReadingV1 {
+        sensor: "s-1".into(),
+        value: 21.5,
+    };
+    let first = ser.serialize("readings", &value).unwrap();
+    assert_eq!(wire::unframe(&first).unwrap(), (42, &value.to_avro().unwrap()[..]));
+    // The registry is gone: the known topic still serializes, a new one fails clearly.
+    assert_eq!(ser.serialize("readings", &value).unwrap(), first);
+    let err = ser.serialize("other", &value).unwrap_err();
+    let SerializeError::Registry { subject, source } = &err else {
+        panic!("{err}")
+    };
+    assert_eq!(subject, "other-value");
+    assert!(matches!(source.kind(), RegistryErrorKind::Unreachable { .. }), "{err}");
+}
+
+/// The stack's registry, or `None` (having said why) when it is not running.
+fn registry(test: &str) -> Option<RegistryClient> {
+    let url = std::env::var("SCHEMA_REGISTRY_URL").ok().or_else(|| {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent()?;
+        let text = std::fs::read_to_string(root.join("target/stack/stack.env")).ok()?;
+        text.lines()
+            .filter_map(|l| l.split_once('='))
+            .find(|(k, _)| k.trim() == "SCHEMA_REGISTRY_URL")
+            .map(|(_, v)| v.trim().to_owned())
+    });
+    let reachable = url.as_deref().is_some_and(|url| offline_client(url).subjects().is_ok());
+    if !reachable {
+        let _ = writeln!(
+            std::io::stderr(),
+            "SKIPPED {test}: no schema registry answers (SCHEMA_REGISTRY_URL or target/stack/stack.env: {url:?}); \
+             run it with `cargo xtask test`, or `cargo xtask stack up` then \
+             `cargo test -p avrokit --features registry --test registry_serde`"
+        );
+        return None;
+    }
+    RegistryClient::new(RegistryConfig::new(url?)).ok()
+}
+
+#[test]
+fn round_trips_and_evolution_against_apicurio() {
+    let Some(client) = registry("round_trips_and_evolution_against_apicurio") else {
+        return;
+    };
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos())
+        .unwrap_or(0);
+    let topic = format!("avrokit-it-serde-{}-{nanos}", std::process::id());
+    let subject = format!("{topic}-value");
+    // Apicurio enforces nothing until a level is set.
+    client.set_config(Some(&subject), CompatibilityLevel::Backward).unwrap();
+
+    let v1 = ReadingV1 {
+        sensor: "s-1".into(),
+        value: 21.5,
+    };
+    let v2 = ReadingV2 {
+        sensor: "s-2".into(),
+        value: -3.25,
+        unit: "K".into(),
+    };
+    let bytes1 = Serializer::<ReadingV1>::new(client.clone())
+        .serialize(&topic, &v1)
+        .unwrap();
+    let (id1, _) = wire::unframe(&bytes1).unwrap();
+    assert_eq!(
+        client.latest(&subject).unwrap().id,
+        id1,
+        "auto-registered under {subject}"
+    );
+    let bytes2 = Serializer::<ReadingV2>::new(client.clone())
+        .serialize(&topic, &v2)
+        .unwrap();
+    let (id2, _) = wire::unframe(&bytes2).unwrap();
+    assert_ne!(id1, id2);
+    assert_eq!(client.versions(&subject).unwrap(), vec![1, 2]);
+
+    // Fresh clients: the writer schemas come from the registry, not from the caches above.
+    let fresh = || RegistryClient::new(RegistryConfig::new(client.url())).unwrap();
+    let de1 = Deserializer::<ReadingV1>::new(fresh());
+    let de2 = Deserializer::<ReadingV2>::new(fresh());
+    assert_eq!(de1.deserialize(&bytes1).unwrap(), v1);
+    assert_eq!(de2.deserialize(&bytes2).unwrap(), v2);
+    // v1 read as v2: the reader's default fills `unit`.
+    assert_eq!(
+        de2.deserialize(&bytes1).unwrap(),
+        ReadingV2 {
+            sensor: "s-1".into(),
+            value: 21.5,
+            unit: "C".into()
+        }
+    );
+    // v2 read as v1: `unit` skipped.
+    assert_eq!(
+        de1.deserialize(&bytes2).unwrap(),
+        ReadingV1 {
+            sensor: "s-2".into(),
+            value: -3.25
+        }
+    );
+
+    let err = Serializer::<ReadingBroken>::new(client.clone())
+        .serialize(&topic, &ReadingBroken { sensor: 1, value: 0.0 })
+        .unwrap_err();
+    let SerializeError::Registry { source, .. } = &err else {
+        panic!("{err}")
+    };
+    assert!(matches!(source.kind(), RegistryErrorKind::Incompatible { .. }), "{err}");
+
+    let err = de1.deserialize(&wire::frame(2_000_000_000, b"")).unwrap_err();
+    assert!(matches!(err, DeserializeError::UnknownSchemaId { .. }), "{err}");
+
+    client.delete_subject(&subject, false).unwrap();
+    client.delete_subject(&subject, true).unwrap();
+}
