@@ -11,3 +11,4 @@ pub mod corpus {
 }
 
 pub mod registry;
+pub mod stack_registry;

@@ -1,0 +1,119 @@
+//! Every seed type (every record type of `avro-schemas/`, `avrokit_generated::REGISTRY`)
+//! through the Confluent framing against the stack's real registry: fastavro's values of
+//! each type (`tests/vectors/fastavro.json`) are serialized by `Serializer<T>`
+//! (auto-registering under a scratch `<topic>-value`), decoded by a `Deserializer<T>` on a
+//! fresh client (so the writer schema comes from the registry, by id), and must re-encode
+//! to fastavro's very bytes. Without a registry the test prints `SKIPPED ...` and passes.
+
+use avrokit::AvroMessage;
+use avrokit::registry_client::{Deserializer, RegistryClient, RegistryConfig, RetryPolicy, Serializer};
+use avrokit::wire;
+use avrokit_generated::{astro, cosmic, iot, smart};
+use avrokit_tests::stack_registry;
+use serde_json::Value;
+use std::collections::BTreeSet;
+use std::io::Write;
+use std::time::Duration;
+
+/// The stack's registry, or `None` (having said why) when none answers.
+fn registry(test: &str) -> Option<RegistryClient> {
+    let Some((url, exported)) = stack_registry::url() else {
+        let _ = writeln!(
+            std::io::stderr(),
+            "SKIPPED {test}: no SCHEMA_REGISTRY_URL and no target/stack/stack.env; run it with \
+             `cargo xtask test`, or `cargo xtask stack up` then `cargo test -p avrokit-tests --test registry_seed_types`"
+        );
+        return None;
+    };
+    let probe = RegistryConfig::new(&url)
+        .with_retry(RetryPolicy::none())
+        .with_timeout(Duration::from_secs(5));
+    if let Err(err) = RegistryClient::new(probe).and_then(|c| c.subjects()) {
+        // Exported by `cargo xtask test`: the stack must be there.
+        assert!(!exported, "{test}: SCHEMA_REGISTRY_URL={url} does not answer: {err}");
+        let _ = writeln!(
+            std::io::stderr(),
+            "SKIPPED {test}: the registry at {url} (target/stack/stack.env) does not answer: {err}; \
+             stale stack.env? run `cargo xtask stack up`"
+        );
+        return None;
+    }
+    Some(RegistryClient::new(RegistryConfig::new(url)).expect("a valid configuration"))
+}
+
+/// fastavro's values of the type named `full_name`, as Avro binary.
+fn fastavro_values(full_name: &str) -> Vec<Vec<u8>> {
+    let text = std::fs::read_to_string("vectors/fastavro.json").expect("tests/vectors/fastavro.json");
+    let vectors: Value = serde_json::from_str(&text).expect("valid JSON");
+    vectors["vectors"]
+        .as_array()
+        .expect("vectors")
+        .iter()
+        .filter(|v| v["type"] == full_name)
+        .map(|v| {
+            let hex = v["binary"].as_str().expect("binary");
+            (0..hex.len())
+                .step_by(2)
+                .map(|i| u8::from_str_radix(&hex[i..i + 2], 16).expect("hex"))
+                .collect()
+        })
+        .collect()
+}
+
+/// Round-trips every fastavro value of `T` through a scratch topic; returns `T`'s full name.
+fn round_trip<T: AvroMessage>(client: &RegistryClient) -> &'static str {
+    let name = T::FULL_NAME.expect("generated records are named");
+    let values = fastavro_values(name);
+    assert!(!values.is_empty(), "no fastavro values of {name}");
+    let topic = stack_registry::scratch_name(&format!("avrokit-it-seed-{name}"));
+    let ser = Serializer::<T>::new(client.clone());
+    // A fresh client: its id → schema cache is empty, so the writer schema is fetched.
+    let de = Deserializer::<T>::new(RegistryClient::new(RegistryConfig::new(client.url())).expect("config"));
+    let mut ids = BTreeSet::new();
+    for (i, binary) in values.iter().enumerate() {
+        let value = T::from_avro(binary).unwrap_or_else(|e| panic!("{name} #{i}: fastavro's bytes: {e}"));
+        let framed = ser
+            .serialize(&topic, &value)
+            .unwrap_or_else(|e| panic!("{name} #{i}: {e}"));
+        let (id, body) = wire::unframe(&framed).expect("a frame");
+        assert_eq!(body, &binary[..], "{name} #{i}: the body is the bare encoding");
+        ids.insert(id);
+        let back = de.deserialize(&framed).unwrap_or_else(|e| panic!("{name} #{i}: {e}"));
+        assert_eq!(&back.to_avro().expect("encodes"), binary, "{name} #{i}: round trip");
+    }
+    assert_eq!(ids.len(), 1, "{name}: one schema, one id");
+    let subject = format!("{topic}-value");
+    let id = *ids.first().expect("an id");
+    assert_eq!(
+        client.latest(&subject).expect("registered").id,
+        id,
+        "{name}: under {subject}"
+    );
+    client.delete_subject(&subject, false).expect("soft delete");
+    client.delete_subject(&subject, true).expect("permanent delete");
+    name
+}
+
+#[test]
+fn every_seed_type_round_trips_through_the_registry() {
+    let Some(client) = registry("every_seed_type_round_trips_through_the_registry") else {
+        return;
+    };
+    let tested: BTreeSet<&str> = [
+        round_trip::<astro::beam::CommandAcknowledgment>(&client),
+        round_trip::<astro::beam::TelescopeCommand>(&client),
+        round_trip::<astro::beam::TelescopeData>(&client),
+        round_trip::<astro::beam::TelescopeStatus>(&client),
+        round_trip::<cosmic::horizons::ElementMetrics>(&client),
+        round_trip::<cosmic::horizons::ElementTelemetry>(&client),
+        round_trip::<iot::hub::CleanTelemetryEvent>(&client),
+        round_trip::<iot::hub::DeadLetter>(&client),
+        round_trip::<iot::hub::TelemetryEvent>(&client),
+        round_trip::<smart::access::AccessEvent>(&client),
+        round_trip::<smart::access::DeviceHealth>(&client),
+    ]
+    .into();
+    // A type added to avro-schemas/ must be added above.
+    let all: BTreeSet<&str> = avrokit_generated::REGISTRY.iter().map(|r| r.full_name).collect();
+    assert_eq!(tested, all, "every seed type is round-tripped");
+}
