@@ -205,10 +205,48 @@ impl Compatibility {
 pub struct Sink {
     /// Table name.
     pub table: String,
+    /// Who writes the table; it decides the column types the table can have.
+    pub writer: SinkWriter,
+    /// Where the table name is written in the catalog.
+    pub span: Span,
     /// Value fields forming the primary key.
     pub primary_key: Vec<String>,
     /// Secondary indexes.
     pub indexes: Vec<Index>,
+}
+
+/// Who writes a sink's table: the DDL can only hold what that writer can fill.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SinkWriter {
+    /// avrokit's own sink (the Kafka runtime): every Avro type has a column type.
+    Avrokit,
+    /// Confluent's `io.confluent.connect.jdbc.JdbcSinkConnector` on Kafka Connect.
+    ConfluentJdbc,
+    /// Debezium's `io.debezium.connector.jdbc.JdbcSinkConnector` on Kafka Connect.
+    DebeziumJdbc,
+}
+
+impl SinkWriter {
+    /// Every writer, in the order the catalog documents them.
+    pub const ALL: [SinkWriter; 3] = [SinkWriter::Avrokit, SinkWriter::ConfluentJdbc, SinkWriter::DebeziumJdbc];
+
+    /// The catalog's name of the writer.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SinkWriter::Avrokit => "avrokit",
+            SinkWriter::ConfluentJdbc => "confluent-jdbc",
+            SinkWriter::DebeziumJdbc => "debezium-jdbc",
+        }
+    }
+
+    /// A name for messages and generated comments.
+    pub fn display_name(self) -> &'static str {
+        match self {
+            SinkWriter::Avrokit => "the avrokit sink",
+            SinkWriter::ConfluentJdbc => "the Confluent JDBC sink connector",
+            SinkWriter::DebeziumJdbc => "the Debezium JDBC sink connector",
+        }
+    }
 }
 
 /// A secondary index of a sink table.
@@ -260,6 +298,7 @@ pub fn parse_catalog(file: SourceFile, schemas: &SchemaSet) -> Result<Catalog, D
         ));
     }
     checker.check_topic_collisions(&raw);
+    checker.check_sink_tables(&raw);
     let catalog = Catalog {
         file: file.clone(),
         environments,
@@ -561,13 +600,20 @@ impl Checker<'_> {
     }
 
     fn sink(&mut self, raw: &raw::RawSink, value: &Schema, context: &str) -> Sink {
-        let fields: Vec<String> = match value {
+        let record_fields: Vec<(String, Schema)> = match value {
             Schema::Named(id) => match &self.schemas.get(*id).kind {
-                NamedKind::Record(record) => record.fields.iter().map(|f| f.name.clone()).collect(),
+                NamedKind::Record(record) => record
+                    .fields
+                    .iter()
+                    .map(|f| (f.name.clone(), f.schema.clone()))
+                    .collect(),
                 _ => Vec::new(),
             },
             _ => Vec::new(),
         };
+        let fields: Vec<String> = record_fields.iter().map(|(name, _)| name.clone()).collect();
+        let field_schemas: BTreeMap<String, Schema> = record_fields.into_iter().collect();
+        let writer = self.sink_writer(raw.writer.as_ref());
         if fields.is_empty() {
             self.error(
                 raw.table.span(),
@@ -596,6 +642,24 @@ impl Checker<'_> {
         };
         for column in &raw.primary_key {
             check_column(self, column, "primary key column");
+            // A NULL cannot be part of a primary key: PostgreSQL refuses the table's
+            // first row with an optional key field left empty.
+            if let Some(schema) = field_schemas.get(column.get_ref())
+                && is_nullable(schema)
+            {
+                self.error(
+                    column.span(),
+                    format!(
+                        "{context}: primary key column `{}` is optional (`{}`)",
+                        column.get_ref(),
+                        self.schemas.describe(schema)
+                    ),
+                    Some(
+                        "a primary key column cannot hold NULL; make the field required or choose other key fields"
+                            .into(),
+                    ),
+                );
+            }
         }
         for index in &raw.indexes {
             for column in &index.columns {
@@ -604,6 +668,8 @@ impl Checker<'_> {
         }
         Sink {
             table: raw.table.get_ref().clone(),
+            writer,
+            span: Span::new(raw.table.span().start, raw.table.span().end),
             primary_key: raw.primary_key.iter().map(|c| c.get_ref().clone()).collect(),
             indexes: raw
                 .indexes
@@ -613,6 +679,60 @@ impl Checker<'_> {
                     columns: i.columns.iter().map(|c| c.get_ref().clone()).collect(),
                 })
                 .collect(),
+        }
+    }
+
+    fn sink_writer(&mut self, raw: Option<&toml::Spanned<String>>) -> SinkWriter {
+        let Some(raw) = raw else {
+            return SinkWriter::Avrokit;
+        };
+        if let Some(writer) = SinkWriter::ALL.into_iter().find(|w| w.as_str() == raw.get_ref()) {
+            return writer;
+        }
+        let names: Vec<&str> = SinkWriter::ALL.iter().map(|w| w.as_str()).collect();
+        let hint = match suggest(raw.get_ref(), names.iter().copied()) {
+            Some(close) => format!("did you mean `{close}`?"),
+            None => format!("use one of: {}", names.join(", ")),
+        };
+        self.error(
+            raw.span(),
+            format!("unknown sink writer `{}`", raw.get_ref()),
+            Some(hint),
+        );
+        SinkWriter::Avrokit
+    }
+
+    /// Two sinks on one table would fight over its rows and its columns. Names are
+    /// compared as PostgreSQL and Debezium see them: unquoted names fold to lower case and
+    /// Debezium turns dots into underscores, so `Orders`, `orders` and `orders` collide.
+    fn check_sink_tables(&mut self, raw: &RawCatalog) {
+        let mut seen: BTreeMap<String, (String, String)> = BTreeMap::new();
+        for (topic, settings) in &raw.topics {
+            let Some(sink) = &settings.get_ref().sink else {
+                continue;
+            };
+            let table = sink.table.get_ref();
+            let folded = table.to_lowercase().replace('.', "_");
+            if let Some((first_topic, first_table)) = seen.get(&folded) {
+                let message = if first_table == table {
+                    format!(
+                        "topic `{}`: table `{table}` is already the sink of topic `{first_topic}`",
+                        topic.get_ref()
+                    )
+                } else {
+                    format!(
+                        "topic `{}`: table `{table}` collides with `{first_table}` (sink of topic `{first_topic}`) after case folding",
+                        topic.get_ref()
+                    )
+                };
+                self.error(
+                    sink.table.span(),
+                    message,
+                    Some("two sinks on one table overwrite each other's rows; give each sink its own table".into()),
+                );
+            } else {
+                seen.insert(folded, (topic.get_ref().clone(), table.clone()));
+            }
         }
     }
 
@@ -643,6 +763,15 @@ fn isr_culprit(level: &RawSettings) -> Option<std::ops::Range<usize>> {
         .as_ref()
         .map(toml::Spanned::span)
         .or_else(|| level.replication_factor.as_ref().map(toml::Spanned::span))
+}
+
+/// Whether a field can be null: a union with a `null` branch (or `null` itself).
+fn is_nullable(schema: &Schema) -> bool {
+    match schema {
+        Schema::Null => true,
+        Schema::Union(branches) => branches.contains(&Schema::Null),
+        _ => false,
+    }
 }
 
 /// Kafka's rules for topic names: what is wrong, and what to do.

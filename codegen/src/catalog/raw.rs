@@ -66,6 +66,8 @@ impl RawSettings {
 #[serde(deny_unknown_fields)]
 pub(super) struct RawSink {
     pub table: Spanned<String>,
+    /// Who writes the table: `avrokit`, `confluent-jdbc` or `debezium-jdbc`.
+    pub writer: Option<Spanned<String>>,
     #[serde(default)]
     pub primary_key: Vec<Spanned<String>>,
     #[serde(default)]
