@@ -117,3 +117,19 @@ fn every_seed_type_round_trips_through_the_registry() {
     let all: BTreeSet<&str> = avrokit_generated::REGISTRY.iter().map(|r| r.full_name).collect();
     assert_eq!(tested, all, "every seed type is round-tripped");
 }
+
+/// `cargo xtask register` sends `schema_json::to_json` of the catalog's schemas; a
+/// `Serializer` registers the generated type's `schema_json()`. Apicurio's ids are content
+/// ids, so the two must be the same text for producers to frame the ids `register` printed.
+#[test]
+fn register_and_serializers_send_the_same_schema_text() {
+    let options = avrokit_codegen::LoadOptions {
+        one_type_per_file: true,
+    };
+    let set = avrokit_codegen::load_dir(std::path::Path::new("../avro-schemas"), &options).expect("loads");
+    for entry in avrokit_generated::REGISTRY {
+        let id = set.lookup(entry.full_name).expect("in avro-schemas/");
+        let json = avrokit_codegen::schema_json::to_json(&set, &avrokit_codegen::ir::Schema::Named(id));
+        assert_eq!(json, (entry.schema)().json(), "{}", entry.full_name);
+    }
+}

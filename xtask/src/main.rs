@@ -7,6 +7,7 @@ mod avro_cmd;
 mod bench;
 mod compat;
 mod gen_cmd;
+mod register_cmd;
 mod rustfmt;
 mod stack;
 mod test_cmd;
@@ -42,6 +43,9 @@ enum Command {
     /// The compatibility gate: `compat check --old OLD.avsc --new NEW.avsc [--mode MODE]`
     /// checks one pair as the Schema Registry would (exit 0 compatible, 1 not, 2 errors).
     Compat(compat::CompatArgs),
+    /// Register every catalog subject's current schema in a Schema Registry, after the
+    /// compatibility gate: `register [--registry URL] [--dry-run]`.
+    Register(register_cmd::RegisterArgs),
 }
 
 fn main() -> ExitCode {
@@ -54,6 +58,7 @@ fn main() -> ExitCode {
         Command::Vectors(args) => vectors_cmd::run_vectors(args),
         Command::Avro(args) => avro_cmd::run(args),
         Command::Compat(args) => compat::run(args),
+        Command::Register(args) => register_cmd::run(args),
     };
     match result {
         Ok(code) => code,

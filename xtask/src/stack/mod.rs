@@ -95,6 +95,14 @@ fn env_offset() -> anyhow::Result<u16> {
     }
 }
 
+/// The running stack's registry URL (its Confluent API), or `None` when it is not running:
+/// the default registry of tasks that talk to one (`cargo xtask register`).
+pub fn running_registry_url() -> Option<String> {
+    let stack = Stack::open(None).ok()?;
+    process::running_pid(&stack.layout, topology::Service::Registry)?;
+    Some(registry::ccompat_url(&stack))
+}
+
 /// Runs `cargo xtask stack ...`.
 pub fn run(args: StackArgs) -> anyhow::Result<ExitCode> {
     match args.command {
