@@ -43,6 +43,8 @@ pub struct Generated {
     pub catalog: Option<Catalog>,
     /// The Rust source files, relative to the output directory.
     pub rust: Vec<GeneratedFile>,
+    /// The sink DDL, one `<table>.sql` per catalog sink (none without a catalog).
+    pub sql: Vec<GeneratedFile>,
     catalog_path: Option<PathBuf>,
     schema_dir: PathBuf,
 }
@@ -113,10 +115,15 @@ impl Generator {
             None => None,
         };
         let rust = crate::rust::generate(&schemas, &self.rust)?;
+        let sql = match &catalog {
+            Some(catalog) => crate::sql::generate(&schemas, catalog)?,
+            None => Vec::new(),
+        };
         Ok(Generated {
             schemas,
             catalog,
             rust,
+            sql,
             catalog_path: self.catalog.clone(),
             schema_dir: self.schema_dir.clone(),
         })
@@ -133,6 +140,17 @@ impl Generated {
     /// How `dir` differs from the Rust files this run would write.
     pub fn check_rust(&self, dir: &Path) -> io::Result<Vec<Staleness>> {
         check_files(dir, &self.rust, &["rs"])
+    }
+
+    /// Writes the sink DDL under `dir`, touching only changed files and removing `.sql`
+    /// files that are no longer generated.
+    pub fn write_sql(&self, dir: &Path) -> io::Result<WriteSummary> {
+        write_files(dir, &self.sql, &["sql"])
+    }
+
+    /// How `dir` differs from the sink DDL this run would write.
+    pub fn check_sql(&self, dir: &Path) -> io::Result<Vec<Staleness>> {
+        check_files(dir, &self.sql, &["sql"])
     }
 
     /// Prints `cargo:rerun-if-changed` for the schema directory, every schema file and

@@ -32,12 +32,14 @@ mod generator;
 pub mod ir;
 pub mod json;
 pub mod load;
-#[cfg(feature = "rust")]
+#[cfg(any(feature = "rust", feature = "catalog"))]
 pub mod output;
 #[cfg(feature = "rust")]
 pub mod rust;
 pub mod schema_json;
 pub mod source;
+#[cfg(feature = "catalog")]
+pub mod sql;
 
 pub use diagnostic::{Diagnostic, Diagnostics};
 #[cfg(all(feature = "rust", feature = "catalog"))]

@@ -42,13 +42,17 @@ pub fn run(args: GenArgs) -> anyhow::Result<ExitCode> {
         file.contents = rustfmt::format(&root, &file.contents)?;
     }
     let src = out.join("src");
+    let sql_dir = out.join("sql");
+    let tables = generated.sql.len();
     let types = generated.schemas.types.len();
     let modules = generated.rust.len();
     let topics = generated.catalog.as_ref().map_or(0, |c| c.topics.len());
     if args.check {
-        let stale = generated.check_rust(&src)?;
+        let mut stale = generated.check_rust(&src)?;
+        stale.extend(generated.check_sql(&sql_dir)?);
         if stale.is_empty() {
             println!("rust:    {types} types in {modules} files, up to date");
+            println!("sql:     {tables} sink tables, up to date");
             println!("catalog: {topics} topics checked");
             return Ok(ExitCode::SUCCESS);
         }
@@ -66,6 +70,14 @@ pub fn run(args: GenArgs) -> anyhow::Result<ExitCode> {
         summary.unchanged,
         summary.removed,
         args.out.join("src").display()
+    );
+    let summary = generated.write_sql(&sql_dir)?;
+    println!(
+        "sql:     {tables} sink tables ({} written, {} unchanged, {} removed) -> {}",
+        summary.written,
+        summary.unchanged,
+        summary.removed,
+        args.out.join("sql").display()
     );
     println!("catalog: {topics} topics checked");
     Ok(ExitCode::SUCCESS)
