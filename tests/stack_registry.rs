@@ -1,10 +1,13 @@
-//! Where the stack's schema registry is, for the tests that talk to it.
+//! The stack's schema registry, for the tests that talk to it.
 //!
 //! `cargo xtask test` exports `SCHEMA_REGISTRY_URL`; after a plain `cargo xtask stack up`
 //! it is in `target/stack/stack.env`. A test with no registry skips (after saying so),
 //! unless the URL was exported: then the stack is supposed to be up and its absence fails.
 
+use avrokit::registry_client::{RegistryClient, RegistryConfig, RetryPolicy};
+use std::io::Write;
 use std::path::Path;
+use std::time::Duration;
 
 /// The registry's Confluent API base URL, and whether it was exported (rather than read
 /// from `target/stack/stack.env`), or `None` when neither gives one.
@@ -18,6 +21,37 @@ pub fn url() -> Option<(String, bool)> {
         .filter_map(|l| l.split_once('='))
         .find(|(k, _)| k.trim() == "SCHEMA_REGISTRY_URL")
         .map(|(_, v)| (v.trim().to_owned(), false))
+}
+
+/// A client of the stack's registry, or `None` (having printed `SKIPPED test: why`, past
+/// libtest's capture) when none answers; panics when `cargo xtask test` exported a URL
+/// that does not answer. `test_target` names the `--test` to run it with.
+pub fn client(test: &str, test_target: &str) -> Option<RegistryClient> {
+    let how = format!(
+        "run it with `cargo xtask test`, or `cargo xtask stack up` then \
+         `cargo test -p avrokit-tests --test {test_target}`"
+    );
+    let Some((url, exported)) = url() else {
+        let _ = writeln!(
+            std::io::stderr(),
+            "SKIPPED {test}: no SCHEMA_REGISTRY_URL and no target/stack/stack.env; {how}"
+        );
+        return None;
+    };
+    // One short attempt: a stale stack.env must skip quickly, not wait out the retries.
+    let probe = RegistryConfig::new(&url)
+        .with_retry(RetryPolicy::none())
+        .with_timeout(Duration::from_secs(5));
+    if let Err(err) = RegistryClient::new(probe).and_then(|c| c.subjects()) {
+        assert!(!exported, "{test}: SCHEMA_REGISTRY_URL={url} does not answer: {err}");
+        let _ = writeln!(
+            std::io::stderr(),
+            "SKIPPED {test}: the registry at {url} (target/stack/stack.env) does not answer: {err}; \
+             stale stack.env? {how}"
+        );
+        return None;
+    }
+    RegistryClient::new(RegistryConfig::new(url)).ok()
 }
 
 /// A name no earlier run used, for scratch subjects and topics: `prefix-<pid>-<nanos>`.

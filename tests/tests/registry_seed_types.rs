@@ -6,40 +6,12 @@
 //! to fastavro's very bytes. Without a registry the test prints `SKIPPED ...` and passes.
 
 use avrokit::AvroMessage;
-use avrokit::registry_client::{Deserializer, RegistryClient, RegistryConfig, RetryPolicy, Serializer};
+use avrokit::registry_client::{Deserializer, RegistryClient, RegistryConfig, Serializer};
 use avrokit::wire;
 use avrokit_generated::{astro, cosmic, iot, smart};
 use avrokit_tests::stack_registry;
 use serde_json::Value;
 use std::collections::BTreeSet;
-use std::io::Write;
-use std::time::Duration;
-
-/// The stack's registry, or `None` (having said why) when none answers.
-fn registry(test: &str) -> Option<RegistryClient> {
-    let Some((url, exported)) = stack_registry::url() else {
-        let _ = writeln!(
-            std::io::stderr(),
-            "SKIPPED {test}: no SCHEMA_REGISTRY_URL and no target/stack/stack.env; run it with \
-             `cargo xtask test`, or `cargo xtask stack up` then `cargo test -p avrokit-tests --test registry_seed_types`"
-        );
-        return None;
-    };
-    let probe = RegistryConfig::new(&url)
-        .with_retry(RetryPolicy::none())
-        .with_timeout(Duration::from_secs(5));
-    if let Err(err) = RegistryClient::new(probe).and_then(|c| c.subjects()) {
-        // Exported by `cargo xtask test`: the stack must be there.
-        assert!(!exported, "{test}: SCHEMA_REGISTRY_URL={url} does not answer: {err}");
-        let _ = writeln!(
-            std::io::stderr(),
-            "SKIPPED {test}: the registry at {url} (target/stack/stack.env) does not answer: {err}; \
-             stale stack.env? run `cargo xtask stack up`"
-        );
-        return None;
-    }
-    Some(RegistryClient::new(RegistryConfig::new(url)).expect("a valid configuration"))
-}
 
 /// fastavro's values of the type named `full_name`, as Avro binary.
 fn fastavro_values(full_name: &str) -> Vec<Vec<u8>> {
@@ -96,7 +68,10 @@ fn round_trip<T: AvroMessage>(client: &RegistryClient) -> &'static str {
 
 #[test]
 fn every_seed_type_round_trips_through_the_registry() {
-    let Some(client) = registry("every_seed_type_round_trips_through_the_registry") else {
+    let Some(client) = stack_registry::client(
+        "every_seed_type_round_trips_through_the_registry",
+        "registry_seed_types",
+    ) else {
         return;
     };
     let tested: BTreeSet<&str> = [

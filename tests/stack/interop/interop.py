@@ -1,0 +1,98 @@
+#!/usr/bin/env python3
+"""Interop with Python confluent-kafka's AvroSerializer and AvroDeserializer.
+
+Driven by `tests/tests/registry_python_interop.rs` against the stack's registry:
+
+    interop.py serialize TOPIC     prints the Confluent frame (hex) of TELESCOPE_DATA,
+                                   serialized by AvroSerializer (auto-registering
+                                   avro-schemas/astro-beam/telescope-data.avsc under
+                                   TOPIC-value)
+    interop.py deserialize TOPIC HEX
+                                   prints, as JSON, what AvroDeserializer reads from the
+                                   frame HEX (the writer schema fetched by its id)
+
+Reads SCHEMA_REGISTRY_URL. On first run it creates target/stack/venv-interop with the
+pinned clients of requirements.txt and re-runs itself there (as tests/stack/smoke does).
+"""
+
+import datetime
+import json
+import os
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parents[2]
+VENV = REPO / "target" / "stack" / "venv-interop"
+REQUIREMENTS = HERE / "requirements.txt"
+SCHEMA_FILE = REPO / "avro-schemas" / "astro-beam" / "telescope-data.avsc"
+
+# The record Python writes; the Rust test expects exactly these values.
+TELESCOPE_DATA = {
+    "data_id": "py-d-42",
+    "observation_id": "py-obs-7",
+    "sequence_number": 3,
+    "timestamp": datetime.datetime.fromtimestamp(1_700_000_000.123, tz=datetime.timezone.utc),
+    "data": b"\x00\x01\xfe\xff",
+    "processed": True,
+    "processing_pipeline_version": "pipe-2.1",
+}
+
+
+def ensure_venv() -> None:
+    """Re-exec inside target/stack/venv-interop, creating it (pinned requirements) if needed."""
+    if Path(sys.prefix).resolve() == VENV.resolve():
+        return
+    python = VENV / "bin" / "python"
+    stamp = VENV / ".requirements"
+    wanted = REQUIREMENTS.read_text()
+    if not python.exists() or not stamp.exists() or stamp.read_text() != wanted:
+        print(f"interop: creating {VENV} with {REQUIREMENTS.name}", file=sys.stderr, flush=True)
+        venv.EnvBuilder(with_pip=True, clear=True).create(VENV)
+        subprocess.run(
+            [str(python), "-m", "pip", "install", "-q", "--disable-pip-version-check",
+             "--no-deps", "-r", str(REQUIREMENTS)],
+            check=True,
+            stdout=sys.stderr,
+        )
+        stamp.write_text(wanted)
+    os.execv(str(python), [str(python), str(Path(__file__).resolve()), *sys.argv[1:]])
+
+
+def as_json(value):
+    """The decoded record as JSON: bytes as hex, timestamps as epoch milliseconds."""
+    if isinstance(value, dict):
+        return {k: as_json(v) for k, v in value.items()}
+    if isinstance(value, bytes):
+        return value.hex()
+    if isinstance(value, datetime.datetime):
+        return round(value.timestamp() * 1000)
+    return value
+
+
+def main() -> None:
+    ensure_venv()
+    from confluent_kafka.schema_registry import SchemaRegistryClient
+    from confluent_kafka.schema_registry.avro import AvroDeserializer, AvroSerializer
+    from confluent_kafka.serialization import MessageField, SerializationContext
+
+    registry = os.environ.get("SCHEMA_REGISTRY_URL")
+    if not registry:
+        sys.exit("interop: SCHEMA_REGISTRY_URL is not set")
+    client = SchemaRegistryClient({"url": registry.rstrip("/")})
+    command, topic = sys.argv[1], sys.argv[2]
+    context = SerializationContext(topic, MessageField.VALUE)
+    if command == "serialize":
+        serializer = AvroSerializer(client, SCHEMA_FILE.read_text(), conf={"auto.register.schemas": True})
+        print(serializer(TELESCOPE_DATA, context).hex())
+    elif command == "deserialize":
+        deserializer = AvroDeserializer(client)
+        print(json.dumps(as_json(deserializer(bytes.fromhex(sys.argv[3]), context))))
+    else:
+        sys.exit(f"interop: unknown command {command!r} (serialize TOPIC | deserialize TOPIC HEX)")
+
+
+if __name__ == "__main__":
+    main()
