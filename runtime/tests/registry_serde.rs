@@ -120,6 +120,7 @@ fn cached_ids_keep_serializing_after_the_registry_goes_away() {
     };
     assert_eq!(subject, "other-value");
     assert!(matches!(source.kind(), RegistryErrorKind::Unreachable { .. }), "{err}");
+    assert!(err.is_retriable(), "a registry that is down may come back");
 }
 
 /// The stack's registry, or `None` (having said why) when it is not running.
@@ -215,6 +216,7 @@ fn round_trips_and_evolution_against_apicurio() {
         panic!("{err}")
     };
     assert!(matches!(source.kind(), RegistryErrorKind::Incompatible { .. }), "{err}");
+    assert!(!err.is_retriable(), "a refused schema stays refused");
 
     let err = de1.deserialize(&wire::frame(2_000_000_000, b"")).unwrap_err();
     assert!(matches!(err, DeserializeError::UnknownSchemaId { .. }), "{err}");

@@ -48,6 +48,14 @@ pub enum SerializeError {
     Encode(#[from] EncodeError),
 }
 
+impl SerializeError {
+    /// Whether trying again later may succeed (the registry was unreachable or failing,
+    /// e.g. a new schema while it is down); a refused schema or a bad value will not.
+    pub fn is_retriable(&self) -> bool {
+        matches!(self, Self::Registry { source, .. } if source.is_retriable())
+    }
+}
+
 /// Writes values of `T` as Confluent frames for a topic's keys or values.
 ///
 /// The id of each subject is remembered after the first call, so the steady state costs a

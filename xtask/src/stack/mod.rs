@@ -20,6 +20,7 @@ mod layout;
 mod postgres;
 mod process;
 mod registry;
+mod service;
 mod status;
 mod topology;
 mod up;
@@ -49,6 +50,16 @@ enum StackCommand {
     Status,
     /// Print KAFKA_BOOTSTRAP_SERVERS, SCHEMA_REGISTRY_URL, KAFKA_CONNECT_URL, DATABASE_URL.
     Env,
+    /// Stop one service of the running stack, keeping its data (fault tests).
+    Stop {
+        /// `postgres`, `kafka`, `schema-registry` or `connect`.
+        service: String,
+    },
+    /// Start one stopped service again and wait until it is healthy.
+    Start {
+        /// `postgres`, `kafka`, `schema-registry` or `connect`.
+        service: String,
+    },
 }
 
 /// Options of `stack up`.
@@ -123,6 +134,16 @@ pub fn run(args: StackArgs) -> anyhow::Result<ExitCode> {
             } else {
                 ExitCode::FAILURE
             })
+        }
+        StackCommand::Stop { service } => {
+            let stack = Stack::open(None)?;
+            service::stop(&stack, service::parse(&service)?)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        StackCommand::Start { service } => {
+            let stack = Stack::open(None)?;
+            service::start(&stack, service::parse(&service)?)?;
+            Ok(ExitCode::SUCCESS)
         }
         StackCommand::Env => {
             let stack = Stack::open(None)?;

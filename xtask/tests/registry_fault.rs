@@ -1,0 +1,195 @@
+//! The registry process stopped and restarted mid-run (`cargo xtask stack stop|start
+//! schema-registry`): after warm-up, cached ids keep serializing and cached writer schemas
+//! keep decoding; a new schema fails clearly, with a retriable error; once the registry
+//! is back, the same serializer registers it (errors were not cached). Needs the native
+//! stack (the one whose process `stack stop` can stop); otherwise prints `SKIPPED ...` and
+//! passes.
+
+use avrokit::AvroMessage;
+use avrokit::registry_client::{
+    Deserializer, RegistryClient, RegistryConfig, RegistryErrorKind, RetryPolicy, SerializeError, Serializer,
+};
+use avrokit::wire;
+use std::io::Write;
+use std::path::Path;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+#[derive(AvroMessage, Debug, Clone, PartialEq)]
+#[avro(schema_json = r#"{"type":"record","name":"Reading","namespace":"it.fault","fields":[
+  {"name":"sensor","type":"string"},{"name":"value","type":"double"}]}"#)]
+struct ReadingV1 {
+    sensor: String,
+    value: f64,
+}
+
+/// V1 plus a field with a default: a schema the registry has not seen at warm-up.
+#[derive(AvroMessage, Debug, Clone, PartialEq)]
+#[avro(schema_json = r#"{"type":"record","name":"Reading","namespace":"it.fault","fields":[
+  {"name":"sensor","type":"string"},{"name":"value","type":"double"},
+  {"name":"unit","type":"string","default":"C"}]}"#)]
+struct ReadingV2 {
+    sensor: String,
+    value: f64,
+    unit: String,
+}
+
+/// `cargo xtask stack ARGS`; its stderr (where the stack reports), or the failure.
+fn stack(args: &[&str]) -> Result<String, String> {
+    let output = Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .arg("stack")
+        .args(args)
+        .output()
+        .map_err(|e| format!("running xtask stack {args:?}: {e}"))?;
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    if output.status.success() {
+        Ok(stderr)
+    } else {
+        Err(format!("xtask stack {args:?} failed ({}): {stderr}", output.status))
+    }
+}
+
+/// Starts the registry again when dropped, so a failing assertion never leaves the stack
+/// without it for the tests that follow.
+struct Restart {
+    done: bool,
+}
+
+impl Restart {
+    fn now(&mut self) {
+        self.done = true;
+        stack(&["start", "schema-registry"]).unwrap();
+    }
+}
+
+impl Drop for Restart {
+    fn drop(&mut self) {
+        if !self.done {
+            let _ = stack(&["start", "schema-registry"]);
+        }
+    }
+}
+
+/// The stack's registry URL when the registry answers, else `None` (having said why).
+fn registry(test: &str) -> Option<String> {
+    let exported = std::env::var("SCHEMA_REGISTRY_URL").ok();
+    let url = exported.clone().or_else(|| {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent()?;
+        let text = std::fs::read_to_string(root.join("target/stack/stack.env")).ok()?;
+        text.lines()
+            .filter_map(|l| l.split_once('='))
+            .find(|(k, _)| k.trim() == "SCHEMA_REGISTRY_URL")
+            .map(|(_, v)| v.trim().to_owned())
+    });
+    let answers = url
+        .as_deref()
+        .is_some_and(|url| RegistryClient::new(quick(url)).and_then(|c| c.subjects()).is_ok());
+    if !answers {
+        assert!(
+            exported.is_none(),
+            "{test}: SCHEMA_REGISTRY_URL={exported:?} does not answer"
+        );
+        let _ = writeln!(
+            std::io::stderr(),
+            "SKIPPED {test}: no schema registry answers ({url:?}); run it with `cargo xtask test`, or \
+             `cargo xtask stack up` then `cargo test -p xtask --test registry_fault`"
+        );
+        return None;
+    }
+    url
+}
+
+/// Two quick retries: a registry that is down fails in well under a second.
+fn quick(url: &str) -> RegistryConfig {
+    RegistryConfig::new(url)
+        .with_retry(RetryPolicy {
+            max_retries: 2,
+            initial_backoff: Duration::from_millis(50),
+            max_backoff: Duration::from_millis(200),
+        })
+        .with_timeout(Duration::from_secs(5))
+}
+
+#[test]
+fn a_registry_restart_mid_run_is_survived() {
+    let test = "a_registry_restart_mid_run_is_survived";
+    let Some(url) = registry(test) else {
+        return;
+    };
+    let client = RegistryClient::new(quick(&url)).unwrap();
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos();
+    let topic = format!("avrokit-it-fault-{}-{nanos}", std::process::id());
+    let v1 = ReadingV1 {
+        sensor: "s-1".into(),
+        value: 21.5,
+    };
+
+    // Warm-up: the id of v1 under <topic>-value, and its writer schema by id.
+    let ser1 = Serializer::<ReadingV1>::new(client.clone());
+    let ser2 = Serializer::<ReadingV2>::new(client.clone());
+    let de = Deserializer::<ReadingV1>::new(client.clone());
+    let framed = ser1.serialize(&topic, &v1).unwrap();
+    assert_eq!(de.deserialize(&framed).unwrap(), v1);
+
+    let stopped = stack(&["stop", "schema-registry"]).unwrap();
+    let mut restart = Restart { done: false };
+    if !stopped.contains("stopped schema-registry") {
+        // Not the native stack's process (Docker?): nothing here can stop it.
+        let _ = writeln!(
+            std::io::stderr(),
+            "SKIPPED {test}: `cargo xtask stack stop schema-registry` stopped nothing ({}); \
+             the registry at {url} is not the native stack's",
+            stopped.trim()
+        );
+        restart.done = true;
+        return;
+    }
+
+    // Down: the cached id keeps serializing, the cached schema keeps decoding.
+    let started = Instant::now();
+    assert_eq!(ser1.serialize(&topic, &v1).unwrap(), framed);
+    assert_eq!(de.deserialize(&framed).unwrap(), v1);
+    // A new schema needs the registry: a clear, retriable error, after the retries.
+    let v2 = ReadingV2 {
+        sensor: "s-2".into(),
+        value: -1.0,
+        unit: "K".into(),
+    };
+    let err = ser2.serialize(&topic, &v2).unwrap_err();
+    assert!(err.is_retriable(), "{err}");
+    let SerializeError::Registry { subject, source } = &err else {
+        panic!("{err}")
+    };
+    assert_eq!(subject, &format!("{topic}-value"));
+    assert!(
+        matches!(source.kind(), RegistryErrorKind::Unreachable { attempts: 3, .. }),
+        "{err}"
+    );
+    assert!(
+        err.to_string().contains("cannot reach the registry after 3 attempt(s)"),
+        "{err}"
+    );
+    // An id the deserializer never saw cannot be fetched either: retriable, not "unknown".
+    let err = de.deserialize(&wire::frame(1_999_999_999, b"")).unwrap_err();
+    assert!(err.is_retriable(), "{err}");
+    assert!(
+        started.elapsed() < Duration::from_secs(10),
+        "failing took {:?}",
+        started.elapsed()
+    );
+
+    // Back (empty: Apicurio keeps schemas in memory): the same serializer registers v2.
+    restart.now();
+    let framed2 = ser2.serialize(&topic, &v2).unwrap();
+    let (id2, _) = wire::unframe(&framed2).unwrap();
+    assert_eq!(client.latest(&format!("{topic}-value")).unwrap().id, id2);
+    let fresh = RegistryClient::new(RegistryConfig::new(&url)).unwrap();
+    assert_eq!(Deserializer::<ReadingV2>::new(fresh).deserialize(&framed2).unwrap(), v2);
+
+    let subject = format!("{topic}-value");
+    client.delete_subject(&subject, false).unwrap();
+    client.delete_subject(&subject, true).unwrap();
+}
