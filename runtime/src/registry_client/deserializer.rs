@@ -7,7 +7,11 @@ use crate::message::AvroMessage;
 use crate::resolve::ResolveError;
 use crate::wire::{self, FrameError};
 use std::marker::PhantomData;
+use std::sync::atomic::{AtomicU64, Ordering};
 use thiserror::Error;
+
+/// [`Deserializer::own_id`] before any frame of `T`'s own schema was seen (ids are `u32`).
+const NO_ID: u64 = u64::MAX;
 
 /// Why a message could not be deserialized.
 #[derive(Debug, Error)]
@@ -52,6 +56,10 @@ impl DeserializeError {
 /// Reads Confluent frames as values of `T`, whatever compatible schema wrote them.
 pub struct Deserializer<T> {
     client: RegistryClient,
+    /// The last id seen whose schema is `T`'s own, or [`NO_ID`]: frames with it decode
+    /// without the shared cache's lock, the steady state of a topic written with the
+    /// reader's schema. Sound because a registry id always names the same schema.
+    own_id: AtomicU64,
     _type: PhantomData<fn() -> T>,
 }
 
@@ -66,6 +74,7 @@ impl<T: AvroMessage> Deserializer<T> {
     pub fn new(client: RegistryClient) -> Self {
         Self {
             client,
+            own_id: AtomicU64::new(NO_ID),
             _type: PhantomData,
         }
     }
@@ -74,10 +83,19 @@ impl<T: AvroMessage> Deserializer<T> {
     /// directly when it is `T`'s schema and through a resolution plan when it differs.
     pub fn deserialize(&self, bytes: &[u8]) -> Result<T, DeserializeError> {
         let (id, body) = wire::unframe(bytes)?;
+        if self.own_id.load(Ordering::Relaxed) == u64::from(id) {
+            return T::from_avro(body).map_err(|source| DeserializeError::Decode {
+                id,
+                source: source.into(),
+            });
+        }
         let writer = self.client.cached_schema(id).map_err(|source| match source.kind() {
             RegistryErrorKind::SchemaNotFound { .. } => DeserializeError::UnknownSchemaId { id, source },
             _ => DeserializeError::Registry { id, source },
         })?;
+        if writer.fingerprint() == T::fingerprint() {
+            self.own_id.store(u64::from(id), Ordering::Relaxed);
+        }
         T::from_avro_with_writer(body, &writer).map_err(|source| DeserializeError::Decode { id, source })
     }
 }

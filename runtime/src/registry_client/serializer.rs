@@ -9,7 +9,7 @@ use crate::message::AvroMessage;
 use crate::wire;
 use std::collections::HashMap;
 use std::marker::PhantomData;
-use std::sync::RwLock;
+use std::sync::{OnceLock, RwLock};
 use thiserror::Error;
 
 /// Which id a serializer writes.
@@ -68,6 +68,9 @@ pub struct Serializer<T> {
     normalize: bool,
     /// topic → id, so the hot path neither builds the subject nor copies the schema text.
     known: RwLock<HashMap<String, u32>>,
+    /// The first topic resolved and its id, read without a lock: most serializers write
+    /// one topic, and this keeps their steady state to an atomic load and a compare.
+    first: OnceLock<(String, u32)>,
     _type: PhantomData<fn(&T)>,
 }
 
@@ -92,6 +95,7 @@ impl<T: AvroMessage> Serializer<T> {
             ids: IdSource::AutoRegister,
             normalize: false,
             known: RwLock::new(HashMap::new()),
+            first: OnceLock::new(),
             _type: PhantomData,
         }
     }
@@ -135,6 +139,11 @@ impl<T: AvroMessage> Serializer<T> {
         if let IdSource::Fixed(id) = self.ids {
             return Ok(id);
         }
+        if let Some((first, id)) = self.first.get()
+            && first == topic
+        {
+            return Ok(*id);
+        }
         if let Some(id) = self.known.read().ok().and_then(|known| known.get(topic).copied()) {
             return Ok(id);
         }
@@ -145,6 +154,9 @@ impl<T: AvroMessage> Serializer<T> {
             _ => self.client.cached_register(&subject, schema, self.normalize),
         }
         .map_err(|source| SerializeError::Registry { subject, source })?;
+        // A topic's id never changes here (as in `known`), so whichever topic comes
+        // first may take the lock-free slot.
+        let _ = self.first.set((topic.to_owned(), id));
         if let Ok(mut known) = self.known.write() {
             known.insert(topic.to_owned(), id);
         }

@@ -9,6 +9,7 @@ mod compat_bench;
 mod gen_bench;
 mod release;
 mod rsgen;
+mod serde_bench;
 mod synthetic;
 
 use clap::{Args, Subcommand};
@@ -33,6 +34,9 @@ enum BenchCommand {
     /// Compatibility pair checks on 20-field schemas against apache-avro's
     /// `SchemaCompatibility::can_read` (criterion, then the ratios).
     Compat(compat_bench::CompatBenchArgs),
+    /// Confluent-framed serialize + deserialize with warm registry caches against the bare
+    /// codec (criterion, then the ratio; target: under 1.10x).
+    Serde(serde_bench::SerdeBenchArgs),
 }
 
 /// Runs a benchmark, in a release build of xtask (timing an unoptimised generator would
@@ -45,5 +49,6 @@ pub fn run(args: BenchArgs) -> anyhow::Result<ExitCode> {
         BenchCommand::Gen(args) => gen_bench::run(args),
         BenchCommand::Codec(args) => codec_bench::run(args),
         BenchCommand::Compat(args) => compat_bench::run(args),
+        BenchCommand::Serde(args) => serde_bench::run(args),
     }
 }
