@@ -7,6 +7,7 @@ mod avro_cmd;
 mod bench;
 mod compat;
 mod gen_cmd;
+mod reference_script;
 mod register_cmd;
 mod rustfmt;
 mod stack;
