@@ -11,4 +11,5 @@ pub mod corpus {
 }
 
 pub mod registry;
+pub mod stack_env;
 pub mod stack_registry;

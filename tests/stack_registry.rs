@@ -6,21 +6,12 @@
 
 use avrokit::registry_client::{RegistryClient, RegistryConfig, RetryPolicy};
 use std::io::Write;
-use std::path::Path;
 use std::time::Duration;
 
 /// The registry's Confluent API base URL, and whether it was exported (rather than read
 /// from `target/stack/stack.env`), or `None` when neither gives one.
 pub fn url() -> Option<(String, bool)> {
-    if let Ok(url) = std::env::var("SCHEMA_REGISTRY_URL") {
-        return Some((url, true));
-    }
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent()?;
-    let text = std::fs::read_to_string(root.join("target/stack/stack.env")).ok()?;
-    text.lines()
-        .filter_map(|l| l.split_once('='))
-        .find(|(k, _)| k.trim() == "SCHEMA_REGISTRY_URL")
-        .map(|(_, v)| (v.trim().to_owned(), false))
+    crate::stack_env::var("SCHEMA_REGISTRY_URL").ok()
 }
 
 /// A client of the stack's registry, or `None` (having printed `SKIPPED test: why`, past

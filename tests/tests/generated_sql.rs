@@ -9,24 +9,13 @@
 
 use avrokit_codegen::Generator;
 use avrokit_codegen::output::GeneratedFile;
+use avrokit_tests::stack_env::{self, say};
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Stdio};
 
 const HOW_TO_RUN: &str = "run it with `cargo xtask test`, or `cargo xtask stack up` then \
                           `cargo test -p avrokit-tests --test generated_sql`";
-
-fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("tests/ has a parent")
-        .to_path_buf()
-}
-
-/// Prints past libtest's output capture, so a skip is visible in a plain `cargo test`.
-fn say(message: &str) {
-    let _ = writeln!(std::io::stderr(), "{message}");
-}
 
 fn sql_of(dir: &str) -> Vec<GeneratedFile> {
     let generated = Generator::new(dir)
@@ -101,17 +90,7 @@ fn fields_a_connector_cannot_write_are_refused_naming_field_and_alternatives() {
 
 /// `DATABASE_URL` of the running stack, or why there is none.
 fn database_url() -> Result<String, String> {
-    if let Ok(url) = std::env::var("DATABASE_URL") {
-        return Ok(url);
-    }
-    let file = repo_root().join("target/stack/stack.env");
-    let text = std::fs::read_to_string(&file)
-        .map_err(|_| format!("the stack is not up ({} does not exist)", file.display()))?;
-    text.lines()
-        .filter_map(|l| l.split_once('='))
-        .find(|(k, _)| k.trim() == "DATABASE_URL")
-        .map(|(_, v)| v.trim().to_owned())
-        .ok_or_else(|| format!("{} has no DATABASE_URL", file.display()))
+    stack_env::var("DATABASE_URL").map(|(url, _)| url)
 }
 
 /// Runs `script` through psql, stopping at the first error; its unaligned output.

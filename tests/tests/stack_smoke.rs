@@ -10,9 +10,8 @@
 //! from `target/stack/stack.env` (written by `cargo xtask stack up`). Without a running
 //! stack the test passes after printing that it was skipped and how to run it.
 
-use std::io::Write;
+use avrokit_tests::stack_env::{self, repo_root, say};
 use std::net::{TcpStream, ToSocketAddrs};
-use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
 
@@ -26,39 +25,11 @@ const KEYS: [&str; 4] = [
 const HOW_TO_RUN: &str = "run it with `cargo xtask test`, or `cargo xtask stack up` then \
                           `cargo test -p avrokit-tests --test stack_smoke`";
 
-fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("tests/ has a parent")
-        .to_path_buf()
-}
-
-/// Prints past libtest's output capture, so a skip is visible in a plain `cargo test`.
-fn say(message: &str) {
-    let _ = writeln!(std::io::stderr(), "{message}");
-}
-
 /// The stack's client settings, or why there are none.
 fn stack_env() -> Result<Vec<(String, String)>, String> {
-    if KEYS.iter().all(|k| std::env::var_os(k).is_some()) {
-        return Ok(KEYS
-            .iter()
-            .map(|k| (k.to_string(), std::env::var(k).unwrap_or_default()))
-            .collect());
-    }
-    let file = repo_root().join("target/stack/stack.env");
-    let text = std::fs::read_to_string(&file)
-        .map_err(|_| format!("the stack is not up ({} does not exist)", file.display()))?;
-    let pairs: Vec<(String, String)> = text
-        .lines()
-        .filter_map(|l| l.split_once('='))
-        .map(|(k, v)| (k.trim().to_string(), v.trim().to_string()))
-        .filter(|(k, _)| KEYS.contains(&k.as_str()))
-        .collect();
-    if pairs.len() != KEYS.len() {
-        return Err(format!("{} lacks some of {KEYS:?}", file.display()));
-    }
-    Ok(pairs)
+    KEYS.iter()
+        .map(|key| stack_env::var(key).map(|(value, _)| (key.to_string(), value)))
+        .collect()
 }
 
 /// Whether the broker's port accepts connections (a stale `stack.env` must not fail tests).
