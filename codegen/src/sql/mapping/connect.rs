@@ -1,6 +1,7 @@
 //! The first step of both connectors: Confluent's `AvroConverter` (`AvroData.toConnectSchema`)
 //! turns an Avro type into a Kafka Connect schema, which each connector then maps to SQL.
 
+use super::{ColumnType, Refusal, SqlType, connector_refusal, null_refusal};
 use crate::ir::{FixedLogical, Logical, NamedKind, Schema, SchemaSet};
 
 /// A Kafka Connect schema, as far as the sinks distinguish them.
@@ -91,4 +92,50 @@ pub(super) fn array_element_ok(element: &Connect) -> bool {
         element,
         Connect::Boolean | Connect::Int32 | Connect::Int64 | Connect::Float32 | Connect::Float64 | Connect::String
     )
+}
+
+/// What distinguishes one JDBC sink connector's PostgreSQL mapping from the other's; the
+/// rest (Avro → Connect → SQL) they share.
+pub(super) struct Dialect {
+    /// The connector, for refusals.
+    pub name: &'static str,
+    /// Whether it writes a map of scalars (as hstore); otherwise maps are refused.
+    pub maps_as_hstore: bool,
+    /// Whether DECIMAL columns keep the schema's precision and scale.
+    pub decimal_precision: bool,
+}
+
+/// The column type `dialect`'s connector can fill for `schema`, or why it cannot.
+pub(super) fn column_type(dialect: &Dialect, schemas: &SchemaSet, schema: &Schema) -> Result<ColumnType, Refusal> {
+    let connect = connect_schema(schemas, schema).ok_or_else(null_refusal)?;
+    let sql = match &connect {
+        Connect::Array(element) if array_element_ok(element) => {
+            scalar(dialect, element).map(|element| SqlType::Array(Box::new(element)))
+        }
+        Connect::Map(value) if dialect.maps_as_hstore && array_element_ok(value) => Some(SqlType::Hstore),
+        other => scalar(dialect, other),
+    };
+    sql.map(ColumnType::plain)
+        .ok_or_else(|| connector_refusal(schemas, schema, dialect.name))
+}
+
+/// The column type of a scalar Connect type; `None` for containers.
+fn scalar(dialect: &Dialect, connect: &Connect) -> Option<SqlType> {
+    Some(match connect {
+        Connect::Boolean => SqlType::Boolean,
+        Connect::Int32 => SqlType::Integer,
+        Connect::Int64 => SqlType::BigInt,
+        Connect::Float32 => SqlType::Real,
+        Connect::Float64 => SqlType::Double,
+        Connect::String => SqlType::Text,
+        // Both bind a pre-created `uuid` column with a cast (`?::uuid`, `cast(? as uuid)`);
+        // our DDL owns the table, so the column can have the precise type.
+        Connect::Uuid => SqlType::Uuid,
+        Connect::Bytes => SqlType::Bytea,
+        Connect::Decimal(p, s) => SqlType::Numeric(dialect.decimal_precision.then_some((*p, *s))),
+        Connect::Date => SqlType::Date,
+        Connect::Time => SqlType::Time,
+        Connect::Timestamp => SqlType::Timestamp,
+        Connect::Array(_) | Connect::Map(_) | Connect::Struct => return None,
+    })
 }
