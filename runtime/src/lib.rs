@@ -28,6 +28,8 @@ mod duration;
 mod error;
 #[cfg(feature = "serde")]
 pub mod fixed_bytes;
+#[cfg(feature = "kafka")]
+pub mod kafka;
 mod message;
 mod registry;
 #[cfg(feature = "registry")]

@@ -12,6 +12,7 @@ mod register_cmd;
 mod rustfmt;
 mod stack;
 mod test_cmd;
+mod topics_cmd;
 mod vectors_cmd;
 mod workspace;
 
@@ -47,6 +48,9 @@ enum Command {
     /// Register every catalog subject's current schema in a Schema Registry, after the
     /// compatibility gate: `register [--registry URL] [--dry-run]`.
     Register(register_cmd::RegisterArgs),
+    /// Bring the broker's topics to the catalog: `topics apply [--env dev|prod] [--dry-run]`
+    /// prints the plan (create / alter / unchanged / refused), then applies it.
+    Topics(topics_cmd::TopicsArgs),
 }
 
 fn main() -> ExitCode {
@@ -60,6 +64,7 @@ fn main() -> ExitCode {
         Command::Avro(args) => avro_cmd::run(args),
         Command::Compat(args) => compat::run(args),
         Command::Register(args) => register_cmd::run(args),
+        Command::Topics(args) => topics_cmd::run(args),
     };
     match result {
         Ok(code) => code,

@@ -82,10 +82,7 @@ pub fn run(args: RegisterArgs) -> anyhow::Result<ExitCode> {
 
 /// `--registry`, else `$SCHEMA_REGISTRY_URL`, else the running stack's registry.
 fn registry_url(given: Option<String>) -> anyhow::Result<String> {
-    if let Some(url) = given.or_else(|| std::env::var("SCHEMA_REGISTRY_URL").ok()) {
-        return Ok(url);
-    }
-    match stack::running_registry_url() {
+    match given.or_else(|| stack::client_setting("SCHEMA_REGISTRY_URL")) {
         Some(url) => Ok(url),
         None => bail!(
             "no registry: pass --registry URL, set SCHEMA_REGISTRY_URL, or start the stack \

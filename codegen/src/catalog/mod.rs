@@ -102,6 +102,20 @@ pub struct TopicSettings {
     pub min_insync_replicas: u16,
 }
 
+impl TopicSettings {
+    /// The topic-level configs Kafka stores for these settings, keyed as Kafka spells
+    /// them (partitions and replication factor are not configs: they are set at creation).
+    pub fn kafka_configs(&self) -> [(&'static str, String); 5] {
+        [
+            ("cleanup.policy", self.cleanup_policy.as_kafka().to_owned()),
+            ("compression.type", self.compression.as_kafka().to_owned()),
+            ("min.insync.replicas", self.min_insync_replicas.to_string()),
+            ("retention.bytes", self.retention_bytes.to_string()),
+            ("retention.ms", self.retention_ms.to_string()),
+        ]
+    }
+}
+
 /// `cleanup.policy`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CleanupPolicy {

@@ -106,12 +106,19 @@ fn env_offset() -> anyhow::Result<u16> {
     }
 }
 
-/// The running stack's registry URL (its Confluent API), or `None` when it is not running:
-/// the default registry of tasks that talk to one (`cargo xtask register`).
-pub fn running_registry_url() -> Option<String> {
+/// A client setting (`KAFKA_BOOTSTRAP_SERVERS`, `SCHEMA_REGISTRY_URL`, `KAFKA_CONNECT_URL`,
+/// `DATABASE_URL`): the environment's value, else the running stack's, else `None`. The
+/// default address of every task that talks to a service (`register`, `topics`, ...).
+pub fn client_setting(key: &str) -> Option<String> {
+    if let Some(value) = std::env::var(key).ok().filter(|v| !v.trim().is_empty()) {
+        return Some(value);
+    }
     let stack = Stack::open(None).ok()?;
-    process::running_pid(&stack.layout, topology::Service::Registry)?;
-    Some(registry::ccompat_url(&stack))
+    let (service, _, value) = topology::client_settings(stack.ports)
+        .into_iter()
+        .find(|(_, k, _)| *k == key)?;
+    process::running_pid(&stack.layout, service)?;
+    Some(value)
 }
 
 /// Runs `cargo xtask stack ...`.

@@ -151,12 +151,22 @@ impl Ports {
 
 /// The connection settings clients use, as `(KEY, value)` pairs.
 pub fn client_env(ports: Ports) -> Vec<(&'static str, String)> {
-    vec![
+    client_settings(ports)
+        .into_iter()
+        .map(|(_, key, value)| (key, value))
+        .collect()
+}
+
+/// [`client_env`] with the service each setting addresses.
+pub fn client_settings(ports: Ports) -> [(Service, &'static str, String); 4] {
+    [
         (
+            Service::Kafka,
             "KAFKA_BOOTSTRAP_SERVERS",
             format!("127.0.0.1:{}", ports.of(Service::Kafka)),
         ),
         (
+            Service::Registry,
             "SCHEMA_REGISTRY_URL",
             format!(
                 "http://127.0.0.1:{}{REGISTRY_CCOMPAT_PATH}",
@@ -164,10 +174,12 @@ pub fn client_env(ports: Ports) -> Vec<(&'static str, String)> {
             ),
         ),
         (
+            Service::Connect,
             "KAFKA_CONNECT_URL",
             format!("http://127.0.0.1:{}", ports.of(Service::Connect)),
         ),
         (
+            Service::Postgres,
             "DATABASE_URL",
             format!(
                 "postgres://{DB_USER}:{DB_PASSWORD}@127.0.0.1:{}/{DB_NAME}",
