@@ -30,6 +30,7 @@ use std::path::{Path, PathBuf};
 pub struct Generator {
     schema_dir: PathBuf,
     catalog: Option<PathBuf>,
+    migrations: Option<PathBuf>,
     load: LoadOptions,
     rust: RustOptions,
 }
@@ -43,7 +44,9 @@ pub struct Generated {
     pub catalog: Option<Catalog>,
     /// The Rust source files, relative to the output directory.
     pub rust: Vec<GeneratedFile>,
-    /// The sink DDL, one `<table>.sql` per catalog sink (none without a catalog).
+    /// The sink DDL, one `<table>.sql` per catalog sink (none without a catalog), and
+    /// with [`Generator::migrations`] the migrations directory as it must be after this
+    /// run, under `migrations/`.
     pub sql: Vec<GeneratedFile>,
     catalog_path: Option<PathBuf>,
     schema_dir: PathBuf,
@@ -57,6 +60,7 @@ impl Generator {
         Self {
             schema_dir: schema_dir.into(),
             catalog: None,
+            migrations: None,
             load: LoadOptions::default(),
             rust: RustOptions::default(),
         }
@@ -65,6 +69,15 @@ impl Generator {
     /// Also load and check a topic catalog.
     pub fn catalog(mut self, path: impl Into<PathBuf>) -> Self {
         self.catalog = Some(path.into());
+        self
+    }
+
+    /// Keep numbered migrations of the sink tables in `dir` (with the catalog): the ones
+    /// there are read and kept as they are, and a sink table that changed gets a new one
+    /// (see `sql::migrations`). The directory is normally `migrations/` under the
+    /// directory [`Generated::write_sql`] writes to.
+    pub fn migrations(mut self, dir: impl Into<PathBuf>) -> Self {
+        self.migrations = Some(dir.into());
         self
     }
 
@@ -115,8 +128,15 @@ impl Generator {
             None => None,
         };
         let rust = crate::rust::generate(&schemas, &self.rust)?;
+        let existing = match &self.migrations {
+            Some(dir) => Some(
+                crate::sql::migrations::Existing::read(dir)
+                    .map_err(|e| crate::Diagnostic::file(dir, format!("cannot read the migrations directory: {e}")))?,
+            ),
+            None => None,
+        };
         let sql = match &catalog {
-            Some(catalog) => crate::sql::generate(&schemas, catalog)?,
+            Some(catalog) => crate::sql::generate(&schemas, catalog, existing.as_ref())?,
             None => Vec::new(),
         };
         Ok(Generated {
@@ -142,15 +162,16 @@ impl Generated {
         check_files(dir, &self.rust, &["rs"])
     }
 
-    /// Writes the sink DDL under `dir`, touching only changed files and removing `.sql`
-    /// files that are no longer generated.
+    /// Writes the sink DDL (and migrations) under `dir`, touching only changed files and
+    /// removing `.sql` and `.json` files that are no longer generated. Existing migrations
+    /// are among the files as they were read, so they are never touched.
     pub fn write_sql(&self, dir: &Path) -> io::Result<WriteSummary> {
-        write_files(dir, &self.sql, &["sql"])
+        write_files(dir, &self.sql, &["sql", "json"])
     }
 
-    /// How `dir` differs from the sink DDL this run would write.
+    /// How `dir` differs from the sink DDL (and migrations) this run would write.
     pub fn check_sql(&self, dir: &Path) -> io::Result<Vec<Staleness>> {
-        check_files(dir, &self.sql, &["sql"])
+        check_files(dir, &self.sql, &["sql", "json"])
     }
 
     /// Prints `cargo:rerun-if-changed` for the schema directory, every schema file and

@@ -5,7 +5,7 @@ CREATE TABLE IF NOT EXISTS raw_access_events (
     event_id UUID NOT NULL,
     device_id TEXT NOT NULL,
     event_ts TIMESTAMPTZ NOT NULL,
-    event_type TEXT NOT NULL CHECK (event_type IN ('open', 'close', 'fail')),
+    event_type TEXT NOT NULL CONSTRAINT event_type_symbols CHECK (event_type IN ('open', 'close', 'fail')),
     trigger_source TEXT NOT NULL,
     sink_timestamp TIMESTAMPTZ DEFAULT CURRENT_TIMESTAMP,
     created_at TIMESTAMPTZ DEFAULT CURRENT_TIMESTAMP,

@@ -27,6 +27,7 @@ pub fn run(args: GenArgs) -> anyhow::Result<ExitCode> {
     std::env::set_current_dir(&root)?;
     let mut generated = match Generator::new(&args.schemas)
         .catalog(args.schemas.join("catalog.toml"))
+        .migrations(out.join("sql").join(avrokit_codegen::sql::MIGRATIONS_DIR))
         .one_type_per_file(true)
         .derive_codecs(format!("../{}", args.schemas.display()))
         .root_doc(ROOT_DOC)
@@ -43,7 +44,11 @@ pub fn run(args: GenArgs) -> anyhow::Result<ExitCode> {
     }
     let src = out.join("src");
     let sql_dir = out.join("sql");
-    let tables = generated.sql.len();
+    let tables = generated
+        .sql
+        .iter()
+        .filter(|f| f.path.parent() == Some(std::path::Path::new("")))
+        .count();
     let types = generated.schemas.types.len();
     let modules = generated.rust.len();
     let topics = generated.catalog.as_ref().map_or(0, |c| c.topics.len());

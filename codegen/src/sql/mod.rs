@@ -9,6 +9,7 @@
 
 mod default;
 pub mod mapping;
+pub mod migrations;
 pub mod names;
 pub mod table;
 
@@ -16,20 +17,42 @@ use crate::catalog::Catalog;
 use crate::diagnostic::Diagnostics;
 use crate::ir::SchemaSet;
 use crate::output::GeneratedFile;
+use migrations::Existing;
 
-/// One `<table>.sql` per sink of `catalog`, or every reason a sink's writer cannot fill
-/// its table, located in the schemas or the catalog.
-pub fn generate(schemas: &SchemaSet, catalog: &Catalog) -> Result<Vec<GeneratedFile>, Diagnostics> {
-    let mut files = Vec::new();
+/// The directory under the SQL output that holds the migrations.
+pub const MIGRATIONS_DIR: &str = "migrations";
+
+/// One `<table>.sql` per sink of `catalog` and, given the existing migrations, the
+/// migrations directory after this run (under [`MIGRATIONS_DIR`]); or every reason a
+/// sink's writer cannot fill its table or its table cannot follow a change, located in
+/// the schemas or the catalog.
+pub fn generate(
+    schemas: &SchemaSet,
+    catalog: &Catalog,
+    migrations: Option<&Existing>,
+) -> Result<Vec<GeneratedFile>, Diagnostics> {
+    let mut tables = Vec::new();
     let mut diagnostics = Diagnostics::default();
     for topic in &catalog.topics {
         let Some(sink) = &topic.sink else {
             continue;
         };
         match table::build(schemas, catalog, topic, sink) {
-            Ok(table) => files.push(GeneratedFile::new(format!("{}.sql", sink.table), table.render())),
+            Ok(table) => tables.push(table),
             Err(problems) => diagnostics.0.extend(problems.0),
         }
+    }
+    let mut files: Vec<GeneratedFile> = tables
+        .iter()
+        .map(|t| GeneratedFile::new(format!("{}.sql", t.name), t.render()))
+        .collect();
+    if let (Some(existing), true) = (migrations, diagnostics.is_empty()) {
+        let migrated = migrations::generate(&tables, schemas, catalog, existing)?;
+        files.extend(
+            migrated
+                .into_iter()
+                .map(|f| GeneratedFile::new(std::path::Path::new(MIGRATIONS_DIR).join(&f.path), f.contents)),
+        );
     }
     diagnostics.into_result(files)
 }

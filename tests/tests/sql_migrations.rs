@@ -1,0 +1,418 @@
+//! Sink table migrations: `gen` over a scratch copy of `avro-schemas/` whose schemas and
+//! catalog evolve step by step. Each step either appends one numbered migration (whose
+//! text is snapshotted) or is refused at the field with what to do instead; old
+//! migrations are never rewritten; the whole chain runs on the stack's real PostgreSQL
+//! and leaves the table the current DDL creates.
+
+use avrokit_codegen::{Diagnostics, Generator};
+use avrokit_tests::stack_env::{self, say};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+/// A scratch copy of `avro-schemas/` and the `sql/` directory `gen` writes for it.
+struct Scratch {
+    root: PathBuf,
+}
+
+impl Scratch {
+    fn new(name: &str) -> Scratch {
+        let root = std::env::temp_dir().join(format!("avrokit-migrations-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&root);
+        copy_dir(&stack_env::repo_root().join("avro-schemas"), &root.join("schemas"));
+        Scratch { root }
+    }
+
+    fn schemas(&self) -> PathBuf {
+        self.root.join("schemas")
+    }
+
+    fn migrations(&self) -> PathBuf {
+        self.root.join("sql/migrations")
+    }
+
+    /// Runs `gen` (SQL only): the names of the migrations it added.
+    fn generate(&self) -> Result<Vec<String>, Diagnostics> {
+        let before = self.migration_names();
+        let generated = Generator::new(self.schemas())
+            .catalog(self.schemas().join("catalog.toml"))
+            .migrations(self.migrations())
+            .one_type_per_file(true)
+            .generate()?;
+        generated.write_sql(&self.root.join("sql")).expect("writing sql/");
+        Ok(self
+            .migration_names()
+            .into_iter()
+            .filter(|n| !before.contains(n))
+            .collect())
+    }
+
+    /// `gen` that must be refused: the diagnostics, with the scratch path cut out.
+    fn refused(&self) -> String {
+        match self.generate() {
+            Ok(added) => panic!("expected a refusal, got migrations {added:?}"),
+            Err(diagnostics) => diagnostics
+                .to_string()
+                .replace(&format!("{}/", self.schemas().display()), ""),
+        }
+    }
+
+    fn migration_names(&self) -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(self.migrations())
+            .map(|entries| {
+                entries
+                    .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                    .collect()
+            })
+            .unwrap_or_default();
+        names.retain(|n| n.ends_with(".sql"));
+        names.sort();
+        names
+    }
+
+    fn migration(&self, name: &str) -> String {
+        std::fs::read_to_string(self.migrations().join(name)).unwrap()
+    }
+
+    /// Replaces `from` (which must occur once) with `to` in a schema or catalog file.
+    fn edit(&self, file: &str, from: &str, to: &str) {
+        let path = self.schemas().join(file);
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert_eq!(text.matches(from).count(), 1, "{from:?} in {file}");
+        std::fs::write(&path, text.replace(from, to)).unwrap();
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.root);
+    }
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+const TELESCOPE_DATA: &str = "astro-beam/telescope-data.avsc";
+const LAST_FIELD: &str = r#""doc": "Version of the pipeline that processed the chunk, once processed."}"#;
+
+/// `LAST_FIELD` followed by `field`.
+fn and_field(field: &str) -> String {
+    format!("{LAST_FIELD},\n    {field}")
+}
+
+#[test]
+fn the_committed_migrations_are_what_gen_writes_for_the_seeds() {
+    // `generated/sql/migrations` is checked by `gen --check` too; this pins the first run.
+    let scratch = Scratch::new("seed");
+    let added = scratch.generate().unwrap();
+    assert_eq!(
+        added,
+        [
+            "0001_raw_access_events_create.sql",
+            "0002_raw_device_health_create.sql",
+            "0003_telescope_data_raw_create.sql"
+        ]
+    );
+    for name in &added {
+        let committed = std::fs::read_to_string(stack_env::repo_root().join("generated/sql/migrations").join(name));
+        assert_eq!(
+            committed.ok().as_deref(),
+            Some(scratch.migration(name).as_str()),
+            "{name}"
+        );
+    }
+    assert_eq!(
+        scratch.generate().unwrap(),
+        Vec::<String>::new(),
+        "nothing changed, nothing added"
+    );
+}
+
+#[test]
+fn each_compatible_change_appends_one_migration() {
+    let scratch = Scratch::new("evolve");
+    scratch.generate().unwrap();
+
+    scratch.edit(
+        TELESCOPE_DATA,
+        LAST_FIELD,
+        &and_field(
+            r#"{"name": "quality_score", "type": ["null", "double"], "default": null, "doc": "Signal quality."}"#,
+        ),
+    );
+    assert_eq!(
+        scratch.generate().unwrap(),
+        ["0004_telescope_data_raw_add_quality_score.sql"]
+    );
+    insta::assert_snapshot!(
+        "add_optional",
+        scratch.migration("0004_telescope_data_raw_add_quality_score.sql")
+    );
+
+    scratch.edit(
+        TELESCOPE_DATA,
+        LAST_FIELD,
+        &and_field(r#"{"name": "site", "type": "string", "default": "ALMA"}"#),
+    );
+    scratch.edit(
+        TELESCOPE_DATA,
+        r#""name": "sequence_number", "type": "int""#,
+        r#""name": "sequence_number", "type": "long""#,
+    );
+    scratch.edit(
+        TELESCOPE_DATA,
+        r#""type": "boolean", "default": false"#,
+        r#""type": "boolean", "default": true"#,
+    );
+    scratch.edit(
+        "catalog.toml",
+        r#"{ name = "idx_timestamp", columns = ["timestamp"] },"#,
+        r#"{ name = "idx_timestamp", columns = ["timestamp", "sequence_number"] },"#,
+    );
+    assert_eq!(scratch.generate().unwrap(), ["0005_telescope_data_raw_alter.sql"]);
+    insta::assert_snapshot!(
+        "widen_default_index",
+        scratch.migration("0005_telescope_data_raw_alter.sql")
+    );
+
+    scratch.edit(
+        "smart-access/access-event-type.avsc",
+        r#""fail""#,
+        r#""fail", "tamper""#,
+    );
+    scratch.edit(
+        "smart-access/access-event.avsc",
+        r#",
+    {"name": "trigger_source", "type": "string", "doc": "What triggered the event, e.g. app, keypad, rfid."}"#,
+        "",
+    );
+    assert_eq!(scratch.generate().unwrap(), ["0006_raw_access_events_alter.sql"]);
+    insta::assert_snapshot!(
+        "enum_symbol_and_removed_field",
+        scratch.migration("0006_raw_access_events_alter.sql")
+    );
+
+    // The old migrations are untouched, and the chain is as the lock says.
+    assert_eq!(scratch.generate().unwrap(), Vec::<String>::new());
+    assert_eq!(scratch.migration_names().len(), 6);
+}
+
+#[test]
+fn a_change_the_table_cannot_follow_is_refused_at_the_field() {
+    let scratch = Scratch::new("refuse");
+    scratch.generate().unwrap();
+
+    scratch.edit(
+        TELESCOPE_DATA,
+        LAST_FIELD,
+        &and_field(r#"{"name": "site", "type": "string"}"#),
+    );
+    let refused = scratch.refused();
+    assert!(refused.contains("astro-beam/telescope-data.avsc:"), "{refused}");
+    assert!(
+        refused.contains("table `telescope_data_raw` cannot follow: new field `site` is required and has no default"),
+        "{refused}"
+    );
+    assert!(
+        refused.contains("give the field a default, or make it optional"),
+        "{refused}"
+    );
+    assert_eq!(scratch.migration_names().len(), 3, "nothing written");
+    scratch.edit(
+        TELESCOPE_DATA,
+        r#"{"name": "site", "type": "string"}"#,
+        r#"{"name": "site", "type": ["null", "string"], "default": null}"#,
+    );
+    assert_eq!(scratch.generate().unwrap(), ["0004_telescope_data_raw_add_site.sql"]);
+
+    scratch.edit(
+        TELESCOPE_DATA,
+        r#""name": "sequence_number", "type": "int""#,
+        r#""name": "sequence_number", "type": "string""#,
+    );
+    scratch.edit(
+        TELESCOPE_DATA,
+        r#"{"name": "site", "type": ["null", "string"], "default": null}"#,
+        r#"{"name": "site", "type": "string", "default": "x"}"#,
+    );
+    let refused = scratch.refused();
+    assert!(
+        refused.contains("field `sequence_number` changes its column type from INTEGER to TEXT"),
+        "{refused}"
+    );
+    assert!(
+        refused.contains("field `site` becomes required, but column site may hold NULL"),
+        "{refused}"
+    );
+    assert_eq!(
+        refused.matches("cannot follow").count(),
+        2,
+        "every problem at once: {refused}"
+    );
+}
+
+#[test]
+fn a_new_primary_key_is_refused_at_the_sink() {
+    let scratch = Scratch::new("key");
+    scratch.generate().unwrap();
+    scratch.edit(
+        "catalog.toml",
+        r#"primary_key = ["data_id"]"#,
+        r#"primary_key = ["data_id", "observation_id"]"#,
+    );
+    let refused = scratch.refused();
+    assert!(refused.contains("catalog.toml:"), "{refused}");
+    assert!(
+        refused.contains("the primary key changes from (data_id) to (data_id, observation_id)"),
+        "{refused}"
+    );
+}
+
+#[test]
+fn old_migrations_are_never_rewritten_and_hand_written_ones_are_kept() {
+    let scratch = Scratch::new("edited");
+    scratch.generate().unwrap();
+    let first = scratch.migrations().join("0001_raw_access_events_create.sql");
+    let original = std::fs::read_to_string(&first).unwrap();
+    std::fs::write(&first, format!("{original}-- tweaked\n")).unwrap();
+    let refused = scratch.refused();
+    assert!(
+        refused.contains("0001_raw_access_events_create.sql: error: this migration was edited after it was generated"),
+        "{refused}"
+    );
+    std::fs::write(&first, &original).unwrap();
+
+    std::fs::write(
+        scratch.migrations().join("0004_backfill.sql"),
+        "UPDATE telescope_data_raw SET processed = TRUE;\n",
+    )
+    .unwrap();
+    assert_eq!(scratch.generate().unwrap(), Vec::<String>::new());
+    let lock = std::fs::read_to_string(scratch.migrations().join("tables.lock.json")).unwrap();
+    assert!(
+        lock.contains("\"file\": \"0004_backfill.sql\""),
+        "adopted into the lock: {lock}"
+    );
+    scratch.edit(
+        TELESCOPE_DATA,
+        LAST_FIELD,
+        &and_field(r#"{"name": "site", "type": ["null", "string"], "default": null}"#),
+    );
+    assert_eq!(
+        scratch.generate().unwrap(),
+        ["0005_telescope_data_raw_add_site.sql"],
+        "numbered after it"
+    );
+
+    std::fs::remove_file(scratch.migrations().join("0002_raw_device_health_create.sql")).unwrap();
+    assert!(
+        scratch
+            .refused()
+            .contains("0002_raw_device_health_create.sql: error: this migration is in the lock but missing")
+    );
+}
+
+/// Runs `script` through psql on the stack's database, stopping at the first error.
+fn psql(url: &str, script: &str) -> Result<String, String> {
+    let mut child = Command::new("psql")
+        .args(["-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", url])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("cannot run psql: {e}"))?;
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(script.as_bytes())
+        .map_err(|e| e.to_string())?;
+    let output = child.wait_with_output().map_err(|e| e.to_string())?;
+    if output.status.success() {
+        Ok(String::from_utf8_lossy(&output.stdout).trim().to_owned())
+    } else {
+        Err(String::from_utf8_lossy(&output.stderr).into_owned())
+    }
+}
+
+/// The columns of `table` in `schema` as `name type nullable default` lines.
+const DESCRIBE: &str = "SELECT string_agg(column_name || ' ' || data_type || ' ' || is_nullable || ' ' || \
+                        coalesce(column_default, '-'), E'\\n' ORDER BY column_name) FROM information_schema.columns \
+                        WHERE table_schema = current_schema() AND table_name = 'telescope_data_raw';";
+
+#[test]
+fn the_migration_chain_runs_on_postgresql_and_ends_where_the_ddl_starts() {
+    let url = match stack_env::var("DATABASE_URL") {
+        Ok((url, _)) if psql(&url, "SELECT 1;").is_ok() => url,
+        Ok((url, exported)) => {
+            assert!(!exported, "DATABASE_URL={url} does not answer");
+            say("SKIPPED sql_migrations (PostgreSQL): the stack's database does not answer (stale stack.env?)");
+            return;
+        }
+        Err(why) => {
+            say(&format!(
+                "SKIPPED sql_migrations (PostgreSQL): {why}; run it with `cargo xtask test`"
+            ));
+            return;
+        }
+    };
+    let scratch = Scratch::new("postgres");
+    scratch.generate().unwrap();
+    let schema = format!("avrokit_migrations_{}", std::process::id());
+    let setup = format!("CREATE SCHEMA {schema}; SET search_path TO {schema}, public;\n");
+    let run_chain = |script: &mut String| {
+        for name in scratch.migration_names() {
+            script.push_str(&scratch.migration(&name));
+        }
+    };
+    // v1 rows, then the schema evolves and the chain goes on.
+    let mut script = setup.clone();
+    run_chain(&mut script);
+    script.push_str(
+        "INSERT INTO telescope_data_raw (data_id, observation_id, sequence_number, timestamp, data) \
+         VALUES ('d1', 'o1', 1, '2026-11-23 10:00:00', '\\x0102');\n",
+    );
+    scratch.edit(
+        TELESCOPE_DATA,
+        LAST_FIELD,
+        &and_field(r#"{"name": "quality_score", "type": ["null", "double"], "default": null}"#),
+    );
+    scratch.edit(
+        TELESCOPE_DATA,
+        r#""name": "sequence_number", "type": "int""#,
+        r#""name": "sequence_number", "type": "long""#,
+    );
+    let added = scratch.generate().unwrap();
+    assert_eq!(added.len(), 1);
+    script.push_str(&scratch.migration(&added[0]));
+    script.push_str(
+        "INSERT INTO telescope_data_raw (data_id, observation_id, sequence_number, timestamp, data, quality_score) \
+         VALUES ('d2', 'o1', 5000000000, '2026-11-23 10:00:01', '\\x03', 0.5);\n\
+         SELECT string_agg(data_id || ':' || sequence_number || ':' || coalesce(quality_score::text, 'null'), ',' \
+         ORDER BY data_id) FROM telescope_data_raw;\n",
+    );
+    script.push_str(DESCRIBE);
+    let migrated = psql(&url, &script);
+    // The same table from the current DDL alone, for comparison.
+    let fresh_ddl = std::fs::read_to_string(scratch.root.join("sql/telescope_data_raw.sql")).unwrap();
+    let fresh = psql(
+        &url,
+        &format!("DROP SCHEMA {schema} CASCADE; {setup}{fresh_ddl}{DESCRIBE}"),
+    );
+    let _ = psql(&url, &format!("DROP SCHEMA IF EXISTS {schema} CASCADE;"));
+    let migrated = migrated.unwrap_or_else(|e| panic!("the migration chain failed on PostgreSQL: {e}"));
+    let fresh = fresh.unwrap_or_else(|e| panic!("the DDL failed on PostgreSQL: {e}"));
+    let (rows, migrated_columns) = migrated.split_once('\n').unwrap();
+    assert_eq!(rows, "d1:1:null,d2:5000000000:0.5");
+    assert_eq!(migrated_columns, fresh, "the chain and the DDL make the same table");
+}
