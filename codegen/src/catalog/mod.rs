@@ -689,7 +689,7 @@ impl Checker<'_> {
                 .indexes
                 .iter()
                 .map(|i| Index {
-                    name: i.name.clone(),
+                    name: i.name.get_ref().clone(),
                     columns: i.columns.iter().map(|c| c.get_ref().clone()).collect(),
                 })
                 .collect(),
@@ -746,6 +746,43 @@ impl Checker<'_> {
                 );
             } else {
                 seen.insert(folded, (topic.get_ref().clone(), table.clone()));
+            }
+        }
+        self.check_index_names(raw);
+    }
+
+    /// PostgreSQL keeps index names per schema, beside the table names, so an index name
+    /// must differ (after case folding) from every other index and every sink table.
+    fn check_index_names(&mut self, raw: &RawCatalog) {
+        let sinks = || {
+            raw.topics
+                .iter()
+                .filter_map(|(topic, settings)| Some((topic, settings.get_ref().sink.as_ref()?)))
+        };
+        let tables: BTreeMap<String, String> = sinks()
+            .map(|(_, sink)| (sink.table.get_ref().to_lowercase(), sink.table.get_ref().clone()))
+            .collect();
+        let mut seen: BTreeMap<String, String> = BTreeMap::new();
+        for (topic, sink) in sinks() {
+            for index in &sink.indexes {
+                let name = index.name.get_ref();
+                let folded = name.to_lowercase();
+                let clash = if let Some(table) = tables.get(&folded) {
+                    Some(format!("index `{name}` has the name of sink table `{table}`"))
+                } else {
+                    seen.get(&folded)
+                        .map(|first| format!("index `{name}` is already an index of {first}"))
+                };
+                match clash {
+                    Some(what) => self.error(
+                        index.name.span(),
+                        format!("topic `{}`: {what}", topic.get_ref()),
+                        Some("PostgreSQL names indexes per schema: give each index a name of its own".into()),
+                    ),
+                    None => {
+                        seen.insert(folded, format!("table `{}`", sink.table.get_ref()));
+                    }
+                }
             }
         }
     }

@@ -78,6 +78,6 @@ pub(super) struct RawSink {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(super) struct RawIndex {
-    pub name: String,
+    pub name: Spanned<String>,
     pub columns: Vec<Spanned<String>>,
 }
