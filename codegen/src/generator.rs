@@ -127,7 +127,10 @@ impl Generator {
             Some(path) => Some(load_catalog(path, &schemas)?),
             None => None,
         };
-        let rust = crate::rust::generate(&schemas, &self.rust)?;
+        let rust = match &catalog {
+            Some(catalog) => crate::rust::generate_with_topics(&schemas, &self.rust, catalog)?,
+            None => crate::rust::generate(&schemas, &self.rust)?,
+        };
         let existing = match &self.migrations {
             Some(dir) => Some(
                 crate::sql::migrations::Existing::read(dir)

@@ -12,6 +12,7 @@ pub mod astro;
 pub mod cosmic;
 pub mod iot;
 pub mod smart;
+pub mod topics;
 
 /// Every record type here, by Avro full name, for tools that work on "the type named X".
 pub static REGISTRY: &[::avrokit::Registered] = &[

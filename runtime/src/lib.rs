@@ -36,6 +36,7 @@ mod registry;
 pub mod registry_client;
 pub mod resolve;
 mod schema;
+pub mod topic;
 pub mod wire;
 
 pub use duration::Duration;
@@ -44,6 +45,7 @@ pub use message::{AvroMessage, Definitions};
 pub use registry::{Registered, RoundTripError};
 pub use resolve::ResolveError;
 pub use schema::{Schema, SchemaError};
+pub use topic::{AvroKey, Topic, TopicKey};
 
 pub use avrokit_macros::AvroMessage;
 pub use chrono;

@@ -6,6 +6,8 @@ mod items;
 mod layout;
 pub mod naming;
 mod plan;
+#[cfg(feature = "catalog")]
+mod topics;
 mod types;
 mod values;
 
@@ -52,6 +54,29 @@ const MAX_DECIMAL_PRECISION: u32 = 28;
 
 /// Generates the Rust source files for every named type of `set`.
 pub fn generate(set: &SchemaSet, options: &RustOptions) -> Result<Vec<GeneratedFile>, Diagnostics> {
+    generate_with(set, options, |_, _, _| Ok(()))
+}
+
+/// [`generate`], plus a `topics` module with a typed descriptor of every topic of
+/// `catalog` (`avrokit::Topic<K, V>` constants).
+#[cfg(feature = "catalog")]
+pub fn generate_with_topics(
+    set: &SchemaSet,
+    options: &RustOptions,
+    catalog: &crate::catalog::Catalog,
+) -> Result<Vec<GeneratedFile>, Diagnostics> {
+    generate_with(set, options, |tree, plan, analysis| {
+        let cx = TypeCx::new(plan, analysis, vec![topics::MODULE.to_owned()]);
+        topics::push(tree, &cx, plan, catalog)
+    })
+}
+
+/// Generates the types, then lets `extra` add modules that refer to them.
+fn generate_with(
+    set: &SchemaSet,
+    options: &RustOptions,
+    extra: impl FnOnce(&mut ModuleTree, &Plan<'_>, &Analysis) -> Result<(), Diagnostics>,
+) -> Result<Vec<GeneratedFile>, Diagnostics> {
     check_representable(set)?;
     let plan = Plan::new(set)?;
     let analysis = Analysis::new(&plan);
@@ -89,6 +114,9 @@ pub fn generate(set: &SchemaSet, options: &RustOptions) -> Result<Vec<GeneratedF
     }
     if options.derive_schema_dir.is_some() {
         tree.push(&[], registry(&plan, &analysis));
+    }
+    if let Err(problems) = extra(&mut tree, &plan, &analysis) {
+        diagnostics.0.extend(problems.0);
     }
     diagnostics.into_result(())?;
     Ok(tree.render(&options.layout, &options.root_doc))

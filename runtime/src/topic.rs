@@ -1,0 +1,150 @@
+//! Typed topic descriptors: each catalog topic as a constant of the generated crate
+//! (`topics::TELESCOPE_DATA`), carrying its name, its key and value types, its registry
+//! subjects, its settings per environment and its sink, so that producing a value of the
+//! wrong type to a topic does not compile.
+
+use crate::AvroMessage;
+use std::fmt;
+use std::marker::PhantomData;
+
+/// How a topic's keys are written: the key type of a [`Topic`].
+///
+/// - `str`: the UTF-8 bytes of a string, as most producers send keys (catalog
+///   `key_format = "raw"`, key `"string"`);
+/// - `[u8]`: raw bytes (`key_format = "raw"`, key `"bytes"`);
+/// - `()`: no key;
+/// - [`AvroKey<T>`]: a Confluent-framed Avro record `T`, registered under `<topic>-key`.
+pub trait TopicKey {
+    /// What a producer is given as the key.
+    type Value: ?Sized;
+    /// How the key is written.
+    const FORMAT: KeyFormat;
+}
+
+impl TopicKey for str {
+    type Value = str;
+    const FORMAT: KeyFormat = KeyFormat::Raw;
+}
+
+impl TopicKey for [u8] {
+    type Value = [u8];
+    const FORMAT: KeyFormat = KeyFormat::Raw;
+}
+
+impl TopicKey for () {
+    type Value = ();
+    const FORMAT: KeyFormat = KeyFormat::None;
+}
+
+/// The key type of a topic whose keys are Confluent-framed Avro records of type `T`.
+pub struct AvroKey<T>(PhantomData<fn() -> T>);
+
+impl<T: AvroMessage> TopicKey for AvroKey<T> {
+    type Value = T;
+    const FORMAT: KeyFormat = KeyFormat::Avro;
+}
+
+/// How a topic's keys are written, at run time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyFormat {
+    /// Records have no key.
+    None,
+    /// The key's own bytes (UTF-8 for strings).
+    Raw,
+    /// A Confluent-framed Avro value, registered under the key subject.
+    Avro,
+}
+
+/// A topic's settings in one environment, as the catalog gives them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TopicConfig {
+    /// The environment (`dev`, `prod`, ...).
+    pub environment: &'static str,
+    /// Number of partitions.
+    pub partitions: u32,
+    /// Replication factor.
+    pub replication_factor: u16,
+    /// Topic-level configs as Kafka spells them (`retention.ms`, `cleanup.policy`, ...).
+    pub configs: &'static [(&'static str, &'static str)],
+}
+
+/// A topic's PostgreSQL sink, as the catalog gives it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SinkSpec {
+    /// The table, as the catalog writes it.
+    pub table: &'static str,
+    /// Who writes it: `avrokit`, `confluent-jdbc` or `debezium-jdbc`.
+    pub writer: &'static str,
+    /// The value fields forming the primary key.
+    pub primary_key: &'static [&'static str],
+}
+
+/// A catalog topic whose keys are `K` (see [`TopicKey`]) and values `V`.
+pub struct Topic<K: ?Sized, V> {
+    /// The topic name.
+    pub name: &'static str,
+    /// The registry subject of values (`<topic>-value`).
+    pub value_subject: &'static str,
+    /// The registry subject of keys, when keys are Avro (`<topic>-key`).
+    pub key_subject: Option<&'static str>,
+    /// The settings in each environment of the catalog.
+    pub environments: &'static [TopicConfig],
+    /// The PostgreSQL sink, if the topic has one.
+    pub sink: Option<SinkSpec>,
+    types: PhantomData<Types<K, V>>,
+}
+
+/// What a [`Topic`] holds at the type level only: `fn() -> ...` keeps it `Send`, `Sync`
+/// and covariant whatever `K` and `V` are.
+type Types<K, V> = fn() -> (PhantomData<K>, V);
+
+impl<K: ?Sized + TopicKey, V: AvroMessage> Topic<K, V> {
+    /// A descriptor; generated code writes these.
+    pub const fn new(
+        name: &'static str,
+        value_subject: &'static str,
+        key_subject: Option<&'static str>,
+        environments: &'static [TopicConfig],
+        sink: Option<SinkSpec>,
+    ) -> Self {
+        Topic {
+            name,
+            value_subject,
+            key_subject,
+            environments,
+            sink,
+            types: PhantomData,
+        }
+    }
+
+    /// How keys are written.
+    pub const fn key_format(&self) -> KeyFormat {
+        K::FORMAT
+    }
+
+    /// The settings in `environment`, if the catalog has that environment.
+    pub fn config(&self, environment: &str) -> Option<&'static TopicConfig> {
+        self.environments.iter().find(|c| c.environment == environment)
+    }
+}
+
+impl<K: ?Sized, V> fmt::Debug for Topic<K, V> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Topic")
+            .field("name", &self.name)
+            .field("value_subject", &self.value_subject)
+            .field("key_subject", &self.key_subject)
+            .field("value_type", &std::any::type_name::<V>())
+            .field("environments", &self.environments)
+            .field("sink", &self.sink)
+            .finish()
+    }
+}
+
+impl<K: ?Sized, V> Clone for Topic<K, V> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<K: ?Sized, V> Copy for Topic<K, V> {}

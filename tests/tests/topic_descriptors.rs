@@ -1,0 +1,74 @@
+//! The generated `topics` module: every catalog topic as a typed constant whose name,
+//! subjects, settings per environment and sink are the catalog's, and whose key and
+//! value types are those the catalog names.
+
+use avrokit::topic::{KeyFormat, SinkSpec};
+use avrokit_codegen::Generator;
+use avrokit_generated::astro::beam::TelescopeData;
+use avrokit_generated::cosmic::horizons::ElementTelemetry;
+use avrokit_generated::topics;
+
+#[test]
+fn telescope_data_is_typed_and_carries_the_catalog() {
+    // The types are checked by the compiler: a string key, TelescopeData values.
+    let topic: &avrokit::Topic<str, TelescopeData> = &topics::TELESCOPE_DATA;
+    assert_eq!(topic.name, "telescope.data");
+    assert_eq!(topic.value_subject, "telescope.data-value");
+    assert_eq!(topic.key_subject, None, "raw keys are not registered");
+    assert_eq!(topic.key_format(), KeyFormat::Raw);
+    let dev = topic.config("dev").expect("dev settings");
+    let prod = topic.config("prod").expect("prod settings");
+    assert_eq!((dev.partitions, dev.replication_factor), (1, 1));
+    assert_eq!((prod.partitions, prod.replication_factor), (1, 3));
+    assert!(prod.configs.contains(&("min.insync.replicas", "2")));
+    assert!(dev.configs.contains(&("retention.ms", "2592000000")), "30 days");
+    assert_eq!(topic.config("staging"), None);
+    assert_eq!(
+        topic.sink,
+        Some(SinkSpec {
+            table: "telescope_data_raw",
+            writer: "debezium-jdbc",
+            primary_key: &["data_id"]
+        })
+    );
+}
+
+#[test]
+fn a_topic_without_key_has_the_unit_key() {
+    let topic: &avrokit::Topic<(), ElementTelemetry> = &topics::ELEMENT_RAW_DATA;
+    assert_eq!(topic.key_format(), KeyFormat::None);
+    assert!(
+        topic
+            .config("dev")
+            .unwrap()
+            .configs
+            .contains(&("compression.type", "snappy"))
+    );
+    assert_eq!(topic.sink, None);
+}
+
+#[test]
+fn an_avro_record_key_is_an_avro_key_with_its_subject() {
+    let generated = Generator::new("corpus/catalog-schemas")
+        .catalog("corpus/catalog-schemas/catalog.toml")
+        .derive_codecs("corpus/catalog-schemas")
+        .generate()
+        .unwrap_or_else(|d| panic!("{d}"));
+    let topics = generated
+        .rust
+        .iter()
+        .find(|f| f.path.ends_with("topics.rs"))
+        .expect("a topics module");
+    assert!(
+        topics
+            .contents
+            .contains("::avrokit::AvroKey<super::shop::orders::OrderKey>"),
+        "{}",
+        topics.contents
+    );
+    assert!(
+        topics.contents.contains("Some(\"shop.order-status-key\")"),
+        "{}",
+        topics.contents
+    );
+}
