@@ -14,7 +14,7 @@ use crate::catalog::{Catalog, Sink, Topic, connector_name_problem};
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::output::GeneratedFile;
 use naming::{connector_name, dead_letter_topic};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// The directory of a catalog that declares no environments.
@@ -22,7 +22,7 @@ pub const DEFAULT_ENVIRONMENT: &str = "default";
 
 /// One connector as `POST /connectors` takes it (and `PUT /connectors/{name}/config`
 /// takes its `config`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ConnectorFile {
     /// The connector's name.
     pub name: String,
