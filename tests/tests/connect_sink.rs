@@ -57,7 +57,10 @@ fn sink_and_expect(stack: &Stack, run: &str, records: &[TelescopeData], expected
     let query = ROWS.replace("RUN", run);
     if let Err(last) = wait_for_rows(stack, &query, &expected.join("\n"), Duration::from_secs(90)) {
         let status = xtask_connect(stack, &["status", CONNECTOR]);
-        panic!("rows of {run} did not arrive; last read:\n{last}\nexpected:\n{}\n{status}", expected.join("\n"));
+        panic!(
+            "rows of {run} did not arrive; last read:\n{last}\nexpected:\n{}\n{status}",
+            expected.join("\n")
+        );
     }
 }
 
@@ -69,7 +72,10 @@ fn telescope_data_reaches_postgresql_through_the_deployed_debezium_sink() {
     let run = stack_registry::scratch_name("it-connect");
     recreate_table(&stack, TABLE);
     let deployed = xtask_connect(&stack, &["deploy", "--env", "dev", "--timeout", "90", CONNECTOR]);
-    assert!(deployed.contains(&format!("{CONNECTOR}: connector RUNNING")), "{deployed}");
+    assert!(
+        deployed.contains(&format!("{CONNECTOR}: connector RUNNING")),
+        "{deployed}"
+    );
 
     let first = [record(&run, 1, None), record(&run, 2, Some("pipe-1"))];
     let expected = [
@@ -80,7 +86,10 @@ fn telescope_data_reaches_postgresql_through_the_deployed_debezium_sink() {
 
     // The same key again: upsert replaces the row instead of failing on the primary key.
     let again = [record(&run, 2, Some("pipe-2"))];
-    let expected = [expected[0].clone(), format!("{run}-2|2|2024-05-01 12:00:00.125|00ff02|t|pipe-2|t")];
+    let expected = [
+        expected[0].clone(),
+        format!("{run}-2|2|2024-05-01 12:00:00.125|00ff02|t|pipe-2|t"),
+    ];
     sink_and_expect(&stack, &run, &again, &expected);
 
     let deleted = xtask_connect(&stack, &["delete", CONNECTOR]);
