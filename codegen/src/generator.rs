@@ -48,6 +48,8 @@ pub struct Generated {
     /// with [`Generator::migrations`] the migrations directory as it must be after this
     /// run, under `migrations/`.
     pub sql: Vec<GeneratedFile>,
+    /// The connector JSON, `<environment>/<connector>.json` per connector sink.
+    pub connect: Vec<GeneratedFile>,
     catalog_path: Option<PathBuf>,
     schema_dir: PathBuf,
 }
@@ -142,11 +144,16 @@ impl Generator {
             Some(catalog) => crate::sql::generate(&schemas, catalog, existing.as_ref())?,
             None => Vec::new(),
         };
+        let connect = match &catalog {
+            Some(catalog) => crate::connect::generate(catalog)?,
+            None => Vec::new(),
+        };
         Ok(Generated {
             schemas,
             catalog,
             rust,
             sql,
+            connect,
             catalog_path: self.catalog.clone(),
             schema_dir: self.schema_dir.clone(),
         })
@@ -175,6 +182,17 @@ impl Generated {
     /// How `dir` differs from the sink DDL (and migrations) this run would write.
     pub fn check_sql(&self, dir: &Path) -> io::Result<Vec<Staleness>> {
         check_files(dir, &self.sql, &["sql", "json"])
+    }
+
+    /// Writes the connector JSON under `dir`, touching only changed files and removing
+    /// `.json` files that are no longer generated.
+    pub fn write_connect(&self, dir: &Path) -> io::Result<WriteSummary> {
+        write_files(dir, &self.connect, &["json"])
+    }
+
+    /// How `dir` differs from the connector JSON this run would write.
+    pub fn check_connect(&self, dir: &Path) -> io::Result<Vec<Staleness>> {
+        check_files(dir, &self.connect, &["json"])
     }
 
     /// Prints `cargo:rerun-if-changed` for the schema directory, every schema file and

@@ -24,6 +24,8 @@ pub mod canonical;
 pub mod catalog;
 #[cfg(feature = "catalog")]
 pub mod compat;
+#[cfg(feature = "catalog")]
+pub mod connect;
 pub mod diagnostic;
 #[cfg(feature = "gate")]
 pub mod gate;

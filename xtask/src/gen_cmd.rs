@@ -44,6 +44,8 @@ pub fn run(args: GenArgs) -> anyhow::Result<ExitCode> {
     }
     let src = out.join("src");
     let sql_dir = out.join("sql");
+    let connect_dir = out.join("connect");
+    let connectors = generated.connect.len();
     let tables = generated
         .sql
         .iter()
@@ -55,9 +57,11 @@ pub fn run(args: GenArgs) -> anyhow::Result<ExitCode> {
     if args.check {
         let mut stale = generated.check_rust(&src)?;
         stale.extend(generated.check_sql(&sql_dir)?);
+        stale.extend(generated.check_connect(&connect_dir)?);
         if stale.is_empty() {
             println!("rust:    {types} types in {modules} files, up to date");
             println!("sql:     {tables} sink tables, up to date");
+            println!("connect: {connectors} connector files, up to date");
             println!("catalog: {topics} topics checked");
             return Ok(ExitCode::SUCCESS);
         }
@@ -83,6 +87,14 @@ pub fn run(args: GenArgs) -> anyhow::Result<ExitCode> {
         summary.unchanged,
         summary.removed,
         args.out.join("sql").display()
+    );
+    let summary = generated.write_connect(&connect_dir)?;
+    println!(
+        "connect: {connectors} connector files ({} written, {} unchanged, {} removed) -> {}",
+        summary.written,
+        summary.unchanged,
+        summary.removed,
+        args.out.join("connect").display()
     );
     println!("catalog: {topics} topics checked");
     Ok(ExitCode::SUCCESS)

@@ -6,6 +6,7 @@
 mod avro_cmd;
 mod bench;
 mod compat;
+mod connect;
 mod gen_cmd;
 mod reference_script;
 mod register_cmd;
@@ -51,6 +52,9 @@ enum Command {
     /// Bring the broker's topics to the catalog: `topics apply [--env dev|prod] [--dry-run]`
     /// prints the plan (create / alter / unchanged / refused), then applies it.
     Topics(topics_cmd::TopicsArgs),
+    /// Kafka Connect: `connect deploy [--env dev|prod] [--url URL] [NAME...]` validates and
+    /// deploys the generated connectors and waits until they run; `connect status` shows them.
+    Connect(connect::ConnectArgs),
 }
 
 fn main() -> ExitCode {
@@ -65,6 +69,7 @@ fn main() -> ExitCode {
         Command::Compat(args) => compat::run(args),
         Command::Register(args) => register_cmd::run(args),
         Command::Topics(args) => topics_cmd::run(args),
+        Command::Connect(args) => connect::run(args),
     };
     match result {
         Ok(code) => code,

@@ -6,6 +6,7 @@
 //! subject compatibility mode and an optional PostgreSQL sink. Loading checks it against
 //! the [`SchemaSet`], with every problem located in the file.
 
+mod connect;
 mod raw;
 mod toml_error;
 mod units;
@@ -18,6 +19,10 @@ use raw::{RawCatalog, RawSettings};
 use std::collections::BTreeMap;
 use std::path::Path;
 
+pub use connect::{
+    AvroConverter, ConnectSettings, DATABASE_PASSWORD_VAR, DATABASE_URL_VAR, DATABASE_USER_VAR, REGISTRY_URL_VAR,
+    connector_name_problem,
+};
 pub use units::{UnitError, parse_bytes, parse_duration_ms};
 
 /// A loaded, checked catalog.
@@ -29,6 +34,8 @@ pub struct Catalog {
     pub environments: Vec<String>,
     /// The topics, sorted by name.
     pub topics: Vec<Topic>,
+    /// How Kafka Connect runs the connector sinks (`[connect]`).
+    pub connect: ConnectSettings,
 }
 
 /// One topic.
@@ -227,6 +234,10 @@ pub struct Sink {
     pub primary_key: Vec<String>,
     /// Secondary indexes.
     pub indexes: Vec<Index>,
+    /// The Kafka Connect connector's name, when the catalog overrides the default.
+    pub connector: Option<String>,
+    /// The connector's dead-letter topic, when the catalog overrides the default.
+    pub dead_letter_topic: Option<String>,
 }
 
 /// Who writes a sink's table: the DDL can only hold what that writer can fill.
@@ -251,6 +262,11 @@ impl SinkWriter {
             SinkWriter::ConfluentJdbc => "confluent-jdbc",
             SinkWriter::DebeziumJdbc => "debezium-jdbc",
         }
+    }
+
+    /// Whether a Kafka Connect connector writes the table (and `gen` writes its JSON).
+    pub fn is_connector(self) -> bool {
+        self != SinkWriter::Avrokit
     }
 
     /// A name for messages and generated comments.
@@ -313,10 +329,15 @@ pub fn parse_catalog(file: SourceFile, schemas: &SchemaSet) -> Result<Catalog, D
     }
     checker.check_topic_collisions(&raw);
     checker.check_sink_tables(&raw);
+    let (connect, problems) = connect::settings(raw.connect.as_ref());
+    for problem in problems {
+        checker.error(problem.span, problem.message, Some(problem.hint));
+    }
     let catalog = Catalog {
         file: file.clone(),
         environments,
         topics,
+        connect,
     };
     checker.diagnostics.into_result(catalog)
 }
@@ -680,6 +701,7 @@ impl Checker<'_> {
                 check_column(self, column, "index column");
             }
         }
+        self.check_connector_sink(raw, writer, context);
         Sink {
             table: raw.table.get_ref().clone(),
             writer,
@@ -693,6 +715,52 @@ impl Checker<'_> {
                     columns: i.columns.iter().map(|c| c.get_ref().clone()).collect(),
                 })
                 .collect(),
+            connector: raw.connector.as_ref().map(|c| c.get_ref().clone()),
+            dead_letter_topic: raw.dead_letter_topic.as_ref().map(|t| t.get_ref().clone()),
+        }
+    }
+
+    /// What a connector sink needs beyond its table: the connector JSON says `upsert`, which
+    /// the Confluent connector refuses only at run time without key fields, and the names
+    /// the catalog gives its connector and dead-letter topic must be usable.
+    fn check_connector_sink(&mut self, raw: &raw::RawSink, writer: SinkWriter, context: &str) {
+        if writer.is_connector() && raw.primary_key.is_empty() {
+            self.error(
+                raw.table.span(),
+                format!(
+                    "{context}: {} upserts by primary key, and the sink has none",
+                    writer.display_name()
+                ),
+                Some("add primary_key = [\"<field>\", ...] naming required fields that identify a row".into()),
+            );
+        }
+        let overrides = [&raw.connector, &raw.dead_letter_topic];
+        if !writer.is_connector()
+            && let Some(set) = overrides.into_iter().flatten().next()
+        {
+            self.error(
+                set.span(),
+                format!("{context}: `connector` and `dead_letter_topic` only apply to connector sinks"),
+                Some("remove them, or set writer = \"confluent-jdbc\" or \"debezium-jdbc\"".into()),
+            );
+        }
+        if let Some(name) = &raw.connector
+            && let Some(problem) = connector_name_problem(name.get_ref())
+        {
+            self.error(
+                name.span(),
+                format!("{context}: invalid connector name `{}`: {problem}", name.get_ref()),
+                Some("connector names use ASCII letters, digits, `.`, `_` and `-`".into()),
+            );
+        }
+        if let Some(topic) = &raw.dead_letter_topic
+            && let Some((problem, hint)) = topic_name_problem(topic.get_ref())
+        {
+            self.error(
+                topic.span(),
+                format!("{context}: invalid dead-letter topic `{}`: {problem}", topic.get_ref()),
+                Some(hint),
+            );
         }
     }
 

@@ -18,6 +18,18 @@ pub(super) struct RawCatalog {
     pub defaults: RawSettings,
     #[serde(default)]
     pub topics: BTreeMap<Spanned<String>, Spanned<RawSettings>>,
+    pub connect: Option<RawConnect>,
+}
+
+/// `[connect]`: the Kafka Connect workers' converter and connection placeholders.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawConnect {
+    pub converter: Option<Spanned<String>>,
+    pub registry_url: Option<Spanned<String>>,
+    pub database_url: Option<Spanned<String>>,
+    pub database_user: Option<Spanned<String>>,
+    pub database_password: Option<Spanned<String>>,
 }
 
 /// A topic, the defaults, or an environment's overrides.
@@ -72,6 +84,10 @@ pub(super) struct RawSink {
     pub primary_key: Vec<Spanned<String>>,
     #[serde(default)]
     pub indexes: Vec<RawIndex>,
+    /// The Kafka Connect connector's name, instead of `<table>-sink`.
+    pub connector: Option<Spanned<String>>,
+    /// The connector's dead-letter topic, instead of `<topic>.dlq`.
+    pub dead_letter_topic: Option<Spanned<String>>,
 }
 
 /// A secondary index.

@@ -6,7 +6,7 @@
 //! After changing `connect.rs`, refresh the mounted file with
 //! `AVROKIT_BLESS=1 cargo test -p xtask compose`.
 
-use super::connect::{WorkerEndpoints, worker_properties};
+use super::connect::{WorkerEndpoints, connector_environment, worker_properties};
 use super::kafka::CLUSTER_ID;
 use super::topology::{
     APICURIO_VERSION, DB_NAME, DB_PASSWORD, DB_USER, KAFKA_UI_PORT, KAFKA_VERSION, POSTGRES_MAJOR,
@@ -74,6 +74,7 @@ fn docker_endpoints() -> WorkerEndpoints {
         port: Service::Connect.default_port(),
         plugin_path: "/stack-cache/connect-plugins".to_string(),
         registry: "http://schema-registry:8080".to_string(),
+        database: "postgres:5432".to_string(),
     }
 }
 
@@ -171,6 +172,15 @@ fn compose_connect_worker_is_rendered_from_the_native_code() {
         "{} is stale; refresh it with `AVROKIT_BLESS=1 cargo test -p xtask compose`",
         path.display()
     );
+}
+
+#[test]
+fn compose_connect_worker_has_the_connector_placeholders_in_its_environment() {
+    let doc = compose();
+    let connect = service(&doc, "connect");
+    for (key, value) in connector_environment(&docker_endpoints()) {
+        assert_eq!(env(connect, key), value, "connect's environment must set {key}");
+    }
 }
 
 #[test]

@@ -23,9 +23,13 @@ pub struct Layout {
 impl Layout {
     /// The layout of the stack of the workspace at `root`.
     pub fn new(root: &Path) -> Layout {
+        // A git worktree may link its `target/` to the main checkout's: resolved, both
+        // name one stack, so either can recognise (and stop) the processes the other began.
+        let target = root.join("target");
+        let target = target.canonicalize().unwrap_or(target);
         Layout {
             root: root.to_path_buf(),
-            base: root.join("target").join("stack"),
+            base: target.join("stack"),
         }
     }
 

@@ -26,6 +26,7 @@ mod topology;
 mod up;
 
 pub use guard::StackGuard;
+pub use health::http_agent;
 
 use clap::{Args, Subcommand};
 use layout::Layout;
@@ -119,6 +120,17 @@ pub fn client_setting(key: &str) -> Option<String> {
         .find(|(_, k, _)| *k == key)?;
     process::running_pid(&stack.layout, service)?;
     Some(value)
+}
+
+/// The running stack's Kafka Connect REST URL, or `None` when it is not running: the
+/// default cluster of `cargo xtask connect`.
+pub fn running_connect_url() -> Option<String> {
+    let stack = Stack::open(None).ok()?;
+    process::running_pid(&stack.layout, topology::Service::Connect)?;
+    Some(format!(
+        "http://127.0.0.1:{}",
+        stack.ports.of(topology::Service::Connect)
+    ))
 }
 
 /// Runs `cargo xtask stack ...`.

@@ -87,20 +87,15 @@ pub const CONNECT_OFFSET_TOPIC: &str = "_connect-offsets";
 /// Connect's status storage topic.
 pub const CONNECT_STATUS_TOPIC: &str = "_connect-status";
 
-/// The Connect converter that reads Confluent-framed Avro against the registry.
-pub const AVRO_CONVERTER_CLASS: &str = "io.apicurio.registry.utils.converter.AvroConverter";
+/// The Connect converter that reads Confluent-framed Avro against the registry: the one
+/// the catalog's `converter = "apicurio"` names.
+pub const AVRO_CONVERTER_CLASS: &str = avrokit_codegen::connect::converter::APICURIO_AVRO_CONVERTER;
 /// The JDBC sink connector class.
-pub const JDBC_SINK_CLASS: &str = "io.debezium.connector.jdbc.JdbcSinkConnector";
+pub const JDBC_SINK_CLASS: &str = avrokit_codegen::connect::config::DEBEZIUM_JDBC_SINK;
 
 /// Converter settings (without the `value.converter.` prefix) that make Apicurio's
-/// converter read magic byte + 4-byte **content id** (the id the ccompat API hands out)
-/// and never register anything itself. The registry URL is added separately.
-pub const AVRO_CONVERTER_SETTINGS: [(&str, &str); 4] = [
-    ("apicurio.registry.as-confluent", "true"),
-    ("apicurio.registry.use-id", "contentId"),
-    ("apicurio.registry.headers.enabled", "false"),
-    ("apicurio.registry.auto-register", "false"),
-];
+/// converter read Confluent frames; the generated connector JSON carries the same ones.
+pub const AVRO_CONVERTER_SETTINGS: [(&str, &str); 4] = avrokit_codegen::connect::converter::APICURIO_CONFLUENT_FRAMES;
 
 /// The ports of one running stack: the defaults shifted by a common offset.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

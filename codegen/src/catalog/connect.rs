@@ -1,0 +1,203 @@
+//! The catalog's `[connect]` table: how the Kafka Connect workers that run the connector
+//! sinks reach the registry and the database.
+//!
+//! Every value lands in the connector JSON as written; the connection values are meant
+//! to be config-provider placeholders (`${env:NAME}`), resolved by the worker, so that no
+//! secret is ever committed. A literal password is refused.
+
+use super::raw::RawConnect;
+use crate::load::names::suggest;
+use toml::Spanned;
+
+/// The Avro converter the Connect workers have on their plugin path.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AvroConverter {
+    /// Confluent's `io.confluent.connect.avro.AvroConverter` (Confluent Hub, not Maven
+    /// Central), what cp-kafka-connect images ship.
+    Confluent,
+    /// Apicurio's `io.apicurio.registry.utils.converter.AvroConverter` (Maven Central),
+    /// reading Confluent frames whose id is the registry's content id.
+    Apicurio,
+}
+
+impl AvroConverter {
+    /// Every converter, in the order the catalog documents them.
+    pub const ALL: [AvroConverter; 2] = [AvroConverter::Confluent, AvroConverter::Apicurio];
+
+    /// The catalog's name of the converter.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AvroConverter::Confluent => "confluent",
+            AvroConverter::Apicurio => "apicurio",
+        }
+    }
+}
+
+/// The environment variable of the default `registry_url` placeholder.
+pub const REGISTRY_URL_VAR: &str = "AVROKIT_CONNECT_REGISTRY_URL";
+/// The environment variable of the default `database_url` placeholder.
+pub const DATABASE_URL_VAR: &str = "AVROKIT_SINK_JDBC_URL";
+/// The environment variable of the default `database_user` placeholder.
+pub const DATABASE_USER_VAR: &str = "AVROKIT_SINK_DB_USER";
+/// The environment variable of the default `database_password` placeholder.
+pub const DATABASE_PASSWORD_VAR: &str = "AVROKIT_SINK_DB_PASSWORD";
+
+/// `${env:NAME}`: a value Kafka's `EnvVarConfigProvider`, registered as `env`, reads from
+/// the worker's environment.
+fn env_placeholder(name: &str) -> String {
+    format!("${{env:{name}}}")
+}
+
+/// The `[connect]` table, with its defaults filled in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConnectSettings {
+    /// The value (and Avro key) converter.
+    pub converter: AvroConverter,
+    /// The registry URL the converter talks to: Confluent's API for `confluent`,
+    /// Apicurio's `/apis/registry/v2` for `apicurio`.
+    pub registry_url: String,
+    /// The JDBC URL of the sink database.
+    pub database_url: String,
+    /// The database user.
+    pub database_user: String,
+    /// The database password: always a config-provider placeholder.
+    pub database_password: String,
+}
+
+impl Default for ConnectSettings {
+    /// Confluent's converter, as the seeds' cp-kafka-connect runs it, and every
+    /// connection value from the worker's environment through the `env` config provider.
+    fn default() -> Self {
+        Self {
+            converter: AvroConverter::Confluent,
+            registry_url: env_placeholder(REGISTRY_URL_VAR),
+            database_url: env_placeholder(DATABASE_URL_VAR),
+            database_user: env_placeholder(DATABASE_USER_VAR),
+            database_password: env_placeholder(DATABASE_PASSWORD_VAR),
+        }
+    }
+}
+
+/// One problem of the `[connect]` table: where, what, and what to do.
+pub(super) struct Problem {
+    pub span: std::ops::Range<usize>,
+    pub message: String,
+    pub hint: String,
+}
+
+/// The settings of `raw` (defaults where it says nothing), and its problems.
+pub(super) fn settings(raw: Option<&RawConnect>) -> (ConnectSettings, Vec<Problem>) {
+    let mut settings = ConnectSettings::default();
+    let mut problems = Vec::new();
+    let Some(raw) = raw else {
+        return (settings, problems);
+    };
+    if let Some(converter) = &raw.converter {
+        match AvroConverter::ALL
+            .into_iter()
+            .find(|c| c.as_str() == converter.get_ref())
+        {
+            Some(found) => settings.converter = found,
+            None => {
+                let names = AvroConverter::ALL.map(AvroConverter::as_str);
+                let hint = match suggest(converter.get_ref(), names.iter().copied()) {
+                    Some(close) => format!("did you mean `{close}`?"),
+                    None => format!("use one of: {}", names.join(", ")),
+                };
+                problems.push(Problem {
+                    span: converter.span(),
+                    message: format!("[connect]: unknown converter `{}`", converter.get_ref()),
+                    hint,
+                });
+            }
+        }
+    }
+    let mut take = |value: &Option<Spanned<String>>, target: &mut String, key: &str| {
+        let Some(value) = value else { return };
+        if value.get_ref().trim().is_empty() {
+            problems.push(Problem {
+                span: value.span(),
+                message: format!("[connect]: `{key}` is empty"),
+                hint: format!("remove it to use the default `{target}`"),
+            });
+        }
+        *target = value.get_ref().clone();
+    };
+    take(&raw.registry_url, &mut settings.registry_url, "registry_url");
+    take(&raw.database_url, &mut settings.database_url, "database_url");
+    take(&raw.database_user, &mut settings.database_user, "database_user");
+    take(
+        &raw.database_password,
+        &mut settings.database_password,
+        "database_password",
+    );
+    if let Some(password) = &raw.database_password
+        && !is_placeholder(password.get_ref())
+    {
+        problems.push(Problem {
+            span: password.span(),
+            message: "[connect]: `database_password` is a literal, and the connector JSON is committed".into(),
+            hint: "write a config-provider placeholder the worker resolves, e.g. \"${env:AVROKIT_SINK_DB_PASSWORD}\""
+                .into(),
+        });
+    }
+    (settings, problems)
+}
+
+/// Why `name` cannot name a connector, if it cannot. Connect itself takes almost anything,
+/// but the name is a path segment of its REST API and the name of the generated file, so
+/// it keeps to the characters of topic names.
+pub fn connector_name_problem(name: &str) -> Option<String> {
+    if name.is_empty() {
+        Some("it is empty".to_owned())
+    } else if name.len() > 249 {
+        Some("it is longer than 249 characters".to_owned())
+    } else if name.starts_with('.') {
+        Some("it starts with `.`".to_owned())
+    } else {
+        name.chars()
+            .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-')))
+            .map(|bad| format!("it contains `{bad}`"))
+    }
+}
+
+/// Whether `value` is one Kafka config-provider reference, `${provider:[path:]key}`.
+fn is_placeholder(value: &str) -> bool {
+    value
+        .strip_prefix("${")
+        .and_then(|rest| rest.strip_suffix('}'))
+        .and_then(|inner| inner.split_once(':'))
+        .is_some_and(|(provider, key)| {
+            !provider.is_empty()
+                && provider
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+                && !key.is_empty()
+                && !key.contains(['{', '}'])
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn connector_names_are_path_segments_and_file_names() {
+        assert_eq!(connector_name_problem("telescope_data_raw-sink"), None);
+        assert!(connector_name_problem("").is_some());
+        assert!(connector_name_problem("../x").is_some());
+        assert!(connector_name_problem("a/b").is_some());
+        assert!(connector_name_problem("a b").is_some());
+    }
+
+    #[test]
+    fn placeholders_are_config_provider_references() {
+        assert!(is_placeholder("${env:PGPASSWORD}"));
+        assert!(is_placeholder("${file:/run/secrets/db.properties:password}"));
+        assert!(!is_placeholder("avrokit"));
+        assert!(!is_placeholder("${PGPASSWORD}"));
+        assert!(!is_placeholder("${env:}"));
+        assert!(!is_placeholder("x${env:A}"));
+        assert!(is_placeholder(&ConnectSettings::default().database_password));
+    }
+}
