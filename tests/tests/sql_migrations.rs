@@ -4,111 +4,15 @@
 //! migrations are never rewritten; the whole chain runs on the stack's real PostgreSQL
 //! and leaves the table the current DDL creates.
 
-use avrokit_codegen::{Diagnostics, Generator};
+#[path = "support/scratch_schemas.rs"]
+mod scratch_schemas;
+
 use avrokit_tests::stack_env::{self, say};
+use scratch_schemas::Scratch;
 use std::io::Write;
-use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-/// A scratch copy of `avro-schemas/` and the `sql/` directory `gen` writes for it.
-struct Scratch {
-    root: PathBuf,
-}
-
-impl Scratch {
-    fn new(name: &str) -> Scratch {
-        let root = std::env::temp_dir().join(format!("avrokit-migrations-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&root);
-        copy_dir(&stack_env::repo_root().join("avro-schemas"), &root.join("schemas"));
-        Scratch { root }
-    }
-
-    fn schemas(&self) -> PathBuf {
-        self.root.join("schemas")
-    }
-
-    fn migrations(&self) -> PathBuf {
-        self.root.join("sql/migrations")
-    }
-
-    /// Runs `gen` (SQL only): the names of the migrations it added.
-    fn generate(&self) -> Result<Vec<String>, Diagnostics> {
-        let before = self.migration_names();
-        let generated = Generator::new(self.schemas())
-            .catalog(self.schemas().join("catalog.toml"))
-            .migrations(self.migrations())
-            .one_type_per_file(true)
-            .generate()?;
-        generated.write_sql(&self.root.join("sql")).expect("writing sql/");
-        Ok(self
-            .migration_names()
-            .into_iter()
-            .filter(|n| !before.contains(n))
-            .collect())
-    }
-
-    /// `gen` that must be refused: the diagnostics, with the scratch path cut out.
-    fn refused(&self) -> String {
-        match self.generate() {
-            Ok(added) => panic!("expected a refusal, got migrations {added:?}"),
-            Err(diagnostics) => diagnostics
-                .to_string()
-                .replace(&format!("{}/", self.schemas().display()), ""),
-        }
-    }
-
-    fn migration_names(&self) -> Vec<String> {
-        let mut names: Vec<String> = std::fs::read_dir(self.migrations())
-            .map(|entries| {
-                entries
-                    .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-                    .collect()
-            })
-            .unwrap_or_default();
-        names.retain(|n| n.ends_with(".sql"));
-        names.sort();
-        names
-    }
-
-    fn migration(&self, name: &str) -> String {
-        std::fs::read_to_string(self.migrations().join(name)).unwrap()
-    }
-
-    /// Replaces `from` (which must occur once) with `to` in a schema or catalog file.
-    fn edit(&self, file: &str, from: &str, to: &str) {
-        let path = self.schemas().join(file);
-        let text = std::fs::read_to_string(&path).unwrap();
-        assert_eq!(text.matches(from).count(), 1, "{from:?} in {file}");
-        std::fs::write(&path, text.replace(from, to)).unwrap();
-    }
-}
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.root);
-    }
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
-}
-
-const TELESCOPE_DATA: &str = "astro-beam/telescope-data.avsc";
-const LAST_FIELD: &str = r#""doc": "Version of the pipeline that processed the chunk, once processed."}"#;
-
-/// `LAST_FIELD` followed by `field`.
-fn and_field(field: &str) -> String {
-    format!("{LAST_FIELD},\n    {field}")
-}
+use scratch_schemas::{LAST_FIELD, TELESCOPE_DATA, and_field};
 
 #[test]
 fn the_committed_migrations_are_what_gen_writes_for_the_seeds() {
