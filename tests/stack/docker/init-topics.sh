@@ -1,7 +1,8 @@
 #!/bin/sh
 # docker compose's `init-topics` step: create every topic of avro-schemas/catalog.toml
-# (idempotent). Runs in the apache/kafka image. Partitions and retention are applied later
-# by the project's own topic tooling; this only makes the topics exist.
+# (idempotent). Runs in the apache/kafka image and only makes the topics exist:
+# `cargo xtask topics apply` then brings their settings (partitions, retention, ...) to
+# the catalog's.
 set -eu
 catalog=/avro-schemas/catalog.toml
 for topic in $(sed -n 's/^\[topics\."\([^"]*\)"\]$/\1/p' "$catalog"); do
