@@ -1,0 +1,189 @@
+//! Client settings: the reliability defaults of the seeds' wrappers (seed 003's
+//! `ProducerConfig` and `ConsumerConfig`), every one overridable, and any librdkafka
+//! setting (SASL, SSL, ...) passed through as it is.
+
+use rdkafka::ClientConfig;
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+/// Settings every client shares: the brokers and librdkafka settings to pass through.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KafkaSettings {
+    /// `bootstrap.servers`.
+    pub bootstrap_servers: String,
+    /// Any librdkafka setting, applied last so it wins over the defaults
+    /// (`security.protocol`, `sasl.mechanisms`, `ssl.ca.location`, `linger.ms`, ...).
+    pub overrides: BTreeMap<String, String>,
+}
+
+impl KafkaSettings {
+    /// Settings for the brokers at `bootstrap_servers`.
+    pub fn new(bootstrap_servers: impl Into<String>) -> KafkaSettings {
+        KafkaSettings {
+            bootstrap_servers: bootstrap_servers.into(),
+            overrides: BTreeMap::new(),
+        }
+    }
+
+    /// Sets any librdkafka setting (it wins over avrokit's defaults).
+    pub fn set(mut self, key: impl Into<String>, value: impl Into<String>) -> KafkaSettings {
+        self.overrides.insert(key.into(), value.into());
+        self
+    }
+
+    /// `defaults` (as `(key, value)` pairs), then the brokers, then the overrides.
+    pub(crate) fn client_config(&self, defaults: &[(&str, String)]) -> ClientConfig {
+        let mut config = ClientConfig::new();
+        for (key, value) in defaults {
+            config.set(*key, value);
+        }
+        config.set("bootstrap.servers", &self.bootstrap_servers);
+        for (key, value) in &self.overrides {
+            config.set(key, value);
+        }
+        config
+    }
+}
+
+/// A producer's settings. The defaults are seed 003's: `acks=all`, idempotence on (so
+/// retries never duplicate or reorder), retries until the delivery timeout, a short
+/// linger for batching, and compression.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProducerSettings {
+    /// Brokers and pass-through settings.
+    pub kafka: KafkaSettings,
+    /// `linger.ms`: how long to wait for a batch to fill.
+    pub linger: Duration,
+    /// `compression.type`: `none`, `gzip`, `snappy`, `lz4` or `zstd`.
+    pub compression: String,
+    /// `delivery.timeout.ms`: how long a record may take, retries included, before its
+    /// delivery fails.
+    pub delivery_timeout: Duration,
+    /// How long `send` waits for room when the local queue is full before it fails
+    /// (backpressure instead of dropping records).
+    pub queue_timeout: Duration,
+}
+
+impl ProducerSettings {
+    /// The defaults, for the brokers at `bootstrap_servers`.
+    pub fn new(bootstrap_servers: impl Into<String>) -> ProducerSettings {
+        ProducerSettings {
+            kafka: KafkaSettings::new(bootstrap_servers),
+            linger: Duration::from_millis(5),
+            compression: "lz4".into(),
+            delivery_timeout: Duration::from_secs(120),
+            queue_timeout: Duration::from_secs(30),
+        }
+    }
+
+    /// The librdkafka configuration.
+    pub fn client_config(&self) -> ClientConfig {
+        self.kafka.client_config(&[
+            ("acks", "all".into()),
+            // librdkafka's default is off; idempotence also bounds in-flight requests so
+            // that retries keep the order.
+            ("enable.idempotence", "true".into()),
+            ("retries", i32::MAX.to_string()),
+            ("linger.ms", self.linger.as_millis().to_string()),
+            ("compression.type", self.compression.clone()),
+            ("delivery.timeout.ms", self.delivery_timeout.as_millis().to_string()),
+        ])
+    }
+}
+
+/// A consumer's settings: manual commits after the handler (at-least-once), batches of
+/// up to `max_batch` records or `max_wait`, bounded retries of a failing handler, and a
+/// dead-letter topic for what cannot be processed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConsumerSettings {
+    /// Brokers and pass-through settings.
+    pub kafka: KafkaSettings,
+    /// `group.id`.
+    pub group_id: String,
+    /// The topics to subscribe to.
+    pub topics: Vec<String>,
+    /// Most records handed to a batch handler at once (seed 003: 100).
+    pub max_batch: usize,
+    /// Longest wait for a batch to fill before it is handled as it is.
+    pub max_wait: Duration,
+    /// Attempts of a handler that fails with a retriable error, the first included.
+    pub attempts: u32,
+    /// Wait before the second attempt; doubled for each further one.
+    pub backoff: Duration,
+    /// Where records that cannot be decoded or handled go; `None`: the consumer stops
+    /// at such a record instead (nothing is skipped silently).
+    pub dead_letter_topic: Option<String>,
+    /// Commit offsets in the background (`enable.auto.commit`) instead of after each
+    /// handled batch: at-most-once for records in flight at a crash.
+    pub auto_commit: bool,
+}
+
+impl ConsumerSettings {
+    /// The defaults, for group `group_id` reading `topics` from `bootstrap_servers`.
+    pub fn new(
+        bootstrap_servers: impl Into<String>,
+        group_id: impl Into<String>,
+        topics: impl IntoIterator<Item = impl Into<String>>,
+    ) -> ConsumerSettings {
+        ConsumerSettings {
+            kafka: KafkaSettings::new(bootstrap_servers),
+            group_id: group_id.into(),
+            topics: topics.into_iter().map(Into::into).collect(),
+            max_batch: 100,
+            max_wait: Duration::from_millis(500),
+            attempts: 3,
+            backoff: Duration::from_millis(200),
+            dead_letter_topic: None,
+            auto_commit: false,
+        }
+    }
+
+    /// The librdkafka configuration.
+    pub fn client_config(&self) -> ClientConfig {
+        self.kafka.client_config(&[
+            ("group.id", self.group_id.clone()),
+            ("enable.auto.commit", self.auto_commit.to_string()),
+            // Offsets are stored only for records the handler finished.
+            ("enable.auto.offset.store", "false".into()),
+            ("auto.offset.reset", "earliest".into()),
+            ("enable.partition.eof", "false".into()),
+        ])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn get(config: &ClientConfig, key: &str) -> Option<String> {
+        config.get(key).map(str::to_owned)
+    }
+
+    #[test]
+    fn producer_defaults_are_the_seeds_and_overrides_win() {
+        let settings = ProducerSettings::new("k:9092");
+        let config = settings.client_config();
+        assert_eq!(get(&config, "acks").as_deref(), Some("all"));
+        assert_eq!(get(&config, "enable.idempotence").as_deref(), Some("true"));
+        assert_eq!(get(&config, "linger.ms").as_deref(), Some("5"));
+        assert_eq!(get(&config, "bootstrap.servers").as_deref(), Some("k:9092"));
+        let mut settings = settings;
+        settings.kafka = settings
+            .kafka
+            .set("linger.ms", "50")
+            .set("security.protocol", "SASL_SSL");
+        let config = settings.client_config();
+        assert_eq!(get(&config, "linger.ms").as_deref(), Some("50"));
+        assert_eq!(get(&config, "security.protocol").as_deref(), Some("SASL_SSL"));
+    }
+
+    #[test]
+    fn consumers_commit_by_hand_unless_asked() {
+        let settings = ConsumerSettings::new("k:9092", "g", ["a", "b"]);
+        let config = settings.client_config();
+        assert_eq!(get(&config, "enable.auto.commit").as_deref(), Some("false"));
+        assert_eq!(get(&config, "enable.auto.offset.store").as_deref(), Some("false"));
+        assert_eq!(get(&config, "group.id").as_deref(), Some("g"));
+        assert_eq!(settings.topics, ["a", "b"]);
+    }
+}
