@@ -59,7 +59,7 @@ fn float(f: f64) -> Value {
     Number::from_f64(f).map_or_else(|| Value::String(f.to_string()), Value::Number)
 }
 
-fn read(set: &SchemaSet, schema: &ir::Schema, r: &mut Reader<'_>) -> Result<Value, DecodeError> {
+pub(crate) fn read(set: &SchemaSet, schema: &ir::Schema, r: &mut Reader<'_>) -> Result<Value, DecodeError> {
     Ok(match schema {
         ir::Schema::Null => Value::Null,
         ir::Schema::Boolean => Value::Bool(r.read_bool()?),

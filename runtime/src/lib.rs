@@ -31,6 +31,8 @@ pub mod fixed_bytes;
 #[cfg(feature = "kafka")]
 pub mod kafka;
 mod message;
+#[cfg(feature = "postgres")]
+pub mod postgres;
 mod registry;
 #[cfg(feature = "registry")]
 pub mod registry_client;

@@ -331,8 +331,8 @@ fn skip(set: &SchemaSet, schema: &ir::Schema, r: &mut Reader<'_>) -> Result<(), 
         ir::Schema::Double => r.skip_fixed(8),
         ir::Schema::Bytes | ir::Schema::String => r.read_bytes().map(drop),
         ir::Schema::Logical(logical) => skip(set, &logical.base(), r),
-        ir::Schema::Array(items) => skip_blocks(r, |r| skip(set, items, r)),
-        ir::Schema::Map(values) => skip_blocks(r, |r| {
+        ir::Schema::Array(items) => codec::for_each_item(r, |r| skip(set, items, r)),
+        ir::Schema::Map(values) => codec::for_each_item(r, |r| {
             r.read_bytes()?;
             skip(set, values, r)
         }),
@@ -352,21 +352,6 @@ fn skip(set: &SchemaSet, schema: &ir::Schema, r: &mut Reader<'_>) -> Result<(), 
                 Ok(())
             }
         },
-    }
-}
-
-fn skip_blocks(
-    r: &mut Reader<'_>,
-    mut item: impl FnMut(&mut Reader<'_>) -> Result<(), DecodeError>,
-) -> Result<(), DecodeError> {
-    loop {
-        let count = r.read_block_count()?;
-        if count == 0 {
-            return Ok(());
-        }
-        for _ in 0..count {
-            item(r)?;
-        }
     }
 }
 

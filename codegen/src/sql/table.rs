@@ -7,6 +7,7 @@ use super::names::{column_name, identifier, is_reserved, table_identifier, table
 use crate::catalog::{Catalog, Sink, SinkWriter, Topic};
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::ir::{NamedKind, Origin, Schema, SchemaSet};
+use crate::source::SourceFile;
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
@@ -67,23 +68,37 @@ pub struct Column {
 
 /// Builds the table of `topic`'s sink, or every reason the writer cannot fill it.
 pub fn build(schemas: &SchemaSet, catalog: &Catalog, topic: &Topic, sink: &Sink) -> Result<Table, Diagnostics> {
+    for_value(schemas, &topic.value, &topic.name, sink, &catalog.file)
+}
+
+/// Builds the table `sink` describes for records of `value` fed from `topic`, without a
+/// catalog: what the runtime sink does with the schema it writes, so that its table model
+/// is the one the DDL came from. Problems with the sink itself are located at
+/// `sink.span` in `sink_file`.
+pub fn for_value(
+    schemas: &SchemaSet,
+    value: &Schema,
+    topic: &str,
+    sink: &Sink,
+    sink_file: &SourceFile,
+) -> Result<Table, Diagnostics> {
     let mut diagnostics = Diagnostics::default();
     let writer = sink.writer;
-    let Schema::Named(value_id) = &topic.value else {
+    let Schema::Named(value_id) = value else {
         // The catalog refuses sinks on non-record values; nothing to build.
-        return Err(Diagnostic::at(&catalog.file, sink.span, "a sink needs a record value type").into());
+        return Err(Diagnostic::at(sink_file, sink.span, "a sink needs a record value type").into());
     };
     let value = schemas.get(*value_id);
     let NamedKind::Record(record) = &value.kind else {
-        return Err(Diagnostic::at(&catalog.file, sink.span, "a sink needs a record value type").into());
+        return Err(Diagnostic::at(sink_file, sink.span, "a sink needs a record value type").into());
     };
-    let context = format!("topic `{}`, table `{}`", topic.name, sink.table);
+    let context = format!("topic `{topic}`, table `{}`", sink.table);
     if writer == SinkWriter::DebeziumJdbc
         && let Some(part) = table_parts(writer, &sink.table).into_iter().find(|p| is_reserved(p))
     {
         diagnostics.push(
             Diagnostic::at(
-                &catalog.file,
+                sink_file,
                 sink.span,
                 format!("{context}: `{part}` is reserved in PostgreSQL and Debezium writes table names unquoted"),
             )
@@ -181,7 +196,7 @@ pub fn build(schemas: &SchemaSet, catalog: &Catalog, topic: &Topic, sink: &Sink)
             .unwrap_or_else(|| identifier(writer, field))
     };
     let table = Table {
-        topic: topic.name.clone(),
+        topic: topic.to_owned(),
         value_type: value.name.to_string(),
         writer,
         ident: table_identifier(writer, &sink.table),

@@ -41,3 +41,21 @@ pub fn read_map<V, M: Default + Extend<(String, V)>>(
         }
     }
 }
+
+/// Runs `item` on every item of an array or map, block by block, for readers that skip
+/// or convert items rather than collect them; its errors are the caller's.
+#[inline]
+pub fn for_each_item<E: From<DecodeError>>(
+    r: &mut Reader<'_>,
+    mut item: impl FnMut(&mut Reader<'_>) -> Result<(), E>,
+) -> Result<(), E> {
+    loop {
+        let count = r.read_block_count()?;
+        if count == 0 {
+            return Ok(());
+        }
+        for _ in 0..count {
+            item(r)?;
+        }
+    }
+}

@@ -1,0 +1,102 @@
+//! The SQL text of the upsert, for one table and one row plan: the columns the plan
+//! fills, the conflict clause, and the statements of both strategies.
+
+use super::plan::RowPlan;
+use avrokit_codegen::sql::names::identifier;
+use avrokit_codegen::sql::table::{METADATA_COLUMNS, Table};
+use std::hash::{DefaultHasher, Hash, Hasher};
+
+/// The column list of `plan`'s rows, spelled.
+pub(super) fn column_list(table: &Table, plan: &RowPlan) -> String {
+    plan.columns()
+        .iter()
+        .map(|i| table.columns[*i].ident.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// What a row whose key is already in the table does: take the new values and refresh
+/// `sink_timestamp` (when the sink last wrote the row) while `created_at` keeps the first
+/// write's time; nothing when every column the plan fills is key (the row already holds
+/// those values). Columns the plan does not fill keep what they hold. A table without a
+/// primary key is appended to.
+pub(super) fn on_conflict(table: &Table, plan: &RowPlan) -> String {
+    if table.primary_key.is_empty() {
+        return String::new();
+    }
+    let updates: Vec<String> = plan
+        .columns()
+        .iter()
+        .map(|i| &table.columns[*i].ident)
+        .filter(|ident| !table.primary_key.contains(ident))
+        .map(|ident| format!("{ident} = EXCLUDED.{ident}"))
+        .collect();
+    let key = table.primary_key.join(", ");
+    if updates.is_empty() {
+        return format!(" ON CONFLICT ({key}) DO NOTHING");
+    }
+    let sink_timestamp = identifier(table.writer, METADATA_COLUMNS[0]);
+    format!(
+        " ON CONFLICT ({key}) DO UPDATE SET {}, {sink_timestamp} = CURRENT_TIMESTAMP",
+        updates.join(", ")
+    )
+}
+
+/// A multi-row `INSERT … VALUES ($1, …), … ON CONFLICT …` for `rows` rows.
+pub(super) fn insert_values(table: &Table, plan: &RowPlan, rows: usize) -> String {
+    let width = plan.columns().len();
+    let tuples: Vec<String> = (0..rows)
+        .map(|row| {
+            let params: Vec<String> = (1..=width).map(|c| format!("${}", row * width + c)).collect();
+            format!("({})", params.join(", "))
+        })
+        .collect();
+    format!(
+        "INSERT INTO {} ({}) VALUES {}{}",
+        table.ident,
+        column_list(table, plan),
+        tuples.join(", "),
+        on_conflict(table, plan)
+    )
+}
+
+/// The session's staging table for `plan`'s rows into `table`: one per (table, writer
+/// schema), since its columns are the plan's.
+pub(super) fn stage_name(table: &Table, plan: &RowPlan) -> String {
+    let mut hasher = DefaultHasher::new();
+    table.ident.hash(&mut hasher);
+    plan.writer().fingerprint().hash(&mut hasher);
+    format!("avrokit_stage_{:016x}", hasher.finish())
+}
+
+/// Creates the staging table unless this session has it: the plan's columns with the
+/// table's types, emptied at every commit.
+pub(super) fn create_stage(table: &Table, plan: &RowPlan, stage: &str) -> String {
+    format!(
+        "CREATE TEMP TABLE IF NOT EXISTS {stage} ON COMMIT DELETE ROWS AS SELECT {} FROM {} WITH NO DATA",
+        column_list(table, plan),
+        table.ident
+    )
+}
+
+/// Binary COPY into the staging table.
+pub(super) fn copy_into_stage(table: &Table, plan: &RowPlan, stage: &str) -> String {
+    format!("COPY {stage} ({}) FROM STDIN (FORMAT binary)", column_list(table, plan))
+}
+
+/// The upsert from the staging table.
+pub(super) fn insert_from_stage(table: &Table, plan: &RowPlan, stage: &str) -> String {
+    let columns = column_list(table, plan);
+    format!(
+        "INSERT INTO {} ({columns}) SELECT {columns} FROM {stage}{}",
+        table.ident,
+        on_conflict(table, plan)
+    )
+}
+
+/// A query that names every value column and returns no row: preparing it makes
+/// PostgreSQL say whether the table and columns exist and what types they have.
+pub(super) fn probe(table: &Table) -> String {
+    let columns: Vec<&str> = table.columns.iter().map(|c| c.ident.as_str()).collect();
+    format!("SELECT {} FROM {} LIMIT 0", columns.join(", "), table.ident)
+}
