@@ -4,7 +4,7 @@
 //! it is in `target/stack/stack.env`. A test with no registry skips (after saying so),
 //! unless the URL was exported: then the stack is supposed to be up and its absence fails.
 
-use avrokit::registry_client::{RegistryClient, RegistryConfig, RetryPolicy};
+use avrokit::registry_client::{BlockingRegistryClient, RegistryConfig, RetryPolicy};
 use std::io::Write;
 use std::time::Duration;
 
@@ -14,10 +14,10 @@ pub fn url() -> Option<(String, bool)> {
     crate::stack_env::var("SCHEMA_REGISTRY_URL").ok()
 }
 
-/// A client of the stack's registry, or `None` (having printed `SKIPPED test: why`, past
+/// A (blocking) client of the stack's registry, or `None` (having printed `SKIPPED test: why`, past
 /// libtest's capture) when none answers; panics when `cargo xtask test` exported a URL
 /// that does not answer. `test_target` names the `--test` to run it with.
-pub fn client(test: &str, test_target: &str) -> Option<RegistryClient> {
+pub fn client(test: &str, test_target: &str) -> Option<BlockingRegistryClient> {
     let how = format!(
         "run it with `cargo xtask test`, or `cargo xtask stack up` then \
          `cargo test -p avrokit-tests --test {test_target}`"
@@ -33,7 +33,7 @@ pub fn client(test: &str, test_target: &str) -> Option<RegistryClient> {
     let probe = RegistryConfig::new(&url)
         .with_retry(RetryPolicy::none())
         .with_timeout(Duration::from_secs(5));
-    if let Err(err) = RegistryClient::new(probe).and_then(|c| c.subjects()) {
+    if let Err(err) = BlockingRegistryClient::new(probe).and_then(|c| c.subjects()) {
         assert!(!exported, "{test}: SCHEMA_REGISTRY_URL={url} does not answer: {err}");
         let _ = writeln!(
             std::io::stderr(),
@@ -42,7 +42,7 @@ pub fn client(test: &str, test_target: &str) -> Option<RegistryClient> {
         );
         return None;
     }
-    RegistryClient::new(RegistryConfig::new(url)).ok()
+    BlockingRegistryClient::new(RegistryConfig::new(url)).ok()
 }
 
 /// A name no earlier run used, for scratch subjects and topics: `prefix-<pid>-<nanos>`.

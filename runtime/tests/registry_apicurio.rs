@@ -2,11 +2,13 @@
 //! Registry through its Confluent API). Without a running stack each test prints
 //! `SKIPPED ...` with the command that runs it, and passes.
 //!
-//! Every run uses fresh subjects (the registry keeps them while the stack is up).
+//! Every run uses fresh subjects (the registry keeps them while the stack is up). The
+//! calls are the async client's; the last test runs the blocking twin on the same calls.
 
 use avrokit::Schema;
 use avrokit::registry_client::{
-    CompatibilityLevel, RegistryClient, RegistryConfig, RegistryErrorKind, RetryPolicy, VersionSelector,
+    BlockingRegistryClient, CompatibilityLevel, RegistryClient, RegistryConfig, RegistryErrorKind, RetryPolicy,
+    VersionSelector,
 };
 use std::io::Write;
 use std::path::Path;
@@ -33,8 +35,8 @@ fn registry_url() -> Result<String, String> {
         .ok_or_else(|| format!("{} has no SCHEMA_REGISTRY_URL", file.display()))
 }
 
-/// A client of the stack's registry, or `None` (having said why) when it is not running.
-fn registry(test: &str) -> Option<RegistryClient> {
+/// The stack's registry URL, or `None` (having said why) when it is not running.
+fn registry(test: &str) -> Option<String> {
     let skip = |why: String| {
         say(&format!(
             "SKIPPED {test}: {why}; run it with `cargo xtask test`, or `cargo xtask stack up` then \
@@ -49,12 +51,12 @@ fn registry(test: &str) -> Option<RegistryClient> {
         }
     };
     // One attempt for the probe: a stale stack.env must skip quickly, not wait out retries.
-    let probe = RegistryClient::new(RegistryConfig::new(&url).with_retry(RetryPolicy::none())).ok()?;
+    let probe = BlockingRegistryClient::new(RegistryConfig::new(&url).with_retry(RetryPolicy::none())).ok()?;
     if let Err(err) = probe.subjects() {
         skip(format!("the registry at {url} does not answer ({err})"));
         return None;
     }
-    RegistryClient::new(RegistryConfig::new(url)).ok()
+    Some(url)
 }
 
 /// A subject no earlier run used.
@@ -76,42 +78,49 @@ const V2: &str = r#"{"type":"record","name":"Reading","namespace":"it.avrokit","
 const BROKEN: &str = r#"{"type":"record","name":"Reading","namespace":"it.avrokit","fields":[
   {"name":"sensor","type":"int"},{"name":"value","type":"double"}]}"#;
 
-#[test]
-fn register_evolve_refuse_and_fetch_against_apicurio() {
-    let Some(client) = registry("register_evolve_refuse_and_fetch_against_apicurio") else {
+#[tokio::test]
+async fn register_evolve_refuse_and_fetch_against_apicurio() {
+    let Some(url) = registry("register_evolve_refuse_and_fetch_against_apicurio") else {
         return;
     };
+    let client = RegistryClient::new(RegistryConfig::new(url)).unwrap();
     let subject = fresh_subject("reading");
     // Set the level on the subject: Apicurio enforces nothing without one.
     assert_eq!(
-        client.set_config(Some(&subject), CompatibilityLevel::Backward).unwrap(),
+        client
+            .set_config(Some(&subject), CompatibilityLevel::Backward)
+            .await
+            .unwrap(),
         CompatibilityLevel::Backward
     );
-    assert_eq!(client.config(Some(&subject)).unwrap(), CompatibilityLevel::Backward);
-
-    let id1 = client.register(&subject, V1, false).unwrap();
     assert_eq!(
-        client.register(&subject, V1, false).unwrap(),
+        client.config(Some(&subject)).await.unwrap(),
+        CompatibilityLevel::Backward
+    );
+
+    let id1 = client.register(&subject, V1, false).await.unwrap();
+    assert_eq!(
+        client.register(&subject, V1, false).await.unwrap(),
         id1,
         "re-registering gives the same id"
     );
-    assert_eq!(client.versions(&subject).unwrap(), vec![1]);
+    assert_eq!(client.versions(&subject).await.unwrap(), vec![1]);
 
-    let id2 = client.register(&subject, V2, false).unwrap();
+    let id2 = client.register(&subject, V2, false).await.unwrap();
     assert_ne!(id2, id1);
-    assert_eq!(client.versions(&subject).unwrap(), vec![1, 2]);
-    let latest = client.latest(&subject).unwrap();
+    assert_eq!(client.versions(&subject).await.unwrap(), vec![1, 2]);
+    let latest = client.latest(&subject).await.unwrap();
     assert_eq!(
         (latest.subject.as_str(), latest.version, latest.id),
         (subject.as_str(), 2, id2)
     );
-    let first = client.version(&subject, VersionSelector::Number(1)).unwrap();
+    let first = client.version(&subject, VersionSelector::Number(1)).await.unwrap();
     assert_eq!((first.version, first.id), (1, id1));
-    let found = client.lookup(&subject, V1, false).unwrap();
+    let found = client.lookup(&subject, V1, false).await.unwrap();
     assert_eq!((found.version, found.id), (1, id1));
-    assert!(client.subjects().unwrap().contains(&subject));
+    assert!(client.subjects().await.unwrap().contains(&subject));
 
-    let err = client.register(&subject, BROKEN, false).unwrap_err();
+    let err = client.register(&subject, BROKEN, false).await.unwrap_err();
     let RegistryErrorKind::Incompatible { message, .. } = err.kind() else {
         panic!("expected Incompatible, got {err}");
     };
@@ -119,24 +128,52 @@ fn register_evolve_refuse_and_fetch_against_apicurio() {
     assert!(
         !client
             .check_compatibility(&subject, Some(VersionSelector::Latest), BROKEN)
+            .await
             .unwrap()
             .is_compatible
     );
-    assert!(client.check_compatibility(&subject, None, V2).unwrap().is_compatible);
+    assert!(
+        client
+            .check_compatibility(&subject, None, V2)
+            .await
+            .unwrap()
+            .is_compatible
+    );
 
     // The registry may re-serialise the text: compare canonical forms, never bytes.
-    let fetched = Schema::parse(&client.schema_by_id(id1).unwrap()).unwrap();
+    let fetched = Schema::parse(&client.schema_by_id(id1).await.unwrap()).unwrap();
     assert_eq!(fetched.fingerprint(), Schema::parse(V1).unwrap().fingerprint());
 
-    let err = client.schema_by_id(2_000_000_000).unwrap_err();
+    let err = client.schema_by_id(2_000_000_000).await.unwrap_err();
     assert!(matches!(err.kind(), RegistryErrorKind::SchemaNotFound { .. }), "{err}");
-    let err = client.version(&subject, VersionSelector::Number(99)).unwrap_err();
+    let err = client.version(&subject, VersionSelector::Number(99)).await.unwrap_err();
     assert!(matches!(err.kind(), RegistryErrorKind::VersionNotFound { .. }), "{err}");
-    let err = client.lookup(&fresh_subject("missing"), V1, false).unwrap_err();
+    let err = client.lookup(&fresh_subject("missing"), V1, false).await.unwrap_err();
     assert!(matches!(err.kind(), RegistryErrorKind::SubjectNotFound { .. }), "{err}");
 
-    assert_eq!(client.delete_subject(&subject, false).unwrap(), vec![1, 2]);
-    client.delete_subject(&subject, true).unwrap();
-    let err = client.versions(&subject).unwrap_err();
+    assert_eq!(client.delete_subject(&subject, false).await.unwrap(), vec![1, 2]);
+    client.delete_subject(&subject, true).await.unwrap();
+    let err = client.versions(&subject).await.unwrap_err();
     assert!(matches!(err.kind(), RegistryErrorKind::SubjectNotFound { .. }), "{err}");
+}
+
+/// The blocking twin makes the same calls: a subject registered, found, its id cached,
+/// deleted.
+#[test]
+fn the_blocking_client_makes_the_same_calls() {
+    let Some(url) = registry("the_blocking_client_makes_the_same_calls") else {
+        return;
+    };
+    let client = BlockingRegistryClient::new(RegistryConfig::new(url)).unwrap();
+    let subject = fresh_subject("blocking");
+    let id = client.cached_register(&subject, V1, false).unwrap();
+    assert_eq!(client.cached_register(&subject, V1, false).unwrap(), id);
+    assert_eq!(client.lookup(&subject, V1, false).unwrap().id, id);
+    assert_eq!(client.cached_latest(&subject).unwrap().id, id);
+    assert_eq!(
+        client.cached_schema(id).unwrap().fingerprint(),
+        Schema::parse(V1).unwrap().fingerprint()
+    );
+    assert_eq!(client.delete_subject(&subject, false).unwrap(), vec![1]);
+    client.delete_subject(&subject, true).unwrap();
 }

@@ -1,12 +1,13 @@
-//! `Serializer` and `Deserializer`: offline against a one-answer socket (bad frames, an
-//! unknown id, a registry gone after warm-up), and online against the stack's Apicurio
-//! (round trips, v1 read as v2 and the reverse, an incompatible type refused). Without a
-//! running stack the online test prints `SKIPPED ...` and passes.
+//! `Serializer` and `Deserializer`, async and blocking: offline against a one-answer
+//! socket (bad frames, an unknown id, a registry gone after warm-up, the latest version
+//! used or refused), and online against the stack's Apicurio (round trips, v1 read as v2
+//! and the reverse, an incompatible type refused, the latest version). Without a running
+//! stack the online test prints `SKIPPED ...` and passes.
 
 use avrokit::AvroMessage;
 use avrokit::registry_client::{
-    CompatibilityLevel, DeserializeError, Deserializer, RegistryClient, RegistryConfig, RegistryErrorKind, RetryPolicy,
-    SerializeError, Serializer,
+    BlockingDeserializer, BlockingRegistryClient, BlockingSerializer, CompatibilityLevel, DeserializeError,
+    Deserializer, IdSource, RegistryClient, RegistryConfig, RegistryErrorKind, RetryPolicy, SerializeError, Serializer,
 };
 use avrokit::wire::{self, FrameError};
 use std::io::{Read, Write};
@@ -43,7 +44,8 @@ struct ReadingBroken {
 
 /// A registry that answers the first `count` connections with `status` and `body`, then
 /// stops listening (a registry that went away).
-fn answer_then_vanish(count: usize, status: &'static str, body: &'static str) -> String {
+fn answer_then_vanish(count: usize, status: &'static str, body: impl Into<String>) -> String {
+    let body = body.into();
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());
     std::thread::spawn(move || {
@@ -63,49 +65,53 @@ fn answer_then_vanish(count: usize, status: &'static str, body: &'static str) ->
 
 /// One attempt, and a short timeout: a connection the vanishing registry's kernel
 /// backlog accepts but nobody serves must fail in seconds.
-fn offline_client(url: &str) -> RegistryClient {
-    let config = RegistryConfig::new(url)
+fn offline_config(url: &str) -> RegistryConfig {
+    RegistryConfig::new(url)
         .with_retry(RetryPolicy::none())
-        .with_timeout(std::time::Duration::from_secs(2));
-    RegistryClient::new(config).unwrap()
+        .with_timeout(std::time::Duration::from_secs(2))
 }
 
-#[test]
-fn bad_frames_are_typed_before_any_registry_call() {
+fn offline_client(url: &str) -> RegistryClient {
+    RegistryClient::new(offline_config(url)).unwrap()
+}
+
+#[tokio::test]
+async fn bad_frames_are_typed_before_any_registry_call() {
     // Nobody listens here: a registry call would fail differently.
     let closed = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap();
     let de = Deserializer::<ReadingV1>::new(offline_client(&format!("http://{closed}")));
     assert!(matches!(
-        de.deserialize(b""),
+        de.deserialize(b"").await,
         Err(DeserializeError::Frame(FrameError::Empty))
     ));
-    let err = de.deserialize(br#"{"sensor":"s"}"#).unwrap_err();
+    let err = de.deserialize(br#"{"sensor":"s"}"#).await.unwrap_err();
     assert!(err.to_string().starts_with("Invalid magic byte 0x7b"), "{err}");
     assert!(matches!(
-        de.deserialize(b"\x00\x00\x01"),
+        de.deserialize(b"\x00\x00\x01").await,
         Err(DeserializeError::Frame(FrameError::TruncatedHeader { len: 3, .. }))
     ));
     assert!(!err.is_retriable());
 }
 
-#[test]
-fn an_unknown_id_is_named_and_not_retriable() {
+#[tokio::test]
+async fn an_unknown_id_is_named_and_not_retriable() {
     let url = answer_then_vanish(
         1,
         "404 Not Found",
         r#"{"error_code":40403,"message":"Schema 77 not found"}"#,
     );
     let de = Deserializer::<ReadingV1>::new(offline_client(&url));
-    let err = de.deserialize(&wire::frame(77, b"")).unwrap_err();
+    let err = de.deserialize(&wire::frame(77, b"")).await.unwrap_err();
     assert!(matches!(err, DeserializeError::UnknownSchemaId { id: 77, .. }), "{err}");
     assert!(err.to_string().starts_with("unknown schema id 77"), "{err}");
     assert!(!err.is_retriable());
 }
 
+/// The blocking serializer, on a plain thread.
 #[test]
 fn cached_ids_keep_serializing_after_the_registry_goes_away() {
     let url = answer_then_vanish(1, "200 OK", r#"{"id":42}"#);
-    let ser = Serializer::<ReadingV1>::new(offline_client(&url));
+    let ser = BlockingSerializer::<ReadingV1>::new(BlockingRegistryClient::new(offline_config(&url)).unwrap());
     let value = ReadingV1 {
         sensor: "s-1".into(),
         value: 21.5,
@@ -123,6 +129,50 @@ fn cached_ids_keep_serializing_after_the_registry_goes_away() {
     assert!(err.is_retriable(), "a registry that is down may come back");
 }
 
+/// A latest-version answer of `schema` (version 3, id 31).
+fn latest_answer(schema: &str) -> String {
+    serde_json::json!({"subject": "readings-value", "version": 3, "id": 31, "schema": schema}).to_string()
+}
+
+#[tokio::test]
+async fn the_latest_version_is_written_when_it_is_the_types_schema() {
+    // Another text of the same schema (reordered keys, whitespace): the same canonical form.
+    let other_text = r#"{"namespace":"it.serde","name":"Reading","type":"record","fields":[
+      {"type":"string","name":"sensor"},{"name":"value","type":"double","doc":"degrees"}]}"#;
+    let url = answer_then_vanish(1, "200 OK", latest_answer(other_text));
+    let ser = Serializer::<ReadingV1>::new(offline_client(&url)).with_ids(IdSource::Latest);
+    let value = ReadingV1 {
+        sensor: "s".into(),
+        value: 1.0,
+    };
+    let framed = ser.serialize("readings", &value).await.unwrap();
+    assert_eq!(wire::unframe(&framed).unwrap().0, 31);
+    // Remembered for the time to live: the registry is gone and it still serializes.
+    let mut buffer = b"kept".to_vec();
+    ser.serialize_into("readings", &value, &mut buffer).await.unwrap();
+    assert_eq!(&buffer[..4], b"kept");
+    assert_eq!(&buffer[4..], &framed[..]);
+}
+
+#[tokio::test]
+async fn a_latest_version_of_another_schema_is_refused() {
+    let url = answer_then_vanish(1, "200 OK", latest_answer(ReadingV2::schema_json()));
+    let ser = Serializer::<ReadingV1>::new(offline_client(&url)).with_ids(IdSource::Latest);
+    let value = ReadingV1 {
+        sensor: "s".into(),
+        value: 1.0,
+    };
+    let err = ser.serialize("readings", &value).await.unwrap_err();
+    let SerializeError::LatestIsNotOurs {
+        subject, version, id, ..
+    } = &err
+    else {
+        panic!("{err}")
+    };
+    assert_eq!((subject.as_str(), *version, *id), ("readings-value", 3, 31));
+    assert!(err.to_string().contains("its canonical form differs"), "{err}");
+    assert!(!err.is_retriable());
+}
 /// The stack's registry, or `None` (having said why) when it is not running.
 fn registry(test: &str) -> Option<RegistryClient> {
     let url = std::env::var("SCHEMA_REGISTRY_URL").ok().or_else(|| {
@@ -133,7 +183,11 @@ fn registry(test: &str) -> Option<RegistryClient> {
             .find(|(k, _)| k.trim() == "SCHEMA_REGISTRY_URL")
             .map(|(_, v)| v.trim().to_owned())
     });
-    let reachable = url.as_deref().is_some_and(|url| offline_client(url).subjects().is_ok());
+    let reachable = url.as_deref().is_some_and(|url| {
+        BlockingRegistryClient::new(offline_config(url))
+            .and_then(|c| c.subjects())
+            .is_ok()
+    });
     if !reachable {
         let _ = writeln!(
             std::io::stderr(),
@@ -146,8 +200,8 @@ fn registry(test: &str) -> Option<RegistryClient> {
     RegistryClient::new(RegistryConfig::new(url?)).ok()
 }
 
-#[test]
-fn round_trips_and_evolution_against_apicurio() {
+#[tokio::test]
+async fn round_trips_and_evolution_against_apicurio() {
     let Some(client) = registry("round_trips_and_evolution_against_apicurio") else {
         return;
     };
@@ -158,7 +212,10 @@ fn round_trips_and_evolution_against_apicurio() {
     let topic = format!("avrokit-it-serde-{}-{nanos}", std::process::id());
     let subject = format!("{topic}-value");
     // Apicurio enforces nothing until a level is set.
-    client.set_config(Some(&subject), CompatibilityLevel::Backward).unwrap();
+    client
+        .set_config(Some(&subject), CompatibilityLevel::Backward)
+        .await
+        .unwrap();
 
     let v1 = ReadingV1 {
         sensor: "s-1".into(),
@@ -171,29 +228,31 @@ fn round_trips_and_evolution_against_apicurio() {
     };
     let bytes1 = Serializer::<ReadingV1>::new(client.clone())
         .serialize(&topic, &v1)
+        .await
         .unwrap();
     let (id1, _) = wire::unframe(&bytes1).unwrap();
     assert_eq!(
-        client.latest(&subject).unwrap().id,
+        client.latest(&subject).await.unwrap().id,
         id1,
         "auto-registered under {subject}"
     );
     let bytes2 = Serializer::<ReadingV2>::new(client.clone())
         .serialize(&topic, &v2)
+        .await
         .unwrap();
     let (id2, _) = wire::unframe(&bytes2).unwrap();
     assert_ne!(id1, id2);
-    assert_eq!(client.versions(&subject).unwrap(), vec![1, 2]);
+    assert_eq!(client.versions(&subject).await.unwrap(), vec![1, 2]);
 
     // Fresh clients: the writer schemas come from the registry, not from the caches above.
     let fresh = || RegistryClient::new(RegistryConfig::new(client.url())).unwrap();
     let de1 = Deserializer::<ReadingV1>::new(fresh());
     let de2 = Deserializer::<ReadingV2>::new(fresh());
-    assert_eq!(de1.deserialize(&bytes1).unwrap(), v1);
-    assert_eq!(de2.deserialize(&bytes2).unwrap(), v2);
+    assert_eq!(de1.deserialize(&bytes1).await.unwrap(), v1);
+    assert_eq!(de2.deserialize(&bytes2).await.unwrap(), v2);
     // v1 read as v2: the reader's default fills `unit`.
     assert_eq!(
-        de2.deserialize(&bytes1).unwrap(),
+        de2.deserialize(&bytes1).await.unwrap(),
         ReadingV2 {
             sensor: "s-1".into(),
             value: 21.5,
@@ -202,15 +261,44 @@ fn round_trips_and_evolution_against_apicurio() {
     );
     // v2 read as v1: `unit` skipped.
     assert_eq!(
-        de1.deserialize(&bytes2).unwrap(),
+        de1.deserialize(&bytes2).await.unwrap(),
         ReadingV1 {
             sensor: "s-2".into(),
             value: -3.25
         }
     );
 
+    // The latest version is v2: a v2 serializer may write its id, a v1 one may not.
+    let latest = Serializer::<ReadingV2>::new(client.clone()).with_ids(IdSource::Latest);
+    assert_eq!(latest.schema_id(&topic).await.unwrap(), id2);
+    let err = Serializer::<ReadingV1>::new(client.clone())
+        .with_ids(IdSource::Latest)
+        .schema_id(&topic)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, SerializeError::LatestIsNotOurs { version: 2, .. }),
+        "{err}"
+    );
+    // The blocking twins read the same frames.
+    let blocking = BlockingRegistryClient::new(RegistryConfig::new(client.url())).unwrap();
+    assert_eq!(
+        BlockingDeserializer::<ReadingV1>::new(blocking.clone())
+            .deserialize(&bytes2)
+            .unwrap()
+            .sensor,
+        "s-2"
+    );
+    assert_eq!(
+        BlockingSerializer::<ReadingV2>::new(blocking)
+            .serialize(&topic, &v2)
+            .unwrap(),
+        bytes2
+    );
+
     let err = Serializer::<ReadingBroken>::new(client.clone())
         .serialize(&topic, &ReadingBroken { sensor: 1, value: 0.0 })
+        .await
         .unwrap_err();
     let SerializeError::Registry { source, .. } = &err else {
         panic!("{err}")
@@ -218,9 +306,26 @@ fn round_trips_and_evolution_against_apicurio() {
     assert!(matches!(source.kind(), RegistryErrorKind::Incompatible { .. }), "{err}");
     assert!(!err.is_retriable(), "a refused schema stays refused");
 
-    let err = de1.deserialize(&wire::frame(2_000_000_000, b"")).unwrap_err();
+    let err = de1.deserialize(&wire::frame(2_000_000_000, b"")).await.unwrap_err();
     assert!(matches!(err, DeserializeError::UnknownSchemaId { .. }), "{err}");
 
-    client.delete_subject(&subject, false).unwrap();
-    client.delete_subject(&subject, true).unwrap();
+    client.delete_subject(&subject, false).await.unwrap();
+    client.delete_subject(&subject, true).await.unwrap();
+}
+
+/// The async calls' futures are `Send`, so a producer or consumer task on a multi-thread
+/// runtime can hold them across its own awaits (a compile-time check).
+#[test]
+fn the_async_calls_can_be_spawned() {
+    fn spawnable<F: std::future::Future + Send + 'static>(_: F) {}
+    let client = offline_client("http://127.0.0.1:1");
+    let ser = std::sync::Arc::new(Serializer::<ReadingV1>::new(client.clone()));
+    let de = std::sync::Arc::new(Deserializer::<ReadingV1>::new(client.clone()));
+    let value = ReadingV1 {
+        sensor: "s".into(),
+        value: 1.0,
+    };
+    spawnable(async move { ser.serialize("t", &value).await });
+    spawnable(async move { de.deserialize(b"").await });
+    spawnable(async move { client.cached_latest("t-value").await });
 }

@@ -9,7 +9,7 @@
 //! Without a registry the test prints `SKIPPED ...` and passes.
 
 use avrokit::chrono::DateTime;
-use avrokit::registry_client::{Deserializer, RegistryClient, RegistryConfig, Serializer};
+use avrokit::registry_client::{BlockingDeserializer, BlockingRegistryClient, BlockingSerializer, RegistryConfig};
 use avrokit::wire;
 use avrokit_generated::astro::beam::TelescopeData;
 use avrokit_tests::stack_registry;
@@ -59,8 +59,8 @@ fn confluent_kafka_python_and_avrokit_read_each_others_frames() {
     // Python writes; a fresh client of ours fetches its writer schema by id and decodes.
     let framed = unhex(&python(client.url(), &["serialize", &topic]));
     let (id, _) = wire::unframe(&framed).expect("a Confluent frame");
-    let fresh = RegistryClient::new(RegistryConfig::new(client.url())).expect("config");
-    let decoded = Deserializer::<TelescopeData>::new(fresh)
+    let fresh = BlockingRegistryClient::new(RegistryConfig::new(client.url())).expect("config");
+    let decoded = BlockingDeserializer::<TelescopeData>::new(fresh)
         .deserialize(&framed)
         .unwrap_or_else(|e| panic!("our Deserializer on confluent-kafka's frame (id {id}): {e}"));
     // interop.py's TELESCOPE_DATA.
@@ -86,7 +86,7 @@ fn confluent_kafka_python_and_avrokit_read_each_others_frames() {
         processing_pipeline_version: None,
     };
     let our_topic = format!("{topic}-rs");
-    let framed = Serializer::<TelescopeData>::new(client.clone())
+    let framed = BlockingSerializer::<TelescopeData>::new(client.clone())
         .serialize(&our_topic, &ours)
         .expect("serializes");
     let read: serde_json::Value =

@@ -1,12 +1,12 @@
 //! Every seed type (every record type of `avro-schemas/`, `avrokit_generated::REGISTRY`)
 //! through the Confluent framing against the stack's real registry: fastavro's values of
-//! each type (`tests/vectors/fastavro.json`) are serialized by `Serializer<T>`
-//! (auto-registering under a scratch `<topic>-value`), decoded by a `Deserializer<T>` on a
+//! each type (`tests/vectors/fastavro.json`) are serialized by `BlockingSerializer<T>`
+//! (auto-registering under a scratch `<topic>-value`), decoded by a `BlockingDeserializer<T>` on a
 //! fresh client (so the writer schema comes from the registry, by id), and must re-encode
 //! to fastavro's very bytes. Without a registry the test prints `SKIPPED ...` and passes.
 
 use avrokit::AvroMessage;
-use avrokit::registry_client::{Deserializer, RegistryClient, RegistryConfig, Serializer};
+use avrokit::registry_client::{BlockingDeserializer, BlockingRegistryClient, BlockingSerializer, RegistryConfig};
 use avrokit::wire;
 use avrokit_generated::{astro, cosmic, iot, smart};
 use avrokit_tests::stack_registry;
@@ -33,14 +33,15 @@ fn fastavro_values(full_name: &str) -> Vec<Vec<u8>> {
 }
 
 /// Round-trips every fastavro value of `T` through a scratch topic; returns `T`'s full name.
-fn round_trip<T: AvroMessage>(client: &RegistryClient) -> &'static str {
+fn round_trip<T: AvroMessage>(client: &BlockingRegistryClient) -> &'static str {
     let name = T::FULL_NAME.expect("generated records are named");
     let values = fastavro_values(name);
     assert!(!values.is_empty(), "no fastavro values of {name}");
     let topic = stack_registry::scratch_name(&format!("avrokit-it-seed-{name}"));
-    let ser = Serializer::<T>::new(client.clone());
+    let ser = BlockingSerializer::<T>::new(client.clone());
     // A fresh client: its id → schema cache is empty, so the writer schema is fetched.
-    let de = Deserializer::<T>::new(RegistryClient::new(RegistryConfig::new(client.url())).expect("config"));
+    let de =
+        BlockingDeserializer::<T>::new(BlockingRegistryClient::new(RegistryConfig::new(client.url())).expect("config"));
     let mut ids = BTreeSet::new();
     for (i, binary) in values.iter().enumerate() {
         let value = T::from_avro(binary).unwrap_or_else(|e| panic!("{name} #{i}: fastavro's bytes: {e}"));

@@ -11,7 +11,7 @@
 
 use crate::{stack, workspace};
 use anyhow::{Context, bail};
-use avrokit::registry_client::{RegistryClient, RegistryConfig, RegistryErrorKind};
+use avrokit::registry_client::{BlockingRegistryClient, RegistryConfig, RegistryErrorKind};
 use avrokit_codegen::gate::{self, Format, Options, Status};
 use avrokit_codegen::ir::{Schema, SchemaSet};
 use avrokit_codegen::{LoadOptions, catalog, load_dir, schema_json};
@@ -60,7 +60,7 @@ pub fn run(args: RegisterArgs) -> anyhow::Result<ExitCode> {
         }
     }
     let planned = plan(&args.schemas)?;
-    let client = RegistryClient::new(RegistryConfig::new(&url))?;
+    let client = BlockingRegistryClient::new(RegistryConfig::new(&url))?;
     for Planned { subject, schema } in &planned {
         if args.dry_run {
             println!("{}", dry_run_line(&client, subject, schema)?);
@@ -119,7 +119,7 @@ fn plan(schemas: &std::path::Path) -> anyhow::Result<Vec<Planned>> {
 }
 
 /// What registering `schema` under `subject` would do, found without changing anything.
-fn dry_run_line(client: &RegistryClient, subject: &str, schema: &str) -> anyhow::Result<String> {
+fn dry_run_line(client: &BlockingRegistryClient, subject: &str, schema: &str) -> anyhow::Result<String> {
     match client.lookup(subject, schema, false) {
         Ok(found) => Ok(format!(
             "{subject:<32} version {:<4} id {}  (already registered: would stay)",

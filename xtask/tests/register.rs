@@ -5,7 +5,7 @@
 //! refused by the gate before anything is registered. Without a registry the test prints
 //! `SKIPPED ...` and passes.
 
-use avrokit::registry_client::{RegistryClient, RegistryConfig, RegistryErrorKind, RetryPolicy};
+use avrokit::registry_client::{BlockingRegistryClient, RegistryConfig, RegistryErrorKind, RetryPolicy};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -32,7 +32,7 @@ fn registry(test: &str) -> Option<String> {
         let probe = RegistryConfig::new(url)
             .with_retry(RetryPolicy::none())
             .with_timeout(Duration::from_secs(5));
-        RegistryClient::new(probe).and_then(|c| c.subjects()).is_ok()
+        BlockingRegistryClient::new(probe).and_then(|c| c.subjects()).is_ok()
     });
     if !answers {
         // Exported by `cargo xtask test`: the stack must be there.
@@ -110,7 +110,7 @@ fn register_checks_then_registers_every_catalog_subject() {
     let Some(url) = registry("register_checks_then_registers_every_catalog_subject") else {
         return;
     };
-    let client = RegistryClient::new(RegistryConfig::new(&url)).unwrap();
+    let client = BlockingRegistryClient::new(RegistryConfig::new(&url)).unwrap();
     let nanos = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap()

@@ -1,13 +1,15 @@
 //! The registry process stopped and restarted mid-run (`cargo xtask stack stop|start
-//! schema-registry`): after warm-up, cached ids keep serializing and cached writer schemas
-//! keep decoding; a new schema fails clearly, with a retriable error; once the registry
-//! is back, the same serializer registers it (errors were not cached). Needs the native
-//! stack (the one whose process `stack stop` can stop); otherwise prints `SKIPPED ...` and
-//! passes.
+//! schema-registry`), for the blocking serializers and the async ones alike: after
+//! warm-up, cached ids keep serializing and cached writer schemas keep decoding; a new
+//! schema, or a client that starts while the registry is down, fails clearly with a
+//! retriable error after the retry policy's attempts; once the registry is back, the same
+//! serializer registers it (errors were not cached). Needs the native stack (the one
+//! whose process `stack stop` can stop); otherwise prints `SKIPPED ...` and passes.
 
 use avrokit::AvroMessage;
 use avrokit::registry_client::{
-    Deserializer, RegistryClient, RegistryConfig, RegistryErrorKind, RetryPolicy, SerializeError, Serializer,
+    BlockingDeserializer, BlockingRegistryClient, BlockingSerializer, Deserializer, RegistryClient, RegistryConfig,
+    RegistryErrorKind, RetryPolicy, SerializeError, Serializer,
 };
 use avrokit::wire;
 use std::io::Write;
@@ -81,9 +83,11 @@ fn registry(test: &str) -> Option<String> {
             .find(|(k, _)| k.trim() == "SCHEMA_REGISTRY_URL")
             .map(|(_, v)| v.trim().to_owned())
     });
-    let answers = url
-        .as_deref()
-        .is_some_and(|url| RegistryClient::new(quick(url)).and_then(|c| c.subjects()).is_ok());
+    let answers = url.as_deref().is_some_and(|url| {
+        BlockingRegistryClient::new(quick(url))
+            .and_then(|c| c.subjects())
+            .is_ok()
+    });
     if !answers {
         assert!(
             exported.is_none(),
@@ -116,7 +120,12 @@ fn a_registry_restart_mid_run_is_survived() {
     let Some(url) = registry(test) else {
         return;
     };
-    let client = RegistryClient::new(quick(&url)).unwrap();
+    let client = BlockingRegistryClient::new(quick(&url)).unwrap();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let async_client = RegistryClient::new(quick(&url)).unwrap();
     let nanos = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap()
@@ -128,11 +137,18 @@ fn a_registry_restart_mid_run_is_survived() {
     };
 
     // Warm-up: the id of v1 under <topic>-value, and its writer schema by id.
-    let ser1 = Serializer::<ReadingV1>::new(client.clone());
-    let ser2 = Serializer::<ReadingV2>::new(client.clone());
-    let de = Deserializer::<ReadingV1>::new(client.clone());
+    let ser1 = BlockingSerializer::<ReadingV1>::new(client.clone());
+    let ser2 = BlockingSerializer::<ReadingV2>::new(client.clone());
+    let de = BlockingDeserializer::<ReadingV1>::new(client.clone());
     let framed = ser1.serialize(&topic, &v1).unwrap();
     assert_eq!(de.deserialize(&framed).unwrap(), v1);
+    let async_ser = Serializer::<ReadingV1>::new(async_client.clone());
+    let async_ser2 = Serializer::<ReadingV2>::new(async_client.clone());
+    let async_de = Deserializer::<ReadingV1>::new(async_client.clone());
+    runtime.block_on(async {
+        assert_eq!(async_ser.serialize(&topic, &v1).await.unwrap(), framed);
+        assert_eq!(async_de.deserialize(&framed).await.unwrap(), v1);
+    });
 
     let stopped = stack(&["stop", "schema-registry"]).unwrap();
     let mut restart = Restart { done: false };
@@ -175,6 +191,23 @@ fn a_registry_restart_mid_run_is_survived() {
     // An id the deserializer never saw cannot be fetched either: retriable, not "unknown".
     let err = de.deserialize(&wire::frame(1_999_999_999, b"")).unwrap_err();
     assert!(err.is_retriable(), "{err}");
+    // The async serializers: the warm ones keep working; a client started while the
+    // registry is down fails clearly, after its retries.
+    runtime.block_on(async {
+        assert_eq!(async_ser.serialize(&topic, &v1).await.unwrap(), framed);
+        assert_eq!(async_de.deserialize(&framed).await.unwrap(), v1);
+        let cold = Serializer::<ReadingV1>::new(RegistryClient::new(quick(&url)).unwrap());
+        for err in [
+            cold.serialize(&topic, &v1).await.unwrap_err(),
+            async_ser2.serialize(&topic, &v2).await.unwrap_err(),
+        ] {
+            assert!(err.is_retriable(), "{err}");
+            assert!(
+                err.to_string().contains("cannot reach the registry after 3 attempt(s)"),
+                "{err}"
+            );
+        }
+    });
     assert!(
         started.elapsed() < Duration::from_secs(10),
         "failing took {:?}",
@@ -186,8 +219,15 @@ fn a_registry_restart_mid_run_is_survived() {
     let framed2 = ser2.serialize(&topic, &v2).unwrap();
     let (id2, _) = wire::unframe(&framed2).unwrap();
     assert_eq!(client.latest(&format!("{topic}-value")).unwrap().id, id2);
-    let fresh = RegistryClient::new(RegistryConfig::new(&url)).unwrap();
-    assert_eq!(Deserializer::<ReadingV2>::new(fresh).deserialize(&framed2).unwrap(), v2);
+    let fresh = BlockingRegistryClient::new(RegistryConfig::new(&url)).unwrap();
+    assert_eq!(
+        BlockingDeserializer::<ReadingV2>::new(fresh)
+            .deserialize(&framed2)
+            .unwrap(),
+        v2
+    );
+    // The async serializer of v2 (its failure not cached either) now gets v2's id.
+    assert_eq!(runtime.block_on(async_ser2.schema_id(&topic)).unwrap(), id2);
 
     let subject = format!("{topic}-value");
     client.delete_subject(&subject, false).unwrap();

@@ -4,8 +4,9 @@
 //! `metadata`), and schema strings are never compared byte for byte: registries
 //! normalise them differently (Apicurio 3.3 returns compact canonical JSON).
 
-use super::client::{Method, RegistryClient};
+use super::client::RegistryClient;
 use super::error::{RegistryError, RegistryErrorKind};
+use reqwest::Method;
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 
@@ -120,16 +121,16 @@ fn schema_body(schema: &str) -> String {
 
 impl RegistryClient {
     /// A call whose 2xx body is JSON of type `T`.
-    fn call_json<T: DeserializeOwned>(
+    async fn call_json<T: DeserializeOwned>(
         &self,
         method: Method,
         path: &str,
-        body: Option<&str>,
+        body: Option<String>,
     ) -> Result<T, RegistryError> {
-        let text = self.call(method, path, body)?;
+        let text = self.call(method.clone(), path, body).await?;
         serde_json::from_str(&text).map_err(|err| {
             RegistryError::new(
-                format!("{} {path}", method.as_str()),
+                format!("{method} {path}"),
                 RegistryErrorKind::InvalidResponse {
                     what: format!("{err} in {}", text.chars().take(200).collect::<String>()),
                 },
@@ -140,26 +141,26 @@ impl RegistryClient {
     /// Registers `schema` (Avro JSON) under `subject` (`POST /subjects/{s}/versions`) and
     /// returns its id; registering the same schema again returns the same id.
     /// `normalize` asks the registry to normalise it first (Confluent; others ignore it).
-    pub fn register(&self, subject: &str, schema: &str, normalize: bool) -> Result<u32, RegistryError> {
+    pub async fn register(&self, subject: &str, schema: &str, normalize: bool) -> Result<u32, RegistryError> {
         #[derive(Deserialize)]
         struct Registered {
             id: u32,
         }
         let path = format!("/subjects/{}/versions?normalize={normalize}", encode_segment(subject));
-        let answer: Registered = self.call_json(Method::Post, &path, Some(&schema_body(schema)))?;
+        let answer: Registered = self.call_json(Method::POST, &path, Some(schema_body(schema))).await?;
         Ok(answer.id)
     }
 
     /// Finds `schema` among `subject`'s versions (`POST /subjects/{s}`), without
     /// registering it: 40401 for an unknown subject, 40403 for an unregistered schema.
-    pub fn lookup(&self, subject: &str, schema: &str, normalize: bool) -> Result<SubjectVersion, RegistryError> {
+    pub async fn lookup(&self, subject: &str, schema: &str, normalize: bool) -> Result<SubjectVersion, RegistryError> {
         let path = format!("/subjects/{}?normalize={normalize}", encode_segment(subject));
-        self.call_json(Method::Post, &path, Some(&schema_body(schema)))
+        self.call_json(Method::POST, &path, Some(schema_body(schema))).await
     }
 
     /// The schema with registry id `id` (`GET /schemas/ids/{id}`): what a frame's id
     /// means. Only Avro schemas are accepted.
-    pub fn schema_by_id(&self, id: u32) -> Result<String, RegistryError> {
+    pub async fn schema_by_id(&self, id: u32) -> Result<String, RegistryError> {
         #[derive(Deserialize)]
         struct ById {
             schema: String,
@@ -167,7 +168,7 @@ impl RegistryClient {
             schema_type: Option<String>,
         }
         let path = format!("/schemas/ids/{id}");
-        let answer: ById = self.call_json(Method::Get, &path, None)?;
+        let answer: ById = self.call_json(Method::GET, &path, None).await?;
         match answer.schema_type.as_deref() {
             None | Some("AVRO") => Ok(answer.schema),
             Some(other) => Err(RegistryError::new(
@@ -180,34 +181,31 @@ impl RegistryClient {
     }
 
     /// One version of a subject (`GET /subjects/{s}/versions/{v|latest}`).
-    pub fn version(&self, subject: &str, version: VersionSelector) -> Result<SubjectVersion, RegistryError> {
+    pub async fn version(&self, subject: &str, version: VersionSelector) -> Result<SubjectVersion, RegistryError> {
         let path = format!("/subjects/{}/versions/{version}", encode_segment(subject));
-        self.call_json(Method::Get, &path, None)
+        self.call_json(Method::GET, &path, None).await
     }
 
     /// The latest version of a subject.
-    pub fn latest(&self, subject: &str) -> Result<SubjectVersion, RegistryError> {
-        self.version(subject, VersionSelector::Latest)
+    pub async fn latest(&self, subject: &str) -> Result<SubjectVersion, RegistryError> {
+        self.version(subject, VersionSelector::Latest).await
     }
 
     /// Every subject (`GET /subjects`).
-    pub fn subjects(&self) -> Result<Vec<String>, RegistryError> {
-        self.call_json(Method::Get, "/subjects", None)
+    pub async fn subjects(&self) -> Result<Vec<String>, RegistryError> {
+        self.call_json(Method::GET, "/subjects", None).await
     }
 
     /// A subject's version numbers (`GET /subjects/{s}/versions`).
-    pub fn versions(&self, subject: &str) -> Result<Vec<u32>, RegistryError> {
-        self.call_json(
-            Method::Get,
-            &format!("/subjects/{}/versions", encode_segment(subject)),
-            None,
-        )
+    pub async fn versions(&self, subject: &str) -> Result<Vec<u32>, RegistryError> {
+        let path = format!("/subjects/{}/versions", encode_segment(subject));
+        self.call_json(Method::GET, &path, None).await
     }
 
     /// Whether `schema` could be registered under `subject`: against one version, or
     /// (`None`) against every version the subject's level covers. Asks for the verbose
     /// reasons (Apicurio ignores that and sends none).
-    pub fn check_compatibility(
+    pub async fn check_compatibility(
         &self,
         subject: &str,
         version: Option<VersionSelector>,
@@ -221,23 +219,23 @@ impl RegistryClient {
             "/compatibility/subjects/{}/{versions}?verbose=true",
             encode_segment(subject)
         );
-        self.call_json(Method::Post, &path, Some(&schema_body(schema)))
+        self.call_json(Method::POST, &path, Some(schema_body(schema))).await
     }
 
     /// The compatibility level: global (`None`), or a subject's, falling back to the
     /// global one (`defaultToGlobal=true`).
-    pub fn config(&self, subject: Option<&str>) -> Result<CompatibilityLevel, RegistryError> {
+    pub async fn config(&self, subject: Option<&str>) -> Result<CompatibilityLevel, RegistryError> {
         let path = match subject {
             Some(s) => format!("/config/{}?defaultToGlobal=true", encode_segment(s)),
             None => "/config".to_owned(),
         };
-        let answer: ConfigAnswer = self.call_json(Method::Get, &path, None)?;
+        let answer: ConfigAnswer = self.call_json(Method::GET, &path, None).await?;
         answer.level(&format!("GET {path}"))
     }
 
     /// Sets the compatibility level, global (`None`) or of a subject; returns the level
     /// the registry echoes.
-    pub fn set_config(
+    pub async fn set_config(
         &self,
         subject: Option<&str>,
         level: CompatibilityLevel,
@@ -247,21 +245,21 @@ impl RegistryClient {
             None => "/config".to_owned(),
         };
         let body = serde_json::json!({ "compatibility": level.as_str() }).to_string();
-        let answer: ConfigAnswer = self.call_json(Method::Put, &path, Some(&body))?;
+        let answer: ConfigAnswer = self.call_json(Method::PUT, &path, Some(body)).await?;
         answer.level(&format!("PUT {path}"))
     }
 
     /// Deletes a subject, returning the versions deleted. A soft delete hides it; a
     /// permanent one (`permanent = true`) removes it, and Confluent requires a soft
     /// delete first (40405 otherwise). Apicurio allows deletes only when configured to.
-    pub fn delete_subject(&self, subject: &str, permanent: bool) -> Result<Vec<u32>, RegistryError> {
+    pub async fn delete_subject(&self, subject: &str, permanent: bool) -> Result<Vec<u32>, RegistryError> {
         let path = format!("/subjects/{}?permanent={permanent}", encode_segment(subject));
-        self.call_json(Method::Delete, &path, None)
+        self.call_json(Method::DELETE, &path, None).await
     }
 
     /// Deletes one version of a subject (soft, or `permanent` after a soft delete),
     /// returning its number.
-    pub fn delete_version(
+    pub async fn delete_version(
         &self,
         subject: &str,
         version: VersionSelector,
@@ -271,7 +269,7 @@ impl RegistryClient {
             "/subjects/{}/versions/{version}?permanent={permanent}",
             encode_segment(subject)
         );
-        self.call_json(Method::Delete, &path, None)
+        self.call_json(Method::DELETE, &path, None).await
     }
 }
 

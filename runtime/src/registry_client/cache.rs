@@ -1,21 +1,24 @@
-//! The client's caches: (subject, schema) → id and id → schema.
+//! The client's caches: (subject, schema) → id, id → schema, and subject → latest
+//! version.
 //!
-//! Both answers are immutable in the registry (an id never changes meaning; a schema
-//! registered under a subject keeps its id), so entries never expire; each map is bounded
-//! and, when full, forgets its oldest entry. The caches live behind the client's `Arc`, so
-//! every clone shares them.
+//! The first two answers are immutable in the registry (an id never changes meaning; a
+//! schema registered under a subject keeps its id), so those entries never expire. The
+//! latest version changes when someone registers a new one, so it is kept for a time to
+//! live (60 s by default). Each map is bounded and, when full, forgets its oldest entry.
+//! The caches live behind the client's `Arc`, so every clone shares them.
 //!
-//! Concurrent callers that miss on the same key share one request (a per-key in-flight
-//! guard): at start-up, a thousand threads serializing the same type make one
+//! Concurrent callers that miss on the same key share one request
+//! ([`SingleFlight`]): at start-up, a thousand tasks serializing the same type make one
 //! registration, not a thousand. Errors are handed to the callers that waited for that
 //! request, and never stored: the next call asks again (the registry may be back).
 
+use super::api::SubjectVersion;
 use super::client::RegistryClient;
 use super::error::{RegistryError, RegistryErrorKind};
+use super::single_flight::SingleFlight;
 use crate::Schema;
-use std::collections::{HashMap, VecDeque};
-use std::hash::Hash;
-use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
+use std::sync::Arc;
+use std::time::Duration;
 
 /// The entries each map holds by default.
 pub const DEFAULT_CACHE_CAPACITY: usize = 1000;
@@ -26,14 +29,20 @@ pub(super) struct Caches {
     ids: SingleFlight<(String, String, bool), u32>,
     /// id → parsed schema.
     schemas: SingleFlight<u32, Arc<Schema>>,
+    /// subject → its latest version, for a time.
+    latest: SingleFlight<String, Arc<SubjectVersion>>,
+    latest_ttl: Duration,
 }
 
 impl Caches {
-    /// Caches of at most `capacity` entries each (at least 1).
-    pub(super) fn new(capacity: usize) -> Self {
+    /// Caches of at most `capacity` entries each (at least 1), latest versions kept for
+    /// `latest_ttl`.
+    pub(super) fn new(capacity: usize, latest_ttl: Duration) -> Self {
         Self {
-            ids: SingleFlight::new(capacity),
-            schemas: SingleFlight::new(capacity),
+            ids: SingleFlight::new(capacity, None),
+            schemas: SingleFlight::new(capacity, None),
+            latest: SingleFlight::new(capacity, Some(latest_ttl)),
+            latest_ttl,
         }
     }
 }
@@ -41,161 +50,74 @@ impl Caches {
 impl RegistryClient {
     /// [`register`](Self::register), cached: the id of `schema` under `subject`,
     /// registering it on the first call only.
-    pub fn cached_register(&self, subject: &str, schema: &str, normalize: bool) -> Result<u32, RegistryError> {
+    pub async fn cached_register(&self, subject: &str, schema: &str, normalize: bool) -> Result<u32, RegistryError> {
         let key = (subject.to_owned(), schema.to_owned(), normalize);
         self.inner
             .caches
             .ids
             .get_or_fetch(key, || self.register(subject, schema, normalize))
+            .await
     }
 
     /// [`lookup`](Self::lookup), cached: the id of `schema` under `subject`, which must
     /// already be registered (for producers whose schemas CI registers).
-    pub fn cached_lookup(&self, subject: &str, schema: &str, normalize: bool) -> Result<u32, RegistryError> {
+    pub async fn cached_lookup(&self, subject: &str, schema: &str, normalize: bool) -> Result<u32, RegistryError> {
         let key = (subject.to_owned(), schema.to_owned(), normalize);
         self.inner
             .caches
             .ids
-            .get_or_fetch(key, || self.lookup(subject, schema, normalize).map(|found| found.id))
+            .get_or_fetch(key, || async { Ok(self.lookup(subject, schema, normalize).await?.id) })
+            .await
     }
 
     /// [`schema_by_id`](Self::schema_by_id), cached and parsed: the writer schema a
     /// frame's id names.
-    pub fn cached_schema(&self, id: u32) -> Result<Arc<Schema>, RegistryError> {
-        self.inner.caches.schemas.get_or_fetch(id, || {
-            let text = self.schema_by_id(id)?;
-            let schema = Schema::parse(&text).map_err(|err| {
-                RegistryError::new(
-                    format!("GET /schemas/ids/{id}"),
-                    RegistryErrorKind::InvalidResponse {
-                        what: format!("schema {id} is not a schema avrokit can read: {err}"),
-                    },
-                )
-            })?;
-            Ok(Arc::new(schema))
-        })
-    }
-}
-
-/// A bounded map whose misses are fetched once per key, however many callers miss.
-struct SingleFlight<K, V> {
-    state: Mutex<State<K, V>>,
-    capacity: usize,
-}
-
-struct State<K, V> {
-    done: HashMap<K, V>,
-    /// Keys of `done`, oldest first, for eviction.
-    order: VecDeque<K>,
-    in_flight: HashMap<K, Arc<Flight<V>>>,
-}
-
-/// One fetch under way; waiters sleep on `ready` until `result` is set.
-struct Flight<V> {
-    result: Mutex<Option<Result<V, RegistryError>>>,
-    ready: Condvar,
-}
-
-/// Locks, ignoring poisoning: every critical section leaves the maps consistent (a panic
-/// can only come from the fetch, which runs unlocked).
-fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
-    mutex.lock().unwrap_or_else(PoisonError::into_inner)
-}
-
-impl<K: Hash + Eq + Clone, V: Clone> SingleFlight<K, V> {
-    fn new(capacity: usize) -> Self {
-        Self {
-            state: Mutex::new(State {
-                done: HashMap::new(),
-                order: VecDeque::new(),
-                in_flight: HashMap::new(),
-            }),
-            capacity: capacity.max(1),
-        }
+    pub async fn cached_schema(&self, id: u32) -> Result<Arc<Schema>, RegistryError> {
+        self.inner
+            .caches
+            .schemas
+            .get_or_fetch(id, || self.fetch_schema(id))
+            .await
     }
 
-    /// The cached value of `key`, or `fetch`'s answer: fetched by the first caller that
-    /// misses, awaited by the others; stored only when it is a value.
-    fn get_or_fetch(&self, key: K, fetch: impl FnOnce() -> Result<V, RegistryError>) -> Result<V, RegistryError> {
-        let flight = {
-            let mut state = lock(&self.state);
-            if let Some(value) = state.done.get(&key) {
-                return Ok(value.clone());
-            }
-            if let Some(flight) = state.in_flight.get(&key) {
-                let flight = Arc::clone(flight);
-                drop(state);
-                return wait(&flight);
-            }
-            let flight = Arc::new(Flight {
-                result: Mutex::new(None),
-                ready: Condvar::new(),
-            });
-            state.in_flight.insert(key.clone(), Arc::clone(&flight));
-            flight
-        };
-        // Should `fetch` panic, the guard still wakes the waiters (with an error) and
-        // clears the in-flight entry, so nobody waits forever.
-        let mut guard = Landing {
-            map: self,
-            key: Some(key),
-            flight,
-        };
-        let result = fetch();
-        guard.land(result.clone());
-        result
+    /// The schema of `id` when the cache already holds it: no request, no `await` (a
+    /// deserializer's hot path).
+    pub fn known_schema(&self, id: u32) -> Option<Arc<Schema>> {
+        self.inner.caches.schemas.get(&id)
     }
-}
 
-/// Waits for a flight another caller is making.
-fn wait<V: Clone>(flight: &Flight<V>) -> Result<V, RegistryError> {
-    let mut result = lock(&flight.result);
-    loop {
-        if let Some(result) = result.as_ref() {
-            return result.clone();
-        }
-        result = flight.ready.wait(result).unwrap_or_else(PoisonError::into_inner);
+    /// [`latest`](Self::latest), cached for the configured time to live
+    /// ([`RegistryConfig::latest_ttl`](super::RegistryConfig::latest_ttl)). When the
+    /// registry cannot be reached to refresh an expired answer, the expired answer is
+    /// used for another period: a producer keeps writing through an outage with the
+    /// version it was writing.
+    pub async fn cached_latest(&self, subject: &str) -> Result<Arc<SubjectVersion>, RegistryError> {
+        self.inner
+            .caches
+            .latest
+            .get_or_fetch(subject.to_owned(), || async {
+                Ok(Arc::new(self.latest(subject).await?))
+            })
+            .await
     }
-}
 
-/// Completes a flight exactly once: stores a value, releases the key, wakes waiters.
-struct Landing<'a, K: Hash + Eq + Clone, V: Clone> {
-    map: &'a SingleFlight<K, V>,
-    key: Option<K>,
-    flight: Arc<Flight<V>>,
-}
-
-impl<K: Hash + Eq + Clone, V: Clone> Landing<'_, K, V> {
-    fn land(&mut self, result: Result<V, RegistryError>) {
-        let Some(key) = self.key.take() else { return };
-        {
-            let mut state = lock(&self.map.state);
-            state.in_flight.remove(&key);
-            if let Ok(value) = &result {
-                if state.done.len() >= self.map.capacity
-                    && let Some(oldest) = state.order.pop_front()
-                {
-                    state.done.remove(&oldest);
-                }
-                state.order.push_back(key.clone());
-                state.done.insert(key, value.clone());
-            }
-        }
-        *lock(&self.flight.result) = Some(result);
-        self.flight.ready.notify_all();
+    /// How long a latest-version answer is used.
+    pub fn latest_ttl(&self) -> Duration {
+        self.inner.caches.latest_ttl
     }
-}
 
-impl<K: Hash + Eq + Clone, V: Clone> Drop for Landing<'_, K, V> {
-    fn drop(&mut self) {
-        if self.key.is_some() {
-            self.land(Err(RegistryError::new(
-                "(cache)",
+    /// [`schema_by_id`](Self::schema_by_id), parsed.
+    async fn fetch_schema(&self, id: u32) -> Result<Arc<Schema>, RegistryError> {
+        let text = self.schema_by_id(id).await?;
+        let schema = Schema::parse(&text).map_err(|err| {
+            RegistryError::new(
+                format!("GET /schemas/ids/{id}"),
                 RegistryErrorKind::InvalidResponse {
-                    what: "the request for this entry was abandoned (the fetching thread panicked)".into(),
+                    what: format!("schema {id} is not a schema avrokit can read: {err}"),
                 },
-            )));
-        }
+            )
+        })?;
+        Ok(Arc::new(schema))
     }
 }
 
@@ -204,7 +126,6 @@ mod tests {
     use super::*;
     use crate::registry_client::test_server::{Canned, answer, serve};
     use crate::registry_client::{RegistryConfig, RetryPolicy};
-    use std::time::Duration;
 
     const SCHEMA: &str =
         r#"{"schema":"{\"type\":\"record\",\"name\":\"R\",\"fields\":[{\"name\":\"a\",\"type\":\"int\"}]}"}"#;
@@ -224,51 +145,52 @@ mod tests {
         }
     }
 
-    #[test]
-    fn concurrent_misses_make_one_request_and_clones_share_the_answer() {
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn concurrent_misses_make_one_request_and_clones_share_the_answer() {
         let server = serve(vec![slow("200 OK", SCHEMA)]);
         let client = client(&server.url, 10);
-        let schemas: Vec<Arc<Schema>> = std::thread::scope(|scope| {
-            let handles: Vec<_> = (0..8)
-                .map(|_| {
-                    let client = client.clone();
-                    scope.spawn(move || client.cached_schema(5).unwrap())
-                })
-                .collect();
-            handles.into_iter().map(|h| h.join().unwrap()).collect()
-        });
+        let mut tasks = tokio::task::JoinSet::new();
+        for _ in 0..8 {
+            let client = client.clone();
+            tasks.spawn(async move { client.cached_schema(5).await.unwrap() });
+        }
+        let schemas = tasks.join_all().await;
         assert_eq!(server.requests(), vec!["GET /schemas/ids/5 HTTP/1.1"]);
         assert!(schemas.iter().all(|s| Arc::ptr_eq(s, &schemas[0])));
-        // A clone hits the same cache.
-        client.clone().cached_schema(5).unwrap();
+        // A clone hits the same cache, with or without awaiting.
+        client.clone().cached_schema(5).await.unwrap();
+        assert!(client.known_schema(5).is_some_and(|s| Arc::ptr_eq(&s, &schemas[0])));
         assert_eq!(server.requests().len(), 1);
     }
 
-    #[test]
-    fn registrations_are_cached_per_subject_and_schema() {
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn registrations_are_cached_per_subject_and_schema() {
         let server = serve(vec![slow("200 OK", r#"{"id":3}"#)]);
         let client = client(&server.url, 10);
-        std::thread::scope(|scope| {
-            for _ in 0..6 {
-                scope.spawn(|| assert_eq!(client.cached_register("t-value", "{}", false).unwrap(), 3));
-            }
-        });
+        let mut tasks = tokio::task::JoinSet::new();
+        for _ in 0..6 {
+            let client = client.clone();
+            tasks.spawn(async move { client.cached_register("t-value", "{}", false).await });
+        }
+        assert!(tasks.join_all().await.iter().all(|id| id == &Ok(3)));
         assert_eq!(server.requests().len(), 1);
-        client.cached_register("u-value", "{}", false).unwrap();
+        client.cached_register("u-value", "{}", false).await.unwrap();
         assert_eq!(server.requests().len(), 2, "another subject is another key");
     }
 
-    #[test]
-    fn errors_reach_the_waiters_but_are_not_cached() {
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn errors_reach_the_waiters_but_are_not_cached() {
         let server = serve(vec![
             slow("500 Internal Server Error", r#"{"error_code":50001,"message":"store"}"#),
             answer("200 OK", SCHEMA),
         ]);
         let client = client(&server.url, 10);
-        let results: Vec<_> = std::thread::scope(|scope| {
-            let handles: Vec<_> = (0..4).map(|_| scope.spawn(|| client.cached_schema(1))).collect();
-            handles.into_iter().map(|h| h.join().unwrap()).collect()
-        });
+        let mut tasks = tokio::task::JoinSet::new();
+        for _ in 0..4 {
+            let client = client.clone();
+            tasks.spawn(async move { client.cached_schema(1).await });
+        }
+        let results = tasks.join_all().await;
         assert_eq!(server.requests().len(), 1);
         assert!(
             results
@@ -277,42 +199,55 @@ mod tests {
             "{results:?}"
         );
         // The registry is back: the next call asks again.
-        client.cached_schema(1).unwrap();
+        client.cached_schema(1).await.unwrap();
         assert_eq!(server.requests().len(), 2);
     }
 
-    #[test]
-    fn a_full_cache_forgets_its_oldest_entry() {
+    #[tokio::test]
+    async fn a_full_cache_forgets_its_oldest_entry() {
         let server = serve(vec![answer("200 OK", SCHEMA)]);
         let client = client(&server.url, 2);
         for id in [1, 2, 3] {
-            client.cached_schema(id).unwrap();
+            client.cached_schema(id).await.unwrap();
         }
-        client.cached_schema(3).unwrap();
-        client.cached_schema(2).unwrap();
+        client.cached_schema(3).await.unwrap();
+        client.cached_schema(2).await.unwrap();
         assert_eq!(server.requests().len(), 3);
-        client.cached_schema(1).unwrap();
+        client.cached_schema(1).await.unwrap();
         assert_eq!(server.requests().len(), 4, "id 1 was evicted");
     }
 
-    #[test]
-    fn a_schema_avrokit_cannot_read_is_a_typed_error() {
+    #[tokio::test]
+    async fn latest_versions_are_kept_for_their_time_to_live() {
+        let server = serve(vec![answer(
+            "200 OK",
+            r#"{"subject":"t-value","version":2,"id":9,"schema":"\"int\""}"#,
+        )]);
+        let config = RegistryConfig::new(&server.url)
+            .with_retry(RetryPolicy::none())
+            .with_latest_ttl(Duration::from_millis(100));
+        let client = RegistryClient::new(config).unwrap();
+        for _ in 0..3 {
+            let latest = client.cached_latest("t-value").await.unwrap();
+            assert_eq!((latest.version, latest.id), (2, 9));
+        }
+        assert_eq!(
+            server.requests(),
+            vec!["GET /subjects/t-value/versions/latest HTTP/1.1"]
+        );
+        tokio::time::sleep(Duration::from_millis(120)).await;
+        client.cached_latest("t-value").await.unwrap();
+        assert_eq!(server.requests().len(), 2, "expired, asked again");
+    }
+
+    #[tokio::test]
+    async fn a_schema_avrokit_cannot_read_is_a_typed_error() {
         let server = serve(vec![answer("200 OK", r#"{"schema":"{\"type\":\"nonsense\"}"}"#)]);
-        let err = client(&server.url, 2).cached_schema(4).unwrap_err();
+        let err = client(&server.url, 2).cached_schema(4).await.unwrap_err();
         assert!(matches!(err.kind(), RegistryErrorKind::InvalidResponse { .. }), "{err}");
         assert!(
             err.to_string().contains("schema 4 is not a schema avrokit can read"),
             "{err}"
         );
-    }
-
-    #[test]
-    fn a_panicking_fetch_releases_its_waiters() {
-        let map: SingleFlight<u32, u32> = SingleFlight::new(4);
-        let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            let _ = map.get_or_fetch(1, || panic!("boom"));
-        }));
-        assert!(outcome.is_err());
-        assert_eq!(map.get_or_fetch(1, || Ok(9)), Ok(9), "the key is free again");
     }
 }

@@ -1,12 +1,16 @@
 //! [`Deserializer`]: a Confluent frame to a value of an [`AvroMessage`] type, read
 //! through the writer's schema fetched by id.
 
+use super::access::RegistryAccess;
+use super::blocking::BlockingRegistryClient;
 use super::client::RegistryClient;
 use super::error::{RegistryError, RegistryErrorKind};
 use crate::message::AvroMessage;
 use crate::resolve::ResolveError;
+use crate::schema::Schema;
 use crate::wire::{self, FrameError};
 use std::marker::PhantomData;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use thiserror::Error;
 
@@ -53,9 +57,16 @@ impl DeserializeError {
     }
 }
 
-/// Reads Confluent frames as values of `T`, whatever compatible schema wrote them.
-pub struct Deserializer<T> {
-    client: RegistryClient,
+/// Reads Confluent frames as values of `T`, whatever compatible schema wrote them,
+/// through a [`RegistryClient`] (`async` calls, the default) or a
+/// [`BlockingRegistryClient`] ([`BlockingDeserializer`]).
+///
+/// A writer schema is fetched once per id (then cached, shared by the client's clones);
+/// the steady state is an atomic load and the decoding (frames of `T`'s own schema), or
+/// a lookup in the client's cache and decoding through a resolution plan (others). The
+/// `async` version completes on its first poll once the id is known.
+pub struct Deserializer<T, C = RegistryClient> {
+    client: C,
     /// The last id seen whose schema is `T`'s own, or [`NO_ID`]: frames with it decode
     /// without the shared cache's lock, the steady state of a topic written with the
     /// reader's schema. Sound because a registry id always names the same schema.
@@ -63,15 +74,31 @@ pub struct Deserializer<T> {
     _type: PhantomData<fn() -> T>,
 }
 
-impl<T> std::fmt::Debug for Deserializer<T> {
+/// A [`Deserializer`] whose calls block: for code without a tokio runtime.
+pub type BlockingDeserializer<T> = Deserializer<T, BlockingRegistryClient>;
+
+impl<T, C: std::fmt::Debug> std::fmt::Debug for Deserializer<T, C> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Deserializer").field("client", &self.client).finish()
     }
 }
 
-impl<T: AvroMessage> Deserializer<T> {
-    /// A deserializer fetching writer schemas through `client` (and its shared cache).
-    pub fn new(client: RegistryClient) -> Self {
+/// What the caches say about a frame.
+enum Lookup<'a, T> {
+    /// Its writer schema was known: the value.
+    Decoded(T),
+    /// Its writer schema must be fetched first.
+    Missing {
+        /// The frame's id.
+        id: u32,
+        /// The Avro body.
+        body: &'a [u8],
+    },
+}
+
+impl<T: AvroMessage, C: RegistryAccess> Deserializer<T, C> {
+    /// A deserializer fetching writer schemas through `client`.
+    fn with_client(client: C) -> Self {
         Self {
             client,
             own_id: AtomicU64::new(NO_ID),
@@ -79,23 +106,81 @@ impl<T: AvroMessage> Deserializer<T> {
         }
     }
 
-    /// The value in `bytes`: its writer schema fetched by id once (then cached), decoded
-    /// directly when it is `T`'s schema and through a resolution plan when it differs.
-    pub fn deserialize(&self, bytes: &[u8]) -> Result<T, DeserializeError> {
+    /// Decodes `bytes` if its writer schema is known, without a request: the hot path.
+    fn decode_known<'a>(&self, bytes: &'a [u8]) -> Result<Lookup<'a, T>, DeserializeError> {
         let (id, body) = wire::unframe(bytes)?;
         if self.own_id.load(Ordering::Relaxed) == u64::from(id) {
-            return T::from_avro(body).map_err(|source| DeserializeError::Decode {
-                id,
-                source: source.into(),
-            });
+            return T::from_avro(body)
+                .map(Lookup::Decoded)
+                .map_err(|source| DeserializeError::Decode {
+                    id,
+                    source: source.into(),
+                });
         }
-        let writer = self.client.cached_schema(id).map_err(|source| match source.kind() {
-            RegistryErrorKind::SchemaNotFound { .. } => DeserializeError::UnknownSchemaId { id, source },
-            _ => DeserializeError::Registry { id, source },
-        })?;
+        match self.client.registry().known_schema(id) {
+            Some(writer) => self.decode_with(id, body, &writer).map(Lookup::Decoded),
+            None => Ok(Lookup::Missing { id, body }),
+        }
+    }
+
+    /// The writer schema of `id`, fetched (through the client's shared cache).
+    async fn fetch_writer(&self, id: u32) -> Result<Arc<Schema>, DeserializeError> {
+        self.client
+            .registry()
+            .cached_schema(id)
+            .await
+            .map_err(|source| match source.kind() {
+                RegistryErrorKind::SchemaNotFound { .. } => DeserializeError::UnknownSchemaId { id, source },
+                _ => DeserializeError::Registry { id, source },
+            })
+    }
+
+    /// Decodes `body`, written with `writer`: directly when it is `T`'s schema (and then
+    /// remembered as such), through a resolution plan when it differs.
+    fn decode_with(&self, id: u32, body: &[u8], writer: &Schema) -> Result<T, DeserializeError> {
         if writer.fingerprint() == T::fingerprint() {
             self.own_id.store(u64::from(id), Ordering::Relaxed);
         }
-        T::from_avro_with_writer(body, &writer).map_err(|source| DeserializeError::Decode { id, source })
+        T::from_avro_with_writer(body, writer).map_err(|source| DeserializeError::Decode { id, source })
+    }
+}
+
+impl<T: AvroMessage> Deserializer<T> {
+    /// A deserializer fetching writer schemas through `client` (and its shared cache).
+    pub fn new(client: RegistryClient) -> Self {
+        Self::with_client(client)
+    }
+
+    /// The value in `bytes`: its writer schema fetched by id once (then cached), decoded
+    /// directly when it is `T`'s schema and through a resolution plan when it differs.
+    pub async fn deserialize(&self, bytes: &[u8]) -> Result<T, DeserializeError> {
+        match self.decode_known(bytes)? {
+            Lookup::Decoded(value) => Ok(value),
+            Lookup::Missing { id, body } => {
+                // Boxed: keeps the registry call's state out of every `deserialize` future.
+                let writer = Box::pin(self.fetch_writer(id)).await?;
+                self.decode_with(id, body, &writer)
+            }
+        }
+    }
+}
+
+impl<T: AvroMessage> Deserializer<T, BlockingRegistryClient> {
+    /// A blocking deserializer fetching writer schemas through `client` (and its shared
+    /// cache).
+    pub fn new(client: BlockingRegistryClient) -> Self {
+        Self::with_client(client)
+    }
+
+    /// The value in `bytes`, as [`Deserializer::deserialize`], blocking while a writer
+    /// schema is fetched.
+    pub fn deserialize(&self, bytes: &[u8]) -> Result<T, DeserializeError> {
+        match self.decode_known(bytes)? {
+            Lookup::Decoded(value) => Ok(value),
+            Lookup::Missing { id, body } => {
+                let writer = self.client.block_on(self.fetch_writer(id))?;
+                self.decode_with(id, body, &writer)
+            }
+        }
     }
 }

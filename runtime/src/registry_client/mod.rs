@@ -3,42 +3,56 @@
 //! `registry` feature, so codec-only users build no HTTP stack.
 //!
 //! ```no_run
-//! use avrokit::registry_client::{RegistryClient, RegistryConfig};
-//! # fn main() -> Result<(), avrokit::registry_client::RegistryError> {
-//! let client = RegistryClient::new(RegistryConfig::new("http://127.0.0.1:8081/apis/ccompat/v7"))?;
-//! let id = client.register("orders-value", r#"{"type":"record","name":"Order","fields":[]}"#, false)?;
-//! let schema = client.schema_by_id(id)?;
-//! # let _ = schema; Ok(()) }
+//! use avrokit::registry_client::{BlockingRegistryClient, RegistryClient, RegistryConfig};
+//! # async fn run() -> Result<(), avrokit::registry_client::RegistryError> {
+//! let url = "http://127.0.0.1:8081/apis/ccompat/v7";
+//! // In async code (a tokio runtime with I/O and time):
+//! let client = RegistryClient::new(RegistryConfig::new(url))?;
+//! let id = client.register("orders-value", r#"{"type":"record","name":"Order","fields":[]}"#, false).await?;
+//! let schema = client.schema_by_id(id).await?;
+//! // Without a runtime, the same calls, blocking:
+//! let blocking = BlockingRegistryClient::new(RegistryConfig::new(url))?;
+//! assert_eq!(blocking.schema_by_id(id)?, schema);
+//! # Ok(()) }
 //! ```
 //!
-//! **Blocking, over `ureq`.** The workspace already uses `ureq` 3 (with rustls) for the
-//! compatibility gate and the stack, so this adds no second HTTP stack; it builds in
-//! seconds where reqwest + hyper + tokio take minutes on a cold 2-core CI, and a registry
-//! call happens once per schema (then the caches answer), so blocking costs nothing on
-//! the hot path. An async wrapper belongs with the Kafka producer and consumer, which
-//! bring their runtime.
+//! **Async over `reqwest`, with a blocking twin.** The calls are written once, async, on
+//! tokio (what the Kafka producer and consumer run on). [`BlockingRegistryClient`] runs
+//! the same futures on a one-thread runtime of its own, for tools and plain threads;
+//! [`BlockingSerializer`] and [`BlockingDeserializer`] are the serializers over it. The
+//! hot paths (a known topic, a known writer id) answer from the caches without a request,
+//! so neither kind waits on the steady state.
 //!
-//! One job per file: [`client`](RegistryClient) (configuration, authentication, the one
-//! retried HTTP call), `api` (the REST calls), `cache` (the shared, single-flight
-//! caches behind the `cached_*` calls), `error` (answers as typed errors), `subject`
-//! (subject name strategies), [`serializer`](Serializer) and
-//! [`deserializer`](Deserializer) (Confluent frames of [`AvroMessage`](crate::AvroMessage)
-//! types).
+//! One job per file: `config` ([`RegistryConfig`]: URL, credentials, TLS, retries,
+//! caches), [`client`](RegistryClient) (the one retried HTTP call), `api` (the REST
+//! calls), `single_flight` (a bounded map fetching each missing key once) and `cache`
+//! (the shared caches behind the `cached_*` calls), [`blocking`](BlockingRegistryClient)
+//! (the blocking twin), `access` (what the serializers call through), `error` (answers as
+//! typed errors), `subject` (subject name strategies), [`serializer`](Serializer) and
+//! [`deserializer`](Deserializer) (Confluent frames of
+//! [`AvroMessage`](crate::AvroMessage) types).
 
+mod access;
 mod api;
+mod blocking;
 mod cache;
 mod client;
+mod config;
 mod deserializer;
 mod error;
 mod serializer;
+mod single_flight;
 mod subject;
 #[cfg(test)]
 mod test_server;
 
+pub use access::RegistryAccess;
 pub use api::{CompatibilityCheck, CompatibilityLevel, SubjectVersion, VersionSelector};
+pub use blocking::BlockingRegistryClient;
 pub use cache::DEFAULT_CACHE_CAPACITY;
-pub use client::{Auth, RegistryClient, RegistryConfig, RetryPolicy};
-pub use deserializer::{DeserializeError, Deserializer};
+pub use client::RegistryClient;
+pub use config::{Auth, DEFAULT_LATEST_TTL, RegistryConfig, RetryPolicy};
+pub use deserializer::{BlockingDeserializer, DeserializeError, Deserializer};
 pub use error::{RegistryError, RegistryErrorKind};
-pub use serializer::{IdSource, SerializeError, Serializer};
+pub use serializer::{BlockingSerializer, IdSource, SerializeError, Serializer};
 pub use subject::SubjectNameStrategy;

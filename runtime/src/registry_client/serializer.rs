@@ -1,15 +1,20 @@
-//! [`Serializer`]: a value of an [`AvroMessage`] type to a Confluent frame, its schema
-//! registered (or looked up) once per subject.
+//! [`Serializer`]: a value of an [`AvroMessage`] type to a Confluent frame, its schema id
+//! found once per topic (registered, looked up, the latest version, or fixed).
 
+use super::access::RegistryAccess;
+use super::api::SubjectVersion;
+use super::blocking::BlockingRegistryClient;
 use super::client::RegistryClient;
 use super::error::RegistryError;
 use super::subject::SubjectNameStrategy;
 use crate::error::EncodeError;
 use crate::message::AvroMessage;
+use crate::schema::Schema;
 use crate::wire;
 use std::collections::HashMap;
 use std::marker::PhantomData;
 use std::sync::{OnceLock, RwLock};
+use std::time::Instant;
 use thiserror::Error;
 
 /// Which id a serializer writes.
@@ -22,6 +27,14 @@ pub enum IdSource {
     /// Look `T`'s schema up under the subject and fail when it is not registered (for
     /// deployments whose CI registers schemas).
     LookupOnly,
+    /// The id of the subject's latest version, asked again once the client's
+    /// latest-version time to live has passed (a new latest version is picked up within
+    /// twice that time). The latest version must be `T`'s own schema (the same Parsing
+    /// Canonical Form, so the same binary layout): `T`'s codec writes `T`'s layout, and a
+    /// frame naming another schema would be garbage to its readers, so any other latest
+    /// version is refused with [`SerializeError::LatestIsNotOurs`]. Useful where schemas
+    /// are registered by other tools, in a text the lookup would not match.
+    Latest,
     /// Always this id (the caller vouches that it names `T`'s schema).
     Fixed(u32),
 }
@@ -36,6 +49,25 @@ pub enum SerializeError {
         subject: String,
         /// The registry's error.
         source: RegistryError,
+    },
+    /// [`IdSource::Latest`]: the subject's latest version is not `T`'s schema, so `T`'s
+    /// bytes would not be valid data of it.
+    #[error(
+        "the latest version of subject {subject} (version {version}, id {id}) is not the schema of {type_name} \
+         ({why}): bytes written by {type_name} would not be valid data of it; register {type_name}'s schema \
+         (IdSource::AutoRegister, or `cargo xtask register`) or serialize with the type of the latest version"
+    )]
+    LatestIsNotOurs {
+        /// The subject.
+        subject: String,
+        /// The latest version's number.
+        version: u32,
+        /// The latest version's id.
+        id: u32,
+        /// The Rust type being serialized.
+        type_name: &'static str,
+        /// How they differ.
+        why: String,
     },
     /// The strategy cannot name a subject for the type (a union under RecordName).
     #[error("the {strategy:?} subject strategy needs a named type; this one is a union")]
@@ -56,25 +88,40 @@ impl SerializeError {
     }
 }
 
-/// Writes values of `T` as Confluent frames for a topic's keys or values.
+/// A topic's id as the serializer remembers it.
+#[derive(Debug, Clone, Copy)]
+struct Known {
+    id: u32,
+    /// When to ask again ([`IdSource::Latest`]); `None`: never.
+    until: Option<Instant>,
+}
+
+/// Writes values of `T` as Confluent frames for a topic's keys or values, through a
+/// [`RegistryClient`] (`async` calls, the default) or a [`BlockingRegistryClient`]
+/// ([`BlockingSerializer`]).
 ///
-/// The id of each subject is remembered after the first call, so the steady state costs a
-/// read lock and a hash lookup by topic on top of the encoding.
-pub struct Serializer<T> {
-    client: RegistryClient,
+/// The id of each topic is remembered after the first call, so the steady state is the
+/// encoding plus an atomic load and a string compare (the first topic) or a read lock
+/// and a hash lookup (other topics): no request, no allocation but the output, and the
+/// `async` version completes on its first poll.
+pub struct Serializer<T, C = RegistryClient> {
+    client: C,
     strategy: SubjectNameStrategy,
     is_key: bool,
     ids: IdSource,
     normalize: bool,
     /// topic → id, so the hot path neither builds the subject nor copies the schema text.
-    known: RwLock<HashMap<String, u32>>,
-    /// The first topic resolved and its id, read without a lock: most serializers write
-    /// one topic, and this keeps their steady state to an atomic load and a compare.
+    known: RwLock<HashMap<String, Known>>,
+    /// The first topic resolved and its id, when ids never expire, read without a lock:
+    /// most serializers write one topic.
     first: OnceLock<(String, u32)>,
     _type: PhantomData<fn(&T)>,
 }
 
-impl<T> std::fmt::Debug for Serializer<T> {
+/// A [`Serializer`] whose calls block: for code without a tokio runtime.
+pub type BlockingSerializer<T> = Serializer<T, BlockingRegistryClient>;
+
+impl<T, C: std::fmt::Debug> std::fmt::Debug for Serializer<T, C> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Serializer")
             .field("client", &self.client)
@@ -85,9 +132,9 @@ impl<T> std::fmt::Debug for Serializer<T> {
     }
 }
 
-impl<T: AvroMessage> Serializer<T> {
-    /// A value serializer: TopicName subjects (`<topic>-value`), auto-registering.
-    pub fn new(client: RegistryClient) -> Self {
+impl<T: AvroMessage, C: RegistryAccess> Serializer<T, C> {
+    /// A value serializer through `client`: TopicName subjects, auto-registering.
+    fn with_client(client: C) -> Self {
         Self {
             client,
             strategy: SubjectNameStrategy::TopicName,
@@ -133,42 +180,150 @@ impl<T: AvroMessage> Serializer<T> {
             })
     }
 
-    /// The id written for `topic`: remembered, or asked of the registry (through the
-    /// client's shared cache) once.
-    pub fn schema_id(&self, topic: &str) -> Result<u32, SerializeError> {
+    /// The id already known for `topic`, if it is still current: the hot path.
+    fn remembered(&self, topic: &str) -> Option<u32> {
         if let IdSource::Fixed(id) = self.ids {
-            return Ok(id);
+            return Some(id);
         }
         if let Some((first, id)) = self.first.get()
             && first == topic
         {
-            return Ok(*id);
+            return Some(*id);
         }
-        if let Some(id) = self.known.read().ok().and_then(|known| known.get(topic).copied()) {
-            return Ok(id);
-        }
+        let known = self.known.read().ok()?;
+        let entry = known.get(topic)?;
+        entry
+            .until
+            .is_none_or(|until| Instant::now() < until)
+            .then_some(entry.id)
+    }
+
+    /// Asks the registry (through the client's shared caches) for `topic`'s id and
+    /// remembers it.
+    async fn resolve(&self, topic: &str) -> Result<u32, SerializeError> {
         let subject = self.subject(topic)?;
+        let client = self.client.registry();
         let schema = T::schema_json();
-        let id = match self.ids {
-            IdSource::LookupOnly => self.client.cached_lookup(&subject, schema, self.normalize),
-            _ => self.client.cached_register(&subject, schema, self.normalize),
+        let failed = |source| SerializeError::Registry {
+            subject: subject.clone(),
+            source,
+        };
+        let (id, until) = match self.ids {
+            IdSource::Fixed(id) => (id, None),
+            IdSource::AutoRegister => {
+                let id = client.cached_register(&subject, schema, self.normalize).await;
+                (id.map_err(failed)?, None)
+            }
+            IdSource::LookupOnly => {
+                let id = client.cached_lookup(&subject, schema, self.normalize).await;
+                (id.map_err(failed)?, None)
+            }
+            IdSource::Latest => {
+                let asked = Instant::now();
+                let latest = client.cached_latest(&subject).await.map_err(failed)?;
+                (check_latest::<T>(&subject, &latest)?, Some(asked + client.latest_ttl()))
+            }
+        };
+        if until.is_none() {
+            // A topic's id never changes here (as in `known`), so whichever topic comes
+            // first may take the lock-free slot.
+            let _ = self.first.set((topic.to_owned(), id));
         }
-        .map_err(|source| SerializeError::Registry { subject, source })?;
-        // A topic's id never changes here (as in `known`), so whichever topic comes
-        // first may take the lock-free slot.
-        let _ = self.first.set((topic.to_owned(), id));
         if let Ok(mut known) = self.known.write() {
-            known.insert(topic.to_owned(), id);
+            known.insert(topic.to_owned(), Known { id, until });
         }
         Ok(id)
     }
 
+    /// Appends the frame of `value` with `id` to `out`; on an error `out` is as it was.
+    fn write(&self, id: u32, value: &T, out: &mut Vec<u8>) -> Result<(), SerializeError> {
+        let start = out.len();
+        wire::write_header(id, out);
+        value.encode_to(out).map_err(|err| {
+            out.truncate(start);
+            SerializeError::Encode(err)
+        })
+    }
+}
+
+/// The id of `latest` when it is `T`'s own schema, or why it is not.
+fn check_latest<T: AvroMessage>(subject: &str, latest: &SubjectVersion) -> Result<u32, SerializeError> {
+    let why = match Schema::parse(&latest.schema) {
+        Ok(schema) if schema.canonical_form() == T::schema().canonical_form() => return Ok(latest.id),
+        Ok(schema) => format!(
+            "its canonical form differs: {} where {} has {}",
+            schema.canonical_form(),
+            std::any::type_name::<T>(),
+            T::schema().canonical_form()
+        ),
+        Err(err) => format!("it does not parse: {err}"),
+    };
+    Err(SerializeError::LatestIsNotOurs {
+        subject: subject.to_owned(),
+        version: latest.version,
+        id: latest.id,
+        type_name: std::any::type_name::<T>(),
+        why,
+    })
+}
+
+impl<T: AvroMessage> Serializer<T> {
+    /// A value serializer: TopicName subjects (`<topic>-value`), auto-registering.
+    pub fn new(client: RegistryClient) -> Self {
+        Self::with_client(client)
+    }
+
+    /// The id written for `topic`: remembered, or asked of the registry once.
+    pub async fn schema_id(&self, topic: &str) -> Result<u32, SerializeError> {
+        match self.remembered(topic) {
+            Some(id) => Ok(id),
+            // Boxed: the registry call's state would otherwise make every
+            // `serialize` future as large as an HTTP request's.
+            None => Box::pin(self.resolve(topic)).await,
+        }
+    }
+
+    /// `value` as a Confluent frame for `topic`.
+    pub async fn serialize(&self, topic: &str, value: &T) -> Result<Vec<u8>, SerializeError> {
+        let mut out = Vec::new();
+        self.serialize_into(topic, value, &mut out).await?;
+        Ok(out)
+    }
+
+    /// Appends the Confluent frame of `value` for `topic` to `out` (to reuse a buffer);
+    /// on an error `out` is as it was.
+    pub async fn serialize_into(&self, topic: &str, value: &T, out: &mut Vec<u8>) -> Result<(), SerializeError> {
+        let id = self.schema_id(topic).await?;
+        self.write(id, value, out)
+    }
+}
+
+impl<T: AvroMessage> Serializer<T, BlockingRegistryClient> {
+    /// A blocking value serializer: TopicName subjects (`<topic>-value`),
+    /// auto-registering.
+    pub fn new(client: BlockingRegistryClient) -> Self {
+        Self::with_client(client)
+    }
+
+    /// The id written for `topic`: remembered, or asked of the registry once (blocking).
+    pub fn schema_id(&self, topic: &str) -> Result<u32, SerializeError> {
+        match self.remembered(topic) {
+            Some(id) => Ok(id),
+            None => self.client.block_on(self.resolve(topic)),
+        }
+    }
+
     /// `value` as a Confluent frame for `topic`.
     pub fn serialize(&self, topic: &str, value: &T) -> Result<Vec<u8>, SerializeError> {
-        let id = self.schema_id(topic)?;
         let mut out = Vec::new();
-        wire::write_header(id, &mut out);
-        value.encode_to(&mut out)?;
+        self.serialize_into(topic, value, &mut out)?;
         Ok(out)
+    }
+
+    /// Appends the Confluent frame of `value` for `topic` to `out` (to reuse a buffer);
+    /// on an error `out` is as it was.
+    pub fn serialize_into(&self, topic: &str, value: &T, out: &mut Vec<u8>) -> Result<(), SerializeError> {
+        let id = self.schema_id(topic)?;
+        self.write(id, value, out)
     }
 }
