@@ -97,8 +97,10 @@ enum Lookup<'a, T> {
 }
 
 impl<T: AvroMessage, C: RegistryAccess> Deserializer<T, C> {
-    /// A deserializer fetching writer schemas through `client`.
-    fn with_client(client: C) -> Self {
+    /// A deserializer fetching writer schemas through `client` (and its shared cache).
+    /// With a [`RegistryClient`] its calls are `async`, with a
+    /// [`BlockingRegistryClient`] they block.
+    pub fn new(client: C) -> Self {
         Self {
             client,
             own_id: AtomicU64::new(NO_ID),
@@ -146,11 +148,6 @@ impl<T: AvroMessage, C: RegistryAccess> Deserializer<T, C> {
 }
 
 impl<T: AvroMessage> Deserializer<T> {
-    /// A deserializer fetching writer schemas through `client` (and its shared cache).
-    pub fn new(client: RegistryClient) -> Self {
-        Self::with_client(client)
-    }
-
     /// The value in `bytes`: its writer schema fetched by id once (then cached), decoded
     /// directly when it is `T`'s schema and through a resolution plan when it differs.
     pub async fn deserialize(&self, bytes: &[u8]) -> Result<T, DeserializeError> {
@@ -166,12 +163,6 @@ impl<T: AvroMessage> Deserializer<T> {
 }
 
 impl<T: AvroMessage> Deserializer<T, BlockingRegistryClient> {
-    /// A blocking deserializer fetching writer schemas through `client` (and its shared
-    /// cache).
-    pub fn new(client: BlockingRegistryClient) -> Self {
-        Self::with_client(client)
-    }
-
     /// The value in `bytes`, as [`Deserializer::deserialize`], blocking while a writer
     /// schema is fetched.
     pub fn deserialize(&self, bytes: &[u8]) -> Result<T, DeserializeError> {

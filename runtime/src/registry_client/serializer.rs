@@ -133,8 +133,10 @@ impl<T, C: std::fmt::Debug> std::fmt::Debug for Serializer<T, C> {
 }
 
 impl<T: AvroMessage, C: RegistryAccess> Serializer<T, C> {
-    /// A value serializer through `client`: TopicName subjects, auto-registering.
-    fn with_client(client: C) -> Self {
+    /// A value serializer through `client`: TopicName subjects (`<topic>-value`),
+    /// auto-registering. With a [`RegistryClient`] its calls are `async`, with a
+    /// [`BlockingRegistryClient`] they block.
+    pub fn new(client: C) -> Self {
         Self {
             client,
             strategy: SubjectNameStrategy::TopicName,
@@ -268,11 +270,6 @@ fn check_latest<T: AvroMessage>(subject: &str, latest: &SubjectVersion) -> Resul
 }
 
 impl<T: AvroMessage> Serializer<T> {
-    /// A value serializer: TopicName subjects (`<topic>-value`), auto-registering.
-    pub fn new(client: RegistryClient) -> Self {
-        Self::with_client(client)
-    }
-
     /// The id written for `topic`: remembered, or asked of the registry once.
     pub async fn schema_id(&self, topic: &str) -> Result<u32, SerializeError> {
         match self.remembered(topic) {
@@ -299,12 +296,6 @@ impl<T: AvroMessage> Serializer<T> {
 }
 
 impl<T: AvroMessage> Serializer<T, BlockingRegistryClient> {
-    /// A blocking value serializer: TopicName subjects (`<topic>-value`),
-    /// auto-registering.
-    pub fn new(client: BlockingRegistryClient) -> Self {
-        Self::with_client(client)
-    }
-
     /// The id written for `topic`: remembered, or asked of the registry once (blocking).
     pub fn schema_id(&self, topic: &str) -> Result<u32, SerializeError> {
         match self.remembered(topic) {

@@ -10,6 +10,11 @@ Driven by `tests/tests/registry_python_interop.rs` against the stack's registry:
     interop.py deserialize TOPIC HEX
                                    prints, as JSON, what AvroDeserializer reads from the
                                    frame HEX (the writer schema fetched by its id)
+    interop.py bench               for `cargo xtask bench serde` (tests/benches/serde.rs):
+                                   reads {"records": [{"name", "topic", "schema", "frame"}]}
+                                   on stdin and prints {name: nanoseconds} per
+                                   AvroSerializer + AvroDeserializer round trip with warm
+                                   caches, on the very record avrokit framed in "frame"
 
 Reads SCHEMA_REGISTRY_URL. On first run it creates target/stack/venv-interop with the
 pinned clients of requirements.txt and re-runs itself there (as tests/stack/smoke does).
@@ -20,6 +25,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 import venv
 from pathlib import Path
 
@@ -72,6 +78,49 @@ def as_json(value):
     return value
 
 
+def best_ns_per_call(call, rounds: int = 5, min_seconds: float = 0.2) -> float:
+    """Nanoseconds per call: the fastest of `rounds` timed loops of at least `min_seconds`
+    each (as the Rust side measures), so a busy neighbour does not count."""
+    n = 100
+    while True:
+        start = time.perf_counter_ns()
+        for _ in range(n):
+            call()
+        elapsed = time.perf_counter_ns() - start
+        if elapsed >= min_seconds * 1e9:
+            break
+        n *= 4
+    best = elapsed / n
+    for _ in range(rounds - 1):
+        start = time.perf_counter_ns()
+        for _ in range(n):
+            call()
+        best = min(best, (time.perf_counter_ns() - start) / n)
+    return best
+
+
+def bench(client, spec) -> dict:
+    """Times AvroSerializer + AvroDeserializer on each record of `spec` (see the module
+    notes), warm: the schema registered and its id cached before timing."""
+    from confluent_kafka.schema_registry.avro import AvroDeserializer, AvroSerializer
+    from confluent_kafka.serialization import MessageField, SerializationContext
+
+    results = {}
+    for record in spec["records"]:
+        context = SerializationContext(record["topic"], MessageField.VALUE)
+        serializer = AvroSerializer(client, record["schema"], conf={"auto.register.schemas": True})
+        deserializer = AvroDeserializer(client)
+        # avrokit's frame, read by confluent-kafka: the same record on both sides.
+        value = deserializer(bytes.fromhex(record["frame"]), context)
+        framed = serializer(value, context)
+        if framed != bytes.fromhex(record["frame"]):
+            sys.exit(f"interop: confluent-kafka frames {record['name']} differently from avrokit")
+        if deserializer(framed, context) != value:
+            sys.exit(f"interop: {record['name']} does not round-trip through confluent-kafka")
+        results[record["name"]] = best_ns_per_call(lambda: deserializer(serializer(value, context), context))
+    return results
+
+
 def main() -> None:
     ensure_venv()
     from confluent_kafka.schema_registry import SchemaRegistryClient
@@ -82,6 +131,9 @@ def main() -> None:
     if not registry:
         sys.exit("interop: SCHEMA_REGISTRY_URL is not set")
     client = SchemaRegistryClient({"url": registry.rstrip("/")})
+    if sys.argv[1:] == ["bench"]:
+        print(json.dumps(bench(client, json.load(sys.stdin))))
+        return
     command, topic = sys.argv[1], sys.argv[2]
     context = SerializationContext(topic, MessageField.VALUE)
     if command == "serialize":
@@ -91,7 +143,7 @@ def main() -> None:
         deserializer = AvroDeserializer(client)
         print(json.dumps(as_json(deserializer(bytes.fromhex(sys.argv[3]), context))))
     else:
-        sys.exit(f"interop: unknown command {command!r} (serialize TOPIC | deserialize TOPIC HEX)")
+        sys.exit(f"interop: unknown command {command!r} (serialize TOPIC | deserialize TOPIC HEX | bench)")
 
 
 if __name__ == "__main__":
