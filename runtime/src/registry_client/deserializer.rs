@@ -151,14 +151,15 @@ impl<T: AvroMessage> Deserializer<T> {
     /// The value in `bytes`: its writer schema fetched by id once (then cached), decoded
     /// directly when it is `T`'s schema and through a resolution plan when it differs.
     pub async fn deserialize(&self, bytes: &[u8]) -> Result<T, DeserializeError> {
-        match self.decode_known(bytes)? {
-            Lookup::Decoded(value) => Ok(value),
-            Lookup::Missing { id, body } => {
-                // Boxed: keeps the registry call's state out of every `deserialize` future.
-                let writer = Box::pin(self.fetch_writer(id)).await?;
-                self.decode_with(id, body, &writer)
-            }
-        }
+        // Out of the `match` before awaiting: a scrutinee kept alive across the await
+        // would put a `T` in every `deserialize` future.
+        let (id, body) = match self.decode_known(bytes)? {
+            Lookup::Decoded(value) => return Ok(value),
+            Lookup::Missing { id, body } => (id, body),
+        };
+        // Boxed: keeps the registry call's state out of every `deserialize` future.
+        let writer = Box::pin(self.fetch_writer(id)).await?;
+        self.decode_with(id, body, &writer)
     }
 }
 
