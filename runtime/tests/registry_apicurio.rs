@@ -3,7 +3,7 @@
 //! `SKIPPED ...` with the command that runs it, and passes.
 //!
 //! Every run uses fresh subjects (the registry keeps them while the stack is up). The
-//! calls are the async client's; the last test runs the blocking twin on the same calls.
+//! calls are the async client's, then the blocking twin's.
 
 use avrokit::Schema;
 use avrokit::registry_client::{
@@ -83,7 +83,7 @@ async fn register_evolve_refuse_and_fetch_against_apicurio() {
     let Some(url) = registry("register_evolve_refuse_and_fetch_against_apicurio") else {
         return;
     };
-    let client = RegistryClient::new(RegistryConfig::new(url)).unwrap();
+    let client = RegistryClient::new(RegistryConfig::new(&url)).unwrap();
     let subject = fresh_subject("reading");
     // Set the level on the subject: Apicurio enforces nothing without one.
     assert_eq!(
@@ -155,15 +155,15 @@ async fn register_evolve_refuse_and_fetch_against_apicurio() {
     client.delete_subject(&subject, true).await.unwrap();
     let err = client.versions(&subject).await.unwrap_err();
     assert!(matches!(err.kind(), RegistryErrorKind::SubjectNotFound { .. }), "{err}");
+
+    the_blocking_client_makes_the_same_calls(&url);
 }
 
 /// The blocking twin makes the same calls: a subject registered, found, its id cached,
-/// deleted.
-#[test]
-fn the_blocking_client_makes_the_same_calls() {
-    let Some(url) = registry("the_blocking_client_makes_the_same_calls") else {
-        return;
-    };
+/// deleted. Run after the async test, not beside it: Apicurio 3.0.9 once answered 404
+/// for the latest version of a subject registered a moment before, while another
+/// subject was being deleted.
+fn the_blocking_client_makes_the_same_calls(url: &str) {
     let client = BlockingRegistryClient::new(RegistryConfig::new(url)).unwrap();
     let subject = fresh_subject("blocking");
     let id = client.cached_register(&subject, V1, false).unwrap();

@@ -113,7 +113,7 @@ struct Warm<T> {
 /// Serializers and deserializers of `T` against `url`, warmed on `value` (its schema
 /// registered, its writer schema fetched) and checked to agree with the bare codec; the
 /// frame they write.
-fn warm<T: AvroMessage + PartialEq + Debug>(url: &str, topic: &str, value: &T) -> (Warm<T>, Vec<u8>) {
+fn warm<T: AvroMessage + PartialEq + Debug + Sync>(url: &str, topic: &str, value: &T) -> (Warm<T>, Vec<u8>) {
     let config = RegistryConfig::new(url).with_retry(RetryPolicy::none());
     let client = RegistryClient::new(config.clone()).expect("config");
     let blocking = BlockingRegistryClient::new(config).expect("config");
@@ -179,51 +179,86 @@ struct Times {
     blocking: f64,
 }
 
-/// One record's benchmarks against the stub registry.
-fn bench_record<T: AvroMessage + PartialEq + Debug>(c: &mut Criterion, name: &str, value: &T) -> Times {
+/// A named round trip: encode and decode one value, one way.
+type RoundTrip<'a> = (&'static str, Box<dyn Fn() + 'a>);
+
+/// The three round trips of one record: bare codec, framed async, framed blocking.
+fn round_trips<'a, T: AvroMessage + Sync>(warm: &'a Warm<T>, value: &'a T) -> [RoundTrip<'a>; 3] {
+    [
+        (
+            "bare",
+            Box::new(move || {
+                let bytes = black_box(value).to_avro().expect("encodes");
+                black_box(T::from_avro(&bytes).expect("decodes"));
+            }),
+        ),
+        (
+            "framed",
+            Box::new(move || {
+                let bytes = ready(warm.ser.serialize(TOPIC, black_box(value))).expect("serializes");
+                black_box(ready(warm.de.deserialize(&bytes)).expect("deserializes"));
+            }),
+        ),
+        (
+            "framed-blocking",
+            Box::new(move || {
+                let bytes = warm
+                    .blocking_ser
+                    .serialize(TOPIC, black_box(value))
+                    .expect("serializes");
+                black_box(warm.blocking_de.deserialize(&bytes).expect("deserializes"));
+            }),
+        ),
+    ]
+}
+
+/// One record's benchmarks against the stub registry. With `SERDE_BENCH_LOOP=<Record>/<path>:<n>`
+/// set, runs only that round trip `n` times and exits, for an instruction count that a
+/// busy machine cannot disturb (`valgrind --tool=cachegrind --cache-sim=no`).
+fn bench_record<T: AvroMessage + PartialEq + Debug + Sync>(c: &mut Criterion, name: &str, value: &T) -> Times {
     let (url, served) = stub_registry(T::schema_json());
     let (warm, _) = warm(&url, TOPIC, value);
     let warmed = served.load(Ordering::SeqCst);
     assert_eq!(warmed, 4, "warm-up: one registration and one schema fetch per client");
-    let bare = || {
-        let bytes = black_box(value).to_avro().expect("encodes");
-        black_box(T::from_avro(&bytes).expect("decodes"));
-    };
-    let framed = || {
-        let bytes = ready(warm.ser.serialize(TOPIC, black_box(value))).expect("serializes");
-        black_box(ready(warm.de.deserialize(&bytes)).expect("deserializes"));
-    };
-    let blocking = || {
-        let bytes = warm
-            .blocking_ser
-            .serialize(TOPIC, black_box(value))
-            .expect("serializes");
-        black_box(warm.blocking_de.deserialize(&bytes).expect("deserializes"));
-    };
+    let paths = round_trips(&warm, value);
+    if let Ok(only) = std::env::var("SERDE_BENCH_LOOP") {
+        let (which, count) = only.split_once(':').unwrap_or((&only, "1000000"));
+        let count: u32 = count.parse().expect("SERDE_BENCH_LOOP=<Record>/<path>:<count>");
+        if let Some((_, path)) = paths.iter().find(|(path, _)| format!("{name}/{path}") == which) {
+            (0..count).for_each(|_| path());
+            std::process::exit(0);
+        }
+        // Another record's round trip: nothing to time here.
+        return Times {
+            bare: f64::NAN,
+            framed: f64::NAN,
+            blocking: f64::NAN,
+        };
+    }
     let mut group = c.benchmark_group(format!("serde/{name}"));
     group.throughput(Throughput::Elements(1));
-    group.bench_function("bare", |b| b.iter(bare));
-    group.bench_function("framed", |b| b.iter(framed));
-    group.bench_function("framed-blocking", |b| b.iter(blocking));
+    for (path, round_trip) in &paths {
+        group.bench_function(*path, |b| b.iter(round_trip));
+    }
     group.finish();
     // Alternating rounds, the fastest of each: drift and a busy neighbour on a shared
     // machine hit every side alike, and the minimum is the cost without interference.
-    let mut times = Times {
-        bare: f64::INFINITY,
-        framed: f64::INFINITY,
-        blocking: f64::INFINITY,
-    };
+    let mut times = [f64::INFINITY; 3];
     for _ in 0..5 {
-        times.bare = times.bare.min(time(bare));
-        times.framed = times.framed.min(time(framed));
-        times.blocking = times.blocking.min(time(blocking));
+        for (best, (_, round_trip)) in times.iter_mut().zip(&paths) {
+            *best = best.min(time(round_trip));
+        }
     }
     assert_eq!(served.load(Ordering::SeqCst), warmed, "no registry call once warm");
-    times
+    Times {
+        bare: times[0],
+        framed: times[1],
+        blocking: times[2],
+    }
 }
 
 /// Nanoseconds per call of `f`, over at least 100 ms (for the summary's ratio).
-fn time(mut f: impl FnMut()) -> f64 {
+fn time(f: impl Fn()) -> f64 {
     let mut n = 1_000u32;
     loop {
         let start = Instant::now();
@@ -240,7 +275,11 @@ fn time(mut f: impl FnMut()) -> f64 {
 
 /// One record for the Python comparison: our warm round trip against the live registry,
 /// and what `interop.py bench` needs to repeat it.
-fn live_record<T: AvroMessage + PartialEq + Debug>(url: &str, name: &str, value: &T) -> (f64, serde_json::Value) {
+fn live_record<T: AvroMessage + PartialEq + Debug + Sync>(
+    url: &str,
+    name: &str,
+    value: &T,
+) -> (f64, serde_json::Value) {
     let topic = stack_registry::scratch_name(&format!("avrokit-bench-{name}"));
     let (warm, framed) = warm(url, &topic, value);
     let ours = (0..5)
@@ -349,6 +388,12 @@ fn main() {
             bench_record(&mut criterion, "ElementTelemetry", &element_telemetry()),
         ),
     ];
+    if let Ok(only) = std::env::var("SERDE_BENCH_LOOP") {
+        eprintln!(
+            "SERDE_BENCH_LOOP={only}: no such round trip (<TelescopeData|ElementTelemetry>/<bare|framed|framed-blocking>:<count>)"
+        );
+        std::process::exit(2);
+    }
     criterion.final_summary();
     println!("\nframed serialize + deserialize (warm caches) against the bare codec; target: under {TARGET_RATIO:.2}x");
     for (name, times) in results {

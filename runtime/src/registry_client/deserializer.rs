@@ -5,10 +5,12 @@ use super::access::RegistryAccess;
 use super::blocking::BlockingRegistryClient;
 use super::client::RegistryClient;
 use super::error::{RegistryError, RegistryErrorKind};
+use super::quick::Quick;
 use crate::message::AvroMessage;
 use crate::resolve::ResolveError;
 use crate::schema::Schema;
 use crate::wire::{self, FrameError};
+use std::future::Future;
 use std::marker::PhantomData;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -64,7 +66,8 @@ impl DeserializeError {
 /// A writer schema is fetched once per id (then cached, shared by the client's clones);
 /// the steady state is an atomic load and the decoding (frames of `T`'s own schema), or
 /// a lookup in the client's cache and decoding through a resolution plan (others). The
-/// `async` version completes on its first poll once the id is known.
+/// `async` version does that work when called and completes at its first poll; only an
+/// unknown id boxes a future that waits for the registry.
 pub struct Deserializer<T, C = RegistryClient> {
     client: C,
     /// The last id seen whose schema is `T`'s own, or [`NO_ID`]: frames with it decode
@@ -150,16 +153,18 @@ impl<T: AvroMessage, C: RegistryAccess> Deserializer<T, C> {
 impl<T: AvroMessage> Deserializer<T> {
     /// The value in `bytes`: its writer schema fetched by id once (then cached), decoded
     /// directly when it is `T`'s schema and through a resolution plan when it differs.
-    pub async fn deserialize(&self, bytes: &[u8]) -> Result<T, DeserializeError> {
-        // Out of the `match` before awaiting: a scrutinee kept alive across the await
-        // would put a `T` in every `deserialize` future.
-        let (id, body) = match self.decode_known(bytes)? {
-            Lookup::Decoded(value) => return Ok(value),
-            Lookup::Missing { id, body } => (id, body),
-        };
-        // Boxed: keeps the registry call's state out of every `deserialize` future.
-        let writer = Box::pin(self.fetch_writer(id)).await?;
-        self.decode_with(id, body, &writer)
+    ///
+    /// A frame whose writer schema is known is decoded when this is called, and the
+    /// future completes at its first poll; only an unknown id waits for the registry.
+    pub fn deserialize<'a>(&'a self, bytes: &'a [u8]) -> impl Future<Output = Result<T, DeserializeError>> + 'a {
+        match self.decode_known(bytes) {
+            Ok(Lookup::Decoded(value)) => Quick::ready(Ok(value)),
+            Err(err) => Quick::ready(Err(err)),
+            Ok(Lookup::Missing { id, body }) => Quick::waiting(async move {
+                let writer = self.fetch_writer(id).await?;
+                self.decode_with(id, body, &writer)
+            }),
+        }
     }
 }
 

@@ -27,7 +27,8 @@
 //! caches), [`client`](RegistryClient) (the one retried HTTP call), `api` (the REST
 //! calls), `single_flight` (a bounded map fetching each missing key once) and `cache`
 //! (the shared caches behind the `cached_*` calls), [`blocking`](BlockingRegistryClient)
-//! (the blocking twin), `access` (what the serializers call through), `error` (answers as
+//! (the blocking twin), `access` (what the serializers call through), `quick` (the
+//! futures of their async calls), `error` (answers as
 //! typed errors), `subject` (subject name strategies), [`serializer`](Serializer) and
 //! [`deserializer`](Deserializer) (Confluent frames of
 //! [`AvroMessage`](crate::AvroMessage) types).
@@ -40,6 +41,7 @@ mod client;
 mod config;
 mod deserializer;
 mod error;
+mod quick;
 mod serializer;
 mod single_flight;
 mod subject;

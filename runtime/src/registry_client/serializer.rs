@@ -6,12 +6,14 @@ use super::api::SubjectVersion;
 use super::blocking::BlockingRegistryClient;
 use super::client::RegistryClient;
 use super::error::RegistryError;
+use super::quick::Quick;
 use super::subject::SubjectNameStrategy;
 use crate::error::EncodeError;
 use crate::message::AvroMessage;
 use crate::schema::Schema;
 use crate::wire;
 use std::collections::HashMap;
+use std::future::Future;
 use std::marker::PhantomData;
 use std::sync::{OnceLock, RwLock};
 use std::time::Instant;
@@ -102,8 +104,10 @@ struct Known {
 ///
 /// The id of each topic is remembered after the first call, so the steady state is the
 /// encoding plus an atomic load and a string compare (the first topic) or a read lock
-/// and a hash lookup (other topics): no request, no allocation but the output, and the
-/// `async` version completes on its first poll.
+/// and a hash lookup (other topics): no request, no allocation but the output. The
+/// `async` calls do that work when called and return a future that completes at its
+/// first poll; only a miss boxes a future that waits for the registry. They need
+/// `T: Sync` (the value is borrowed by that future, which is `Send`).
 pub struct Serializer<T, C = RegistryClient> {
     client: C,
     strategy: SubjectNameStrategy,
@@ -237,6 +241,13 @@ impl<T: AvroMessage, C: RegistryAccess> Serializer<T, C> {
         Ok(id)
     }
 
+    /// The frame of `value` with `id`, in a new buffer.
+    fn framed(&self, id: u32, value: &T) -> Result<Vec<u8>, SerializeError> {
+        let mut out = Vec::new();
+        self.write(id, value, &mut out)?;
+        Ok(out)
+    }
+
     /// Appends the frame of `value` with `id` to `out`; on an error `out` is as it was.
     fn write(&self, id: u32, value: &T, out: &mut Vec<u8>) -> Result<(), SerializeError> {
         let start = out.len();
@@ -269,29 +280,43 @@ fn check_latest<T: AvroMessage>(subject: &str, latest: &SubjectVersion) -> Resul
     })
 }
 
-impl<T: AvroMessage> Serializer<T> {
+impl<T: AvroMessage + Sync> Serializer<T> {
     /// The id written for `topic`: remembered, or asked of the registry once.
-    pub async fn schema_id(&self, topic: &str) -> Result<u32, SerializeError> {
+    ///
+    /// The remembered id is read when this is called; the future then completes at its
+    /// first poll, and only a miss waits for the registry (as do `serialize` and
+    /// `serialize_into`).
+    pub fn schema_id<'a>(&'a self, topic: &'a str) -> impl Future<Output = Result<u32, SerializeError>> + Send + 'a {
         match self.remembered(topic) {
-            Some(id) => Ok(id),
-            // Boxed: the registry call's state would otherwise make every
-            // `serialize` future as large as an HTTP request's.
-            None => Box::pin(self.resolve(topic)).await,
+            Some(id) => Quick::ready(Ok(id)),
+            None => Quick::waiting(self.resolve(topic)),
         }
     }
 
     /// `value` as a Confluent frame for `topic`.
-    pub async fn serialize(&self, topic: &str, value: &T) -> Result<Vec<u8>, SerializeError> {
-        let mut out = Vec::new();
-        self.serialize_into(topic, value, &mut out).await?;
-        Ok(out)
+    pub fn serialize<'a>(
+        &'a self,
+        topic: &'a str,
+        value: &'a T,
+    ) -> impl Future<Output = Result<Vec<u8>, SerializeError>> + Send + 'a {
+        match self.remembered(topic) {
+            Some(id) => Quick::ready(self.framed(id, value)),
+            None => Quick::waiting(async move { self.framed(self.resolve(topic).await?, value) }),
+        }
     }
 
     /// Appends the Confluent frame of `value` for `topic` to `out` (to reuse a buffer);
     /// on an error `out` is as it was.
-    pub async fn serialize_into(&self, topic: &str, value: &T, out: &mut Vec<u8>) -> Result<(), SerializeError> {
-        let id = self.schema_id(topic).await?;
-        self.write(id, value, out)
+    pub fn serialize_into<'a>(
+        &'a self,
+        topic: &'a str,
+        value: &'a T,
+        out: &'a mut Vec<u8>,
+    ) -> impl Future<Output = Result<(), SerializeError>> + Send + 'a {
+        match self.remembered(topic) {
+            Some(id) => Quick::ready(self.write(id, value, out)),
+            None => Quick::waiting(async move { self.write(self.resolve(topic).await?, value, out) }),
+        }
     }
 }
 
@@ -306,9 +331,7 @@ impl<T: AvroMessage> Serializer<T, BlockingRegistryClient> {
 
     /// `value` as a Confluent frame for `topic`.
     pub fn serialize(&self, topic: &str, value: &T) -> Result<Vec<u8>, SerializeError> {
-        let mut out = Vec::new();
-        self.serialize_into(topic, value, &mut out)?;
-        Ok(out)
+        self.framed(self.schema_id(topic)?, value)
     }
 
     /// Appends the Confluent frame of `value` for `topic` to `out` (to reuse a buffer);
