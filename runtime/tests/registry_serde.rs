@@ -129,6 +129,51 @@ fn cached_ids_keep_serializing_after_the_registry_goes_away() {
     assert!(err.is_retriable(), "a registry that is down may come back");
 }
 
+/// The async twins of the test above, plus a registry that is down from the start: a
+/// clear, retriable error naming the attempts the retry policy made.
+#[tokio::test]
+async fn async_serializers_outlive_the_registry_and_say_when_it_is_down() {
+    let schema = serde_json::json!({ "schema": ReadingV1::schema_json() }).to_string();
+    // One answer: the writer schema of id 42, fetched at warm-up.
+    let url = answer_then_vanish(1, "200 OK", schema);
+    let client = offline_client(&url);
+    let ser = Serializer::<ReadingV1>::new(client.clone()).with_ids(IdSource::Fixed(42));
+    let de = Deserializer::<ReadingV1>::new(client);
+    let value = ReadingV1 {
+        sensor: "s-1".into(),
+        value: 21.5,
+    };
+    let framed = ser.serialize("readings", &value).await.unwrap();
+    assert_eq!(de.deserialize(&framed).await.unwrap(), value);
+    // Gone: the known writer schema keeps decoding, an unknown one cannot be fetched.
+    assert_eq!(de.deserialize(&framed).await.unwrap(), value);
+    let err = de
+        .deserialize(&wire::frame(43, &value.to_avro().unwrap()))
+        .await
+        .unwrap_err();
+    assert!(err.is_retriable(), "{err}");
+
+    let closed = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap();
+    let retry = RetryPolicy {
+        max_retries: 2,
+        initial_backoff: std::time::Duration::from_millis(1),
+        max_backoff: std::time::Duration::from_millis(4),
+    };
+    let down = RegistryClient::new(RegistryConfig::new(format!("http://{closed}")).with_retry(retry)).unwrap();
+    let err = Serializer::<ReadingV1>::new(down)
+        .serialize("readings", &value)
+        .await
+        .unwrap_err();
+    assert!(err.is_retriable(), "{err}");
+    assert!(
+        err.to_string().starts_with(
+            "cannot get a schema id for subject readings-value: schema registry POST \
+             /subjects/readings-value/versions?normalize=false: cannot reach the registry after 3 attempt(s)"
+        ),
+        "{err}"
+    );
+}
+
 /// A latest-version answer of `schema` (version 3, id 31).
 fn latest_answer(schema: &str) -> String {
     serde_json::json!({"subject": "readings-value", "version": 3, "id": 31, "schema": schema}).to_string()
