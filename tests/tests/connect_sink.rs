@@ -20,7 +20,7 @@ mod support;
 
 use avrokit::AvroMessage;
 use avrokit::chrono::DateTime;
-use avrokit::registry_client::Serializer;
+use avrokit::registry_client::BlockingSerializer;
 use avrokit_generated::astro::beam::TelescopeData;
 use avrokit_tests::stack_registry;
 use scratch_schemas::{Scratch, TELESCOPE_DATA, and_field};
@@ -53,7 +53,7 @@ const ROWS: &str = "SELECT data_id, sequence_number, timestamp, encode(data, 'he
 /// Deploys the generated connector, produces `records` and waits for `expected` rows.
 fn sink_and_expect(stack: &Stack, run: &str, records: &[TelescopeData], expected: &[String]) {
     let client = stack_registry::client("connect_sink", "connect_sink").expect("the registry answers");
-    let serializer = Serializer::<TelescopeData>::new(client);
+    let serializer = BlockingSerializer::<TelescopeData>::new(client);
     let framed: Vec<(String, Vec<u8>)> = records
         .iter()
         .map(|r| {
@@ -156,7 +156,7 @@ fn evolve_with_an_optional_field(stack: &Stack, run: &str) {
         ],
     );
     // And a v1 record after the migration: the column stays NULL.
-    let serializer = Serializer::<TelescopeData>::new(client);
+    let serializer = BlockingSerializer::<TelescopeData>::new(client);
     let c = record(&phase, 3, None);
     produce(
         stack,
