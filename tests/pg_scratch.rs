@@ -71,6 +71,15 @@ impl Scratch {
         Ok(client)
     }
 
+    /// A connection URL whose tables are the scratch schema's, for another process.
+    pub fn url(&self) -> String {
+        let separator = if self.url.contains('?') { '&' } else { '?' };
+        format!(
+            "{}{separator}options=-c%20search_path%3D{}%2Cpublic",
+            self.url, self.schema
+        )
+    }
+
     /// A sink for values of `T` into `table` (as the catalogs describe it) over a new
     /// connection to the scratch schema.
     pub async fn sink<T: AvroMessage>(&self, table: &str) -> PgSink {

@@ -31,3 +31,24 @@ pub fn var(key: &str) -> Result<(String, bool), String> {
         .map(|(_, v)| (v.trim().to_owned(), false))
         .ok_or_else(|| format!("{} has no {key}", file.display()))
 }
+
+/// The xtask binary: `$AVROKIT_XTASK`, else the one beside this test's
+/// (`target/<profile>/xtask`), which `cargo xtask test` has built; the test does not build
+/// it itself, as cargo holds the build lock.
+pub fn xtask_binary() -> PathBuf {
+    if let Some(path) = std::env::var_os("AVROKIT_XTASK") {
+        return PathBuf::from(path);
+    }
+    let exe = std::env::current_exe().expect("the test binary's path");
+    let dir = exe
+        .parent()
+        .and_then(|deps| deps.parent())
+        .expect("target/<profile>/deps/");
+    let xtask = dir.join("xtask");
+    assert!(
+        xtask.exists(),
+        "{} is missing: build it with `cargo build -p xtask`",
+        xtask.display()
+    );
+    xtask
+}

@@ -8,6 +8,7 @@ mod bench;
 mod compat;
 mod connect;
 mod gen_cmd;
+mod lag_cmd;
 mod reference_script;
 mod register_cmd;
 mod rustfmt;
@@ -55,6 +56,9 @@ enum Command {
     /// Kafka Connect: `connect deploy [--env dev|prod] [--url URL] [NAME...]` validates and
     /// deploys the generated connectors and waits until they run; `connect status` shows them.
     Connect(connect::ConnectArgs),
+    /// Broker health and latency, then consumer-group lag per partition:
+    /// `lag [GROUP] [--topic T]... [--watch SECONDS]`.
+    Lag(lag_cmd::LagArgs),
 }
 
 fn main() -> ExitCode {
@@ -69,6 +73,7 @@ fn main() -> ExitCode {
         Command::Compat(args) => compat::run(args),
         Command::Register(args) => register_cmd::run(args),
         Command::Topics(args) => topics_cmd::run(args),
+        Command::Lag(args) => lag_cmd::run(args),
         Command::Connect(args) => connect::run(args),
     };
     match result {

@@ -4,9 +4,12 @@
 use super::error::SinkError;
 use crate::AvroMessage;
 use crate::schema::Schema;
-use avrokit_codegen::catalog::Sink;
+use crate::topic::Topic;
+use avrokit_codegen::Diagnostic;
+use avrokit_codegen::catalog::{Sink, SinkWriter};
 use avrokit_codegen::source::SourceFile;
 use avrokit_codegen::sql::table::{self, Table};
+use std::path::Path;
 
 /// A sink's table model and the value schema it was built from.
 #[derive(Debug, Clone)]
@@ -32,6 +35,26 @@ impl SinkTable {
     /// The table for records of the generated (or derived) type `T`.
     pub fn of<T: AvroMessage>(topic: &str, sink: &Sink) -> Result<Self, SinkError> {
         Self::new(T::schema(), topic, sink)
+    }
+
+    /// The table of a generated topic descriptor's sink (`topics::SMART_ACCESS_EVENTS`),
+    /// or `None` when the catalog gives the topic no sink.
+    pub fn for_topic<K: ?Sized, T: AvroMessage>(topic: &Topic<K, T>) -> Option<Result<Self, SinkError>> {
+        let spec = topic.sink?;
+        let Some(writer) = SinkWriter::ALL.into_iter().find(|w| w.as_str() == spec.writer) else {
+            let unknown = Diagnostic::file(Path::new(topic.name), format!("unknown sink writer `{}`", spec.writer));
+            return Some(Err(SinkError::Table(unknown.into())));
+        };
+        let sink = Sink {
+            table: spec.table.to_owned(),
+            writer,
+            span: Default::default(),
+            primary_key: spec.primary_key.iter().map(|k| (*k).to_owned()).collect(),
+            indexes: Vec::new(),
+            connector: None,
+            dead_letter_topic: None,
+        };
+        Some(Self::of::<T>(topic.name, &sink))
     }
 
     /// The table model: columns, key, indexes, and [`Table::render`] for its DDL.

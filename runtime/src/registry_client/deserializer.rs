@@ -52,6 +52,14 @@ pub enum DeserializeError {
 }
 
 impl DeserializeError {
+    /// The error of fetching writer schema `id`: unknown to the registry, or not fetched.
+    pub(crate) fn fetching(id: u32, source: RegistryError) -> Self {
+        match source.kind() {
+            RegistryErrorKind::SchemaNotFound { .. } => DeserializeError::UnknownSchemaId { id, source },
+            _ => DeserializeError::Registry { id, source },
+        }
+    }
+
     /// Whether trying again later may succeed (the registry was unreachable or failing);
     /// everything else is about the message itself, a dead-letter case.
     pub fn is_retriable(&self) -> bool {
@@ -134,10 +142,7 @@ impl<T: AvroMessage, C: RegistryAccess> Deserializer<T, C> {
             .registry()
             .cached_schema(id)
             .await
-            .map_err(|source| match source.kind() {
-                RegistryErrorKind::SchemaNotFound { .. } => DeserializeError::UnknownSchemaId { id, source },
-                _ => DeserializeError::Registry { id, source },
-            })
+            .map_err(|source| DeserializeError::fetching(id, source))
     }
 
     /// Decodes `body`, written with `writer`: directly when it is `T`'s schema (and then

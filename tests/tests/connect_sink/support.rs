@@ -4,7 +4,6 @@
 
 use avrokit_tests::stack_env::{self, repo_root, say};
 use std::io::Write;
-use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -76,30 +75,9 @@ pub fn recreate_table(stack: &Stack, table: &str) {
         .unwrap_or_else(|e| panic!("recreating {table}: {e}"));
 }
 
-/// The xtask binary: `$AVROKIT_XTASK`, else the one beside this test's
-/// (`target/<profile>/xtask`), which `cargo xtask test` has built; the test does not build
-/// it itself, as cargo holds the build lock.
-fn xtask() -> PathBuf {
-    if let Some(path) = std::env::var_os("AVROKIT_XTASK") {
-        return PathBuf::from(path);
-    }
-    let exe = std::env::current_exe().expect("the test binary's path");
-    let dir = exe
-        .parent()
-        .and_then(|deps| deps.parent())
-        .expect("target/<profile>/deps/");
-    let xtask = dir.join("xtask");
-    assert!(
-        xtask.exists(),
-        "{} is missing: build it with `cargo build -p xtask`",
-        xtask.display()
-    );
-    xtask
-}
-
 /// Runs `cargo xtask connect ARGS --url <stack>`; its stdout, or panics with both outputs.
 pub fn xtask_connect(stack: &Stack, args: &[&str]) -> String {
-    let output = Command::new(xtask())
+    let output = Command::new(stack_env::xtask_binary())
         .arg("connect")
         .args(args)
         .args(["--url", &stack.connect])

@@ -1,0 +1,227 @@
+//! A typed producer: `send(&topics::TELESCOPE_DATA, key, &value)` frames the value (and
+//! an Avro key) through the Schema Registry and waits for the broker's acknowledgment.
+
+use super::settings::ProducerSettings;
+use crate::AvroMessage;
+use crate::registry_client::{RegistryClient, SerializeError, Serializer};
+use crate::topic::{AvroKey, Topic, TopicKey};
+use rdkafka::error::{KafkaError, RDKafkaErrorCode};
+use rdkafka::message::OwnedHeaders;
+use rdkafka::producer::{FutureProducer, FutureRecord, Producer as _};
+use std::any::{Any, TypeId};
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::future::Future;
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Duration;
+
+/// Where a record landed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Delivery {
+    /// The partition.
+    pub partition: i32,
+    /// The record's offset in it.
+    pub offset: i64,
+}
+
+/// Why a record was not delivered.
+#[derive(Debug, thiserror::Error)]
+pub enum ProduceError {
+    /// The key or value could not be framed (the registry refused or is unreachable).
+    #[error("framing a record for topic `{topic}`: {source}")]
+    Serialize {
+        /// The topic.
+        topic: String,
+        /// The serializer's error.
+        #[source]
+        source: SerializeError,
+    },
+    /// The local queue stayed full for the whole queue timeout: the record was not
+    /// queued (never dropped silently).
+    #[error("topic `{topic}`: the producer's queue stayed full for {waited:?}; the record was not sent")]
+    QueueFull {
+        /// The topic.
+        topic: String,
+        /// How long `send` waited for room.
+        waited: Duration,
+    },
+    /// The broker did not acknowledge the record within the delivery timeout, or refused it.
+    #[error("delivering to topic `{topic}`: {cause}")]
+    Delivery {
+        /// The topic.
+        topic: String,
+        /// Kafka's error.
+        cause: KafkaError,
+    },
+    /// The client could not be created, or a flush did not finish in time.
+    #[error("Kafka producer: {0}")]
+    Client(KafkaError),
+}
+
+/// A producer of Avro records to catalog topics, with the seeds' reliability settings
+/// (see [`ProducerSettings`]). Cheap to share: `send` takes `&self`.
+pub struct Producer {
+    inner: FutureProducer,
+    registry: RegistryClient,
+    queue_timeout: Duration,
+    // One serializer per (type, key or value), so each keeps its schema id warm.
+    serializers: Mutex<HashMap<(TypeId, bool), Arc<dyn Any + Send + Sync>>>,
+}
+
+impl std::fmt::Debug for Producer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Producer")
+            .field("queue_timeout", &self.queue_timeout)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Producer {
+    /// A producer with `settings`, framing through `registry`.
+    pub fn new(settings: &ProducerSettings, registry: RegistryClient) -> Result<Producer, ProduceError> {
+        let inner = settings.client_config().create().map_err(ProduceError::Client)?;
+        Ok(Producer {
+            inner,
+            registry,
+            queue_timeout: settings.queue_timeout,
+            serializers: Mutex::default(),
+        })
+    }
+
+    /// Sends `value` with `key` to `topic` and waits for the acknowledgment (all in-sync
+    /// replicas, by default). Keys and values of the wrong type do not compile.
+    pub async fn send<K, V>(&self, topic: &Topic<K, V>, key: &K::Value, value: &V) -> Result<Delivery, ProduceError>
+    where
+        K: EncodeKey + ?Sized,
+        V: AvroMessage + Send + Sync + 'static,
+    {
+        self.send_with_headers(topic, key, value, None).await
+    }
+
+    /// [`send`](Self::send) with record headers.
+    pub async fn send_with_headers<K, V>(
+        &self,
+        topic: &Topic<K, V>,
+        key: &K::Value,
+        value: &V,
+        headers: Option<OwnedHeaders>,
+    ) -> Result<Delivery, ProduceError>
+    where
+        K: EncodeKey + ?Sized,
+        V: AvroMessage + Send + Sync + 'static,
+    {
+        let key = K::encode(self, topic.name, key).await?;
+        let value = self
+            .serializer::<V>(false)
+            .serialize(topic.name, value)
+            .await
+            .map_err(|source| ProduceError::Serialize {
+                topic: topic.name.to_owned(),
+                source,
+            })?;
+        self.send_bytes(topic.name, key.as_deref(), Some(&value), headers).await
+    }
+
+    /// Sends bytes as they are (a dead-letter record, a replay): no framing.
+    pub async fn send_bytes(
+        &self,
+        topic: &str,
+        key: Option<&[u8]>,
+        value: Option<&[u8]>,
+        headers: Option<OwnedHeaders>,
+    ) -> Result<Delivery, ProduceError> {
+        let mut record = FutureRecord::<[u8], [u8]>::to(topic);
+        if let Some(key) = key {
+            record = record.key(key);
+        }
+        if let Some(value) = value {
+            record = record.payload(value);
+        }
+        if let Some(headers) = headers {
+            record = record.headers(headers);
+        }
+        match self.inner.send(record, self.queue_timeout).await {
+            Ok(delivered) => Ok(Delivery {
+                partition: delivered.partition,
+                offset: delivered.offset,
+            }),
+            Err((KafkaError::MessageProduction(RDKafkaErrorCode::QueueFull), _)) => Err(ProduceError::QueueFull {
+                topic: topic.to_owned(),
+                waited: self.queue_timeout,
+            }),
+            Err((cause, _)) => Err(ProduceError::Delivery {
+                topic: topic.to_owned(),
+                cause,
+            }),
+        }
+    }
+
+    /// Waits until every queued record is acknowledged (or `timeout` passes).
+    pub fn flush(&self, timeout: Duration) -> Result<(), ProduceError> {
+        self.inner.flush(timeout).map_err(ProduceError::Client)
+    }
+
+    /// Records queued and not yet acknowledged.
+    pub fn in_flight(&self) -> i32 {
+        self.inner.in_flight_count()
+    }
+
+    /// The serializer of `T`'s keys or values.
+    fn serializer<T: AvroMessage + Send + Sync + 'static>(&self, key: bool) -> Arc<Serializer<T>> {
+        let mut serializers = self.serializers.lock().unwrap_or_else(PoisonError::into_inner);
+        let entry = serializers.entry((TypeId::of::<T>(), key)).or_insert_with(|| {
+            let serializer = Serializer::<T>::new(self.registry.clone());
+            Arc::new(if key { serializer.for_keys() } else { serializer })
+        });
+        // Inserted above for exactly this TypeId, so the downcast holds.
+        Arc::clone(entry)
+            .downcast::<Serializer<T>>()
+            .unwrap_or_else(|_| unreachable!("keyed by TypeId"))
+    }
+}
+
+/// How a producer writes keys of each [`TopicKey`] kind.
+pub trait EncodeKey: TopicKey {
+    /// The key's bytes (`None`: no key).
+    fn encode<'a>(
+        producer: &'a Producer,
+        topic: &'a str,
+        key: &'a Self::Value,
+    ) -> impl Future<Output = Result<Option<Cow<'a, [u8]>>, ProduceError>> + Send + 'a;
+}
+
+impl EncodeKey for str {
+    async fn encode<'a>(_: &'a Producer, _: &'a str, key: &'a str) -> Result<Option<Cow<'a, [u8]>>, ProduceError> {
+        Ok(Some(Cow::Borrowed(key.as_bytes())))
+    }
+}
+
+impl EncodeKey for [u8] {
+    async fn encode<'a>(_: &'a Producer, _: &'a str, key: &'a [u8]) -> Result<Option<Cow<'a, [u8]>>, ProduceError> {
+        Ok(Some(Cow::Borrowed(key)))
+    }
+}
+
+impl EncodeKey for () {
+    async fn encode<'a>(_: &'a Producer, _: &'a str, _: &'a ()) -> Result<Option<Cow<'a, [u8]>>, ProduceError> {
+        Ok(None)
+    }
+}
+
+impl<T: AvroMessage + Send + Sync + 'static> EncodeKey for AvroKey<T> {
+    async fn encode<'a>(
+        producer: &'a Producer,
+        topic: &'a str,
+        key: &'a T,
+    ) -> Result<Option<Cow<'a, [u8]>>, ProduceError> {
+        let framed = producer
+            .serializer::<T>(true)
+            .serialize(topic, key)
+            .await
+            .map_err(|source| ProduceError::Serialize {
+                topic: topic.to_owned(),
+                source,
+            })?;
+        Ok(Some(Cow::Owned(framed)))
+    }
+}

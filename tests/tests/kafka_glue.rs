@@ -1,0 +1,270 @@
+//! The typed producer and consumer on the stack's real Kafka and registry: records of a
+//! generated type go out framed through the registry and come back decoded; a garbage
+//! record, a frame with an unknown schema id and a record the handler rejects land in the
+//! dead-letter topic with their original bytes and Kafka Connect's error headers, while
+//! the consumer keeps going; offsets are committed after the handler, so a restarted
+//! consumer of the group reads nothing twice; without a dead-letter topic the consumer
+//! stops at a bad record and leaves its offset uncommitted.
+//!
+//! Each test uses topics of its own (created with the runtime's topic admin). Without a
+//! running stack the tests pass after printing that they were skipped.
+
+use avrokit::Topic;
+use avrokit::chrono::DateTime;
+use avrokit::kafka::dead_letter::header;
+use avrokit::kafka::rdkafka::consumer::{Consumer as _, StreamConsumer};
+use avrokit::kafka::rdkafka::message::{Headers, Message, OwnedMessage};
+use avrokit::kafka::topics::{TopicAction, TopicAdmin, TopicPlan, TopicSpec};
+use avrokit::kafka::{ConsumeError, Consumer, ConsumerSettings, HandlerError, Producer, ProducerSettings, Record};
+use avrokit::registry_client::{RegistryClient, RegistryConfig};
+use avrokit_generated::astro::beam::TelescopeData;
+use avrokit_tests::stack_env::{self, say};
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+struct Stack {
+    bootstrap: String,
+    registry: String,
+}
+
+/// The stack's Kafka and registry, or `None` (having said why) when they are not up.
+fn stack(test: &str) -> Option<Stack> {
+    let found = stack_env::var("KAFKA_BOOTSTRAP_SERVERS").and_then(|(bootstrap, exported)| {
+        let (registry, _) = stack_env::var("SCHEMA_REGISTRY_URL")?;
+        Ok((bootstrap, registry, exported))
+    });
+    let (bootstrap, registry, exported) = match found {
+        Ok(found) => found,
+        Err(why) => {
+            say(&format!("SKIPPED {test}: {why}; run it with `cargo xtask test`"));
+            return None;
+        }
+    };
+    let listening = std::net::TcpStream::connect(&bootstrap).is_ok();
+    if !listening {
+        assert!(!exported, "{test}: KAFKA_BOOTSTRAP_SERVERS={bootstrap} does not listen");
+        say(&format!(
+            "SKIPPED {test}: nothing listens at {bootstrap} (stale stack.env?)"
+        ));
+        return None;
+    }
+    Some(Stack { bootstrap, registry })
+}
+
+/// Creates `names` (one partition each) and returns them.
+async fn create_topics(stack: &Stack, names: &[&str]) {
+    let admin = TopicAdmin::connect(&stack.bootstrap).unwrap();
+    for name in names {
+        let spec = TopicSpec {
+            name: (*name).to_owned(),
+            partitions: 1,
+            replication_factor: 1,
+            configs: BTreeMap::new(),
+        };
+        let plan = TopicPlan::new(spec, None);
+        assert_eq!(plan.action, TopicAction::Create);
+        admin
+            .apply(&plan)
+            .await
+            .unwrap_or_else(|e| panic!("creating {name}: {e}"));
+    }
+}
+
+/// A descriptor for a scratch topic (the generated ones are the catalog's).
+fn scratch_topic(name: &str) -> Topic<str, TelescopeData> {
+    let name: &'static str = Box::leak(name.to_owned().into_boxed_str());
+    let subject: &'static str = Box::leak(format!("{name}-value").into_boxed_str());
+    Topic::new(name, subject, None, &[], None)
+}
+
+fn record(id: &str, sequence: i32) -> TelescopeData {
+    TelescopeData {
+        data_id: id.to_owned(),
+        observation_id: "obs-kafka".into(),
+        sequence_number: sequence,
+        timestamp: DateTime::from_timestamp_millis(1_714_564_800_000 + i64::from(sequence)).unwrap(),
+        data: vec![sequence as u8; 16],
+        processed: false,
+        processing_pipeline_version: None,
+    }
+}
+
+fn registry(stack: &Stack) -> RegistryClient {
+    RegistryClient::new(RegistryConfig::new(&stack.registry)).unwrap()
+}
+
+fn consumer_settings(stack: &Stack, group: &str, topic: &str, dead_letters: Option<&str>) -> ConsumerSettings {
+    let mut settings = ConsumerSettings::new(&stack.bootstrap, group, [topic]);
+    settings.max_wait = Duration::from_millis(200);
+    settings.backoff = Duration::from_millis(10);
+    settings.dead_letter_topic = dead_letters.map(str::to_owned);
+    settings
+}
+
+/// Every record of `topic` from the start, read with a plain consumer.
+async fn read_all(stack: &Stack, topic: &str, count: usize) -> Vec<OwnedMessage> {
+    let consumer: StreamConsumer = avrokit::kafka::rdkafka::ClientConfig::new()
+        .set("bootstrap.servers", &stack.bootstrap)
+        .set("group.id", format!("{topic}-reader"))
+        .set("auto.offset.reset", "earliest")
+        .set("enable.auto.commit", "false")
+        .create()
+        .unwrap();
+    consumer.subscribe(&[topic]).unwrap();
+    let mut out = Vec::new();
+    while out.len() < count {
+        let message = tokio::time::timeout(Duration::from_secs(30), consumer.recv())
+            .await
+            .unwrap_or_else(|_| panic!("only {} of {count} records in {topic}", out.len()))
+            .unwrap();
+        out.push(message.detach());
+    }
+    out
+}
+
+fn header_of<'a>(message: &'a OwnedMessage, key: &str) -> Option<&'a str> {
+    let headers = message.headers()?;
+    headers
+        .iter()
+        .find(|h| h.key == key)
+        .and_then(|h| h.value)
+        .and_then(|v| std::str::from_utf8(v).ok())
+}
+
+#[tokio::test]
+async fn records_round_trip_and_bad_ones_become_dead_letters() {
+    let Some(stack) = stack("kafka_glue") else { return };
+    let run = avrokit_tests::stack_registry::scratch_name("it-kafka");
+    let (name, dlq) = (run.clone(), format!("{run}.dlq"));
+    create_topics(&stack, &[&name, &dlq]).await;
+    let topic = scratch_topic(&name);
+
+    let producer = Producer::new(&ProducerSettings::new(&stack.bootstrap), registry(&stack)).unwrap();
+    let mut offsets = Vec::new();
+    for (i, id) in ["a", "b", "bad", "c"].iter().enumerate() {
+        offsets.push(producer.send(&topic, id, &record(id, i as i32)).await.unwrap().offset);
+    }
+    let garbage = producer
+        .send_bytes(&name, Some(b"g"), Some(b"not avro at all"), None)
+        .await
+        .unwrap();
+    let unknown_id = [0, 0x7f, 0xff, 0xff, 0x01, 0x02];
+    let unknown = producer
+        .send_bytes(&name, Some(b"u"), Some(&unknown_id), None)
+        .await
+        .unwrap();
+    producer.send(&topic, "d", &record("d", 9)).await.unwrap();
+    assert_eq!(offsets, [0, 1, 2, 3], "one partition, in order");
+
+    let settings = consumer_settings(&stack, &format!("{run}-group"), &name, Some(&dlq));
+    let dead_letters = Producer::new(&ProducerSettings::new(&stack.bootstrap), registry(&stack)).unwrap();
+    let consumer = Consumer::<TelescopeData>::new(settings.clone(), registry(&stack), Some(dead_letters)).unwrap();
+    let shutdown = consumer.shutdown();
+    let mut seen: Vec<(String, Vec<u8>)> = Vec::new();
+    let summary = consumer
+        .run(async |batch: &[Record<TelescopeData>]| {
+            if batch.iter().any(|r| r.value.data_id == "bad") {
+                return Err(HandlerError::fatal("data_id `bad` is refused"));
+            }
+            seen.extend(
+                batch
+                    .iter()
+                    .map(|r| (r.value.data_id.clone(), r.key.clone().unwrap_or_default())),
+            );
+            if seen.iter().any(|(id, _)| id == "d") {
+                shutdown.trigger();
+            }
+            Ok(())
+        })
+        .await
+        .unwrap();
+    let ids: Vec<&str> = seen.iter().map(|(id, _)| id.as_str()).collect();
+    assert_eq!(ids, ["a", "b", "c", "d"]);
+    assert!(
+        seen.iter().all(|(id, key)| id.as_bytes() == key.as_slice()),
+        "raw string keys: {seen:?}"
+    );
+    assert_eq!((summary.handled, summary.dead_lettered), (4, 3), "{summary:?}");
+
+    let letters = read_all(&stack, &dlq, 3).await;
+    let by_offset: BTreeMap<&str, &OwnedMessage> = letters
+        .iter()
+        .map(|m| (header_of(m, header::OFFSET).unwrap(), m))
+        .collect();
+    let bad = by_offset["2"];
+    assert_eq!(header_of(bad, header::STAGE), Some("TASK_PUT"));
+    assert_eq!(
+        header_of(bad, header::EXCEPTION_MESSAGE),
+        Some("data_id `bad` is refused")
+    );
+    assert_eq!(bad.key(), Some(&b"bad"[..]));
+    let garbage_letter = by_offset[garbage.offset.to_string().as_str()];
+    assert_eq!(header_of(garbage_letter, header::STAGE), Some("VALUE_CONVERTER"));
+    assert_eq!(
+        garbage_letter.payload(),
+        Some(&b"not avro at all"[..]),
+        "the original bytes"
+    );
+    assert!(
+        header_of(garbage_letter, header::EXCEPTION_MESSAGE)
+            .unwrap()
+            .contains("magic byte")
+    );
+    let unknown_letter = by_offset[unknown.offset.to_string().as_str()];
+    assert_eq!(header_of(unknown_letter, header::TOPIC), Some(name.as_str()));
+    assert_eq!(header_of(unknown_letter, header::PARTITION), Some("0"));
+    assert_eq!(unknown_letter.payload(), Some(&unknown_id[..]));
+    assert_eq!(
+        header_of(unknown_letter, header::CONNECTOR),
+        Some(format!("{run}-group").as_str())
+    );
+
+    // The group's offsets were committed after each batch: a new member reads nothing.
+    let again = Consumer::<TelescopeData>::new(settings, registry(&stack), None).unwrap();
+    let stop = again.shutdown();
+    tokio::spawn(async move {
+        tokio::time::sleep(Duration::from_secs(3)).await;
+        stop.trigger();
+    });
+    let summary = again
+        .run(async |batch: &[Record<TelescopeData>]| panic!("read again: {batch:?}"))
+        .await
+        .unwrap();
+    assert_eq!(summary.handled, 0);
+}
+
+#[tokio::test]
+async fn without_a_dead_letter_topic_a_bad_record_stops_the_consumer_uncommitted() {
+    let Some(stack) = stack("kafka_glue") else { return };
+    let name = avrokit_tests::stack_registry::scratch_name("it-kafka-stop");
+    create_topics(&stack, &[&name]).await;
+    let topic = scratch_topic(&name);
+    let producer = Producer::new(&ProducerSettings::new(&stack.bootstrap), registry(&stack)).unwrap();
+    producer.send_bytes(&name, None, Some(b"garbage"), None).await.unwrap();
+    producer.send(&topic, "a", &record("a", 1)).await.unwrap();
+
+    let settings = consumer_settings(&stack, &format!("{name}-group"), &name, None);
+    for _ in 0..2 {
+        // Each time the garbage (offset 0) stops the run before any handler call, and since
+        // nothing was committed the next member starts from it again.
+        let consumer = Consumer::<TelescopeData>::new(settings.clone(), registry(&stack), None).unwrap();
+        let mut handled = 0;
+        let outcome = consumer
+            .run(async |batch: &[Record<TelescopeData>]| {
+                handled += batch.len();
+                Ok(())
+            })
+            .await;
+        match outcome {
+            Err(ConsumeError::Unhandled { offset, failure, .. }) => {
+                assert_eq!(offset, 0);
+                assert!(failure.contains("magic byte"), "{failure}");
+            }
+            other => panic!("expected the consumer to stop at the garbage, got {other:?}"),
+        }
+        assert_eq!(
+            handled, 0,
+            "decoding failed before the handler ran, so nothing was handed over"
+        );
+    }
+}
