@@ -225,3 +225,34 @@ impl<T: AvroMessage + Send + Sync + 'static> EncodeKey for AvroKey<T> {
         Ok(Some(Cow::Owned(framed)))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::registry_client::RegistryConfig;
+
+    fn registry() -> RegistryClient {
+        RegistryClient::new(RegistryConfig::new("http://127.0.0.1:1")).unwrap()
+    }
+
+    #[test]
+    fn sasl_over_tls_settings_pass_through_to_librdkafka() {
+        let mut settings = ProducerSettings::new("127.0.0.1:1");
+        settings.kafka = settings
+            .kafka
+            .set("security.protocol", "SASL_SSL")
+            .set("sasl.mechanisms", "SCRAM-SHA-512")
+            .set("sasl.username", "avrokit")
+            .set("sasl.password", "secret");
+        // librdkafka refuses these at creation when it was built without TLS.
+        Producer::new(&settings, registry()).expect("TLS and SCRAM are built in");
+    }
+
+    #[test]
+    fn an_unknown_setting_is_refused_when_the_producer_is_made() {
+        let mut settings = ProducerSettings::new("127.0.0.1:1");
+        settings.kafka = settings.kafka.set("no.such.setting", "1");
+        let error = Producer::new(&settings, registry()).expect_err("refused");
+        assert!(error.to_string().contains("no.such.setting"), "{error}");
+    }
+}
