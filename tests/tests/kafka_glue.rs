@@ -268,3 +268,41 @@ async fn without_a_dead_letter_topic_a_bad_record_stops_the_consumer_uncommitted
         );
     }
 }
+
+#[tokio::test]
+async fn a_handler_per_record_sees_each_record_once_and_dead_letters_only_the_bad_one() {
+    let Some(stack) = stack("kafka_glue") else { return };
+    let run = avrokit_tests::stack_registry::scratch_name("it-kafka-each");
+    let (name, dlq) = (run.clone(), format!("{run}.dlq"));
+    create_topics(&stack, &[&name, &dlq]).await;
+    let topic = scratch_topic(&name);
+    let producer = Producer::new(&ProducerSettings::new(&stack.bootstrap), registry(&stack)).unwrap();
+    for (i, id) in ["a", "bad", "c"].iter().enumerate() {
+        producer.send(&topic, id, &record(id, i as i32)).await.unwrap();
+    }
+    let settings = consumer_settings(&stack, &format!("{run}-group"), &name, Some(&dlq));
+    let consumer = Consumer::<TelescopeData>::new(settings, registry(&stack), Some(producer)).unwrap();
+    let shutdown = consumer.shutdown();
+    let mut calls: Vec<String> = Vec::new();
+    let summary = consumer
+        .run_each(async |record: &Record<TelescopeData>| {
+            calls.push(record.value.data_id.clone());
+            if calls.len() == 3 {
+                shutdown.trigger();
+            }
+            match record.value.data_id.as_str() {
+                "bad" => Err(HandlerError::fatal("refused")),
+                _ => Ok(()),
+            }
+        })
+        .await
+        .unwrap();
+    assert_eq!(
+        calls,
+        ["a", "bad", "c"],
+        "each record once, in order, none handled twice"
+    );
+    assert_eq!((summary.handled, summary.dead_lettered), (2, 1));
+    let letters = read_all(&stack, &dlq, 1).await;
+    assert_eq!(letters[0].key(), Some(&b"bad"[..]));
+}

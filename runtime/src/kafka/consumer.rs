@@ -236,7 +236,33 @@ impl<V: Clone + Send + Sync, D: Decode<Value = V>> Consumer<V, D> {
     /// dead-letter topic.
     pub async fn run(
         &self,
+        handler: impl AsyncFnMut(&[Record<V>]) -> Result<(), HandlerError>,
+    ) -> Result<RunSummary, ConsumeError> {
+        self.run_batches(handler, false).await
+    }
+
+    /// Like [`run`](Self::run), but `handler` gets one record at a time (each retried,
+    /// and dead-lettered, on its own); offsets are still committed per batch.
+    pub async fn run_each(
+        &self,
+        mut handler: impl AsyncFnMut(&Record<V>) -> Result<(), HandlerError>,
+    ) -> Result<RunSummary, ConsumeError> {
+        self.run_batches(
+            async |one: &[Record<V>]| match one.first() {
+                Some(record) => handler(record).await,
+                None => Ok(()),
+            },
+            true,
+        )
+        .await
+    }
+
+    /// The loop of [`run`](Self::run); with `one_by_one` the handler only ever gets
+    /// single records.
+    async fn run_batches(
+        &self,
         mut handler: impl AsyncFnMut(&[Record<V>]) -> Result<(), HandlerError>,
+        one_by_one: bool,
     ) -> Result<RunSummary, ConsumeError> {
         let mut summary = RunSummary::default();
         while !self.shutdown.is_triggered() {
@@ -261,9 +287,13 @@ impl<V: Clone + Send + Sync, D: Decode<Value = V>> Consumer<V, D> {
                 }
             }
             if !records.is_empty() {
-                match self.attempt(&mut handler, &records).await {
+                let whole = match one_by_one {
+                    true => Err(None),
+                    false => self.attempt(&mut handler, &records).await.map_err(Some),
+                };
+                match whole {
                     Ok(()) => summary.handled += records.len() as u64,
-                    Err(waiting @ HandlerError::Wait(_)) => return Err(ConsumeError::Interrupted(waiting)),
+                    Err(Some(waiting @ HandlerError::Wait(_))) => return Err(ConsumeError::Interrupted(waiting)),
                     Err(_) => {
                         // One by one: only the records that fail alone are dead letters.
                         for (record, origin) in records.iter().zip(&origins) {
