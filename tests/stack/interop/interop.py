@@ -47,8 +47,9 @@ TELESCOPE_DATA = {
 }
 
 
-def ensure_venv() -> None:
-    """Re-exec inside target/stack/venv-interop, creating it (pinned requirements) if needed."""
+def ensure_venv(script: str = __file__) -> None:
+    """Re-exec `script` inside target/stack/venv-interop, creating it (pinned requirements)
+    if needed."""
     if Path(sys.prefix).resolve() == VENV.resolve():
         return
     python = VENV / "bin" / "python"
@@ -64,7 +65,7 @@ def ensure_venv() -> None:
             stdout=sys.stderr,
         )
         stamp.write_text(wanted)
-    os.execv(str(python), [str(python), str(Path(__file__).resolve()), *sys.argv[1:]])
+    os.execv(str(python), [str(python), str(Path(script).resolve()), *sys.argv[1:]])
 
 
 def as_json(value):
