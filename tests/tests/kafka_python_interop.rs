@@ -43,8 +43,8 @@ fn ours(i: usize) -> TelescopeData {
         sequence_number: i as i32,
         timestamp: DateTime::from_timestamp_millis(1_714_564_800_000 + i as i64).unwrap(),
         data: vec![0xab, i as u8, 0x00],
-        processed: i % 2 == 0,
-        processing_pipeline_version: (i % 2 == 1).then(|| format!("pipe-{i}")),
+        processed: i.is_multiple_of(2),
+        processing_pipeline_version: (!i.is_multiple_of(2)).then(|| format!("pipe-{i}")),
     }
 }
 
