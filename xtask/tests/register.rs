@@ -5,18 +5,14 @@
 //! refused by the gate before anything is registered. Without a registry the test prints
 //! `SKIPPED ...` and passes.
 
+mod scratch;
+
 use avrokit::registry_client::{BlockingRegistryClient, RegistryConfig, RegistryErrorKind, RetryPolicy};
+use scratch::{root, scratch_schemas};
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output};
 use std::time::Duration;
-
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("xtask/ has a parent")
-        .to_path_buf()
-}
 
 /// The stack's registry URL, or `None` (having said why) when none answers.
 fn registry(test: &str) -> Option<String> {
@@ -48,30 +44,6 @@ fn registry(test: &str) -> Option<String> {
         return None;
     }
     url
-}
-
-/// Copies `avro-schemas/` to a scratch directory, every topic renamed `<prefix>.<topic>`.
-fn scratch_schemas(prefix: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(prefix);
-    let source = root().join("avro-schemas");
-    copy_dir(&source, &dir);
-    let catalog = dir.join("catalog.toml");
-    let text = std::fs::read_to_string(&catalog).unwrap();
-    std::fs::write(&catalog, text.replace("[topics.\"", &format!("[topics.\"{prefix}."))).unwrap();
-    dir
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
 }
 
 fn register(url: &str, schemas: &Path, dry_run: bool) -> (Output, String) {

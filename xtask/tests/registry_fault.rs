@@ -6,15 +6,17 @@
 //! serializer registers it (errors were not cached). Needs the native stack (the one
 //! whose process `stack stop` can stop); otherwise prints `SKIPPED ...` and passes.
 
+mod stack_control;
+
 use avrokit::AvroMessage;
 use avrokit::registry_client::{
     BlockingDeserializer, BlockingRegistryClient, BlockingSerializer, Deserializer, RegistryClient, RegistryConfig,
     RegistryErrorKind, RetryPolicy, SerializeError, Serializer,
 };
 use avrokit::wire;
+use stack_control::Restart;
 use std::io::Write;
 use std::path::Path;
-use std::process::Command;
 use std::time::{Duration, Instant};
 
 #[derive(AvroMessage, Debug, Clone, PartialEq)]
@@ -34,42 +36,6 @@ struct ReadingV2 {
     sensor: String,
     value: f64,
     unit: String,
-}
-
-/// `cargo xtask stack ARGS`; its stderr (where the stack reports), or the failure.
-fn stack(args: &[&str]) -> Result<String, String> {
-    let output = Command::new(env!("CARGO_BIN_EXE_xtask"))
-        .arg("stack")
-        .args(args)
-        .output()
-        .map_err(|e| format!("running xtask stack {args:?}: {e}"))?;
-    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
-    if output.status.success() {
-        Ok(stderr)
-    } else {
-        Err(format!("xtask stack {args:?} failed ({}): {stderr}", output.status))
-    }
-}
-
-/// Starts the registry again when dropped, so a failing assertion never leaves the stack
-/// without it for the tests that follow.
-struct Restart {
-    done: bool,
-}
-
-impl Restart {
-    fn now(&mut self) {
-        self.done = true;
-        stack(&["start", "schema-registry"]).unwrap();
-    }
-}
-
-impl Drop for Restart {
-    fn drop(&mut self) {
-        if !self.done {
-            let _ = stack(&["start", "schema-registry"]);
-        }
-    }
 }
 
 /// The stack's registry URL when the registry answers, else `None` (having said why).
@@ -150,17 +116,15 @@ fn a_registry_restart_mid_run_is_survived() {
         assert_eq!(async_de.deserialize(&framed).await.unwrap(), v1);
     });
 
-    let stopped = stack(&["stop", "schema-registry"]).unwrap();
-    let mut restart = Restart { done: false };
-    if !stopped.contains("stopped schema-registry") {
+    let mut restart = Restart::stop("schema-registry").unwrap();
+    if !restart.was_stopped() {
         // Not the native stack's process (Docker?): nothing here can stop it.
         let _ = writeln!(
             std::io::stderr(),
             "SKIPPED {test}: `cargo xtask stack stop schema-registry` stopped nothing ({}); \
              the registry at {url} is not the native stack's",
-            stopped.trim()
+            restart.stopped.trim()
         );
-        restart.done = true;
         return;
     }
 

@@ -1,6 +1,8 @@
 //! Scratch copies of `avro-schemas/` for the tests that run `cargo xtask` against the
 //! stack: every topic gets a prefix of its own, so a run's topics and subjects are its own.
 
+#![allow(dead_code)] // Each test file uses its own part.
+
 use std::path::{Path, PathBuf};
 
 /// The workspace root.
