@@ -5,6 +5,7 @@
 
 mod avro_cmd;
 mod bench;
+mod catalog_dir;
 mod compat;
 mod connect;
 mod gen_cmd;

@@ -14,7 +14,7 @@ use anyhow::{Context, bail};
 use avrokit::registry_client::{BlockingRegistryClient, RegistryConfig, RegistryErrorKind};
 use avrokit_codegen::gate::{self, Format, Options, Status};
 use avrokit_codegen::ir::{Schema, SchemaSet};
-use avrokit_codegen::{LoadOptions, catalog, load_dir, schema_json};
+use avrokit_codegen::schema_json;
 use clap::Args;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -93,17 +93,7 @@ fn registry_url(given: Option<String>) -> anyhow::Result<String> {
 
 /// Every catalog subject with its self-contained schema, in catalog order.
 fn plan(schemas: &std::path::Path) -> anyhow::Result<Vec<Planned>> {
-    // The layout `cargo xtask gen` requires, so the same directory loads the same way.
-    let set = load_dir(
-        schemas,
-        &LoadOptions {
-            one_type_per_file: true,
-        },
-    )
-    .map_err(|diagnostics| anyhow::anyhow!("the schemas do not load:\n{diagnostics}"))?;
-    let catalog_path = schemas.join("catalog.toml");
-    let catalog = catalog::load_catalog(&catalog_path, &set)
-        .map_err(|diagnostics| anyhow::anyhow!("{} does not load:\n{diagnostics}", catalog_path.display()))?;
+    let (set, catalog) = crate::catalog_dir::load(schemas)?;
     let entry = |subject: String, schema: &Schema, set: &SchemaSet| Planned {
         subject,
         schema: schema_json::to_json(set, schema),

@@ -8,8 +8,7 @@
 use crate::{stack, workspace};
 use anyhow::{Context, bail};
 use avrokit::kafka::topics::{TopicAction, TopicAdmin, TopicSpec};
-use avrokit_codegen::catalog::{Catalog, load_catalog};
-use avrokit_codegen::{LoadOptions, load_dir};
+use avrokit_codegen::catalog::Catalog;
 use clap::{Args, Subcommand};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -50,7 +49,7 @@ struct ApplyArgs {
 pub fn run(args: TopicsArgs) -> anyhow::Result<ExitCode> {
     let TopicsCommand::Apply(args) = args.command;
     std::env::set_current_dir(workspace::root())?;
-    let catalog = load(&args.schemas)?;
+    let (_, catalog) = crate::catalog_dir::load(&args.schemas)?;
     if !catalog.environments.contains(&args.env) {
         bail!(
             "environment `{}` is not in the catalog's environments ({})",
@@ -101,19 +100,6 @@ pub fn run(args: TopicsArgs) -> anyhow::Result<ExitCode> {
         println!("topics: {created} created, {altered} altered, {unchanged} unchanged");
         Ok(ExitCode::SUCCESS)
     })
-}
-
-/// The catalog, loaded with its schemas the way `cargo xtask gen` loads them.
-fn load(schemas: &std::path::Path) -> anyhow::Result<Catalog> {
-    let set = load_dir(
-        schemas,
-        &LoadOptions {
-            one_type_per_file: true,
-        },
-    )
-    .map_err(|diagnostics| anyhow::anyhow!("the schemas do not load:\n{diagnostics}"))?;
-    let path = schemas.join("catalog.toml");
-    load_catalog(&path, &set).map_err(|diagnostics| anyhow::anyhow!("{} does not load:\n{diagnostics}", path.display()))
 }
 
 /// Every catalog topic as the broker should have it in `environment`.
