@@ -9,17 +9,20 @@
 use avrokit::chrono::{DateTime, Utc};
 use avrokit::kafka::topics::{TopicAction, TopicAdmin, TopicSpec};
 use avrokit::kafka::{
-    Consumer, ConsumerSettings, Framed, KafkaSettings, Monitor, Producer, ProducerSettings, Shutdown, TopicLag,
-    WriterSchemas,
+    Consumer, ConsumerSettings, EncodeKey, Framed, KafkaSettings, Monitor, Producer, ProducerSettings, Shutdown,
+    TopicLag, WriterSchemas,
 };
 use avrokit::postgres::{PgSink, SinkTable, connect};
 use avrokit::registry_client::{RegistryClient, RegistryConfig};
 use avrokit::uuid::{Builder, Uuid};
 use avrokit::{AvroMessage, Topic, TopicKey};
+use std::borrow::Borrow;
 use std::fmt::Display;
 use std::process::ExitCode;
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::{Duration, SystemTime};
+use tokio::task::JoinSet;
 
 /// Any error, printed as it is.
 pub type Error = Box<dyn std::error::Error + Send + Sync>;
@@ -173,17 +176,21 @@ impl Stack {
     }
 
     /// A consumer of `topic` for the PostgreSQL sink, in group `group`: records stay
-    /// Avro, decoded by the sink with their writer schemas.
+    /// Avro, decoded by the sink with their writer schemas. Records the table cannot
+    /// take go to `dead_letters` if given; without, the sink stops at such a record.
     pub fn sink_consumer<K: ?Sized, V>(
         &self,
         group: &str,
         topic: &Topic<K, V>,
+        dead_letters: Option<&str>,
     ) -> Result<Consumer<Framed, WriterSchemas>> {
-        let settings = self.consumer_settings(group, &[topic.name]);
+        let mut settings = self.consumer_settings(group, &[topic.name]);
+        settings.dead_letter_topic = dead_letters.map(str::to_owned);
+        let producer = dead_letters.map(|_| self.producer()).transpose()?;
         Ok(Consumer::with_decoder(
             settings,
             WriterSchemas::new(self.registry.clone()),
-            None,
+            producer,
         )?)
     }
 
@@ -213,6 +220,32 @@ impl Stack {
             }
         }
     }
+}
+
+/// Sends `(key, value)` records to `topic`, all in flight at once rather than each
+/// waiting for the previous one's acknowledgment; fails on the first not delivered.
+pub async fn send_all<K, V>(
+    producer: &Arc<Producer>,
+    topic: &'static Topic<K, V>,
+    records: impl IntoIterator<Item = (<K::Value as ToOwned>::Owned, V)>,
+) -> Result<usize>
+where
+    K: EncodeKey + ?Sized + 'static,
+    K::Value: ToOwned + Sync,
+    <K::Value as ToOwned>::Owned: Send + 'static,
+    V: AvroMessage + Send + Sync + 'static,
+{
+    let mut in_flight = JoinSet::new();
+    for (key, value) in records {
+        let producer = Arc::clone(producer);
+        in_flight.spawn(async move { producer.send(topic, key.borrow(), &value).await });
+    }
+    let mut sent = 0;
+    while let Some(delivery) = in_flight.join_next().await {
+        delivery??;
+        sent += 1;
+    }
+    Ok(sent)
 }
 
 /// `topic` as the catalog's `dev` environment specifies it.
