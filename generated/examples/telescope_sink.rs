@@ -90,7 +90,7 @@ async fn run() -> Result<()> {
     if via_connect {
         println!("waiting for the connector's rows (deployed with `cargo xtask connect deploy`?)");
     } else {
-        let consumer = stack.sink_consumer(GROUP, topic, Some(&dead_letters))?;
+        let consumer = stack.sink_consumer(stack.consumer_settings(GROUP, &[topic.name]), Some(&dead_letters))?;
         common::stop_with(&stop, [consumer.shutdown()]);
         let drained = async {
             // The group commits after each transaction: no lag, everything is written.

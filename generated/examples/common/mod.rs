@@ -175,16 +175,14 @@ impl Stack {
         Ok(Consumer::new(settings, self.registry.clone(), None)?)
     }
 
-    /// A consumer of `topic` for the PostgreSQL sink, in group `group`: records stay
-    /// Avro, decoded by the sink with their writer schemas. Records the table cannot
-    /// take go to `dead_letters` if given; without, the sink stops at such a record.
-    pub fn sink_consumer<K: ?Sized, V>(
+    /// A consumer for the PostgreSQL sink: records stay Avro, for the sink to decode with
+    /// their writer schemas. Records the table cannot take go to `dead_letters` if given;
+    /// without, the sink stops at such a record.
+    pub fn sink_consumer(
         &self,
-        group: &str,
-        topic: &Topic<K, V>,
+        mut settings: ConsumerSettings,
         dead_letters: Option<&str>,
     ) -> Result<Consumer<Framed, WriterSchemas>> {
-        let mut settings = self.consumer_settings(group, &[topic.name]);
         settings.dead_letter_topic = dead_letters.map(str::to_owned);
         let producer = dead_letters.map(|_| self.producer()).transpose()?;
         Ok(Consumer::with_decoder(
