@@ -111,6 +111,10 @@ async fn run() -> Result<()> {
             producer.send(commands, &command.command_id, &command).await?;
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
+        // Nothing sent (`--count 0`), so no acknowledgment will end the run.
+        if pending.borrow().is_empty() {
+            stop.trigger();
+        }
         Ok::<_, common::Error>(())
     };
     let (app_summary, center_summary, ()) = tokio::try_join!(

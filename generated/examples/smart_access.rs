@@ -146,7 +146,8 @@ async fn simulate(
 ) -> Result<(usize, usize)> {
     let producer = Arc::new(stack.producer()?);
     let per_tick = simulation.rate * simulation.speed * TICK.as_secs_f64();
-    let health_every = Duration::from_secs_f64(HEALTH_INTERVAL / simulation.speed);
+    let health_every = Duration::try_from_secs_f64(HEALTH_INTERVAL / simulation.speed)
+        .map_err(|e| format!("--speed {}: {e}", simulation.speed))?;
     println!(
         "simulating {} devices: {:.1} access events/s, {} health reports every {:.1} s",
         devices.len(),
