@@ -68,34 +68,30 @@ async fn run() -> Result<()> {
     let mut round_trips = Vec::new();
     let run_id = common::run_id();
 
-    let telescope_app = app.run(async |batch: &[Record<TelescopeCommand>]| {
-        for command in batch {
-            let ack = execute(&command.value);
-            producer
-                .send(acknowledgments, &ack.command_id, &ack)
-                .await
-                .map_err(HandlerError::retriable)?;
-        }
+    let telescope_app = app.run_each(async |command: &Record<TelescopeCommand>| {
+        let ack = execute(&command.value);
+        producer
+            .send(acknowledgments, &ack.command_id, &ack)
+            .await
+            .map_err(HandlerError::retriable)?;
         Ok(())
     });
-    let control_center = center.run(async |batch: &[Record<CommandAcknowledgment>]| {
-        for record in batch {
-            let ack = &record.value;
-            // Not one of this run's commands: an earlier run's.
-            let Some((sent, command_type)) = pending.borrow_mut().remove(&ack.command_id) else {
-                continue;
-            };
-            let round_trip = sent.elapsed();
-            round_trips.push(round_trip);
-            println!(
-                "ack {} {command_type}: {} by {} in {:.1} ms{}",
-                ack.command_id,
-                format!("{:?}", ack.status).to_uppercase(),
-                ack.application,
-                round_trip.as_secs_f64() * 1e3,
-                ack.message.as_deref().map(|m| format!(" ({m})")).unwrap_or_default(),
-            );
-        }
+    let control_center = center.run_each(async |record: &Record<CommandAcknowledgment>| {
+        let ack = &record.value;
+        // Not one of this run's commands: an earlier run's.
+        let Some((sent, command_type)) = pending.borrow_mut().remove(&ack.command_id) else {
+            return Ok(());
+        };
+        let round_trip = sent.elapsed();
+        round_trips.push(round_trip);
+        println!(
+            "ack {} {command_type}: {} by {} in {:.1} ms{}",
+            ack.command_id,
+            format!("{:?}", ack.status).to_uppercase(),
+            ack.application,
+            round_trip.as_secs_f64() * 1e3,
+            ack.message.as_deref().map(|m| format!(" ({m})")).unwrap_or_default(),
+        );
         if issued.get() == count && pending.borrow().is_empty() {
             stop.trigger();
         }

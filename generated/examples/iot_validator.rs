@@ -17,7 +17,7 @@
 mod common;
 
 use avrokit::chrono::TimeDelta;
-use avrokit::kafka::{Decode, HandlerError, Producer, Record};
+use avrokit::kafka::{Consumer, Decode, HandlerError, Producer, Record};
 use avrokit::registry_client::{DeserializeError, Deserializer};
 use avrokit_generated::iot::hub::{CleanTelemetryEvent, DeadLetter, TelemetryEvent};
 use avrokit_generated::topics;
@@ -58,41 +58,38 @@ async fn run() -> Result<()> {
     }
 
     let settings = stack.consumer_settings(GROUP, &[raw.name]);
-    let validator =
-        avrokit::kafka::Consumer::with_decoder(settings, KeepBytes(Deserializer::new(stack.registry.clone())), None)?;
+    let validator = Consumer::with_decoder(settings, KeepBytes(Deserializer::new(stack.registry.clone())), None)?;
     let stop = common::stop_on_signals(limit)?;
     common::stop_with(&stop, [validator.shutdown()]);
     let (mut valid, mut invalid) = (0, 0);
-    let validate_all = validator.run(async |batch: &[Record<RawEvent>]| {
-        for record in batch {
-            match record.value.event.clone().and_then(validate) {
-                Ok(event) => {
-                    producer
-                        .send(clean, &event.device_id, &event)
-                        .await
-                        .map_err(HandlerError::retriable)?;
-                    let readings: Vec<String> = event.metrics.iter().map(|(k, v)| format!("{k}={v:.1}")).collect();
-                    println!("clean {} {}", event.device_id, readings.join(" "));
-                    valid += 1;
-                }
-                Err(reason) => {
-                    let key = String::from_utf8_lossy(record.key.as_deref().unwrap_or_default()).into_owned();
-                    let dead = DeadLetter {
-                        original_key: record.key.clone(),
-                        original_value: record.value.bytes.clone(),
-                        error: reason,
-                        source_topic: record.topic.clone(),
-                        source_partition: record.partition,
-                        source_offset: record.offset,
-                        failed_at: common::now(),
-                    };
-                    producer.send(dlq, &key, &dead).await.map_err(HandlerError::retriable)?;
-                    println!(
-                        "dlq   {}/{}@{} key {key:?}: {}",
-                        dead.source_topic, dead.source_partition, dead.source_offset, dead.error
-                    );
-                    invalid += 1;
-                }
+    let validate_all = validator.run_each(async |record: &Record<RawEvent>| {
+        match record.value.event.clone().and_then(validate) {
+            Ok(event) => {
+                producer
+                    .send(clean, &event.device_id, &event)
+                    .await
+                    .map_err(HandlerError::retriable)?;
+                let readings: Vec<String> = event.metrics.iter().map(|(k, v)| format!("{k}={v:.1}")).collect();
+                println!("clean {} {}", event.device_id, readings.join(" "));
+                valid += 1;
+            }
+            Err(reason) => {
+                let key = String::from_utf8_lossy(record.key.as_deref().unwrap_or_default()).into_owned();
+                let dead = DeadLetter {
+                    original_key: record.key.clone(),
+                    original_value: record.value.bytes.clone(),
+                    error: reason,
+                    source_topic: record.topic.clone(),
+                    source_partition: record.partition,
+                    source_offset: record.offset,
+                    failed_at: common::now(),
+                };
+                producer.send(dlq, &key, &dead).await.map_err(HandlerError::retriable)?;
+                println!(
+                    "dlq   {}/{}@{} key {key:?}: {}",
+                    dead.source_topic, dead.source_partition, dead.source_offset, dead.error
+                );
+                invalid += 1;
             }
         }
         Ok(())
