@@ -16,7 +16,9 @@ pub mod sql_corpus {
     include!(concat!(env!("OUT_DIR"), "/sql/sql.rs"));
 }
 
+pub mod kafka_scratch;
 pub mod pg_scratch;
+pub mod psql;
 pub mod registry;
 pub mod stack_env;
 pub mod stack_registry;

@@ -9,10 +9,9 @@
 
 use avrokit_codegen::Generator;
 use avrokit_codegen::output::GeneratedFile;
+use avrokit_tests::psql::psql;
 use avrokit_tests::stack_env::{self, say};
-use std::io::Write;
 use std::path::Path;
-use std::process::{Command, Stdio};
 
 const HOW_TO_RUN: &str = "run it with `cargo xtask test`, or `cargo xtask stack up` then \
                           `cargo test -p avrokit-tests --test generated_sql`";
@@ -91,29 +90,6 @@ fn fields_a_connector_cannot_write_are_refused_naming_field_and_alternatives() {
 /// `DATABASE_URL` of the running stack, or why there is none.
 fn database_url() -> Result<String, String> {
     stack_env::var("DATABASE_URL").map(|(url, _)| url)
-}
-
-/// Runs `script` through psql, stopping at the first error; its unaligned output.
-fn psql(url: &str, script: &str) -> Result<String, String> {
-    let mut child = Command::new("psql")
-        .args([url, "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .map_err(|e| format!("cannot run psql: {e}"))?;
-    child
-        .stdin
-        .take()
-        .expect("stdin is piped")
-        .write_all(script.as_bytes())
-        .map_err(|e| format!("writing to psql: {e}"))?;
-    let output = child.wait_with_output().map_err(|e| format!("psql: {e}"))?;
-    if output.status.success() {
-        Ok(String::from_utf8_lossy(&output.stdout).trim().to_owned())
-    } else {
-        Err(String::from_utf8_lossy(&output.stderr).into_owned())
-    }
 }
 
 /// A row for each table, and the query that reads it back with its expected output.

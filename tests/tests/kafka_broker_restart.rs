@@ -7,15 +7,13 @@
 //! another, and no other test sees the broker away. Without a running stack the test
 //! passes after printing that it was skipped.
 
-use avrokit::Topic;
 use avrokit::chrono::DateTime;
 use avrokit::kafka::rdkafka::consumer::{Consumer as _, StreamConsumer};
 use avrokit::kafka::rdkafka::message::Message;
-use avrokit::kafka::topics::{TopicAdmin, TopicPlan, TopicSpec};
 use avrokit::kafka::{Producer, ProducerSettings};
-use avrokit::registry_client::{RegistryClient, RegistryConfig};
 use avrokit_generated::smart::access::DeviceHealth;
-use avrokit_tests::stack_env::{self, say};
+use avrokit_tests::kafka_scratch::KafkaStack;
+use avrokit_tests::stack_env;
 use std::collections::BTreeMap;
 use std::process::Command;
 use std::time::Duration;
@@ -47,43 +45,14 @@ fn xtask_stack(action: &str) {
 
 #[tokio::test]
 async fn an_idempotent_producer_delivers_everything_once_across_a_broker_restart() {
-    let (bootstrap, registry_url) = match (
-        stack_env::var("KAFKA_BOOTSTRAP_SERVERS"),
-        stack_env::var("SCHEMA_REGISTRY_URL"),
-    ) {
-        (Ok((bootstrap, exported)), Ok((registry, _))) => {
-            if std::net::TcpStream::connect(&bootstrap).is_err() {
-                assert!(!exported, "KAFKA_BOOTSTRAP_SERVERS={bootstrap} does not listen");
-                say("SKIPPED kafka_broker_restart: the stack's broker does not listen (stale stack.env?)");
-                return;
-            }
-            (bootstrap, registry)
-        }
-        (Err(why), _) | (_, Err(why)) => {
-            say(&format!(
-                "SKIPPED kafka_broker_restart: {why}; run it with `cargo xtask test`"
-            ));
-            return;
-        }
+    let Some(stack) = KafkaStack::find("kafka_broker_restart") else {
+        return;
     };
+    let bootstrap = stack.bootstrap.clone();
     let run = avrokit_tests::stack_registry::scratch_name("it-broker-restart");
-    let spec = TopicSpec {
-        name: run.clone(),
-        partitions: 3,
-        replication_factor: 1,
-        configs: Default::default(),
-    };
-    TopicAdmin::connect(&bootstrap)
-        .unwrap()
-        .apply(&TopicPlan::new(spec, None))
-        .await
-        .unwrap();
-    let name: &'static str = Box::leak(run.clone().into_boxed_str());
-    let subject: &'static str = Box::leak(format!("{run}-value").into_boxed_str());
-    let topic: Topic<str, DeviceHealth> = Topic::new(name, subject, None, &[], None);
-
-    let registry = RegistryClient::new(RegistryConfig::new(&registry_url)).unwrap();
-    let producer = std::sync::Arc::new(Producer::new(&ProducerSettings::new(&bootstrap), registry).unwrap());
+    let topic = stack.scratch_topic::<DeviceHealth>(&run, 3).await;
+    let producer =
+        std::sync::Arc::new(Producer::new(&ProducerSettings::new(&bootstrap), stack.registry_client()).unwrap());
     // Warm: the schema is registered before the broker goes.
     producer.send(&topic, "warm-up", &health(0)).await.unwrap();
     // Four senders, each with its share of the keys, many records in flight at once,
@@ -139,7 +108,7 @@ async fn an_idempotent_producer_delivers_everything_once_across_a_broker_restart
         .set("auto.offset.reset", "earliest")
         .create()
         .unwrap();
-    consumer.subscribe(&[name]).unwrap();
+    consumer.subscribe(&[topic.name]).unwrap();
     let mut by_key: BTreeMap<Vec<u8>, u32> = BTreeMap::new();
     let mut total = 0;
     while total < RECORDS + 1 {

@@ -9,73 +9,15 @@
 //! Each test uses topics of its own (created with the runtime's topic admin). Without a
 //! running stack the tests pass after printing that they were skipped.
 
-use avrokit::Topic;
 use avrokit::chrono::DateTime;
 use avrokit::kafka::dead_letter::header;
 use avrokit::kafka::rdkafka::consumer::{Consumer as _, StreamConsumer};
 use avrokit::kafka::rdkafka::message::{Headers, Message, OwnedMessage};
-use avrokit::kafka::topics::{TopicAction, TopicAdmin, TopicPlan, TopicSpec};
 use avrokit::kafka::{ConsumeError, Consumer, ConsumerSettings, HandlerError, Producer, ProducerSettings, Record};
-use avrokit::registry_client::{RegistryClient, RegistryConfig};
 use avrokit_generated::astro::beam::TelescopeData;
-use avrokit_tests::stack_env::{self, say};
+use avrokit_tests::kafka_scratch::KafkaStack;
 use std::collections::BTreeMap;
 use std::time::Duration;
-
-struct Stack {
-    bootstrap: String,
-    registry: String,
-}
-
-/// The stack's Kafka and registry, or `None` (having said why) when they are not up.
-fn stack(test: &str) -> Option<Stack> {
-    let found = stack_env::var("KAFKA_BOOTSTRAP_SERVERS").and_then(|(bootstrap, exported)| {
-        let (registry, _) = stack_env::var("SCHEMA_REGISTRY_URL")?;
-        Ok((bootstrap, registry, exported))
-    });
-    let (bootstrap, registry, exported) = match found {
-        Ok(found) => found,
-        Err(why) => {
-            say(&format!("SKIPPED {test}: {why}; run it with `cargo xtask test`"));
-            return None;
-        }
-    };
-    let listening = std::net::TcpStream::connect(&bootstrap).is_ok();
-    if !listening {
-        assert!(!exported, "{test}: KAFKA_BOOTSTRAP_SERVERS={bootstrap} does not listen");
-        say(&format!(
-            "SKIPPED {test}: nothing listens at {bootstrap} (stale stack.env?)"
-        ));
-        return None;
-    }
-    Some(Stack { bootstrap, registry })
-}
-
-/// Creates `names` (one partition each) and returns them.
-async fn create_topics(stack: &Stack, names: &[&str]) {
-    let admin = TopicAdmin::connect(&stack.bootstrap).unwrap();
-    for name in names {
-        let spec = TopicSpec {
-            name: (*name).to_owned(),
-            partitions: 1,
-            replication_factor: 1,
-            configs: BTreeMap::new(),
-        };
-        let plan = TopicPlan::new(spec, None);
-        assert_eq!(plan.action, TopicAction::Create);
-        admin
-            .apply(&plan)
-            .await
-            .unwrap_or_else(|e| panic!("creating {name}: {e}"));
-    }
-}
-
-/// A descriptor for a scratch topic (the generated ones are the catalog's).
-fn scratch_topic(name: &str) -> Topic<str, TelescopeData> {
-    let name: &'static str = Box::leak(name.to_owned().into_boxed_str());
-    let subject: &'static str = Box::leak(format!("{name}-value").into_boxed_str());
-    Topic::new(name, subject, None, &[], None)
-}
 
 fn record(id: &str, sequence: i32) -> TelescopeData {
     TelescopeData {
@@ -89,11 +31,7 @@ fn record(id: &str, sequence: i32) -> TelescopeData {
     }
 }
 
-fn registry(stack: &Stack) -> RegistryClient {
-    RegistryClient::new(RegistryConfig::new(&stack.registry)).unwrap()
-}
-
-fn consumer_settings(stack: &Stack, group: &str, topic: &str, dead_letters: Option<&str>) -> ConsumerSettings {
+fn consumer_settings(stack: &KafkaStack, group: &str, topic: &str, dead_letters: Option<&str>) -> ConsumerSettings {
     let mut settings = ConsumerSettings::new(&stack.bootstrap, group, [topic]);
     settings.max_wait = Duration::from_millis(200);
     settings.backoff = Duration::from_millis(10);
@@ -102,7 +40,7 @@ fn consumer_settings(stack: &Stack, group: &str, topic: &str, dead_letters: Opti
 }
 
 /// Every record of `topic` from the start, read with a plain consumer.
-async fn read_all(stack: &Stack, topic: &str, count: usize) -> Vec<OwnedMessage> {
+async fn read_all(stack: &KafkaStack, topic: &str, count: usize) -> Vec<OwnedMessage> {
     let consumer: StreamConsumer = avrokit::kafka::rdkafka::ClientConfig::new()
         .set("bootstrap.servers", &stack.bootstrap)
         .set("group.id", format!("{topic}-reader"))
@@ -133,13 +71,15 @@ fn header_of<'a>(message: &'a OwnedMessage, key: &str) -> Option<&'a str> {
 
 #[tokio::test]
 async fn records_round_trip_and_bad_ones_become_dead_letters() {
-    let Some(stack) = stack("kafka_glue") else { return };
+    let Some(stack) = KafkaStack::find("kafka_glue") else {
+        return;
+    };
     let run = avrokit_tests::stack_registry::scratch_name("it-kafka");
     let (name, dlq) = (run.clone(), format!("{run}.dlq"));
-    create_topics(&stack, &[&name, &dlq]).await;
-    let topic = scratch_topic(&name);
+    let topic = stack.scratch_topic::<TelescopeData>(&name, 1).await;
+    stack.scratch_topic::<TelescopeData>(&dlq, 1).await;
 
-    let producer = Producer::new(&ProducerSettings::new(&stack.bootstrap), registry(&stack)).unwrap();
+    let producer = Producer::new(&ProducerSettings::new(&stack.bootstrap), stack.registry_client()).unwrap();
     let mut offsets = Vec::new();
     for (i, id) in ["a", "b", "bad", "c"].iter().enumerate() {
         offsets.push(producer.send(&topic, id, &record(id, i as i32)).await.unwrap().offset);
@@ -157,8 +97,9 @@ async fn records_round_trip_and_bad_ones_become_dead_letters() {
     assert_eq!(offsets, [0, 1, 2, 3], "one partition, in order");
 
     let settings = consumer_settings(&stack, &format!("{run}-group"), &name, Some(&dlq));
-    let dead_letters = Producer::new(&ProducerSettings::new(&stack.bootstrap), registry(&stack)).unwrap();
-    let consumer = Consumer::<TelescopeData>::new(settings.clone(), registry(&stack), Some(dead_letters)).unwrap();
+    let dead_letters = Producer::new(&ProducerSettings::new(&stack.bootstrap), stack.registry_client()).unwrap();
+    let consumer =
+        Consumer::<TelescopeData>::new(settings.clone(), stack.registry_client(), Some(dead_letters)).unwrap();
     let shutdown = consumer.shutdown();
     let mut seen: Vec<(String, Vec<u8>)> = Vec::new();
     let summary = consumer
@@ -220,7 +161,7 @@ async fn records_round_trip_and_bad_ones_become_dead_letters() {
     );
 
     // The group's offsets were committed after each batch: a new member reads nothing.
-    let again = Consumer::<TelescopeData>::new(settings, registry(&stack), None).unwrap();
+    let again = Consumer::<TelescopeData>::new(settings, stack.registry_client(), None).unwrap();
     let stop = again.shutdown();
     tokio::spawn(async move {
         tokio::time::sleep(Duration::from_secs(3)).await;
@@ -235,11 +176,12 @@ async fn records_round_trip_and_bad_ones_become_dead_letters() {
 
 #[tokio::test]
 async fn without_a_dead_letter_topic_a_bad_record_stops_the_consumer_uncommitted() {
-    let Some(stack) = stack("kafka_glue") else { return };
+    let Some(stack) = KafkaStack::find("kafka_glue") else {
+        return;
+    };
     let name = avrokit_tests::stack_registry::scratch_name("it-kafka-stop");
-    create_topics(&stack, &[&name]).await;
-    let topic = scratch_topic(&name);
-    let producer = Producer::new(&ProducerSettings::new(&stack.bootstrap), registry(&stack)).unwrap();
+    let topic = stack.scratch_topic::<TelescopeData>(&name, 1).await;
+    let producer = Producer::new(&ProducerSettings::new(&stack.bootstrap), stack.registry_client()).unwrap();
     producer.send_bytes(&name, None, Some(b"garbage"), None).await.unwrap();
     producer.send(&topic, "a", &record("a", 1)).await.unwrap();
 
@@ -247,7 +189,7 @@ async fn without_a_dead_letter_topic_a_bad_record_stops_the_consumer_uncommitted
     for _ in 0..2 {
         // Each time the garbage (offset 0) stops the run before any handler call, and since
         // nothing was committed the next member starts from it again.
-        let consumer = Consumer::<TelescopeData>::new(settings.clone(), registry(&stack), None).unwrap();
+        let consumer = Consumer::<TelescopeData>::new(settings.clone(), stack.registry_client(), None).unwrap();
         let mut handled = 0;
         let outcome = consumer
             .run(async |batch: &[Record<TelescopeData>]| {
@@ -271,17 +213,19 @@ async fn without_a_dead_letter_topic_a_bad_record_stops_the_consumer_uncommitted
 
 #[tokio::test]
 async fn a_handler_per_record_sees_each_record_once_and_dead_letters_only_the_bad_one() {
-    let Some(stack) = stack("kafka_glue") else { return };
+    let Some(stack) = KafkaStack::find("kafka_glue") else {
+        return;
+    };
     let run = avrokit_tests::stack_registry::scratch_name("it-kafka-each");
     let (name, dlq) = (run.clone(), format!("{run}.dlq"));
-    create_topics(&stack, &[&name, &dlq]).await;
-    let topic = scratch_topic(&name);
-    let producer = Producer::new(&ProducerSettings::new(&stack.bootstrap), registry(&stack)).unwrap();
+    let topic = stack.scratch_topic::<TelescopeData>(&name, 1).await;
+    stack.scratch_topic::<TelescopeData>(&dlq, 1).await;
+    let producer = Producer::new(&ProducerSettings::new(&stack.bootstrap), stack.registry_client()).unwrap();
     for (i, id) in ["a", "bad", "c"].iter().enumerate() {
         producer.send(&topic, id, &record(id, i as i32)).await.unwrap();
     }
     let settings = consumer_settings(&stack, &format!("{run}-group"), &name, Some(&dlq));
-    let consumer = Consumer::<TelescopeData>::new(settings, registry(&stack), Some(producer)).unwrap();
+    let consumer = Consumer::<TelescopeData>::new(settings, stack.registry_client(), Some(producer)).unwrap();
     let shutdown = consumer.shutdown();
     let mut calls: Vec<String> = Vec::new();
     let summary = consumer

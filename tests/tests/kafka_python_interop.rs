@@ -6,13 +6,11 @@
 //! The Python side is `tests/stack/interop/kafka_interop.py` (in interop.py's venv).
 //! Without a running stack the test passes after printing that it was skipped.
 
-use avrokit::Topic;
 use avrokit::chrono::DateTime;
-use avrokit::kafka::topics::{TopicAdmin, TopicPlan, TopicSpec};
 use avrokit::kafka::{Consumer, ConsumerSettings, Producer, ProducerSettings, Record};
-use avrokit::registry_client::{RegistryClient, RegistryConfig};
 use avrokit_generated::astro::beam::TelescopeData;
-use avrokit_tests::stack_env::{self, repo_root, say};
+use avrokit_tests::kafka_scratch::KafkaStack;
+use avrokit_tests::stack_env::repo_root;
 use std::process::Command;
 use std::time::Duration;
 
@@ -50,36 +48,20 @@ fn ours(i: usize) -> TelescopeData {
 
 #[tokio::test]
 async fn records_cross_between_avrokit_and_confluent_kafka_through_kafka() {
-    let (Ok((bootstrap, exported)), Ok((registry, _))) = (
-        stack_env::var("KAFKA_BOOTSTRAP_SERVERS"),
-        stack_env::var("SCHEMA_REGISTRY_URL"),
-    ) else {
-        say("SKIPPED kafka_python_interop: the stack is not up; run it with `cargo xtask test`");
+    let Some(stack) = KafkaStack::find("kafka_python_interop") else {
         return;
     };
-    if std::net::TcpStream::connect(&bootstrap).is_err() {
-        assert!(!exported, "KAFKA_BOOTSTRAP_SERVERS={bootstrap} does not listen");
-        say("SKIPPED kafka_python_interop: the stack's broker does not listen (stale stack.env?)");
-        return;
-    }
+    let (bootstrap, registry) = (&stack.bootstrap, &stack.registry);
     let run = avrokit_tests::stack_registry::scratch_name("it-py-kafka");
     let (from_python, from_rust) = (format!("{run}.py"), format!("{run}.rs"));
-    let admin = TopicAdmin::connect(&bootstrap).unwrap();
-    for name in [&from_python, &from_rust] {
-        let spec = TopicSpec {
-            name: name.clone(),
-            partitions: 1,
-            replication_factor: 1,
-            configs: Default::default(),
-        };
-        admin.apply(&TopicPlan::new(spec, None)).await.unwrap();
-    }
-    let client = || RegistryClient::new(RegistryConfig::new(&registry)).unwrap();
+    stack.scratch_topic::<TelescopeData>(&from_python, 1).await;
+    let topic = stack.scratch_topic::<TelescopeData>(&from_rust, 1).await;
+    let client = || stack.registry_client();
 
     // Python → avrokit.
-    let produced = python(&["produce", &from_python, &COUNT.to_string()], &bootstrap, &registry);
+    let produced = python(&["produce", &from_python, &COUNT.to_string()], bootstrap, registry);
     assert_eq!(produced.trim(), format!("produced {COUNT}"));
-    let mut settings = ConsumerSettings::new(&bootstrap, format!("{run}-group"), [from_python.as_str()]);
+    let mut settings = ConsumerSettings::new(bootstrap, format!("{run}-group"), [from_python.as_str()]);
     settings.max_wait = Duration::from_millis(200);
     let consumer = Consumer::<TelescopeData>::new(settings, client(), None).unwrap();
     let shutdown = consumer.shutdown();
@@ -115,15 +97,12 @@ async fn records_cross_between_avrokit_and_confluent_kafka_through_kafka() {
     }
 
     // avrokit → Python.
-    let name: &'static str = Box::leak(from_rust.clone().into_boxed_str());
-    let subject: &'static str = Box::leak(format!("{from_rust}-value").into_boxed_str());
-    let topic: Topic<str, TelescopeData> = Topic::new(name, subject, None, &[], None);
-    let producer = Producer::new(&ProducerSettings::new(&bootstrap), client()).unwrap();
+    let producer = Producer::new(&ProducerSettings::new(bootstrap), client()).unwrap();
     for i in 0..COUNT {
         let value = ours(i);
         producer.send(&topic, &value.data_id.clone(), &value).await.unwrap();
     }
-    let lines = python(&["consume", &from_rust, &COUNT.to_string()], &bootstrap, &registry);
+    let lines = python(&["consume", &from_rust, &COUNT.to_string()], bootstrap, registry);
     let read: Vec<serde_json::Value> = lines.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
     assert_eq!(read.len(), COUNT);
     for (i, record) in read.iter().enumerate() {

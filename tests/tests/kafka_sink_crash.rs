@@ -6,13 +6,11 @@
 //!
 //! Without a running stack the test passes after printing that it was skipped.
 
-use avrokit::Topic;
 use avrokit::chrono::DateTime;
-use avrokit::kafka::topics::{TopicAdmin, TopicPlan, TopicSpec};
 use avrokit::kafka::{Producer, ProducerSettings};
-use avrokit::registry_client::{RegistryClient, RegistryConfig};
 use avrokit::uuid::Uuid;
 use avrokit_generated::smart::access::{AccessEvent, AccessEventType};
+use avrokit_tests::kafka_scratch::KafkaStack;
 use avrokit_tests::pg_scratch::Scratch;
 use avrokit_tests::stack_env;
 use std::process::{Child, Command, Stdio};
@@ -54,12 +52,10 @@ async fn killing_the_sink_five_times_loses_and_duplicates_nothing() {
     let Some(scratch) = Scratch::open("kafka_sink_crash").await else {
         return;
     };
-    let (Ok((bootstrap, _)), Ok((registry_url, _))) = (
-        stack_env::var("KAFKA_BOOTSTRAP_SERVERS"),
-        stack_env::var("SCHEMA_REGISTRY_URL"),
-    ) else {
-        panic!("the stack's database answers but its Kafka or registry settings are missing");
+    let Some(stack) = KafkaStack::find("kafka_sink_crash") else {
+        return;
     };
+    let (bootstrap, registry_url) = (stack.bootstrap.clone(), stack.registry.clone());
     let db = scratch.connect().await.unwrap();
     db.batch_execute(
         &std::fs::read_to_string(stack_env::repo_root().join("generated/sql/raw_access_events.sql")).unwrap(),
@@ -68,23 +64,8 @@ async fn killing_the_sink_five_times_loses_and_duplicates_nothing() {
     .unwrap();
 
     let run = avrokit_tests::stack_registry::scratch_name("it-sink-crash");
-    let spec = TopicSpec {
-        name: run.clone(),
-        partitions: 2,
-        replication_factor: 1,
-        configs: Default::default(),
-    };
-    TopicAdmin::connect(&bootstrap)
-        .unwrap()
-        .apply(&TopicPlan::new(spec, None))
-        .await
-        .unwrap();
-    let name: &'static str = Box::leak(run.clone().into_boxed_str());
-    let subject: &'static str = Box::leak(format!("{run}-value").into_boxed_str());
-    let topic: Topic<str, AccessEvent> = Topic::new(name, subject, None, &[], None);
-
-    let registry = RegistryClient::new(RegistryConfig::new(&registry_url)).unwrap();
-    let producer = Producer::new(&ProducerSettings::new(&bootstrap), registry).unwrap();
+    let topic = stack.scratch_topic::<AccessEvent>(&run, 2).await;
+    let producer = Producer::new(&ProducerSettings::new(&bootstrap), stack.registry_client()).unwrap();
     let producing = tokio::spawn(async move {
         for i in 0..EVENTS {
             let value = event(i);

@@ -7,10 +7,9 @@
 #[path = "support/scratch_schemas.rs"]
 mod scratch_schemas;
 
+use avrokit_tests::psql::psql;
 use avrokit_tests::stack_env::{self, say};
 use scratch_schemas::Scratch;
-use std::io::Write;
-use std::process::{Command, Stdio};
 
 use scratch_schemas::{LAST_FIELD, TELESCOPE_DATA, and_field};
 
@@ -224,29 +223,6 @@ fn old_migrations_are_never_rewritten_and_hand_written_ones_are_kept() {
             .refused()
             .contains("0002_raw_device_health_create.sql: error: this migration is in the lock but missing")
     );
-}
-
-/// Runs `script` through psql on the stack's database, stopping at the first error.
-fn psql(url: &str, script: &str) -> Result<String, String> {
-    let mut child = Command::new("psql")
-        .args(["-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", url])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .map_err(|e| format!("cannot run psql: {e}"))?;
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(script.as_bytes())
-        .map_err(|e| e.to_string())?;
-    let output = child.wait_with_output().map_err(|e| e.to_string())?;
-    if output.status.success() {
-        Ok(String::from_utf8_lossy(&output.stdout).trim().to_owned())
-    } else {
-        Err(String::from_utf8_lossy(&output.stderr).into_owned())
-    }
 }
 
 /// The columns of `table` in `schema` as `name type nullable default` lines.
