@@ -15,6 +15,13 @@ Driven by `tests/tests/registry_python_interop.rs` against the stack's registry:
                                    on stdin and prints {name: nanoseconds} per
                                    AvroSerializer + AvroDeserializer round trip with warm
                                    caches, on the very record avrokit framed in "frame"
+    interop.py produce-bench       for `cargo xtask bench e2e`: reads {"frames", "source_topic",
+                                   "topic", "config", "rounds"} on stdin; decodes the
+                                   records avrokit framed into "frames" (big-endian u32
+                                   length + bytes, key then value, per record), then times
+                                   "rounds" rounds of Producer (librdkafka "config", as
+                                   avrokit's) + AvroSerializer sending them all to "topic";
+                                   prints {"secs": [...]}
 
 Reads SCHEMA_REGISTRY_URL. On first run it creates target/stack/venv-interop with the
 pinned clients of requirements.txt and re-runs itself there (as tests/stack/smoke does).
@@ -122,6 +129,62 @@ def bench(client, spec) -> dict:
     return results
 
 
+def read_frames(path: str) -> list:
+    """The (key, framed value) pairs of a file `e2e-bench produce` wrote."""
+    data = Path(path).read_bytes()
+    fields, at = [], 0
+    while at < len(data):
+        size = int.from_bytes(data[at:at + 4], "big")
+        fields.append(data[at + 4:at + 4 + size])
+        at += 4 + size
+    return list(zip(fields[0::2], fields[1::2]))
+
+
+def produce_bench(client, spec) -> dict:
+    """Seconds per round of serializing and producing every record of `spec` (see the
+    module notes) until all are acknowledged, as a confluent-kafka application does it:
+    produce, poll for delivery callbacks, wait for room when the queue is full."""
+    from confluent_kafka import Producer
+    from confluent_kafka.schema_registry.avro import AvroDeserializer, AvroSerializer
+    from confluent_kafka.serialization import MessageField, SerializationContext
+
+    source = SerializationContext(spec["source_topic"], MessageField.VALUE)
+    context = SerializationContext(spec["topic"], MessageField.VALUE)
+    deserializer = AvroDeserializer(client)
+    frames = read_frames(spec["frames"])
+    records = [(key, deserializer(frame, source)) for key, frame in frames]
+    serializer = AvroSerializer(client, SCHEMA_FILE.read_text(), conf={"auto.register.schemas": True})
+    # The same bytes on the wire as avrokit's (the schema ids of the two subjects may differ).
+    if serializer(records[0][1], context)[5:] != frames[0][1][5:]:
+        sys.exit("interop: confluent-kafka encodes the bench's records differently from avrokit")
+    failures = []
+
+    def delivered(err, _msg):
+        if err is not None:
+            failures.append(err)
+
+    producer = Producer(spec["config"])
+    # Untimed, as on the Rust side: connection, idempotent producer id, schema id.
+    producer.produce(spec["topic"], key=records[0][0], value=serializer(records[0][1], context))
+    producer.flush()
+    secs = []
+    for _ in range(spec["rounds"]):
+        start = time.perf_counter()
+        for key, value in records:
+            payload = serializer(value, context)
+            while True:
+                try:
+                    producer.produce(spec["topic"], key=key, value=payload, on_delivery=delivered)
+                    break
+                except BufferError:
+                    producer.poll(0.01)
+            producer.poll(0)
+        if producer.flush(120) != 0 or failures:
+            sys.exit(f"interop: deliveries failed: {failures[:3]}")
+        secs.append(time.perf_counter() - start)
+    return {"secs": secs}
+
+
 def main() -> None:
     ensure_venv()
     from confluent_kafka.schema_registry import SchemaRegistryClient
@@ -135,6 +198,9 @@ def main() -> None:
     if sys.argv[1:] == ["bench"]:
         print(json.dumps(bench(client, json.load(sys.stdin))))
         return
+    if sys.argv[1:] == ["produce-bench"]:
+        print(json.dumps(produce_bench(client, json.load(sys.stdin))))
+        return
     command, topic = sys.argv[1], sys.argv[2]
     context = SerializationContext(topic, MessageField.VALUE)
     if command == "serialize":
@@ -144,7 +210,7 @@ def main() -> None:
         deserializer = AvroDeserializer(client)
         print(json.dumps(as_json(deserializer(bytes.fromhex(sys.argv[3]), context))))
     else:
-        sys.exit(f"interop: unknown command {command!r} (serialize TOPIC | deserialize TOPIC HEX | bench)")
+        sys.exit(f"interop: unknown command {command!r} (serialize TOPIC | deserialize TOPIC HEX | bench | produce-bench)")
 
 
 if __name__ == "__main__":

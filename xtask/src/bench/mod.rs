@@ -1,11 +1,13 @@
 //! `cargo xtask bench`: measurements that back the README's speed claims.
 //!
 //! `bench gen` compares avrokit's code generation (and the `cargo check` time of what it
-//! generates) with rsgen-avro's on the same synthetic schemas.
+//! generates) with rsgen-avro's on the same synthetic schemas; `bench e2e` measures the
+//! Kafka producer and PostgreSQL sink on the local stack.
 
 mod check;
 mod codec_bench;
 mod compat_bench;
+mod e2e_bench;
 mod gen_bench;
 mod release;
 mod rsgen;
@@ -37,6 +39,10 @@ enum BenchCommand {
     /// Confluent-framed serialize + deserialize with warm registry caches against the bare
     /// codec (criterion, then the ratio; target: under 1.10x).
     Serde(serde_bench::SerdeBenchArgs),
+    /// On the local broker: producer throughput (avrokit against raw rdkafka and Python
+    /// confluent-kafka), sink throughput (avrokit against the Kafka Connect JDBC sink) and
+    /// the sink's memory; skipped when the stack is not up.
+    E2e(e2e_bench::E2eBenchArgs),
 }
 
 /// Runs a benchmark, in a release build of xtask (timing an unoptimised generator would
@@ -50,5 +56,6 @@ pub fn run(args: BenchArgs) -> anyhow::Result<ExitCode> {
         BenchCommand::Codec(args) => codec_bench::run(args),
         BenchCommand::Compat(args) => compat_bench::run(args),
         BenchCommand::Serde(args) => serde_bench::run(args),
+        BenchCommand::E2e(args) => e2e_bench::run(args),
     }
 }

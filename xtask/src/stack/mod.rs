@@ -133,6 +133,13 @@ pub fn running_connect_url() -> Option<String> {
     ))
 }
 
+/// The pid of the running stack's Kafka Connect worker, or `None` when it is not running
+/// (`bench e2e` reports its memory).
+pub fn running_connect_pid() -> Option<u32> {
+    let stack = Stack::open(None).ok()?;
+    process::running_pid(&stack.layout, topology::Service::Connect)
+}
+
 /// Runs `cargo xtask stack ...`.
 pub fn run(args: StackArgs) -> anyhow::Result<ExitCode> {
     match args.command {
