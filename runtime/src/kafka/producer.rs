@@ -12,7 +12,7 @@ use std::any::{Any, TypeId};
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::future::Future;
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, PoisonError, RwLock};
 use std::time::Duration;
 
 /// Where a record landed.
@@ -65,7 +65,7 @@ pub struct Producer {
     registry: RegistryClient,
     queue_timeout: Duration,
     // One serializer per (type, key or value), so each keeps its schema id warm.
-    serializers: Mutex<HashMap<(TypeId, bool), Arc<dyn Any + Send + Sync>>>,
+    serializers: RwLock<HashMap<(TypeId, bool), Arc<dyn Any + Send + Sync>>>,
 }
 
 impl std::fmt::Debug for Producer {
@@ -84,7 +84,7 @@ impl Producer {
             inner,
             registry,
             queue_timeout: settings.queue_timeout,
-            serializers: Mutex::default(),
+            serializers: RwLock::default(),
         })
     }
 
@@ -168,13 +168,23 @@ impl Producer {
 
     /// The serializer of `T`'s keys or values.
     fn serializer<T: AvroMessage + Send + Sync + 'static>(&self, key: bool) -> Arc<Serializer<T>> {
-        let mut serializers = self.serializers.lock().unwrap_or_else(PoisonError::into_inner);
-        let entry = serializers.entry((TypeId::of::<T>(), key)).or_insert_with(|| {
-            let serializer = Serializer::<T>::new(self.registry.clone());
-            Arc::new(if key { serializer.for_keys() } else { serializer })
+        let slot = (TypeId::of::<T>(), key);
+        let known = self
+            .serializers
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(&slot)
+            .cloned();
+        let entry = known.unwrap_or_else(|| {
+            let mut serializers = self.serializers.write().unwrap_or_else(PoisonError::into_inner);
+            let entry = serializers.entry(slot).or_insert_with(|| {
+                let serializer = Serializer::<T>::new(self.registry.clone());
+                Arc::new(if key { serializer.for_keys() } else { serializer })
+            });
+            Arc::clone(entry)
         });
-        // Inserted above for exactly this TypeId, so the downcast holds.
-        Arc::clone(entry)
+        // Inserted for exactly this TypeId, so the downcast holds.
+        entry
             .downcast::<Serializer<T>>()
             .unwrap_or_else(|_| unreachable!("keyed by TypeId"))
     }

@@ -15,6 +15,7 @@ use crate::wire;
 use std::collections::HashMap;
 use std::future::Future;
 use std::marker::PhantomData;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{OnceLock, RwLock};
 use std::time::Instant;
 use thiserror::Error;
@@ -119,6 +120,9 @@ pub struct Serializer<T, C = RegistryClient> {
     /// The first topic resolved and its id, when ids never expire, read without a lock:
     /// most serializers write one topic.
     first: OnceLock<(String, u32)>,
+    /// The largest frame written so far: a new frame's buffer starts that big, so a
+    /// kilobyte record is one allocation instead of a doubling series.
+    size_hint: AtomicUsize,
     _type: PhantomData<fn(&T)>,
 }
 
@@ -149,6 +153,7 @@ impl<T: AvroMessage, C: RegistryAccess> Serializer<T, C> {
             normalize: false,
             known: RwLock::new(HashMap::new()),
             first: OnceLock::new(),
+            size_hint: AtomicUsize::new(0),
             _type: PhantomData,
         }
     }
@@ -243,8 +248,9 @@ impl<T: AvroMessage, C: RegistryAccess> Serializer<T, C> {
 
     /// The frame of `value` with `id`, in a new buffer.
     fn framed(&self, id: u32, value: &T) -> Result<Vec<u8>, SerializeError> {
-        let mut out = Vec::new();
+        let mut out = Vec::with_capacity(self.size_hint.load(Ordering::Relaxed));
         self.write(id, value, &mut out)?;
+        self.size_hint.fetch_max(out.len(), Ordering::Relaxed);
         Ok(out)
     }
 
