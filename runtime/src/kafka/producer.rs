@@ -7,13 +7,14 @@ use crate::registry_client::{RegistryClient, SerializeError, Serializer};
 use crate::topic::{AvroKey, Topic, TopicKey};
 use rdkafka::error::{KafkaError, RDKafkaErrorCode};
 use rdkafka::message::OwnedHeaders;
+use rdkafka::producer::future_producer::OwnedDeliveryResult;
 use rdkafka::producer::{FutureProducer, FutureRecord, Producer as _};
 use std::any::{Any, TypeId};
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::future::Future;
-use std::sync::{Arc, PoisonError, RwLock};
-use std::time::Duration;
+use std::sync::{Arc, Mutex, PoisonError, RwLock};
+use std::time::{Duration, Instant};
 
 /// Where a record landed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -64,6 +65,8 @@ pub struct Producer {
     inner: FutureProducer,
     registry: RegistryClient,
     queue_timeout: Duration,
+    // Where `send` frames values before librdkafka copies them.
+    frame: Mutex<Vec<u8>>,
     // One serializer per (type, key or value), so each keeps its schema id warm.
     serializers: RwLock<HashMap<(TypeId, bool), Arc<dyn Any + Send + Sync>>>,
 }
@@ -84,6 +87,7 @@ impl Producer {
             inner,
             registry,
             queue_timeout: settings.queue_timeout,
+            frame: Mutex::default(),
             serializers: RwLock::default(),
         })
     }
@@ -111,15 +115,58 @@ impl Producer {
         V: AvroMessage + Send + Sync + 'static,
     {
         let key = K::encode(self, topic.name, key).await?;
-        let value = self
-            .serializer::<V>(false)
-            .serialize(topic.name, value)
-            .await
-            .map_err(|source| ProduceError::Serialize {
-                topic: topic.name.to_owned(),
-                source,
-            })?;
-        self.send_bytes(topic.name, key.as_deref(), Some(&value), headers).await
+        let serializer = self.serializer::<V>(false);
+        let failed = |source| ProduceError::Serialize {
+            topic: topic.name.to_owned(),
+            source,
+        };
+        let started = Instant::now();
+        loop {
+            // Framed into the producer's one buffer and enqueued at once (librdkafka
+            // copies the payload), so a record costs no allocation of its own; the lock
+            // is never held across an await.
+            let enqueued = {
+                let mut frame = self.frame.lock().unwrap_or_else(PoisonError::into_inner);
+                frame.clear();
+                match serializer.serialize_known(topic.name, value, &mut frame) {
+                    None => None,
+                    Some(framed) => {
+                        framed.map_err(failed)?;
+                        let mut record = FutureRecord::<[u8], [u8]>::to(topic.name).payload(&frame[..]);
+                        if let Some(key) = key.as_deref() {
+                            record = record.key(key);
+                        }
+                        if let Some(headers) = &headers {
+                            record = record.headers(headers.clone());
+                        }
+                        Some(self.inner.send_result(record).map_err(|(error, _)| error))
+                    }
+                }
+            };
+            match enqueued {
+                // The schema id is not known yet: fetch (or register) it, then frame.
+                None => {
+                    serializer.schema_id(topic.name).await.map_err(failed)?;
+                }
+                Some(Ok(delivery)) => return delivered(topic.name, delivery.await),
+                Some(Err(KafkaError::MessageProduction(RDKafkaErrorCode::QueueFull))) => {
+                    if started.elapsed() >= self.queue_timeout {
+                        return Err(ProduceError::QueueFull {
+                            topic: topic.name.to_owned(),
+                            waited: self.queue_timeout,
+                        });
+                    }
+                    // Room is made by deliveries, which librdkafka's own thread handles.
+                    tokio::time::sleep(QUEUE_RETRY).await;
+                }
+                Some(Err(cause)) => {
+                    return Err(ProduceError::Delivery {
+                        topic: topic.name.to_owned(),
+                        cause,
+                    });
+                }
+            }
+        }
     }
 
     /// Sends bytes as they are (a dead-letter record, a replay): no framing.
@@ -187,6 +234,28 @@ impl Producer {
         entry
             .downcast::<Serializer<T>>()
             .unwrap_or_else(|_| unreachable!("keyed by TypeId"))
+    }
+}
+
+/// How long `send` waits before trying a full queue again.
+const QUEUE_RETRY: Duration = Duration::from_millis(10);
+
+/// The outcome of an enqueued record's delivery.
+fn delivered<Canceled>(topic: &str, outcome: Result<OwnedDeliveryResult, Canceled>) -> Result<Delivery, ProduceError> {
+    match outcome {
+        Ok(Ok(delivery)) => Ok(Delivery {
+            partition: delivery.partition,
+            offset: delivery.offset,
+        }),
+        Ok(Err((cause, _))) => Err(ProduceError::Delivery {
+            topic: topic.to_owned(),
+            cause,
+        }),
+        // The producer went away with the record undelivered.
+        Err(_) => Err(ProduceError::Delivery {
+            topic: topic.to_owned(),
+            cause: KafkaError::Canceled,
+        }),
     }
 }
 

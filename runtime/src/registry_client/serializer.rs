@@ -254,6 +254,14 @@ impl<T: AvroMessage, C: RegistryAccess> Serializer<T, C> {
         Ok(out)
     }
 
+    /// Appends the frame of `value` for `topic` to `out` when the topic's schema id is
+    /// already known, without waiting for anything; `None` when it is not (then
+    /// [`Serializer::schema_id`] fetches it). For callers that frame into a shared buffer
+    /// they must not hold across an await.
+    pub fn serialize_known(&self, topic: &str, value: &T, out: &mut Vec<u8>) -> Option<Result<(), SerializeError>> {
+        self.remembered(topic).map(|id| self.write(id, value, out))
+    }
+
     /// Appends the frame of `value` with `id` to `out`; on an error `out` is as it was.
     fn write(&self, id: u32, value: &T, out: &mut Vec<u8>) -> Result<(), SerializeError> {
         let start = out.len();
