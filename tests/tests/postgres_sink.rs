@@ -597,6 +597,12 @@ async fn a_missing_table_is_postgresqls_error() {
     let (topic, sink) = pg_scratch::sink_of("raw_device_health");
     let table = SinkTable::of::<DeviceHealth>(&topic, &sink).expect("the sink table builds");
     let client = scratch.connect().await.expect("the scratch schema answers");
+    // Only the scratch schema: a table of that name in `public` (the examples make one)
+    // must not be found instead.
+    client
+        .batch_execute(&format!("SET search_path TO {}", scratch.schema))
+        .await
+        .expect("the scratch schema alone");
     let error = PgSink::new(client, table)
         .await
         .expect_err("no table in a fresh schema");
