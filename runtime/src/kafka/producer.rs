@@ -132,13 +132,7 @@ impl Producer {
                     None => None,
                     Some(framed) => {
                         framed.map_err(failed)?;
-                        let mut record = FutureRecord::<[u8], [u8]>::to(topic.name).payload(&frame[..]);
-                        if let Some(key) = key.as_deref() {
-                            record = record.key(key);
-                        }
-                        if let Some(headers) = &headers {
-                            record = record.headers(headers.clone());
-                        }
+                        let record = record(topic.name, key.as_deref(), Some(&frame[..]), headers.as_ref());
                         Some(self.inner.send_result(record).map_err(|(error, _)| error))
                     }
                 }
@@ -149,22 +143,7 @@ impl Producer {
                     serializer.schema_id(topic.name).await.map_err(failed)?;
                 }
                 Some(Ok(delivery)) => return delivered(topic.name, delivery.await),
-                Some(Err(KafkaError::MessageProduction(RDKafkaErrorCode::QueueFull))) => {
-                    if started.elapsed() >= self.queue_timeout {
-                        return Err(ProduceError::QueueFull {
-                            topic: topic.name.to_owned(),
-                            waited: self.queue_timeout,
-                        });
-                    }
-                    // Room is made by deliveries, which librdkafka's own thread handles.
-                    tokio::time::sleep(QUEUE_RETRY).await;
-                }
-                Some(Err(cause)) => {
-                    return Err(ProduceError::Delivery {
-                        topic: topic.name.to_owned(),
-                        cause,
-                    });
-                }
+                Some(Err(error)) => self.wait_for_room(topic.name, started, error).await?,
             }
         }
     }
@@ -177,26 +156,30 @@ impl Producer {
         value: Option<&[u8]>,
         headers: Option<OwnedHeaders>,
     ) -> Result<Delivery, ProduceError> {
-        let mut record = FutureRecord::<[u8], [u8]>::to(topic);
-        if let Some(key) = key {
-            record = record.key(key);
+        let started = Instant::now();
+        loop {
+            match self.inner.send_result(record(topic, key, value, headers.as_ref())) {
+                Ok(delivery) => return delivered(topic, delivery.await),
+                Err((error, _)) => self.wait_for_room(topic, started, error).await?,
+            }
         }
-        if let Some(value) = value {
-            record = record.payload(value);
-        }
-        if let Some(headers) = headers {
-            record = record.headers(headers);
-        }
-        match self.inner.send(record, self.queue_timeout).await {
-            Ok(delivered) => Ok(Delivery {
-                partition: delivered.partition,
-                offset: delivered.offset,
-            }),
-            Err((KafkaError::MessageProduction(RDKafkaErrorCode::QueueFull), _)) => Err(ProduceError::QueueFull {
+    }
+
+    /// After librdkafka refused to enqueue a record: waits a moment when its queue is
+    /// full and `queue_timeout` has not passed since `started` (backpressure), else says
+    /// why the record was not sent.
+    async fn wait_for_room(&self, topic: &str, started: Instant, error: KafkaError) -> Result<(), ProduceError> {
+        match error {
+            KafkaError::MessageProduction(RDKafkaErrorCode::QueueFull) if started.elapsed() < self.queue_timeout => {
+                // Room is made by deliveries, which librdkafka's own thread handles.
+                tokio::time::sleep(QUEUE_RETRY).await;
+                Ok(())
+            }
+            KafkaError::MessageProduction(RDKafkaErrorCode::QueueFull) => Err(ProduceError::QueueFull {
                 topic: topic.to_owned(),
                 waited: self.queue_timeout,
             }),
-            Err((cause, _)) => Err(ProduceError::Delivery {
+            cause => Err(ProduceError::Delivery {
                 topic: topic.to_owned(),
                 cause,
             }),
@@ -239,6 +222,26 @@ impl Producer {
 
 /// How long `send` waits before trying a full queue again.
 const QUEUE_RETRY: Duration = Duration::from_millis(10);
+
+/// A record of `topic` with what it has of key, value and headers.
+fn record<'a>(
+    topic: &'a str,
+    key: Option<&'a [u8]>,
+    value: Option<&'a [u8]>,
+    headers: Option<&OwnedHeaders>,
+) -> FutureRecord<'a, [u8], [u8]> {
+    let mut record = FutureRecord::to(topic);
+    if let Some(key) = key {
+        record = record.key(key);
+    }
+    if let Some(value) = value {
+        record = record.payload(value);
+    }
+    if let Some(headers) = headers {
+        record = record.headers(headers.clone());
+    }
+    record
+}
 
 /// The outcome of an enqueued record's delivery.
 fn delivered<Canceled>(topic: &str, outcome: Result<OwnedDeliveryResult, Canceled>) -> Result<Delivery, ProduceError> {
