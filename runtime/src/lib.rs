@@ -19,7 +19,7 @@
 //!
 //! Feature `serde` enables `Serialize`/`Deserialize` on all of them.
 
-#![forbid(unsafe_code)]
+#![deny(unsafe_code)] // One audited exception: the ASCII fast path of `codec::utf8`.
 #![warn(missing_docs)]
 
 pub mod avro_json;

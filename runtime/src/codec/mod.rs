@@ -4,6 +4,7 @@
 mod collections;
 pub mod logical;
 mod read;
+mod utf8;
 mod write;
 
 pub use collections::{for_each_item, read_array, read_map};

@@ -2,6 +2,7 @@
 //! [`DecodeError`] with its offset, never a panic, and no allocation is sized by a length
 //! the remaining input cannot back.
 
+use super::utf8;
 use crate::error::{DecodeError, DecodeErrorKind};
 
 /// A cursor over Avro binary data.
@@ -15,6 +16,12 @@ pub struct Reader<'a> {
 /// Records nested deeper than this are refused: recursive schemas let one byte per level
 /// nest values, and unbounded nesting would exhaust the stack.
 const MAX_DEPTH: usize = 256;
+
+/// The `long` a zig-zag encoded varint stands for.
+#[inline(always)]
+fn unzigzag(value: u64) -> i64 {
+    ((value >> 1) as i64) ^ -((value & 1) as i64)
+}
 
 /// Arrays and maps of zero-byte items (nulls, empty records) carry no bytes to bound
 /// their count by; this bounds them instead, so a forged count cannot spin for ever.
@@ -103,8 +110,7 @@ impl<'a> Reader<'a> {
             && byte < 0x80
         {
             self.pos += 1;
-            let value = u64::from(byte);
-            return Ok(((value >> 1) as i64) ^ -((value & 1) as i64));
+            return Ok(unzigzag(u64::from(byte)));
         }
         self.read_long_slow()
     }
@@ -113,25 +119,28 @@ impl<'a> Reader<'a> {
     #[inline(never)]
     fn read_long_slow(&mut self) -> Result<i64, DecodeError> {
         let start = self.pos;
+        let rest = self.bytes.get(start..).unwrap_or_default();
         let mut value: u64 = 0;
-        for i in 0..10 {
-            let Some(&byte) = self.bytes.get(self.pos) else {
-                return Err(DecodeErrorKind::Truncated {
-                    offset: start,
-                    needed: 1,
-                    what: "a varint",
-                }
-                .into());
-            };
-            self.pos += 1;
+        // An iterator over at most ten bytes: no bounds check per byte.
+        for (i, &byte) in rest.iter().take(10).enumerate() {
             // The tenth byte holds the top bit only.
             if i == 9 && byte > 1 {
                 break;
             }
             value |= u64::from(byte & 0x7f) << (7 * i);
             if byte & 0x80 == 0 {
-                return Ok(((value >> 1) as i64) ^ -((value & 1) as i64));
+                self.pos = start + i + 1;
+                return Ok(unzigzag(value));
             }
+        }
+        // Without a break, the input ended inside the varint.
+        if rest.len() < 10 {
+            return Err(DecodeErrorKind::Truncated {
+                offset: start,
+                needed: 1,
+                what: "a varint",
+            }
+            .into());
         }
         Err(DecodeErrorKind::OverlongVarint {
             offset: start,
@@ -176,7 +185,7 @@ impl<'a> Reader<'a> {
     }
 
     /// Reads a length: a non-negative long no greater than the bytes left.
-    #[inline]
+    #[inline(always)]
     fn read_len(&mut self) -> Result<usize, DecodeError> {
         let offset = self.pos;
         let length = self.read_long()?;
@@ -199,12 +208,12 @@ impl<'a> Reader<'a> {
     }
 
     /// Reads a `string`, borrowing it from the input.
-    #[inline]
+    #[inline(always)]
     pub fn read_str(&mut self) -> Result<&'a str, DecodeError> {
         let n = self.read_len()?;
         let offset = self.pos;
         let bytes = self.take(n, "a string")?;
-        std::str::from_utf8(bytes).map_err(|_| DecodeErrorKind::InvalidUtf8 { offset }.into())
+        utf8::validate(bytes).ok_or_else(|| DecodeErrorKind::InvalidUtf8 { offset }.into())
     }
 
     /// Reads a `fixed` of `N` bytes.

@@ -39,6 +39,9 @@ const RECORDS: [&str; 3] = ["TelescopeData", "TelescopeStatus", "ElementTelemetr
 const AVROKIT: &str = "avrokit";
 const VALUE_PATH: &str = "apache-avro Value";
 const SERDE_PATH: &str = "apache-avro serde";
+/// The anchor the issue set its targets by: a codec written by hand for one record.
+const HAND_WRITTEN: &str = "hand-written";
+const HAND_WRITTEN_RECORD: &str = "TelescopeData";
 /// The resolution benchmark: the same reader type, data of its own schema and of v1.
 const RESOLUTION_RECORD: &str = "TelescopeCommand";
 const SAME_SCHEMA: &str = "avrokit same schema";
@@ -240,6 +243,32 @@ fn print_summary(results: &BTreeMap<(String, String), Estimate>) {
                     "{} (≥{serde_target}x)",
                     show(ratio(ours, serde), serde_target).trim_end()
                 ),
+            );
+        }
+    }
+
+    let anchors: Vec<_> = ["encode", "decode"]
+        .into_iter()
+        .filter_map(|op| {
+            let group = format!("codec/{HAND_WRITTEN_RECORD}/{op}");
+            Some((
+                op,
+                get(&group, HAND_WRITTEN)?,
+                get(&group, AVROKIT),
+                get(&group, VALUE_PATH),
+            ))
+        })
+        .collect();
+    if !anchors.is_empty() {
+        println!();
+        println!("anchor ({HAND_WRITTEN_RECORD} by a hand-written codec, the level the issue's targets stand for):");
+        for (op, hand, ours, value) in anchors {
+            let times = |r: Option<f64>| r.map_or_else(|| "-".to_string(), |r| format!("{r:.2}x"));
+            println!(
+                "  {op}  hand-written {}: {} the Value path; avrokit is {} as fast as the hand-written",
+                cell(Some(hand)),
+                times(ratio(Some(hand), value)),
+                times(ratio(ours, Some(hand))),
             );
         }
     }
