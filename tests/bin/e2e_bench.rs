@@ -8,9 +8,11 @@
 //!     replication, configs), so every contender writes the same kind of topic
 //! e2e-bench produce AVROKIT_TOPIC RAW_TOPIC FILL_TOPIC RECORDS ROUNDS FRAMES_FILE
 //!     ROUNDS alternating rounds of RECORDS TelescopeData (1 KiB payload) through
-//!     `Producer::send` and through a raw `FutureProducer` sending the same records
-//!     pre-framed; then FILL_TOPIC gets the records once (the sinks' input) and
-//!     FRAMES_FILE the framed records (Python's input). Prints one JSON object.
+//!     `Producer::send` (a task per record) and `Producer::enqueue` (streamed), and
+//!     through a raw `FutureProducer` sending the same records pre-framed in both ways;
+//!     then ROUNDS rounds of the ceiling, a fire-and-forget `ThreadedProducer`; then
+//!     FILL_TOPIC gets the records once (the sinks' input) and FRAMES_FILE the framed
+//!     records (Python's input). Prints one JSON object.
 //! e2e-bench sink TOPIC GROUP TABLE MAX_BATCH
 //!     `postgres_sink::run` from TOPIC into TABLE (a scratch copy of telescope_data_raw)
 //!     until SIGINT/SIGTERM
@@ -24,9 +26,13 @@
 use avrokit::Topic;
 use avrokit::chrono::{DateTime, Utc};
 use avrokit::kafka::rdkafka::ClientConfig;
+use avrokit::kafka::rdkafka::ClientContext;
 use avrokit::kafka::rdkafka::admin::{AdminClient, AdminOptions};
 use avrokit::kafka::rdkafka::client::DefaultClientContext;
-use avrokit::kafka::rdkafka::producer::{FutureProducer, FutureRecord};
+use avrokit::kafka::rdkafka::error::{KafkaError, RDKafkaErrorCode};
+use avrokit::kafka::rdkafka::producer::{
+    BaseRecord, DeliveryResult, FutureProducer, FutureRecord, Producer as _, ProducerContext, ThreadedProducer,
+};
 use avrokit::kafka::topics::{TopicAdmin, TopicPlan, TopicSpec};
 use avrokit::kafka::{Consumer, ConsumerSettings, Producer, ProducerSettings, WriterSchemas, postgres_sink};
 use avrokit::postgres::{PgSink, SinkTable, connect};
@@ -35,10 +41,12 @@ use avrokit::topic::SinkSpec;
 use avrokit_generated::astro::beam::TelescopeData;
 use avrokit_generated::topics;
 use serde_json::json;
+use std::collections::VecDeque;
 use std::error::Error;
 use std::future::Future;
 use std::io::Write;
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use tokio::sync::Semaphore;
@@ -185,6 +193,86 @@ where
     }
 }
 
+/// Queues record `i` for every `i < n` through `enqueue` without a task per record,
+/// awaiting the oldest acknowledgment whenever [`WINDOW`] are pending, and returns the
+/// time until the last one was acknowledged.
+async fn streamed<F, Fut, P>(n: usize, mut enqueue: F) -> Result<Duration, BoxError>
+where
+    F: FnMut(usize) -> Fut,
+    Fut: Future<Output = Result<P, String>>,
+    P: Future<Output = Result<(), String>>,
+{
+    let mut pending = VecDeque::with_capacity(WINDOW);
+    let started = Instant::now();
+    for i in 0..n {
+        if pending.len() == WINDOW
+            && let Some(oldest) = pending.pop_front()
+        {
+            oldest.await?;
+        }
+        pending.push_back(enqueue(i).await?);
+    }
+    for delivery in pending {
+        delivery.await?;
+    }
+    Ok(started.elapsed())
+}
+
+/// Counts a `ThreadedProducer`'s deliveries and failures.
+#[derive(Default)]
+struct Acknowledged {
+    delivered: AtomicUsize,
+    failed: AtomicUsize,
+}
+
+impl ClientContext for Acknowledged {}
+
+impl ProducerContext for Acknowledged {
+    type DeliveryOpaque = ();
+
+    fn delivery(&self, result: &DeliveryResult<'_>, _: ()) {
+        let counter = if result.is_ok() { &self.delivered } else { &self.failed };
+        counter.fetch_add(1, Ordering::Relaxed);
+    }
+}
+
+/// The ceiling of any client here: librdkafka's `ThreadedProducer` with the same settings,
+/// sending the pre-framed records with no future per record at all (delivery reports are
+/// only counted), then flushing. Seconds per round.
+fn ceiling(
+    config: &ClientConfig,
+    topic: &str,
+    keys: &[&[u8]],
+    frames: &[Vec<u8>],
+    rounds: usize,
+) -> Result<Vec<f64>, BoxError> {
+    let producer: ThreadedProducer<Acknowledged> = config.create_with_context(Acknowledged::default())?;
+    let mut secs = Vec::with_capacity(rounds);
+    for round in 0..=rounds {
+        let started = Instant::now();
+        for (key, frame) in keys.iter().zip(frames) {
+            let mut record = BaseRecord::to(topic).key(*key).payload(frame.as_slice());
+            while let Err((error, back)) = producer.send(record) {
+                if error != KafkaError::MessageProduction(RDKafkaErrorCode::QueueFull) {
+                    return Err(error.into());
+                }
+                record = back;
+                std::thread::sleep(Duration::from_millis(1));
+            }
+        }
+        producer.flush(Duration::from_secs(120))?;
+        // Round 0 only connects and warms up, as the untimed first send of the others.
+        if round > 0 {
+            secs.push(started.elapsed().as_secs_f64());
+        }
+    }
+    let failed = producer.context().failed.load(Ordering::Relaxed);
+    if failed > 0 {
+        return Err(format!("{failed} records of the ceiling rounds were not delivered").into());
+    }
+    Ok(secs)
+}
+
 async fn produce(
     avrokit_topic: &str,
     raw_topic: &str,
@@ -240,15 +328,61 @@ async fn produce(
                 .map_err(|(e, _)| e.to_string())
         }
     };
+    let enqueue_topic: &'static Topic<str, TelescopeData> = Box::leak(Box::new(scratch_topic(avrokit_topic, None)));
+    let enqueue_avrokit = |i: usize| {
+        let (producer, records) = (Arc::clone(&avrokit), Arc::clone(&records));
+        async move {
+            let record = &records[i];
+            let pending = producer
+                .enqueue(enqueue_topic, &record.data_id, record)
+                .await
+                .map_err(|e| e.to_string())?;
+            Ok(async move { pending.await.map(drop).map_err(|e| e.to_string()) })
+        }
+    };
+    let enqueue_raw = |i: usize| {
+        let (producer, records, frames) = (Arc::clone(&raw), Arc::clone(&records), Arc::clone(&frames));
+        async move {
+            // The same backpressure as avrokit's: wait while librdkafka's queue is full.
+            let delivery = loop {
+                let record = FutureRecord::to(raw_topic)
+                    .key(records[i].data_id.as_bytes())
+                    .payload(frames[i].as_slice());
+                match producer.send_result(record) {
+                    Ok(delivery) => break delivery,
+                    Err((KafkaError::MessageProduction(RDKafkaErrorCode::QueueFull), _)) => {
+                        tokio::time::sleep(Duration::from_millis(10)).await;
+                    }
+                    Err((error, _)) => return Err(error.to_string()),
+                }
+            };
+            Ok(async move {
+                match delivery.await {
+                    Ok(Ok(_)) => Ok(()),
+                    Ok(Err((error, _))) => Err(error.to_string()),
+                    Err(_) => Err("the producer went away".to_owned()),
+                }
+            })
+        }
+    };
     // Untimed: connections, the idempotent producer id and the schema id are set up once.
     timed_sends(1, &send_avrokit).await?;
     timed_sends(1, &send_raw).await?;
-    // Alternating, so a busy neighbour slows both rather than one.
-    let (mut avrokit_secs, mut raw_secs) = (Vec::new(), Vec::new());
+    // Alternating, so a busy neighbour slows all rather than one.
+    let [
+        mut avrokit_secs,
+        mut raw_secs,
+        mut avrokit_enqueue_secs,
+        mut raw_enqueue_secs,
+    ] = [const { Vec::new() }; 4];
     for _ in 0..rounds {
         avrokit_secs.push(timed_sends(n, &send_avrokit).await?.as_secs_f64());
         raw_secs.push(timed_sends(n, &send_raw).await?.as_secs_f64());
+        avrokit_enqueue_secs.push(streamed(n, enqueue_avrokit).await?.as_secs_f64());
+        raw_enqueue_secs.push(streamed(n, enqueue_raw).await?.as_secs_f64());
     }
+    let keys: Vec<&[u8]> = records.iter().map(|r| r.data_id.as_bytes()).collect();
+    let ceiling_secs = ceiling(&settings.client_config(), raw_topic, &keys, &frames, rounds)?;
 
     timed_sends(n, sends_to(fill_topic)).await?;
     write_frames(frames_file, &records, &frames)?;
@@ -260,6 +394,9 @@ async fn produce(
             "record_bytes": record_bytes as f64 / n as f64,
             "avrokit_secs": avrokit_secs,
             "raw_secs": raw_secs,
+            "avrokit_enqueue_secs": avrokit_enqueue_secs,
+            "raw_enqueue_secs": raw_enqueue_secs,
+            "ceiling_secs": ceiling_secs,
             "last_key": key(n - 1),
             "config": config.config_map(),
         })

@@ -250,3 +250,50 @@ async fn a_handler_per_record_sees_each_record_once_and_dead_letters_only_the_ba
     let letters = read_all(&stack, &dlq, 1).await;
     assert_eq!(letters[0].key(), Some(&b"bad"[..]));
 }
+
+#[tokio::test]
+async fn enqueued_records_are_acknowledged_in_order_and_an_oversized_one_is_refused_at_once() {
+    let Some(stack) = KafkaStack::find("kafka_glue") else {
+        return;
+    };
+    let name = avrokit_tests::stack_registry::scratch_name("it-kafka-enqueue");
+    let topic = stack.scratch_topic::<TelescopeData>(&name, 1).await;
+    let mut settings = ProducerSettings::new(&stack.bootstrap);
+    settings.kafka = settings.kafka.set("message.max.bytes", "4096");
+    let producer = Producer::new(&settings, stack.registry_client()).unwrap();
+
+    // Queued without waiting for the broker, acknowledged later, in the order queued.
+    let ids: Vec<String> = (0..300).map(|i| format!("e{i:03}")).collect();
+    let mut pending = Vec::new();
+    for (i, id) in ids.iter().enumerate() {
+        pending.push(producer.enqueue(&topic, id, &record(id, i as i32)).await.unwrap());
+    }
+    let mut offsets = Vec::new();
+    for delivery in pending {
+        offsets.push(delivery.await.unwrap().offset);
+    }
+    assert_eq!(offsets, (0..300).collect::<Vec<i64>>());
+
+    // Too big for `message.max.bytes`: refused when queued, with the topic named.
+    let mut oversized = record("big", 0);
+    oversized.data = vec![7; 8192];
+    let error = producer.enqueue(&topic, "big", &oversized).await.expect_err("refused");
+    assert!(error.to_string().contains(&name), "{error}");
+
+    // A dropped PendingDelivery does not withdraw its record.
+    drop(
+        producer
+            .enqueue(&topic, "dropped", &record("dropped", 1))
+            .await
+            .unwrap(),
+    );
+    producer.flush(Duration::from_secs(30)).unwrap();
+    let keys: Vec<Vec<u8>> = read_all(&stack, &name, 301)
+        .await
+        .iter()
+        .map(|m| m.key().unwrap_or_default().to_vec())
+        .collect();
+    let mut expected: Vec<Vec<u8>> = ids.iter().map(|id| id.clone().into_bytes()).collect();
+    expected.push(b"dropped".to_vec());
+    assert_eq!(keys, expected);
+}

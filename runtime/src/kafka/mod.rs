@@ -25,7 +25,7 @@ pub mod topics;
 pub use consumer::{ConsumeError, Consumer, Decode, HandlerError, Record, RunSummary};
 pub use framed::{Framed, WriterSchemas};
 pub use monitor::{BrokerHealth, Monitor, PartitionOffsets, TopicLag};
-pub use producer::{Delivery, EncodeKey, ProduceError, Producer};
+pub use producer::{Delivery, EncodeKey, PendingDelivery, ProduceError, Producer};
 pub use settings::{ConsumerSettings, KafkaSettings, ProducerSettings};
 pub use shutdown::Shutdown;
 

@@ -7,13 +7,14 @@ use crate::registry_client::{RegistryClient, SerializeError, Serializer};
 use crate::topic::{AvroKey, Topic, TopicKey};
 use rdkafka::error::{KafkaError, RDKafkaErrorCode};
 use rdkafka::message::OwnedHeaders;
-use rdkafka::producer::future_producer::OwnedDeliveryResult;
-use rdkafka::producer::{FutureProducer, FutureRecord, Producer as _};
+use rdkafka::producer::{DeliveryFuture, FutureProducer, FutureRecord, Producer as _};
 use std::any::{Any, TypeId};
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::future::Future;
+use std::pin::Pin;
 use std::sync::{Arc, Mutex, PoisonError, RwLock};
+use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
 
 /// Where a record landed.
@@ -99,7 +100,7 @@ impl Producer {
         K: EncodeKey + ?Sized,
         V: AvroMessage + Send + Sync + 'static,
     {
-        self.send_with_headers(topic, key, value, None).await
+        self.enqueue_with_headers(topic, key, value, None).await?.await
     }
 
     /// [`send`](Self::send) with record headers.
@@ -110,6 +111,39 @@ impl Producer {
         value: &V,
         headers: Option<OwnedHeaders>,
     ) -> Result<Delivery, ProduceError>
+    where
+        K: EncodeKey + ?Sized,
+        V: AvroMessage + Send + Sync + 'static,
+    {
+        self.enqueue_with_headers(topic, key, value, headers).await?.await
+    }
+
+    /// Frames `value` and queues it for `topic` without waiting for the broker: returns
+    /// once librdkafka holds the record (after waiting for room when its queue is full),
+    /// with a [`PendingDelivery`] that resolves to the acknowledgment. The way to stream:
+    /// queue many, await them later (as `produce` + delivery callbacks do in other
+    /// clients), with no task per record.
+    pub async fn enqueue<K, V>(
+        &self,
+        topic: &Topic<K, V>,
+        key: &K::Value,
+        value: &V,
+    ) -> Result<PendingDelivery<'static>, ProduceError>
+    where
+        K: EncodeKey + ?Sized,
+        V: AvroMessage + Send + Sync + 'static,
+    {
+        self.enqueue_with_headers(topic, key, value, None).await
+    }
+
+    /// [`enqueue`](Self::enqueue) with record headers.
+    pub async fn enqueue_with_headers<K, V>(
+        &self,
+        topic: &Topic<K, V>,
+        key: &K::Value,
+        value: &V,
+        headers: Option<OwnedHeaders>,
+    ) -> Result<PendingDelivery<'static>, ProduceError>
     where
         K: EncodeKey + ?Sized,
         V: AvroMessage + Send + Sync + 'static,
@@ -142,7 +176,7 @@ impl Producer {
                 None => {
                     serializer.schema_id(topic.name).await.map_err(failed)?;
                 }
-                Some(Ok(delivery)) => return delivered(topic.name, delivery.await),
+                Some(Ok(delivery)) => return Ok(PendingDelivery::new(topic.name, delivery)),
                 Some(Err(error)) => self.wait_for_room(topic.name, started, error).await?,
             }
         }
@@ -159,7 +193,7 @@ impl Producer {
         let started = Instant::now();
         loop {
             match self.inner.send_result(record(topic, key, value, headers.as_ref())) {
-                Ok(delivery) => return delivered(topic, delivery.await),
+                Ok(delivery) => return PendingDelivery::new(topic, delivery).await,
                 Err((error, _)) => self.wait_for_room(topic, started, error).await?,
             }
         }
@@ -243,22 +277,49 @@ fn record<'a>(
     record
 }
 
-/// The outcome of an enqueued record's delivery.
-fn delivered<Canceled>(topic: &str, outcome: Result<OwnedDeliveryResult, Canceled>) -> Result<Delivery, ProduceError> {
-    match outcome {
-        Ok(Ok(delivery)) => Ok(Delivery {
-            partition: delivery.partition,
-            offset: delivery.offset,
-        }),
-        Ok(Err((cause, _))) => Err(ProduceError::Delivery {
-            topic: topic.to_owned(),
-            cause,
-        }),
-        // The producer went away with the record undelivered.
-        Err(_) => Err(ProduceError::Delivery {
-            topic: topic.to_owned(),
-            cause: KafkaError::Canceled,
-        }),
+/// A record queued by [`Producer::enqueue`]: resolves to where it landed once the broker
+/// acknowledges it, or to why it was not delivered. Dropping it does not withdraw the
+/// record (librdkafka still delivers it); only its outcome goes unseen, so await it.
+#[must_use = "a record's delivery can fail; await the PendingDelivery to know"]
+pub struct PendingDelivery<'a> {
+    topic: &'a str,
+    delivery: DeliveryFuture,
+}
+
+impl std::fmt::Debug for PendingDelivery<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PendingDelivery")
+            .field("topic", &self.topic)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<'a> PendingDelivery<'a> {
+    fn new(topic: &'a str, delivery: DeliveryFuture) -> Self {
+        Self { topic, delivery }
+    }
+}
+
+impl Future for PendingDelivery<'_> {
+    type Output = Result<Delivery, ProduceError>;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let topic = self.topic;
+        Pin::new(&mut self.delivery).poll(cx).map(|outcome| match outcome {
+            Ok(Ok(delivery)) => Ok(Delivery {
+                partition: delivery.partition,
+                offset: delivery.offset,
+            }),
+            Ok(Err((cause, _))) => Err(ProduceError::Delivery {
+                topic: topic.to_owned(),
+                cause,
+            }),
+            // The producer went away with the record undelivered.
+            Err(_) => Err(ProduceError::Delivery {
+                topic: topic.to_owned(),
+                cause: KafkaError::Canceled,
+            }),
+        })
     }
 }
 
