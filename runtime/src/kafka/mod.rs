@@ -1,7 +1,8 @@
 //! Kafka glue over rdkafka (feature `kafka`).
 //!
 //! - [`Producer`]: typed sends to catalog topics (`send(&topics::X, key, &value)`),
-//!   framed through the Schema Registry, acknowledged by all in-sync replicas;
+//!   framed through the Schema Registry, acknowledged by all in-sync replicas; or
+//!   streamed with `enqueue`, whose [`PendingDelivery`] is awaited later;
 //! - [`Consumer`]: batches, commits after the handler, retries, dead letters, graceful
 //!   shutdown ([`Shutdown`]);
 //! - [`Monitor`]: broker health and latency, latest offsets and consumer-group lag (as

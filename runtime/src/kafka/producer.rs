@@ -1,5 +1,7 @@
 //! A typed producer: `send(&topics::TELESCOPE_DATA, key, &value)` frames the value (and
-//! an Avro key) through the Schema Registry and waits for the broker's acknowledgment.
+//! an Avro key) through the Schema Registry and waits for the broker's acknowledgment;
+//! `enqueue` does the same up to librdkafka's queue and leaves the acknowledgment to a
+//! [`PendingDelivery`] awaited later.
 
 use super::settings::ProducerSettings;
 use crate::AvroMessage;
