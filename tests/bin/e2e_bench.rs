@@ -108,17 +108,9 @@ async fn create_topics(names: &[&str]) -> Result<(), BoxError> {
         .ok_or("the catalog has no dev settings for telescope.data")?;
     let admin = TopicAdmin::connect(&env("KAFKA_BOOTSTRAP_SERVERS")?)?;
     for name in names {
-        let spec = TopicSpec {
-            name: (*name).to_owned(),
-            partitions: i32::try_from(dev.partitions)?,
-            replication_factor: i32::from(dev.replication_factor),
-            configs: dev
-                .configs
-                .iter()
-                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-                .collect(),
-        };
-        admin.apply(&TopicPlan::new(spec, None)).await?;
+        admin
+            .apply(&TopicPlan::new(TopicSpec::from_config(*name, dev), None))
+            .await?;
     }
     println!("{}", json!({ "partitions": dev.partitions }));
     Ok(())

@@ -248,19 +248,8 @@ where
 
 /// `topic` as the catalog's `dev` environment specifies it.
 pub fn dev<K: ?Sized + TopicKey, V: AvroMessage>(topic: &Topic<K, V>) -> Result<TopicSpec> {
-    let config = topic
-        .config("dev")
-        .ok_or_else(|| format!("the catalog has no `dev` settings for topic {}", topic.name))?;
-    Ok(TopicSpec {
-        name: topic.name.to_owned(),
-        partitions: i32::try_from(config.partitions)?,
-        replication_factor: i32::from(config.replication_factor),
-        configs: config
-            .configs
-            .iter()
-            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-            .collect(),
-    })
+    TopicSpec::for_topic(topic, "dev")
+        .ok_or_else(|| format!("the catalog has no `dev` settings for topic {}", topic.name).into())
 }
 
 /// The PostgreSQL sink of `topic` (its catalog `sink`) into the database at

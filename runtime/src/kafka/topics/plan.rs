@@ -1,5 +1,7 @@
 //! The difference between a topic as specified and as the broker has it.
 
+use crate::AvroMessage;
+use crate::topic::{Topic, TopicConfig, TopicKey};
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -14,6 +16,35 @@ pub struct TopicSpec {
     pub replication_factor: i32,
     /// Topic-level configs (`retention.ms`, `cleanup.policy`, ...), as Kafka spells them.
     pub configs: BTreeMap<String, String>,
+}
+
+impl TopicSpec {
+    /// Topic `name` with the settings of one catalog environment (a generated
+    /// descriptor's [`Topic::config`]). A partition count beyond `i32` becomes `i32::MAX`,
+    /// which the broker refuses.
+    pub fn from_config(name: impl Into<String>, config: &TopicConfig) -> TopicSpec {
+        TopicSpec {
+            name: name.into(),
+            partitions: i32::try_from(config.partitions).unwrap_or(i32::MAX),
+            replication_factor: i32::from(config.replication_factor),
+            configs: config
+                .configs
+                .iter()
+                .map(|(key, value)| ((*key).to_owned(), (*value).to_owned()))
+                .collect(),
+        }
+    }
+
+    /// `topic` as the catalog specifies it in `environment`; `None` when the catalog has no
+    /// such environment.
+    pub fn for_topic<K: TopicKey + ?Sized, V: AvroMessage>(
+        topic: &Topic<K, V>,
+        environment: &str,
+    ) -> Option<TopicSpec> {
+        topic
+            .config(environment)
+            .map(|config| Self::from_config(topic.name, config))
+    }
 }
 
 /// What the broker has for a topic.
@@ -348,5 +379,19 @@ mod tests {
         // Nothing to alter: the hidden override is left alone.
         let plan = TopicPlan::new(spec(1, 1, &[("retention.ms", "1")]), Some(&current));
         assert_eq!(plan.action, TopicAction::Unchanged);
+    }
+
+    #[test]
+    fn a_catalog_environment_becomes_the_spec_of_its_topic() {
+        const DEV: TopicConfig = TopicConfig {
+            environment: "dev",
+            partitions: 3,
+            replication_factor: 1,
+            configs: &[("retention.ms", "86400000"), ("cleanup.policy", "delete")],
+        };
+        assert_eq!(
+            TopicSpec::from_config("telescope.data", &DEV),
+            spec(3, 1, &[("cleanup.policy", "delete"), ("retention.ms", "86400000")])
+        );
     }
 }
