@@ -72,6 +72,10 @@ pub const SMART_ACCESS_EVENTS: ::avrokit::Topic<str, super::smart::access::Acces
         table: "raw_access_events",
         writer: "avrokit",
         primary_key: &["event_id"],
+        indexes: &[::avrokit::topic::SinkIndex {
+            name: "idx_access_events_device_ts",
+            columns: &["device_id", "event_ts"],
+        }],
     }),
 );
 
@@ -110,6 +114,7 @@ pub const SMART_ACCESS_HEALTH: ::avrokit::Topic<str, super::smart::access::Devic
         table: "raw_device_health",
         writer: "avrokit",
         primary_key: &["device_id", "reported_at"],
+        indexes: &[],
     }),
 );
 
@@ -319,6 +324,16 @@ pub const TELESCOPE_DATA: ::avrokit::Topic<str, super::astro::beam::TelescopeDat
         table: "telescope_data_raw",
         writer: "debezium-jdbc",
         primary_key: &["data_id"],
+        indexes: &[
+            ::avrokit::topic::SinkIndex {
+                name: "idx_observation_id",
+                columns: &["observation_id"],
+            },
+            ::avrokit::topic::SinkIndex {
+                name: "idx_timestamp",
+                columns: &["timestamp"],
+            },
+        ],
     }),
 );
 

@@ -77,6 +77,17 @@ pub struct SinkSpec {
     pub writer: &'static str,
     /// The value fields forming the primary key.
     pub primary_key: &'static [&'static str],
+    /// The secondary indexes, as the catalog names them.
+    pub indexes: &'static [SinkIndex],
+}
+
+/// A secondary index of a sink's table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SinkIndex {
+    /// The index name.
+    pub name: &'static str,
+    /// The indexed value fields, in order.
+    pub columns: &'static [&'static str],
 }
 
 /// A catalog topic whose keys are `K` (see [`TopicKey`]) and values `V`.

@@ -2,7 +2,7 @@
 //! subjects, settings per environment and sink are the catalog's, and whose key and
 //! value types are those the catalog names.
 
-use avrokit::topic::{KeyFormat, SinkSpec};
+use avrokit::topic::{KeyFormat, SinkIndex, SinkSpec};
 use avrokit_codegen::Generator;
 use avrokit_generated::astro::beam::TelescopeData;
 use avrokit_generated::cosmic::horizons::ElementTelemetry;
@@ -28,7 +28,17 @@ fn telescope_data_is_typed_and_carries_the_catalog() {
         Some(SinkSpec {
             table: "telescope_data_raw",
             writer: "debezium-jdbc",
-            primary_key: &["data_id"]
+            primary_key: &["data_id"],
+            indexes: &[
+                SinkIndex {
+                    name: "idx_observation_id",
+                    columns: &["observation_id"]
+                },
+                SinkIndex {
+                    name: "idx_timestamp",
+                    columns: &["timestamp"]
+                },
+            ],
         })
     );
 }
@@ -71,4 +81,27 @@ fn an_avro_record_key_is_an_avro_key_with_its_subject() {
         "{}",
         topics.contents
     );
+}
+
+#[test]
+fn a_descriptors_sink_table_renders_the_ddl_gen_writes() {
+    // The runtime builds the table from the descriptor alone; it must be the table of
+    // `generated/sql/`, indexes included.
+    let sinks = [
+        (
+            topics::TELESCOPE_DATA.sink,
+            avrokit::postgres::SinkTable::for_topic(&topics::TELESCOPE_DATA),
+        ),
+        (
+            topics::SMART_ACCESS_EVENTS.sink,
+            avrokit::postgres::SinkTable::for_topic(&topics::SMART_ACCESS_EVENTS),
+        ),
+    ];
+    for (spec, table) in sinks {
+        let spec = spec.expect("the catalog gives the topic a sink");
+        let table = table.expect("a sink").expect("the table builds");
+        let path = format!("{}/../generated/sql/{}.sql", env!("CARGO_MANIFEST_DIR"), spec.table);
+        let generated = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+        assert_eq!(table.table().render(), generated, "{path}");
+    }
 }

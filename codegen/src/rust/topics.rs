@@ -137,7 +137,16 @@ fn descriptor(
     let sink = match &topic.sink {
         Some(sink) => {
             let (table, writer, key) = (&sink.table, sink.writer.as_str(), &sink.primary_key);
-            quote!(Some(::avrokit::topic::SinkSpec { table: #table, writer: #writer, primary_key: &[#(#key),*] }))
+            let indexes = sink.indexes.iter().map(|index| {
+                let (name, columns) = (&index.name, &index.columns);
+                quote!(::avrokit::topic::SinkIndex { name: #name, columns: &[#(#columns),*] })
+            });
+            quote!(Some(::avrokit::topic::SinkSpec {
+                table: #table,
+                writer: #writer,
+                primary_key: &[#(#key),*],
+                indexes: &[#(#indexes),*],
+            }))
         }
         None => quote!(None),
     };

@@ -6,7 +6,7 @@ use crate::AvroMessage;
 use crate::schema::Schema;
 use crate::topic::Topic;
 use avrokit_codegen::Diagnostic;
-use avrokit_codegen::catalog::{Sink, SinkWriter};
+use avrokit_codegen::catalog::{Index, Sink, SinkWriter};
 use avrokit_codegen::source::SourceFile;
 use avrokit_codegen::sql::table::{self, Table};
 use std::path::Path;
@@ -50,7 +50,14 @@ impl SinkTable {
             writer,
             span: Default::default(),
             primary_key: spec.primary_key.iter().map(|k| (*k).to_owned()).collect(),
-            indexes: Vec::new(),
+            indexes: spec
+                .indexes
+                .iter()
+                .map(|index| Index {
+                    name: index.name.to_owned(),
+                    columns: index.columns.iter().map(|c| (*c).to_owned()).collect(),
+                })
+                .collect(),
             connector: None,
             dead_letter_topic: None,
         };
