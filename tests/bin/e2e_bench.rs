@@ -231,7 +231,7 @@ impl ProducerContext for Acknowledged {
 /// The plainest client: librdkafka's `ThreadedProducer` with the same settings, sending the
 /// pre-framed records with no future per record at all (failed deliveries are only
 /// counted), then flushing. Seconds per round.
-fn ceiling(
+fn fire_and_forget(
     config: &ClientConfig,
     topic: &str,
     keys: &[&[u8]],
@@ -260,7 +260,7 @@ fn ceiling(
     }
     let failed = producer.context().failed.load(Ordering::Relaxed);
     if failed > 0 {
-        return Err(format!("{failed} records of the ceiling rounds were not delivered").into());
+        return Err(format!("{failed} records of the fire-and-forget rounds were not delivered").into());
     }
     Ok(secs)
 }
@@ -374,7 +374,7 @@ async fn produce(
         raw_enqueue_secs.push(streamed(n, enqueue_raw).await?.as_secs_f64());
     }
     let keys: Vec<&[u8]> = records.iter().map(|r| r.data_id.as_bytes()).collect();
-    let ceiling_secs = ceiling(&settings.client_config(), raw_topic, &keys, &frames, rounds)?;
+    let fire_and_forget_secs = fire_and_forget(&settings.client_config(), raw_topic, &keys, &frames, rounds)?;
 
     timed_sends(n, sends_to(fill_topic)).await?;
     write_frames(frames_file, &records, &frames)?;
@@ -388,7 +388,7 @@ async fn produce(
             "raw_secs": raw_secs,
             "avrokit_enqueue_secs": avrokit_enqueue_secs,
             "raw_enqueue_secs": raw_enqueue_secs,
-            "ceiling_secs": ceiling_secs,
+            "fire_and_forget_secs": fire_and_forget_secs,
             "last_key": key(n - 1),
             "config": config.config_map(),
         })
