@@ -5,7 +5,7 @@
 //! (field order, union branch indexes) is written out.
 
 use avrokit_codegen::ir::{FixedLogical, Logical, NamedKind, Schema, SchemaSet};
-use proc_macro2::{Literal, TokenStream};
+use proc_macro2::{Ident, Literal, TokenStream};
 use quote::quote;
 
 fn unit(logical: Logical) -> TokenStream {
@@ -158,5 +158,60 @@ pub fn decode(set: &SchemaSet, schema: &Schema) -> TokenStream {
             },
             _ => quote!(::avrokit::AvroMessage::decode_from(r)?),
         },
+    }
+}
+
+/// Statements decoding one value of `schema` from the reader `r` into `*place` (a `&mut`
+/// binding), keeping what `*place` already owns: strings and bytes keep their buffers,
+/// arrays their items, optional values and named types their contents. Maps and scalar
+/// values are assigned afresh.
+pub fn decode_in_place(set: &SchemaSet, schema: &Schema, place: &Ident) -> TokenStream {
+    let c = quote!(::avrokit::codec);
+    match schema {
+        Schema::String => quote!({
+            let text = r.read_str()?;
+            #place.clear();
+            #place.push_str(text);
+        }),
+        Schema::Bytes => quote!({
+            let bytes = r.read_bytes()?;
+            #place.clear();
+            #place.extend_from_slice(bytes);
+        }),
+        Schema::Array(items) => {
+            let fresh = decode(set, items);
+            let reuse = decode_in_place(set, items, place);
+            quote!(#c::read_array_in_place(
+                r,
+                #place,
+                |r| ::core::result::Result::Ok(#fresh),
+                |r, #place| { #reuse ::core::result::Result::Ok(()) },
+            )?;)
+        }
+        Schema::Union(_) => match schema.as_optional() {
+            Some((inner, null_index)) => {
+                let null = Literal::usize_unsuffixed(null_index);
+                let fresh = decode(set, inner);
+                let reuse = decode_in_place(set, inner, place);
+                quote!(match r.read_union_index(2)? {
+                    #null => *#place = ::core::option::Option::None,
+                    _ => {
+                        if let ::core::option::Option::Some(#place) = #place.as_mut() {
+                            #reuse
+                        } else {
+                            *#place = ::core::option::Option::Some(#fresh);
+                        }
+                    }
+                })
+            }
+            None => quote!(::avrokit::AvroMessage::decode_in_place(#place, r)?;),
+        },
+        Schema::Named(id) if !matches!(&set.get(*id).kind, NamedKind::Fixed(f) if f.logical.is_some()) => {
+            quote!(::avrokit::AvroMessage::decode_in_place(#place, r)?;)
+        }
+        _ => {
+            let fresh = decode(set, schema);
+            quote!(*#place = #fresh;)
+        }
     }
 }

@@ -17,7 +17,7 @@ pub fn expand(input: &DeriveInput) -> syn::Result<TokenStream> {
     let loaded = schemas::load(&attrs, &input.ident)?;
     let set = &loaded.set;
     let mut named_checks = Vec::new();
-    let (encode, decode) = match (&input.data, &loaded.root) {
+    let codec = match (&input.data, &loaded.root) {
         (Data::Struct(data), Schema::Named(id)) => match &set.get(*id).kind {
             NamedKind::Record(_) => record(input, data, &loaded, &mut named_checks)?,
             NamedKind::Fixed(fixed) if fixed.logical.is_none() => {
@@ -31,7 +31,18 @@ pub fn expand(input: &DeriveInput) -> syn::Result<TokenStream> {
         (Data::Enum(data), Schema::Union(branches)) => union_enum(input, data, set, branches, &mut named_checks)?,
         _ => return Err(kind_mismatch(input, set, &loaded.root)),
     };
-    Ok(message_impl(input, &loaded, encode, decode, &named_checks))
+    Ok(message_impl(input, &loaded, codec, &named_checks))
+}
+
+/// The bodies of one type's codec methods.
+struct Codec {
+    /// `encode_to`'s.
+    encode: TokenStream,
+    /// `decode_from`'s.
+    decode: TokenStream,
+    /// `decode_in_place`'s, for types that own allocations worth reusing (records and
+    /// unions); the others keep the trait's default, which assigns a fresh value.
+    decode_in_place: Option<TokenStream>,
 }
 
 /// The schema is of a kind the Rust item cannot derive from.
@@ -66,13 +77,21 @@ fn kind_mismatch(input: &DeriveInput, set: &SchemaSet, schema: &Schema) -> syn::
 }
 
 /// The `impl AvroMessage`: constants computed here, at compile time, plus the codec.
-fn message_impl(
-    input: &DeriveInput,
-    loaded: &Loaded,
-    encode: TokenStream,
-    decode: TokenStream,
-    checks: &[NamedCheck],
-) -> TokenStream {
+fn message_impl(input: &DeriveInput, loaded: &Loaded, codec: Codec, checks: &[NamedCheck]) -> TokenStream {
+    let Codec {
+        encode,
+        decode,
+        decode_in_place,
+    } = codec;
+    let decode_in_place = decode_in_place.map(|body| {
+        quote! {
+            #[allow(clippy::needless_question_mark)]
+            fn decode_in_place(&mut self, r: &mut ::avrokit::codec::Reader<'_>) -> ::core::result::Result<(), ::avrokit::DecodeError> {
+                #body
+                ::core::result::Result::Ok(())
+            }
+        }
+    });
     let ident = &input.ident;
     let set = &loaded.set;
     let full_name = match &loaded.root {
@@ -135,6 +154,8 @@ fn message_impl(
                 fn decode_from(r: &mut ::avrokit::codec::Reader<'_>) -> ::core::result::Result<Self, ::avrokit::DecodeError> {
                     #decode
                 }
+
+                #decode_in_place
             }
         };
     }
@@ -145,7 +166,7 @@ fn record(
     data: &syn::DataStruct,
     loaded: &Loaded,
     checks: &mut Vec<NamedCheck>,
-) -> syn::Result<(TokenStream, TokenStream)> {
+) -> syn::Result<Codec> {
     let set = &loaded.set;
     let Schema::Named(id) = &loaded.root else {
         return Err(kind_mismatch(input, set, &loaded.root));
@@ -253,24 +274,30 @@ fn record(
         let value = codec::decode(set, &avro.schema);
         quote!(#ident: #value)
     });
-    Ok((
-        quote!(#(#encode)*),
-        quote! {
+    let place = quote::format_ident!("place");
+    let in_place = record.fields.iter().zip(&matched).map(|(avro, field)| {
+        let ident = &field.ident;
+        let body = codec::decode_in_place(set, &avro.schema, &place);
+        quote!({ let #place = &mut self.#ident; #body })
+    });
+    Ok(Codec {
+        encode: quote!(#(#encode)*),
+        decode: quote! {
             r.descend()?;
             // Fields in wire order: Rust evaluates struct expressions in the order written.
             let value = Self { #(#decode),* };
             r.ascend();
             ::core::result::Result::Ok(value)
         },
-    ))
+        decode_in_place: Some(quote! {
+            r.descend()?;
+            #(#in_place)*
+            r.ascend();
+        }),
+    })
 }
 
-fn fixed_newtype(
-    input: &DeriveInput,
-    data: &syn::DataStruct,
-    name: &str,
-    size: usize,
-) -> syn::Result<(TokenStream, TokenStream)> {
+fn fixed_newtype(input: &DeriveInput, data: &syn::DataStruct, name: &str, size: usize) -> syn::Result<Codec> {
     let size_lit = Literal::usize_unsuffixed(size);
     let Fields::Unnamed(fields) = &data.fields else {
         return Err(syn::Error::new(
@@ -311,13 +338,14 @@ fn fixed_newtype(
             format!("fixed `{name}` is {size} bytes, which is `[u8; {size}]` in Rust; found `{found}`"),
         ));
     }
-    Ok((
-        quote!(::avrokit::codec::write_fixed(buf, &self.0);),
-        quote!(::core::result::Result::Ok(Self(r.read_fixed::<#size_lit>()?))),
-    ))
+    Ok(Codec {
+        encode: quote!(::avrokit::codec::write_fixed(buf, &self.0);),
+        decode: quote!(::core::result::Result::Ok(Self(r.read_fixed::<#size_lit>()?))),
+        decode_in_place: None,
+    })
 }
 
-fn avro_enum(input: &DeriveInput, data: &syn::DataEnum, loaded: &Loaded) -> syn::Result<(TokenStream, TokenStream)> {
+fn avro_enum(input: &DeriveInput, data: &syn::DataEnum, loaded: &Loaded) -> syn::Result<Codec> {
     let set = &loaded.set;
     let Schema::Named(id) = &loaded.root else {
         return Err(kind_mismatch(input, set, &loaded.root));
@@ -379,10 +407,11 @@ fn avro_enum(input: &DeriveInput, data: &syn::DataEnum, loaded: &Loaded) -> syn:
         let i = Literal::usize_unsuffixed(i);
         quote!(#i => Self::#v)
     });
-    Ok((
-        quote!(::avrokit::codec::write_long(buf, match self { #(#encode_arms),* });),
-        quote!(::core::result::Result::Ok(match r.read_enum_index(#count)? { #(#decode_arms,)* _ => Self::#last })),
-    ))
+    Ok(Codec {
+        encode: quote!(::avrokit::codec::write_long(buf, match self { #(#encode_arms),* });),
+        decode: quote!(::core::result::Result::Ok(match r.read_enum_index(#count)? { #(#decode_arms,)* _ => Self::#last })),
+        decode_in_place: None,
+    })
 }
 
 fn union_enum(
@@ -391,7 +420,7 @@ fn union_enum(
     set: &SchemaSet,
     branches: &[Schema],
     checks: &mut Vec<NamedCheck>,
-) -> syn::Result<(TokenStream, TokenStream)> {
+) -> syn::Result<Codec> {
     let idiomatic = naming::union_variant_idents(set, branches);
     // Each branch's variant as it is written in Rust, for messages: `Point(Point)`, `Null`.
     let spelled: Vec<String> = idiomatic
@@ -433,6 +462,8 @@ fn union_enum(
     }
     let mut encode_arms = Vec::new();
     let mut decode_bodies = Vec::new();
+    let mut in_place_bodies = Vec::new();
+    let place = quote::format_ident!("place");
     for (i, (branch, variant)) in branches.iter().zip(by_branch).enumerate() {
         let variant = variant.expect("every branch has a variant: checked above");
         let v = &variant.ident;
@@ -441,6 +472,7 @@ fn union_enum(
             (Fields::Unit, Schema::Null) => {
                 encode_arms.push(quote!(Self::#v => ::avrokit::codec::write_long(buf, #index)));
                 decode_bodies.push(quote!(Self::#v));
+                in_place_bodies.push(quote!(*self = Self::#v));
             }
             (Fields::Unnamed(fields), _) if fields.unnamed.len() == 1 => {
                 let label = format!("variant `{v}`");
@@ -448,6 +480,11 @@ fn union_enum(
                 let encode = codec::encode(set, branch, &quote!(value));
                 let decode = codec::decode(set, branch);
                 encode_arms.push(quote!(Self::#v(value) => { ::avrokit::codec::write_long(buf, #index); #encode }));
+                let reuse = codec::decode_in_place(set, branch, &place);
+                // The same branch as before reuses its value; another replaces it.
+                in_place_bodies.push(quote! {
+                    if let Self::#v(#place) = self { #reuse } else { *self = Self::#v(#decode) }
+                });
                 decode_bodies.push(quote!(Self::#v(#decode)));
             }
             _ => {
@@ -464,12 +501,22 @@ fn union_enum(
     let count = branches.len();
     // read_union_index has checked the index, so the last branch is the catch-all arm.
     let last = decode_bodies.pop().expect("a union has branches");
-    let arms = decode_bodies.iter().enumerate().map(|(i, body)| {
-        let i = Literal::usize_unsuffixed(i);
-        quote!(#i => #body)
-    });
-    Ok((
-        quote!(match self { #(#encode_arms),* }),
-        quote!(::core::result::Result::Ok(match r.read_union_index(#count)? { #(#arms,)* _ => #last })),
-    ))
+    let arms = |bodies: &[TokenStream]| -> Vec<TokenStream> {
+        bodies
+            .iter()
+            .enumerate()
+            .map(|(i, body)| {
+                let i = Literal::usize_unsuffixed(i);
+                quote!(#i => #body)
+            })
+            .collect()
+    };
+    let decode_arms = arms(&decode_bodies);
+    let last_in_place = in_place_bodies.pop().expect("a union has branches");
+    let in_place_arms = arms(&in_place_bodies);
+    Ok(Codec {
+        encode: quote!(match self { #(#encode_arms),* }),
+        decode: quote!(::core::result::Result::Ok(match r.read_union_index(#count)? { #(#decode_arms,)* _ => #last })),
+        decode_in_place: Some(quote!(match r.read_union_index(#count)? { #(#in_place_arms,)* _ => #last_in_place })),
+    })
 }

@@ -44,7 +44,7 @@ pub mod wire;
 pub use duration::Duration;
 pub use error::{DecodeError, DecodeErrorKind, EncodeError};
 pub use message::{AvroMessage, Definitions};
-pub use registry::{Registered, RoundTripError};
+pub use registry::{Reencoded, Registered, RoundTripError};
 pub use resolve::ResolveError;
 pub use schema::{Schema, SchemaError};
 pub use topic::{AvroKey, Topic, TopicKey};

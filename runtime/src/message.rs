@@ -46,6 +46,17 @@ pub trait AvroMessage: Sized {
     /// Reads a value written with this type's own schema.
     fn decode_from(reader: &mut Reader<'_>) -> Result<Self, DecodeError>;
 
+    /// Reads a value written with this type's own schema into `self`, reusing what `self`
+    /// owns: derived records and unions decode strings, bytes, arrays, optional values and
+    /// nested records into the existing ones, so a loop decoding into one value stops
+    /// allocating once it has seen its largest record. The default assigns a fresh value.
+    ///
+    /// On error `self` holds a valid value of unspecified content.
+    fn decode_in_place(&mut self, reader: &mut Reader<'_>) -> Result<(), DecodeError> {
+        *self = Self::decode_from(reader)?;
+        Ok(())
+    }
+
     /// Adds this type's definition (unless present) and those it uses.
     fn collect_into(out: &mut Definitions) {
         if let Some(name) = Self::FULL_NAME {
@@ -83,6 +94,32 @@ pub trait AvroMessage: Sized {
         Ok(value)
     }
 
+    /// [`from_avro`](Self::from_avro) into `self`, reusing its allocations (see
+    /// [`decode_in_place`](Self::decode_in_place)): the fast way to decode a stream of
+    /// records one at a time.
+    ///
+    /// ```
+    /// # use avrokit::AvroMessage;
+    /// #[derive(Debug, PartialEq, AvroMessage)]
+    /// #[avro(schema_json = r#"{"type": "record", "name": "Line", "fields": [{"name": "text", "type": "string"}]}"#)]
+    /// struct Line {
+    ///     text: String,
+    /// }
+    ///
+    /// let frames = [Line { text: "first".into() }.to_avro()?, Line { text: "second".into() }.to_avro()?];
+    /// let mut line = Line { text: String::with_capacity(64) };
+    /// for frame in &frames {
+    ///     line.set_from_avro(frame)?; // reuses `text`'s buffer
+    /// }
+    /// assert_eq!(line, Line { text: "second".into() });
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    fn set_from_avro(&mut self, bytes: &[u8]) -> Result<(), DecodeError> {
+        let mut reader = Reader::new(bytes);
+        self.decode_in_place(&mut reader)?;
+        reader.finish()
+    }
+
     /// Decodes one value written with `writer`, resolving it into this type by the Avro
     /// rules (reordered, added and removed fields, promotions, enum symbols by name,
     /// unions). The resolution plan is built once per writer schema and cached; a writer
@@ -92,6 +129,15 @@ pub trait AvroMessage: Sized {
             return Ok(Self::from_avro(bytes)?);
         }
         resolve::decode_resolved(bytes, writer, Self::schema(), Self::from_avro)
+    }
+
+    /// [`from_avro_with_writer`](Self::from_avro_with_writer) into `self`, reusing its
+    /// allocations as [`set_from_avro`](Self::set_from_avro) does.
+    fn set_from_avro_with_writer(&mut self, bytes: &[u8], writer: &Schema) -> Result<(), ResolveError> {
+        if writer.fingerprint() == Self::fingerprint() {
+            return Ok(self.set_from_avro(bytes)?);
+        }
+        resolve::decode_resolved(bytes, writer, Self::schema(), |resolved| self.set_from_avro(resolved))
     }
 }
 
@@ -115,5 +161,9 @@ impl<T: AvroMessage> AvroMessage for Box<T> {
 
     fn decode_from(reader: &mut Reader<'_>) -> Result<Self, DecodeError> {
         T::decode_from(reader).map(Box::new)
+    }
+
+    fn decode_in_place(&mut self, reader: &mut Reader<'_>) -> Result<(), DecodeError> {
+        (**self).decode_in_place(reader)
     }
 }

@@ -6,6 +6,9 @@ use crate::message::AvroMessage;
 use crate::resolve::ResolveError;
 use crate::schema::Schema;
 
+/// The canonical encoding of a value, or why it could not be decoded.
+pub type Reencoded = Result<Vec<u8>, RoundTripError>;
+
 /// One derived type, as the registry of a generated crate lists it.
 #[derive(Clone, Copy)]
 pub struct Registered {
@@ -15,9 +18,13 @@ pub struct Registered {
     pub schema: fn() -> &'static Schema,
     /// Decodes one value with the type's codec and encodes it again: validates bytes
     /// through the generated code and yields its canonical encoding.
-    pub reencode: fn(&[u8]) -> Result<Vec<u8>, RoundTripError>,
+    pub reencode: fn(&[u8]) -> Reencoded,
     /// The same, for bytes written with another version of the schema.
-    pub reencode_with_writer: fn(&[u8], &Schema) -> Result<Vec<u8>, RoundTripError>,
+    pub reencode_with_writer: fn(&[u8], &Schema) -> Reencoded,
+    /// Decodes `previous`, decodes `bytes` into that value in place
+    /// ([`AvroMessage::set_from_avro`]) and encodes the result: what checks that decoding
+    /// over an old value gives what decoding afresh gives.
+    pub reencode_over: fn(&[u8], &[u8]) -> Reencoded,
 }
 
 /// Why [`Registered::reencode`] failed.
@@ -34,12 +41,18 @@ pub enum RoundTripError {
     Resolve(#[from] ResolveError),
 }
 
-fn reencode<T: AvroMessage>(bytes: &[u8]) -> Result<Vec<u8>, RoundTripError> {
+fn reencode<T: AvroMessage>(bytes: &[u8]) -> Reencoded {
     Ok(T::from_avro(bytes)?.to_avro()?)
 }
 
-fn reencode_with_writer<T: AvroMessage>(bytes: &[u8], writer: &Schema) -> Result<Vec<u8>, RoundTripError> {
+fn reencode_with_writer<T: AvroMessage>(bytes: &[u8], writer: &Schema) -> Reencoded {
     Ok(T::from_avro_with_writer(bytes, writer)?.to_avro()?)
+}
+
+fn reencode_over<T: AvroMessage>(previous: &[u8], bytes: &[u8]) -> Reencoded {
+    let mut value = T::from_avro(previous)?;
+    value.set_from_avro(bytes)?;
+    Ok(value.to_avro()?)
 }
 
 impl Registered {
@@ -53,6 +66,7 @@ impl Registered {
             schema: T::schema,
             reencode: reencode::<T>,
             reencode_with_writer: reencode_with_writer::<T>,
+            reencode_over: reencode_over::<T>,
         }
     }
 

@@ -64,12 +64,19 @@ fn derived_codecs_reproduce_fastavro_bytes_and_values() {
 fn old_writer_data_resolves_as_fastavro_resolves_it() {
     use avrokit_generated::astro::beam::TelescopeCommand;
     let vectors = vectors();
+    // Each vector is also resolved into the previous vector's value, in place.
+    let mut reused: Option<TelescopeCommand> = None;
     for vector in vectors["resolution"].as_array().expect("resolution vectors") {
         let writer = avrokit::Schema::parse(&vector["writer_schema"].to_string()).expect("writer schema");
         let binary = hex(vector["binary"].as_str().expect("binary"));
         let command = TelescopeCommand::from_avro_with_writer(&binary, &writer).expect("resolves");
         let json = avro_json::to_json(TelescopeCommand::schema(), &command.to_avro().unwrap()).unwrap();
         assert_eq!(json, vector["resolved_json"]);
+        let previous = reused.get_or_insert_with(|| command.clone());
+        previous
+            .set_from_avro_with_writer(&binary, &writer)
+            .expect("resolves in place");
+        assert_eq!(*previous, command);
     }
 }
 

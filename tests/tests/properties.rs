@@ -160,11 +160,29 @@ proptest! {
     }
 
     #[test]
+    fn decoding_over_an_old_value_gives_what_decoding_afresh_gives(seed in any::<u64>()) {
+        let mut rng = Rng(seed | 1);
+        for ops in registry::all() {
+            let schema = (ops.schema)();
+            let (mut previous, mut bytes) = (Vec::new(), Vec::new());
+            random_value(schema.types(), schema.root(), &mut rng, 0, &mut previous);
+            random_value(schema.types(), schema.root(), &mut rng, 0, &mut bytes);
+            let again = (ops.reencode_over)(&previous, &bytes);
+            prop_assert_eq!(again.as_ref(), Ok(&bytes), "{}", ops.full_name);
+        }
+    }
+
+    #[test]
     fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..64)) {
         for ops in registry::all() {
             // Errors are expected; panics are not (a panic fails the test).
             let _ = (ops.reencode)(&bytes);
             let _ = registry::to_json(ops, &bytes);
+            // Over a valid old value too: a half-overwritten value must stay droppable.
+            let schema = (ops.schema)();
+            let mut previous = Vec::new();
+            random_value(schema.types(), schema.root(), &mut Rng(bytes.len() as u64 | 1), 0, &mut previous);
+            let _ = (ops.reencode_over)(&previous, &bytes);
         }
     }
 

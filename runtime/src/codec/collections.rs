@@ -22,6 +22,36 @@ pub fn read_array<T>(
     }
 }
 
+/// Reads an array into `out`, reusing its items: the first `out.len()` items read are
+/// decoded into the existing ones with `reuse`, the rest are made by `fresh`, and items
+/// beyond the array's length are dropped. On error `out` holds some valid mix of old and
+/// new items.
+#[inline]
+pub fn read_array_in_place<T>(
+    r: &mut Reader<'_>,
+    out: &mut Vec<T>,
+    mut fresh: impl FnMut(&mut Reader<'_>) -> Result<T, DecodeError>,
+    mut reuse: impl FnMut(&mut Reader<'_>, &mut T) -> Result<(), DecodeError>,
+) -> Result<(), DecodeError> {
+    let mut len = 0;
+    loop {
+        let count = r.read_block_count()?;
+        if count == 0 {
+            out.truncate(len);
+            return Ok(());
+        }
+        let missing = (len + count).saturating_sub(out.len());
+        out.reserve(r.capacity_for(missing));
+        for _ in 0..count {
+            match out.get_mut(len) {
+                Some(item) => reuse(r, item)?,
+                None => out.push(fresh(r)?),
+            }
+            len += 1;
+        }
+    }
+}
+
 /// Reads a map (into any map type) whose values `value` decodes.
 #[inline]
 pub fn read_map<V, M: Default + Extend<(String, V)>>(
