@@ -196,6 +196,7 @@ fn print_summary(results: &BTreeMap<(String, String), Estimate>) {
         (Some(ours), Some(theirs)) => Some(theirs.nanos / ours.nanos),
         _ => None,
     };
+    let times = |r: Option<f64>| r.map_or_else(|| "-".to_string(), |r| format!("{r:.2}x"));
     let show = |r: Option<f64>, target: f64| match r {
         Some(r) => format!("{r:>5.1}x {:<6}", verdict(r >= target)),
         None => "-".to_string(),
@@ -265,7 +266,6 @@ fn print_summary(results: &BTreeMap<(String, String), Estimate>) {
         println!();
         println!("anchor ({HAND_WRITTEN_RECORD} by a hand-written codec, the level the issue's targets stand for):");
         for (op, hand, ours, value) in anchors {
-            let times = |r: Option<f64>| r.map_or_else(|| "-".to_string(), |r| format!("{r:.2}x"));
             println!(
                 "  {op}  hand-written {}: {} the Value path; avrokit is {} as fast as the hand-written",
                 cell(Some(hand)),
@@ -291,7 +291,6 @@ fn print_summary(results: &BTreeMap<(String, String), Estimate>) {
         println!();
         println!("decoding in place (`set_from_avro` into one value, reusing its strings and buffers):");
         for (record, reused, fresh, value) in in_place {
-            let times = |r: Option<f64>| r.map_or_else(|| "-".to_string(), |r| format!("{r:.1}x"));
             println!(
                 "  {record:<16} {}: {} the Value path (≥{TARGET_VS_VALUE}x {}), {} avrokit's decode into a new value",
                 cell(Some(reused)),
