@@ -53,12 +53,24 @@ fn generates_then_check_passes_and_detects_staleness() {
             .contains("pub struct Point")
     );
     assert!(run(&["--check"]).status.success());
+    // With codecs, the output differs (so --check calls the plain output stale) and every
+    // type derives them from the schema directory given.
+    let derived = run(&["--derive-codecs", "../schemas"]);
+    assert!(derived.status.success(), "{}", String::from_utf8_lossy(&derived.stderr));
+    let point = std::fs::read_to_string(out.join("geo.rs")).unwrap();
+    assert!(point.contains("::avrokit::AvroMessage)]"), "{point}");
+    assert!(
+        point.contains(r#"#[avro(schema_dir = "../schemas", name = "geo.Point")]"#),
+        "{point}"
+    );
+    assert_eq!(run(&["--check"]).status.code(), Some(1));
+    assert!(run(&["--check", "--derive-codecs", "../schemas"]).status.success());
     write(
         &schemas,
         "point.avsc",
         r#"{"type":"record","name":"Point","namespace":"geo","fields":[{"name":"y","type":"int"}]}"#,
     );
-    let stale = run(&["--check"]);
+    let stale = run(&["--check", "--derive-codecs", "../schemas"]);
     assert_eq!(stale.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&stale.stderr).contains("changed:  geo.rs"));
     std::fs::remove_dir_all(&dir).unwrap();

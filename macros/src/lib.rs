@@ -13,7 +13,8 @@
 //! struct TelescopeData { /* the schema's fields */ }
 //! ```
 //!
-//! Container attributes (one of `schema` or `schema_json` is required):
+//! Container attributes (one of `schema`, `schema_json`, or `schema_dir` with `name` is
+//! required):
 //! - `schema = "path.avsc"`: the schema file, relative to the crate's manifest directory;
 //!   named types it refers to are looked up in the `.avsc` files of its directory (and
 //!   below), or of `schema_dir`;

@@ -1,6 +1,6 @@
 //! `avrokit`: the code generator and the compatibility gate as a command, for
-//! repositories that use neither this workspace nor a `build.rs` (install with
-//! `cargo install avrokit-codegen --features cli`).
+//! repositories that use neither this workspace nor a `build.rs` (not on crates.io:
+//! install with `cargo install --git <this repository> avrokit-codegen --features cli`).
 
 // Beside this file, not in `src/bin/`, where cargo would take it for a binary of its own.
 #[path = "avrokit/compat_args.rs"]
@@ -54,6 +54,12 @@ struct GenArgs {
     /// Require one named type per file, named after it in kebab-case.
     #[arg(long)]
     one_type_per_file: bool,
+    /// Derive `avrokit::AvroMessage` (the Avro codecs) on every type, reading the schemas
+    /// from DIR: the schema directory as seen from the `Cargo.toml` of the crate that
+    /// compiles the output (e.g. `avro-schemas` or `../avro-schemas`). Without it the
+    /// types are plain.
+    #[arg(long, value_name = "DIR")]
+    derive_codecs: Option<String>,
     /// Write nothing; exit 1 and list stale files when the output is out of date.
     #[arg(long)]
     check: bool,
@@ -115,6 +121,7 @@ fn generate(args: GenArgs) -> ExitCode {
         root_file,
         serde_feature,
         one_type_per_file,
+        derive_codecs,
         check,
     } = args;
     let mut generator = Generator::new(schemas)
@@ -126,6 +133,9 @@ fn generate(args: GenArgs) -> ExitCode {
     }
     if let Some(catalog) = catalog {
         generator = generator.catalog(catalog);
+    }
+    if let Some(schema_dir) = derive_codecs {
+        generator = generator.derive_codecs(schema_dir);
     }
     let generated = match generator.generate() {
         Ok(generated) => generated,
