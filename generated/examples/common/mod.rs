@@ -197,12 +197,11 @@ impl Stack {
         let monitor = Monitor::new(KafkaSettings::new(&self.bootstrap), Duration::from_secs(10));
         let group = group.to_owned();
         let topics: Vec<String> = topics.iter().map(|t| (*t).to_owned()).collect();
-        // The monitor's calls block: they must not stall the single-threaded runtime.
-        let lag = tokio::task::spawn_blocking(move || {
+        let lag = monitor.spawn_blocking(move |m| {
             let topics: Vec<&str> = topics.iter().map(String::as_str).collect();
-            monitor.lag(&group, &topics)
+            m.lag(&group, &topics)
         });
-        Ok(lag.await??)
+        Ok(lag.await?)
     }
 
     /// Waits until `group` has committed everything in `topics`; `false` when `stop` was

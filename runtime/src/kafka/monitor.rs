@@ -62,6 +62,10 @@ impl TopicLag {
 
 /// A read-only view of a cluster and its consumer groups. It never joins a group: the
 /// committed offsets are fetched, not consumed.
+///
+/// Its calls block (librdkafka's metadata and offset requests do); async code runs them
+/// through [`Monitor::spawn_blocking`].
+#[derive(Clone)]
 pub struct Monitor {
     settings: KafkaSettings,
     timeout: Duration,
@@ -79,6 +83,28 @@ impl Monitor {
     /// A monitor of the cluster `settings` points at; each request may take `timeout`.
     pub fn new(settings: KafkaSettings, timeout: Duration) -> Monitor {
         Monitor { settings, timeout }
+    }
+
+    /// Runs `call`, one or more of the blocking calls, on tokio's blocking pool, so async
+    /// code can poll the cluster without stalling its runtime:
+    ///
+    /// ```no_run
+    /// # async fn f(monitor: &avrokit::kafka::Monitor) -> Result<(), avrokit::kafka::rdkafka::error::KafkaError> {
+    /// let group = String::from("telescope-sink");
+    /// let lags = monitor.spawn_blocking(move |m| m.lag(&group, &[])).await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn spawn_blocking<R: Send + 'static>(
+        &self,
+        call: impl FnOnce(&Monitor) -> Result<R, KafkaError> + Send + 'static,
+    ) -> Result<R, KafkaError> {
+        let monitor = self.clone();
+        match tokio::task::spawn_blocking(move || call(&monitor)).await {
+            Ok(result) => result,
+            Err(error) if error.is_panic() => std::panic::resume_unwind(error.into_panic()),
+            // Only a runtime shutting down cancels a blocking task.
+            Err(_) => Err(KafkaError::Canceled),
+        }
     }
 
     fn client(&self, group: &str) -> Result<BaseConsumer, KafkaError> {
