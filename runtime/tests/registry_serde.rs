@@ -1,6 +1,6 @@
 //! `Serializer` and `Deserializer`, async and blocking: offline against a one-answer
 //! socket (bad frames, an unknown id, a registry gone after warm-up, the latest version
-//! used or refused), and online against the stack's Apicurio (round trips, v1 read as v2
+//! used or refused, decoding into an existing value), and online against the stack's Apicurio (round trips, v1 read as v2
 //! and the reverse, an incompatible type refused, the latest version). Without a running
 //! stack the online test prints `SKIPPED ...` and passes.
 
@@ -127,6 +127,69 @@ fn cached_ids_keep_serializing_after_the_registry_goes_away() {
     assert_eq!(subject, "other-value");
     assert!(matches!(source.kind(), RegistryErrorKind::Unreachable { .. }), "{err}");
     assert!(err.is_retriable(), "a registry that is down may come back");
+}
+
+/// The registry's answer to `GET /schemas/ids/{id}` for `schema`.
+fn schema_answer(schema: &str) -> String {
+    let escaped = schema.replace('\\', "\\\\").replace('"', "\\\"").replace('\n', "\\n");
+    format!(r#"{{"schema":"{escaped}"}}"#)
+}
+
+/// Decoding in place: a v1 frame resolved into an existing v2 value (the writer schema
+/// fetched once), again from the cache once the registry is gone, and a corrupt body.
+#[tokio::test]
+async fn frames_decode_into_an_existing_value() {
+    let url = answer_then_vanish(1, "200 OK", schema_answer(ReadingV1::schema_json()));
+    let de = Deserializer::<ReadingV2>::new(offline_client(&url));
+    let frame = |sensor: &str, value: f64| {
+        let v1 = ReadingV1 {
+            sensor: sensor.into(),
+            value,
+        };
+        wire::frame(7, &v1.to_avro().unwrap())
+    };
+    let mut reading = ReadingV2 {
+        sensor: String::with_capacity(64),
+        value: 0.0,
+        unit: "K".into(),
+    };
+    de.deserialize_into(&frame("s-1", 1.5), &mut reading).await.unwrap();
+    let expected = |sensor: &str, value: f64| ReadingV2 {
+        sensor: sensor.into(),
+        value,
+        unit: "C".into(),
+    };
+    assert_eq!(reading, expected("s-1", 1.5));
+    assert!(reading.sensor.capacity() >= 64, "the string's buffer was kept");
+    de.deserialize_into(&frame("s-2", 2.5), &mut reading).await.unwrap();
+    assert_eq!(reading, expected("s-2", 2.5));
+    let err = de
+        .deserialize_into(&wire::frame(7, b"\x7f"), &mut reading)
+        .await
+        .unwrap_err();
+    assert!(matches!(err, DeserializeError::Decode { id: 7, .. }), "{err}");
+}
+
+/// The blocking twin, with frames of the reader's own schema.
+#[test]
+fn frames_decode_into_an_existing_value_blocking() {
+    let url = answer_then_vanish(1, "200 OK", schema_answer(ReadingV2::schema_json()));
+    let de = BlockingDeserializer::<ReadingV2>::new(BlockingRegistryClient::new(offline_config(&url)).unwrap());
+    let mut reading = ReadingV2 {
+        sensor: "old".into(),
+        value: 0.0,
+        unit: "K".into(),
+    };
+    for (sensor, unit) in [("s-1", "C"), ("s-2", "F")] {
+        let written = ReadingV2 {
+            sensor: sensor.into(),
+            value: 3.0,
+            unit: unit.into(),
+        };
+        de.deserialize_into(&wire::frame(8, &written.to_avro().unwrap()), &mut reading)
+            .unwrap();
+        assert_eq!(reading, written);
+    }
 }
 
 /// The async twins of the test above, plus a registry that is down from the start: a

@@ -95,16 +95,56 @@ impl<T, C: std::fmt::Debug> std::fmt::Debug for Deserializer<T, C> {
 }
 
 /// What the caches say about a frame.
-enum Lookup<'a, T> {
-    /// Its writer schema was known: the value.
-    Decoded(T),
+enum Lookup<'a, O, D> {
+    /// Its writer schema was known: the decoding's output.
+    Decoded(O),
     /// Its writer schema must be fetched first.
     Missing {
         /// The frame's id.
         id: u32,
         /// The Avro body.
         body: &'a [u8],
+        /// Where the value goes, handed back for after the fetch.
+        target: D,
     },
+}
+
+/// Where a decoded value goes: a new value ([`Fresh`]) or over an existing one
+/// (`&mut T`, reusing its allocations).
+trait Target<T: AvroMessage> {
+    /// What decoding gives: the value, or nothing when it was decoded in place.
+    type Output;
+    /// Decodes data of `T`'s own schema.
+    fn decode(self, body: &[u8]) -> Result<Self::Output, ResolveError>;
+    /// Decodes data of `writer`, resolving it into `T`.
+    fn resolve(self, body: &[u8], writer: &Schema) -> Result<Self::Output, ResolveError>;
+}
+
+/// Decoding into a new value.
+struct Fresh;
+
+impl<T: AvroMessage> Target<T> for Fresh {
+    type Output = T;
+
+    fn decode(self, body: &[u8]) -> Result<T, ResolveError> {
+        Ok(T::from_avro(body)?)
+    }
+
+    fn resolve(self, body: &[u8], writer: &Schema) -> Result<T, ResolveError> {
+        T::from_avro_with_writer(body, writer)
+    }
+}
+
+impl<T: AvroMessage> Target<T> for &mut T {
+    type Output = ();
+
+    fn decode(self, body: &[u8]) -> Result<(), ResolveError> {
+        Ok(self.set_from_avro(body)?)
+    }
+
+    fn resolve(self, body: &[u8], writer: &Schema) -> Result<(), ResolveError> {
+        self.set_from_avro_with_writer(body, writer)
+    }
 }
 
 impl<T: AvroMessage, C: RegistryAccess> Deserializer<T, C> {
@@ -119,20 +159,23 @@ impl<T: AvroMessage, C: RegistryAccess> Deserializer<T, C> {
         }
     }
 
-    /// Decodes `bytes` if its writer schema is known, without a request: the hot path.
-    fn decode_known<'a>(&self, bytes: &'a [u8]) -> Result<Lookup<'a, T>, DeserializeError> {
+    /// Decodes `bytes` into `target` if its writer schema is known, without a request:
+    /// the hot path.
+    fn decode_known<'a, D: Target<T>>(
+        &self,
+        bytes: &'a [u8],
+        target: D,
+    ) -> Result<Lookup<'a, D::Output, D>, DeserializeError> {
         let (id, body) = wire::unframe(bytes)?;
         if self.own_id.load(Ordering::Relaxed) == u64::from(id) {
-            return T::from_avro(body)
+            return target
+                .decode(body)
                 .map(Lookup::Decoded)
-                .map_err(|source| DeserializeError::Decode {
-                    id,
-                    source: source.into(),
-                });
+                .map_err(|source| DeserializeError::Decode { id, source });
         }
         match self.client.registry().known_schema(id) {
-            Some(writer) => self.decode_with(id, body, &writer).map(Lookup::Decoded),
-            None => Ok(Lookup::Missing { id, body }),
+            Some(writer) => self.decode_with(id, body, &writer, target).map(Lookup::Decoded),
+            None => Ok(Lookup::Missing { id, body, target }),
         }
     }
 
@@ -147,11 +190,19 @@ impl<T: AvroMessage, C: RegistryAccess> Deserializer<T, C> {
 
     /// Decodes `body`, written with `writer`: directly when it is `T`'s schema (and then
     /// remembered as such), through a resolution plan when it differs.
-    fn decode_with(&self, id: u32, body: &[u8], writer: &Schema) -> Result<T, DeserializeError> {
+    fn decode_with<D: Target<T>>(
+        &self,
+        id: u32,
+        body: &[u8],
+        writer: &Schema,
+        target: D,
+    ) -> Result<D::Output, DeserializeError> {
         if writer.fingerprint() == T::fingerprint() {
             self.own_id.store(u64::from(id), Ordering::Relaxed);
         }
-        T::from_avro_with_writer(body, writer).map_err(|source| DeserializeError::Decode { id, source })
+        target
+            .resolve(body, writer)
+            .map_err(|source| DeserializeError::Decode { id, source })
     }
 }
 
@@ -162,12 +213,34 @@ impl<T: AvroMessage> Deserializer<T> {
     /// A frame whose writer schema is known is decoded when this is called, and the
     /// future completes at its first poll; only an unknown id waits for the registry.
     pub fn deserialize<'a>(&'a self, bytes: &'a [u8]) -> impl Future<Output = Result<T, DeserializeError>> + 'a {
-        match self.decode_known(bytes) {
+        self.deserialize_to(bytes, Fresh)
+    }
+
+    /// [`deserialize`](Self::deserialize) into `value`, reusing its allocations (see
+    /// [`AvroMessage::set_from_avro`]): for a loop that reads one message after another.
+    /// On error `value` holds a valid value of unspecified content.
+    pub fn deserialize_into<'a>(
+        &'a self,
+        bytes: &'a [u8],
+        value: &'a mut T,
+    ) -> impl Future<Output = Result<(), DeserializeError>> + 'a
+    where
+        T: Send,
+    {
+        self.deserialize_to(bytes, value)
+    }
+
+    fn deserialize_to<'a, D: Target<T> + Send + 'a>(
+        &'a self,
+        bytes: &'a [u8],
+        target: D,
+    ) -> Quick<'a, Result<D::Output, DeserializeError>> {
+        match self.decode_known(bytes, target) {
             Ok(Lookup::Decoded(value)) => Quick::ready(Ok(value)),
             Err(err) => Quick::ready(Err(err)),
-            Ok(Lookup::Missing { id, body }) => Quick::waiting(async move {
+            Ok(Lookup::Missing { id, body, target }) => Quick::waiting(async move {
                 let writer = self.fetch_writer(id).await?;
-                self.decode_with(id, body, &writer)
+                self.decode_with(id, body, &writer, target)
             }),
         }
     }
@@ -177,11 +250,21 @@ impl<T: AvroMessage> Deserializer<T, BlockingRegistryClient> {
     /// The value in `bytes`, as [`Deserializer::deserialize`], blocking while a writer
     /// schema is fetched.
     pub fn deserialize(&self, bytes: &[u8]) -> Result<T, DeserializeError> {
-        match self.decode_known(bytes)? {
+        self.deserialize_to(bytes, Fresh)
+    }
+
+    /// The value in `bytes` decoded into `value`, as [`Deserializer::deserialize_into`],
+    /// blocking while a writer schema is fetched.
+    pub fn deserialize_into(&self, bytes: &[u8], value: &mut T) -> Result<(), DeserializeError> {
+        self.deserialize_to(bytes, value)
+    }
+
+    fn deserialize_to<D: Target<T>>(&self, bytes: &[u8], target: D) -> Result<D::Output, DeserializeError> {
+        match self.decode_known(bytes, target)? {
             Lookup::Decoded(value) => Ok(value),
-            Lookup::Missing { id, body } => {
+            Lookup::Missing { id, body, target } => {
                 let writer = self.client.block_on(self.fetch_writer(id))?;
-                self.decode_with(id, body, &writer)
+                self.decode_with(id, body, &writer, target)
             }
         }
     }
