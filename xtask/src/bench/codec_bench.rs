@@ -304,18 +304,27 @@ fn print_summary(results: &BTreeMap<(String, String), Estimate>, runs: usize) {
         }
     }
 
-    let anchors: Vec<_> = ["encode", "decode"]
-        .into_iter()
-        .filter_map(|op| {
-            let group = format!("codec/{HAND_WRITTEN_RECORD}/{op}");
-            Some((
-                op,
-                get(&group, HAND_WRITTEN)?,
-                get(&group, AVROKIT),
-                get(&group, VALUE_PATH),
-            ))
-        })
-        .collect();
+    // One contender per group, beside avrokit's and the Value path's results of that group.
+    let beside = |groups: Vec<(&'static str, String)>, contender: &str| -> Vec<_> {
+        groups
+            .into_iter()
+            .filter_map(|(label, group)| {
+                Some((
+                    label,
+                    get(&group, contender)?,
+                    get(&group, AVROKIT),
+                    get(&group, VALUE_PATH),
+                ))
+            })
+            .collect()
+    };
+
+    let anchors = beside(
+        ["encode", "decode"]
+            .map(|op| (op, format!("codec/{HAND_WRITTEN_RECORD}/{op}")))
+            .into(),
+        HAND_WRITTEN,
+    );
     if !anchors.is_empty() {
         println!();
         println!("anchor ({HAND_WRITTEN_RECORD} by a hand-written codec, the level the issue's targets stand for):");
@@ -329,18 +338,10 @@ fn print_summary(results: &BTreeMap<(String, String), Estimate>, runs: usize) {
         }
     }
 
-    let in_place: Vec<_> = RECORDS
-        .into_iter()
-        .filter_map(|record| {
-            let group = format!("codec/{record}/decode");
-            Some((
-                record,
-                get(&group, AVROKIT_IN_PLACE)?,
-                get(&group, AVROKIT),
-                get(&group, VALUE_PATH),
-            ))
-        })
-        .collect();
+    let in_place = beside(
+        RECORDS.map(|record| (record, format!("codec/{record}/decode"))).into(),
+        AVROKIT_IN_PLACE,
+    );
     if !in_place.is_empty() {
         println!();
         println!("decoding in place (`set_from_avro` into one value, reusing its strings and buffers):");
