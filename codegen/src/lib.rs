@@ -19,31 +19,28 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
-pub mod canonical;
 #[cfg(feature = "catalog")]
 pub mod catalog;
 #[cfg(feature = "catalog")]
 pub mod compat;
 #[cfg(feature = "catalog")]
 pub mod connect;
-pub mod diagnostic;
 #[cfg(feature = "gate")]
 pub mod gate;
 #[cfg(all(feature = "rust", feature = "catalog"))]
 mod generator;
-pub mod ir;
-pub mod json;
-pub mod load;
 #[cfg(any(feature = "rust", feature = "catalog"))]
 pub mod output;
 #[cfg(feature = "rust")]
 pub mod rust;
-pub mod schema_json;
-pub mod source;
 #[cfg(feature = "catalog")]
 pub mod sql;
 
-pub use diagnostic::{Diagnostic, Diagnostics};
+// The schema model moved to `avrokit-schema`; its modules stay reachable here, so
+// generation code and users of this crate name them as before.
+pub use avrokit_schema::{
+    Compatibility, Diagnostic, Diagnostics, KeyFormat, LoadOptions, canonical, diagnostic, ir, json, load, load_dir,
+    load_files, rust_names, schema_json, source,
+};
 #[cfg(all(feature = "rust", feature = "catalog"))]
 pub use generator::{Generated, Generator};
-pub use load::{LoadOptions, load_dir, load_files};

@@ -6,8 +6,8 @@
 //! (its own derive computed its fingerprint), so a field of the wrong record type fails
 //! to compile at that field.
 
-use avrokit_codegen::canonical::{definition_canonical_form, rabin_fingerprint};
-use avrokit_codegen::ir::{FixedLogical, Logical, NamedKind, Schema, SchemaSet};
+use avrokit_schema::canonical::{definition_canonical_form, rabin_fingerprint};
+use avrokit_schema::ir::{FixedLogical, Logical, NamedKind, Schema, SchemaSet};
 use quote::ToTokens;
 use syn::{GenericArgument, PathArguments, Type};
 

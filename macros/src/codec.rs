@@ -4,7 +4,7 @@
 //! and the trait methods of nested named types; only the control flow the schema fixes
 //! (field order, union branch indexes) is written out.
 
-use avrokit_codegen::ir::{FixedLogical, Logical, NamedKind, Schema, SchemaSet};
+use avrokit_schema::ir::{FixedLogical, Logical, NamedKind, Schema, SchemaSet};
 use proc_macro2::{Ident, Literal, TokenStream};
 use quote::quote;
 

@@ -4,9 +4,9 @@ use crate::attrs::{self, ContainerAttrs};
 use crate::check::{self, NamedCheck};
 use crate::codec;
 use crate::schemas::{self, Loaded};
-use avrokit_codegen::ir::{NamedKind, Schema, SchemaSet};
-use avrokit_codegen::rust::naming;
-use avrokit_codegen::schema_json;
+use avrokit_schema::ir::{NamedKind, Schema, SchemaSet};
+use avrokit_schema::rust_names;
+use avrokit_schema::schema_json;
 use proc_macro2::{Literal, TokenStream};
 use quote::{ToTokens, quote, quote_spanned};
 use syn::spanned::Spanned;
@@ -181,7 +181,7 @@ fn record(
             format!("record `{}` needs a struct with named fields", named.name),
         ));
     };
-    let idiomatic = naming::field_idents(record);
+    let idiomatic = rust_names::field_idents(record);
     // Which Avro field each Rust field is.
     let mut matched: Vec<Option<&syn::Field>> = vec![None; record.fields.len()];
     let mut errors: Option<syn::Error> = None;
@@ -354,7 +354,7 @@ fn avro_enum(input: &DeriveInput, data: &syn::DataEnum, loaded: &Loaded) -> syn:
     let NamedKind::Enum(e) = &named.kind else {
         return Err(kind_mismatch(input, set, &loaded.root));
     };
-    let idiomatic = naming::enum_variant_idents(e);
+    let idiomatic = rust_names::enum_variant_idents(e);
     let mut by_symbol: Vec<Option<&syn::Ident>> = vec![None; e.symbols.len()];
     for variant in &data.variants {
         if !matches!(variant.fields, Fields::Unit) {
@@ -421,7 +421,7 @@ fn union_enum(
     branches: &[Schema],
     checks: &mut Vec<NamedCheck>,
 ) -> syn::Result<Codec> {
-    let idiomatic = naming::union_variant_idents(set, branches);
+    let idiomatic = rust_names::union_variant_idents(set, branches);
     // Each branch's variant as it is written in Rust, for messages: `Point(Point)`, `Null`.
     let spelled: Vec<String> = idiomatic
         .iter()

@@ -2,9 +2,9 @@
 //! a crate with a thousand derived types over one schema directory loads it once.
 
 use crate::attrs::ContainerAttrs;
-use avrokit_codegen::ir::{NamedKind, Schema, SchemaSet, TypeId};
-use avrokit_codegen::source::SourceFile;
-use avrokit_codegen::{LoadOptions, load_files};
+use avrokit_schema::ir::{NamedKind, Schema, SchemaSet, TypeId};
+use avrokit_schema::source::SourceFile;
+use avrokit_schema::{LoadOptions, load_files};
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};

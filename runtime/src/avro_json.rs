@@ -9,7 +9,7 @@
 use crate::codec::{self, Reader};
 use crate::error::DecodeError;
 use crate::schema::Schema;
-use avrokit_codegen::ir::{self, Logical, NamedKind, SchemaSet};
+use avrokit_schema::ir::{self, Logical, NamedKind, SchemaSet};
 use serde_json::{Map, Number, Value};
 
 /// Why JSON could not be written as Avro.

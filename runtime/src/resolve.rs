@@ -12,7 +12,7 @@
 use crate::codec::{self, Reader};
 use crate::error::{DecodeError, DecodeErrorKind};
 use crate::schema::Schema;
-use avrokit_codegen::ir::{self, FixedLogical, Logical, NamedKind, SchemaSet, TypeId, Value};
+use avrokit_schema::ir::{self, FixedLogical, Logical, NamedKind, SchemaSet, TypeId, Value};
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::sync::{Arc, OnceLock, RwLock};

@@ -1,9 +1,9 @@
 //! [`Schema`]: a parsed Avro schema, with its Parsing Canonical Form and fingerprint.
 
-use avrokit_codegen::canonical::{parsing_canonical_form, rabin_fingerprint};
-use avrokit_codegen::ir::{self, SchemaSet};
-use avrokit_codegen::source::SourceFile;
-use avrokit_codegen::{Diagnostics, LoadOptions, load_files};
+use avrokit_schema::canonical::{parsing_canonical_form, rabin_fingerprint};
+use avrokit_schema::ir::{self, SchemaSet};
+use avrokit_schema::source::SourceFile;
+use avrokit_schema::{Diagnostics, LoadOptions, load_files};
 use std::fmt;
 
 /// A parsed schema: every named type it defines, its top-level type, and its identity
@@ -45,7 +45,7 @@ impl Schema {
             .map(|(name, json)| SourceFile::new(format!("<definition of {name}>"), *json))
             .collect();
         let assembled = load_files(files, &LoadOptions::default())
-            .map(|set| avrokit_codegen::schema_json::to_json(&set, &set.roots[0]))
+            .map(|set| avrokit_schema::schema_json::to_json(&set, &set.roots[0]))
             .and_then(|json| Self::parse(&json).map_err(|e| e.0));
         assembled.unwrap_or_else(|err| panic!("avrokit bug: the definitions of a derived type do not load: {err}"))
     }

@@ -7,7 +7,7 @@
 
 use avrokit::Schema;
 use avrokit::registry_client::{
-    BlockingRegistryClient, CompatibilityLevel, RegistryClient, RegistryConfig, RegistryErrorKind, RetryPolicy,
+    BlockingRegistryClient, Compatibility, RegistryClient, RegistryConfig, RegistryErrorKind, RetryPolicy,
     VersionSelector,
 };
 use std::io::Write;
@@ -88,15 +88,12 @@ async fn register_evolve_refuse_and_fetch_against_apicurio() {
     // Set the level on the subject: Apicurio enforces nothing without one.
     assert_eq!(
         client
-            .set_config(Some(&subject), CompatibilityLevel::Backward)
+            .set_config(Some(&subject), Compatibility::Backward)
             .await
             .unwrap(),
-        CompatibilityLevel::Backward
+        Compatibility::Backward
     );
-    assert_eq!(
-        client.config(Some(&subject)).await.unwrap(),
-        CompatibilityLevel::Backward
-    );
+    assert_eq!(client.config(Some(&subject)).await.unwrap(), Compatibility::Backward);
 
     let id1 = client.register(&subject, V1, false).await.unwrap();
     assert_eq!(

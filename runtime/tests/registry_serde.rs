@@ -6,8 +6,8 @@
 
 use avrokit::AvroMessage;
 use avrokit::registry_client::{
-    BlockingDeserializer, BlockingRegistryClient, BlockingSerializer, CompatibilityLevel, DeserializeError,
-    Deserializer, IdSource, RegistryClient, RegistryConfig, RegistryErrorKind, RetryPolicy, SerializeError, Serializer,
+    BlockingDeserializer, BlockingRegistryClient, BlockingSerializer, Compatibility, DeserializeError, Deserializer,
+    IdSource, RegistryClient, RegistryConfig, RegistryErrorKind, RetryPolicy, SerializeError, Serializer,
 };
 use avrokit::wire::{self, FrameError};
 use std::io::{Read, Write};
@@ -321,7 +321,7 @@ async fn round_trips_and_evolution_against_apicurio() {
     let subject = format!("{topic}-value");
     // Apicurio enforces nothing until a level is set.
     client
-        .set_config(Some(&subject), CompatibilityLevel::Backward)
+        .set_config(Some(&subject), Compatibility::Backward)
         .await
         .unwrap();
 

@@ -1,24 +1,18 @@
-//! `cargo xtask`: the project's task runner (see README.md).
-//!
-//! A thin command line over `avrokit-codegen` and the runtime; each subcommand lives in
-//! its own module.
+//! `cargo xtask`: this repository's chores (see README.md). `test`, `bench` and
+//! `vectors` are about this repository; the other tasks are the `avrokit` command's
+//! libraries (`avrokit-cli`) called with this repository's paths, or the command itself
+//! for the tasks that need librdkafka, so `cargo xtask gen` never builds it.
 
-mod avro_cmd;
 mod bench;
-mod catalog_dir;
 mod compat;
-mod connect;
 mod gen_cmd;
-mod lag_cmd;
+mod passthrough;
 mod reference_script;
-mod register_cmd;
-mod rustfmt;
-mod stack;
 mod test_cmd;
-mod topics_cmd;
 mod vectors_cmd;
 mod workspace;
 
+use avrokit_cli::{connect, register, stack};
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
@@ -32,56 +26,67 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Generate Rust types (and the other artifacts) from `avro-schemas/` into `generated/`.
+    /// `avrokit gen` for this repository: `avro-schemas/` into `generated/`.
     Gen(gen_cmd::GenArgs),
     /// Run the whole test suite: formatting, clippy, every test, and `gen --check`.
     Test(test_cmd::TestArgs),
-    /// Start, stop or inspect the native stack (Kafka, registry, Connect, PostgreSQL).
-    Stack(stack::StackArgs),
-    /// Benchmarks: `bench gen` times generation and `cargo check` of the generated code
-    /// against rsgen-avro.
+    /// Benchmarks: `bench codec|serde|compat|gen|sink|e2e`.
     Bench(bench::BenchArgs),
-    /// Inspect and craft data: `avro tojson|fromjson --type FULL.NAME` (Avro JSON encoding).
-    Avro(avro_cmd::AvroArgs),
     /// Regenerate (or `--check`) the fastavro test vectors in `tests/vectors/`.
     Vectors(vectors_cmd::VectorsArgs),
-    /// The compatibility gate: `compat check --old OLD.avsc --new NEW.avsc [--mode MODE]`
-    /// checks one pair as the Schema Registry would (exit 0 compatible, 1 not, 2 errors).
+    /// `avrokit compat`, plus `compat vectors [--check]`: the reference checker's verdicts.
     Compat(compat::CompatArgs),
-    /// Register every catalog subject's current schema in a Schema Registry, after the
-    /// compatibility gate: `register [--registry URL] [--dry-run]`.
-    Register(register_cmd::RegisterArgs),
-    /// Bring the broker's topics to the catalog: `topics apply [--env dev|prod] [--dry-run]`
-    /// prints the plan (create / alter / unchanged / refused), then applies it.
-    Topics(topics_cmd::TopicsArgs),
-    /// Kafka Connect: `connect deploy [--env dev|prod] [--url URL] [NAME...]` validates and
-    /// deploys the generated connectors and waits until they run; `connect status` shows them.
+    /// `avrokit stack` for this repository's stack (`target/stack/`).
+    Stack(stack::StackArgs),
+    /// `avrokit register`.
+    Register(register::RegisterArgs),
+    /// `avrokit connect`.
     Connect(connect::ConnectArgs),
-    /// Broker health and latency, then consumer-group lag per partition:
-    /// `lag [GROUP] [--topic T]... [--watch SECONDS]`.
-    Lag(lag_cmd::LagArgs),
+    /// `avrokit topics ...` (runs the `avrokit` command: it needs librdkafka).
+    #[command(disable_help_flag = true)]
+    Topics(passthrough::Passthrough),
+    /// `avrokit lag ...` (runs the `avrokit` command: it needs librdkafka).
+    #[command(disable_help_flag = true)]
+    Lag(passthrough::Passthrough),
+    /// `avrokit consume ...` (runs the `avrokit` command: it needs librdkafka).
+    #[command(disable_help_flag = true)]
+    Consume(passthrough::Passthrough),
+    /// `avrokit produce ...` (runs the `avrokit` command: it needs librdkafka).
+    #[command(disable_help_flag = true)]
+    Produce(passthrough::Passthrough),
+    /// `avrokit avro ...`: Avro JSON and binary by a schema.
+    #[command(disable_help_flag = true)]
+    Avro(passthrough::Passthrough),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    // Paths (`avro-schemas`, `generated/connect`) and the messages naming them read from
+    // the workspace root, wherever the task was started.
+    if let Err(err) = std::env::set_current_dir(workspace::root()) {
+        eprintln!("error: cannot enter the workspace root: {err}");
+        return ExitCode::from(avrokit_cli::ERROR);
+    }
     let result = match cli.command {
         Command::Gen(args) => gen_cmd::run(args),
         Command::Test(args) => test_cmd::run(args),
-        Command::Stack(args) => stack::run(args),
         Command::Bench(args) => bench::run(args),
         Command::Vectors(args) => vectors_cmd::run_vectors(args),
-        Command::Avro(args) => avro_cmd::run(args),
         Command::Compat(args) => compat::run(args),
-        Command::Register(args) => register_cmd::run(args),
-        Command::Topics(args) => topics_cmd::run(args),
-        Command::Lag(args) => lag_cmd::run(args),
-        Command::Connect(args) => connect::run(args),
+        Command::Stack(args) => stack::run(&args),
+        Command::Register(args) => register::run(&args),
+        Command::Connect(args) => connect::run(&args),
+        Command::Topics(args) => args.run("topics"),
+        Command::Lag(args) => args.run("lag"),
+        Command::Consume(args) => args.run("consume"),
+        Command::Produce(args) => args.run("produce"),
+        Command::Avro(args) => args.run("avro"),
     };
     match result {
         Ok(code) => code,
         Err(err) => {
             eprintln!("error: {err:#}");
-            ExitCode::from(2)
+            ExitCode::from(avrokit_cli::ERROR)
         }
     }
 }

@@ -1,6 +1,7 @@
 //! `cargo xtask test`: the whole test suite, as CI runs it.
 
-use crate::{stack, workspace};
+use crate::workspace;
+use avrokit_cli::stack;
 use clap::Args;
 use std::process::{Command, ExitCode};
 

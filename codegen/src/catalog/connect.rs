@@ -6,7 +6,7 @@
 //! secret is ever committed. A literal password is refused.
 
 use super::raw::RawConnect;
-use crate::load::names::suggest;
+use crate::diagnostic::did_you_mean;
 use toml::Spanned;
 
 /// The Avro converter the Connect workers have on their plugin path.
@@ -100,10 +100,9 @@ pub(super) fn settings(raw: Option<&RawConnect>) -> (ConnectSettings, Vec<Proble
             Some(found) => settings.converter = found,
             None => {
                 let names = AvroConverter::ALL.map(AvroConverter::as_str);
-                let hint = match suggest(converter.get_ref(), names.iter().copied()) {
-                    Some(close) => format!("did you mean `{close}`?"),
-                    None => format!("use one of: {}", names.join(", ")),
-                };
+                let hint = did_you_mean(converter.get_ref(), names.iter().copied(), || {
+                    format!("use one of: {}", names.join(", "))
+                });
                 problems.push(Problem {
                     span: converter.span(),
                     message: format!("[connect]: unknown converter `{}`", converter.get_ref()),

@@ -11,14 +11,16 @@ mod raw;
 mod toml_error;
 mod units;
 
+use crate::diagnostic::did_you_mean;
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::ir::{NamedKind, Schema, SchemaSet};
-use crate::load::names::suggest;
 use crate::source::{SourceFile, Span};
 use raw::{RawCatalog, RawSettings};
 use std::collections::BTreeMap;
 use std::path::Path;
 
+pub use avrokit_schema::sql::{Index, Sink, SinkWriter};
+pub use avrokit_schema::{Compatibility, KeyFormat};
 pub use connect::{
     AvroConverter, ConnectSettings, DATABASE_PASSWORD_VAR, DATABASE_URL_VAR, DATABASE_USER_VAR, REGISTRY_URL_VAR,
     connector_name_problem,
@@ -77,17 +79,8 @@ impl Topic {
 
     /// The registry subject of keys, when keys are Avro: `<topic>-key`.
     pub fn key_subject(&self) -> Option<String> {
-        (self.key.is_some() && self.key_format == KeyFormat::Avro).then(|| format!("{}-key", self.name))
+        (self.key_format == KeyFormat::Avro).then(|| format!("{}-key", self.name))
     }
-}
-
-/// How a topic's keys are written.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum KeyFormat {
-    /// Confluent-framed Avro, registered under `<topic>-key`.
-    Avro,
-    /// The plain bytes of a `string` (UTF-8) or `bytes` key, as most producers send keys.
-    Raw,
 }
 
 /// Kafka topic settings.
@@ -174,118 +167,6 @@ impl Compression {
             Compression::Zstd => "zstd",
         }
     }
-}
-
-/// The seven subject compatibility modes of the Schema Registry.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Compatibility {
-    /// The new schema reads data of the latest version.
-    Backward,
-    /// ... of every earlier version.
-    BackwardTransitive,
-    /// The latest version reads data of the new schema.
-    Forward,
-    /// Every earlier version reads data of the new schema.
-    ForwardTransitive,
-    /// Backward and forward against the latest version.
-    Full,
-    /// Backward and forward against every earlier version.
-    FullTransitive,
-    /// No check.
-    None,
-}
-
-impl Compatibility {
-    /// Every mode, in the registry's documentation order.
-    pub const ALL: [Compatibility; 7] = [
-        Compatibility::Backward,
-        Compatibility::BackwardTransitive,
-        Compatibility::Forward,
-        Compatibility::ForwardTransitive,
-        Compatibility::Full,
-        Compatibility::FullTransitive,
-        Compatibility::None,
-    ];
-
-    /// The registry's name of the mode.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Compatibility::Backward => "BACKWARD",
-            Compatibility::BackwardTransitive => "BACKWARD_TRANSITIVE",
-            Compatibility::Forward => "FORWARD",
-            Compatibility::ForwardTransitive => "FORWARD_TRANSITIVE",
-            Compatibility::Full => "FULL",
-            Compatibility::FullTransitive => "FULL_TRANSITIVE",
-            Compatibility::None => "NONE",
-        }
-    }
-}
-
-/// A PostgreSQL table fed from a topic.
-#[derive(Debug, Clone)]
-pub struct Sink {
-    /// Table name.
-    pub table: String,
-    /// Who writes the table; it decides the column types the table can have.
-    pub writer: SinkWriter,
-    /// Where the table name is written in the catalog.
-    pub span: Span,
-    /// Value fields forming the primary key.
-    pub primary_key: Vec<String>,
-    /// Secondary indexes.
-    pub indexes: Vec<Index>,
-    /// The Kafka Connect connector's name, when the catalog overrides the default.
-    pub connector: Option<String>,
-    /// The connector's dead-letter topic, when the catalog overrides the default.
-    pub dead_letter_topic: Option<String>,
-}
-
-/// Who writes a sink's table: the DDL can only hold what that writer can fill.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SinkWriter {
-    /// avrokit's own sink (the Kafka runtime): every Avro type has a column type.
-    Avrokit,
-    /// Confluent's `io.confluent.connect.jdbc.JdbcSinkConnector` on Kafka Connect.
-    ConfluentJdbc,
-    /// Debezium's `io.debezium.connector.jdbc.JdbcSinkConnector` on Kafka Connect.
-    DebeziumJdbc,
-}
-
-impl SinkWriter {
-    /// Every writer, in the order the catalog documents them.
-    pub const ALL: [SinkWriter; 3] = [SinkWriter::Avrokit, SinkWriter::ConfluentJdbc, SinkWriter::DebeziumJdbc];
-
-    /// The catalog's name of the writer.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            SinkWriter::Avrokit => "avrokit",
-            SinkWriter::ConfluentJdbc => "confluent-jdbc",
-            SinkWriter::DebeziumJdbc => "debezium-jdbc",
-        }
-    }
-
-    /// Whether a Kafka Connect connector writes the table (and `gen` writes its JSON).
-    pub fn is_connector(self) -> bool {
-        self != SinkWriter::Avrokit
-    }
-
-    /// A name for messages and generated comments.
-    pub fn display_name(self) -> &'static str {
-        match self {
-            SinkWriter::Avrokit => "the avrokit sink",
-            SinkWriter::ConfluentJdbc => "the Confluent JDBC sink connector",
-            SinkWriter::DebeziumJdbc => "the Debezium JDBC sink connector",
-        }
-    }
-}
-
-/// A secondary index of a sink table.
-#[derive(Debug, Clone)]
-pub struct Index {
-    /// Index name.
-    pub name: String,
-    /// Indexed value fields, in order.
-    pub columns: Vec<String>,
 }
 
 /// Loads `path` and checks it against `schemas`.
@@ -451,41 +332,30 @@ impl Checker<'_> {
         settings
     }
 
-    fn compatibility(&mut self, raw: Option<&toml::Spanned<String>>, default: Compatibility) -> Compatibility {
-        let Some(raw) = raw else { return default };
-        const MODES: [Compatibility; 7] = Compatibility::ALL;
-        match MODES.iter().find(|m| m.as_str() == raw.get_ref().as_str()) {
-            Some(mode) => *mode,
-            None => {
-                let names: Vec<&str> = MODES.iter().map(|m| m.as_str()).collect();
-                let hint = match suggest(raw.get_ref(), names.iter().copied()) {
-                    Some(close) => format!("did you mean `{close}`?"),
-                    None => format!("use one of {}", names.join(", ")),
-                };
-                self.error(
-                    raw.span(),
-                    format!("unknown compatibility mode `{}`", raw.get_ref()),
-                    Some(hint),
-                );
-                default
-            }
+    /// One of a closed set of words (`choices`, spelled as the catalog writes them), or an
+    /// error at the word naming `what` it should have been, with the closest choice.
+    fn keyword<T: Copy>(&mut self, raw: &toml::Spanned<String>, what: &str, choices: &[(&str, T)]) -> Option<T> {
+        if let Some((_, value)) = choices.iter().find(|(name, _)| *name == raw.get_ref().as_str()) {
+            return Some(*value);
         }
+        let names: Vec<&str> = choices.iter().map(|(name, _)| *name).collect();
+        let hint = did_you_mean(raw.get_ref(), names.iter().copied(), || {
+            format!("use one of: {}", names.join(", "))
+        });
+        self.error(raw.span(), format!("unknown {what} `{}`", raw.get_ref()), Some(hint));
+        None
+    }
+
+    fn compatibility(&mut self, raw: Option<&toml::Spanned<String>>, default: Compatibility) -> Compatibility {
+        let choices = Compatibility::ALL.map(|mode| (mode.as_str(), mode));
+        raw.and_then(|raw| self.keyword(raw, "compatibility mode", &choices))
+            .unwrap_or(default)
     }
 
     fn key_format(&mut self, raw: Option<&toml::Spanned<String>>, default: KeyFormat) -> KeyFormat {
-        match raw.map(|r| (r.get_ref().as_str(), r.span())) {
-            None => default,
-            Some(("avro", _)) => KeyFormat::Avro,
-            Some(("raw", _)) => KeyFormat::Raw,
-            Some((other, span)) => {
-                self.error(
-                    span,
-                    format!("unknown key format `{other}`"),
-                    Some("use \"avro\" or \"raw\"".into()),
-                );
-                default
-            }
-        }
+        let choices = [("avro", KeyFormat::Avro), ("raw", KeyFormat::Raw)];
+        raw.and_then(|raw| self.keyword(raw, "key format", &choices))
+            .unwrap_or(default)
     }
 
     fn avro_type(&mut self, raw: &toml::Spanned<String>) -> Schema {
@@ -508,10 +378,9 @@ impl Checker<'_> {
             return Schema::Named(id);
         }
         let names: Vec<String> = self.schemas.types.iter().map(|t| t.name.to_string()).collect();
-        let hint = match suggest(name, names.iter().map(String::as_str)) {
-            Some(close) => format!("did you mean `{close}`?"),
-            None => "write a primitive type or the full name of a type defined in the schema directory".into(),
-        };
+        let hint = did_you_mean(name, names.iter().map(String::as_str), || {
+            "write a primitive type or the full name of a type defined in the schema directory".into()
+        });
         self.error(raw.span(), format!("unknown type `{name}`"), Some(hint));
         Schema::Null
     }
@@ -563,16 +432,16 @@ impl Checker<'_> {
         let mut per_env = BTreeMap::new();
         for (env, overrides) in &topic.env {
             if !environments.contains(env.get_ref()) {
-                let hint = match suggest(env.get_ref(), environments.iter().map(String::as_str)) {
-                    Some(close) => format!("did you mean `{close}`?"),
-                    None if environments.is_empty() => {
+                let hint = did_you_mean(env.get_ref(), environments.iter().map(String::as_str), || {
+                    if environments.is_empty() {
                         "declare it in `environments = [...]` at the top of the catalog".to_owned()
+                    } else {
+                        format!(
+                            "the declared environments are {}; use one of them or add it to `environments`",
+                            environments.join(", ")
+                        )
                     }
-                    None => format!(
-                        "the declared environments are {}; use one of them or add it to `environments`",
-                        environments.join(", ")
-                    ),
-                };
+                });
                 self.error(
                     env.span(),
                     format!("{context}: unknown environment `{}`", env.get_ref()),
@@ -602,6 +471,8 @@ impl Checker<'_> {
         self.check_isr(&settings, culprit, &context);
         let compatibility = self.compatibility(topic.compatibility.as_ref(), default_compatibility);
         let sink = topic.sink.as_ref().map(|s| self.sink(s, &value, &context));
+        // Without a key there is nothing to format, whatever the defaults say.
+        let key_format = if key.is_some() { key_format } else { KeyFormat::None };
         Topic {
             name: name.get_ref().clone(),
             doc: topic.doc.clone(),
@@ -664,10 +535,9 @@ impl Checker<'_> {
         }
         let check_column = |checker: &mut Self, column: &toml::Spanned<String>, what: &str| {
             if !fields.is_empty() && !fields.contains(column.get_ref()) {
-                let hint = match suggest(column.get_ref(), fields.iter().map(String::as_str)) {
-                    Some(close) => format!("did you mean `{close}`?"),
-                    None => format!("the value's fields are: {}", fields.join(", ")),
-                };
+                let hint = did_you_mean(column.get_ref(), fields.iter().map(String::as_str), || {
+                    format!("the value's fields are: {}", fields.join(", "))
+                });
                 checker.error(
                     column.span(),
                     format!("{context}: {what} `{}` is not a field of the value", column.get_ref()),
@@ -765,23 +635,9 @@ impl Checker<'_> {
     }
 
     fn sink_writer(&mut self, raw: Option<&toml::Spanned<String>>) -> SinkWriter {
-        let Some(raw) = raw else {
-            return SinkWriter::Avrokit;
-        };
-        if let Some(writer) = SinkWriter::ALL.into_iter().find(|w| w.as_str() == raw.get_ref()) {
-            return writer;
-        }
-        let names: Vec<&str> = SinkWriter::ALL.iter().map(|w| w.as_str()).collect();
-        let hint = match suggest(raw.get_ref(), names.iter().copied()) {
-            Some(close) => format!("did you mean `{close}`?"),
-            None => format!("use one of: {}", names.join(", ")),
-        };
-        self.error(
-            raw.span(),
-            format!("unknown sink writer `{}`", raw.get_ref()),
-            Some(hint),
-        );
-        SinkWriter::Avrokit
+        let choices = SinkWriter::ALL.map(|writer| (writer.as_str(), writer));
+        raw.and_then(|raw| self.keyword(raw, "sink writer", &choices))
+            .unwrap_or(SinkWriter::Avrokit)
     }
 
     /// Two sinks on one table would fight over its rows and its columns. Names are

@@ -6,7 +6,7 @@
 //! a suggestion. Anything else keeps the reader's message, so no error is ever lost.
 
 use crate::diagnostic::Diagnostic;
-use crate::load::names::suggest;
+use crate::diagnostic::did_you_mean;
 use crate::source::{SourceFile, Span};
 
 /// The diagnostic for an error of reading `file` as a catalog.
@@ -31,11 +31,13 @@ fn unknown_key(message: &str) -> Option<(String, String)> {
     let rest = message.strip_prefix("unknown field `")?;
     let (key, expected) = rest.split_once('`')?;
     let allowed: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
-    let hint = match suggest(key, allowed.iter().copied()) {
-        Some(close) => format!("did you mean `{close}`?"),
-        None if allowed.is_empty() => "remove it: no keys are allowed here".to_owned(),
-        None => format!("the keys allowed here are: {}", allowed.join(", ")),
-    };
+    let hint = did_you_mean(key, allowed.iter().copied(), || {
+        if allowed.is_empty() {
+            "remove it: no keys are allowed here".to_owned()
+        } else {
+            format!("the keys allowed here are: {}", allowed.join(", "))
+        }
+    });
     Some((format!("unknown key `{key}`"), hint))
 }
 

@@ -71,7 +71,7 @@ pub fn run(schemas: &Path, catalog: Option<&Path>, baseline: &Baseline) -> Resul
         notes.push(format!("{dir}/ has no schemas at {label}: every subject is new"));
     }
     let subjects = subjects::subjects(&current);
-    let transitive = subjects.iter().any(|s| subjects::is_transitive(s.mode));
+    let transitive = subjects.iter().any(|s| s.mode.is_transitive());
 
     // The states to compare with, oldest first, each with its short commit.
     let mut states: Vec<(Snapshot, String)> = Vec::new();
@@ -217,7 +217,7 @@ fn check_subject(
         .failed_version
         .and_then(|n| versions.iter().find(|(v, _, _)| v.number == n));
     // Non-transitive modes compare with the baseline only: its number says nothing.
-    if let Some((version, short, _)) = failed.filter(|_| subjects::is_transitive(subject.mode)) {
+    if let Some((version, short, _)) = failed.filter(|_| subject.mode.is_transitive()) {
         notes.push(format!(
             "{}: version {} of {} (in git history order) is the schema at commit {short}",
             subject.name,

@@ -1,33 +1,33 @@
-//! The compatibility gate (feature `gate`): the [`compat`](crate::compat) engine applied to
-//! files, to a schema directory's git history and to a live Schema Registry, with the
-//! output and exit statuses of `avrokit compat` and `cargo xtask compat`, which are thin
-//! command lines over this module.
+//! The offline compatibility gate (feature `gate`): the [`compat`](crate::compat) engine
+//! applied to files and to a schema directory's git history, with the output and exit
+//! statuses of `avrokit compat`, which is a thin command line over this module.
 //!
 //! * [`check_pair`]: one pair of `.avsc` files, old and new, under one mode.
 //! * [`against_git`]: every subject of a schema directory against its earlier versions in
 //!   git up to a [`Baseline`] (a ref, or the merge base with a branch).
-//! * [`against_registry`]: every catalog subject against a live registry.
+//!
+//! The online form (`avrokit compat --registry URL`) lives in `avrokit-cli`, on the
+//! runtime's registry client; it reads the schemas through [`WorkingTree`] and prints
+//! through [`print_report`], so every form reads alike.
 //!
 //! Each prints its report to stdout (text `FILE:LINE:COL: RULE: message` lines and a
 //! summary, one JSON object, or GitHub annotations: [`Format`]) and notes to stderr, and
 //! returns a [`Status`]: compatible (exit 0), incompatible (1), or undecided (2). The
 //! whole-directory forms return an [`Error`] (also exit 2, never a pass) when they cannot
-//! decide: a ref the clone lacks, schemas that do not load, a registry that cannot be asked.
+//! decide: a ref the clone lacks, schemas that do not load.
 
 mod against;
 mod check;
 mod format;
 mod git;
-mod registry;
 mod run;
 mod snapshot;
 mod subjects;
 
 pub use against::Baseline;
 pub use check::check_pair;
-pub use format::Format;
-pub use registry::Auth;
-pub use run::{Options, against_git, against_registry};
+pub use format::{Checked, Format, Problem, print_with_problems as print_report};
+pub use run::{Options, WorkingTree, against_git};
 
 use std::process::ExitCode;
 
@@ -71,6 +71,7 @@ impl From<Status> for ExitCode {
 /// Why a whole-directory gate could not decide. Every kind means exit 2
 /// ([`Status::Undecided`]); the message is ready to print.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum Error {
     /// The baseline is not in this clone; the message says which `git fetch` brings it in
     /// (shallow CI clones are the usual cause).
@@ -80,9 +81,6 @@ pub enum Error {
     /// histories that never meet, a schema directory outside the repository.
     #[error("{0}")]
     Undecided(String),
-    /// The registry gave no clear answer: unreachable, 401/403, 5xx, an unexpected body.
-    #[error("{0}")]
-    Registry(String),
     /// A `git` command failed or could not run.
     #[error("{0}")]
     Git(String),

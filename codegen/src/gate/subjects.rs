@@ -106,11 +106,3 @@ pub fn mark_reached(set: &SchemaSet, schema: &Schema, reached: &mut HashSet<Type
         _ => {}
     }
 }
-
-/// Whether the mode compares against every earlier version.
-pub fn is_transitive(mode: Compatibility) -> bool {
-    matches!(
-        mode,
-        Compatibility::BackwardTransitive | Compatibility::ForwardTransitive | Compatibility::FullTransitive
-    )
-}

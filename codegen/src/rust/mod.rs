@@ -4,7 +4,6 @@ mod graph;
 mod idents;
 mod items;
 mod layout;
-pub mod naming;
 mod plan;
 #[cfg(feature = "catalog")]
 mod topics;

@@ -8,9 +8,9 @@
 //! of silently overwriting each other.
 
 use super::idents::{snake_name, type_name};
-use super::naming;
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::ir::{NamedKind, Schema, SchemaSet, TypeId};
+use avrokit_schema::rust_names;
 use heck::ToUpperCamelCase;
 use std::collections::{BTreeMap, HashMap};
 
@@ -144,7 +144,7 @@ impl<'a> Plan<'a> {
                 }
                 // Unions are not named types; the owner's id marks the name as taken.
                 taken.insert((module.clone(), ident.clone()), site.0);
-                let variants = naming::union_variant_idents(self.set, branches);
+                let variants = rust_names::union_variant_idents(self.set, branches);
                 self.union_at.insert(site.clone(), self.unions.len());
                 self.unions.push(UnionPlan {
                     site: site.clone(),
@@ -167,8 +167,8 @@ fn type_plan(named: &crate::ir::NamedType) -> TypePlan {
     let module = named.name.namespace_parts().into_iter().map(snake_name).collect();
     let ident = type_name(&named.name.name);
     let (fields, variants) = match &named.kind {
-        NamedKind::Record(record) => (naming::field_idents(record), Vec::new()),
-        NamedKind::Enum(e) => (Vec::new(), naming::enum_variant_idents(e)),
+        NamedKind::Record(record) => (rust_names::field_idents(record), Vec::new()),
+        NamedKind::Enum(e) => (Vec::new(), rust_names::enum_variant_idents(e)),
         NamedKind::Fixed(_) => (Vec::new(), Vec::new()),
     };
     TypePlan {

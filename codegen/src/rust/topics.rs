@@ -89,7 +89,7 @@ fn descriptor(
         )
     })?;
     let key = match (&topic.key, topic.key_format) {
-        (None | Some(Schema::Null), _) => quote!(()),
+        (None | Some(Schema::Null), _) | (_, KeyFormat::None) => quote!(()),
         (Some(Schema::String), KeyFormat::Raw) => quote!(str),
         (Some(Schema::Bytes), KeyFormat::Raw) => quote!([u8]),
         (Some(schema), KeyFormat::Avro) => {

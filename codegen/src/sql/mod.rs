@@ -7,11 +7,9 @@
 //! computed and escaped in Rust, where it is tested; a template would only hold the
 //! commas and keywords between them.
 
-mod default;
-pub mod mapping;
 pub mod migrations;
-pub mod names;
-pub mod table;
+
+pub use avrokit_schema::sql::{mapping, names, table};
 
 use crate::catalog::Catalog;
 use crate::diagnostic::Diagnostics;
@@ -37,7 +35,7 @@ pub fn generate(
         let Some(sink) = &topic.sink else {
             continue;
         };
-        match table::build(schemas, catalog, topic, sink) {
+        match table::for_value(schemas, &topic.value, &topic.name, sink, &catalog.file) {
             Ok(table) => tables.push(table),
             Err(problems) => diagnostics.0.extend(problems.0),
         }

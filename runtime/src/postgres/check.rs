@@ -3,8 +3,8 @@
 //! a migration not yet run), rather than failing on the first row.
 
 use super::error::SinkError;
-use avrokit_codegen::sql::mapping::SqlType;
-use avrokit_codegen::sql::table::Table;
+use avrokit_schema::sql::mapping::SqlType;
+use avrokit_schema::sql::table::Table;
 use tokio_postgres::types::Type;
 
 /// PostgreSQL's name (`pg_type.typname`) of a column type.

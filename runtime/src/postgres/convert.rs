@@ -11,8 +11,8 @@ use super::numeric::{self, Numeric};
 use super::value::SqlValue;
 use crate::codec::Reader;
 use crate::codec::logical::Unit;
-use avrokit_codegen::ir::{FixedLogical, Logical, NamedKind, Schema, SchemaSet};
-use avrokit_codegen::sql::mapping::SqlType;
+use avrokit_schema::ir::{FixedLogical, Logical, NamedKind, Schema, SchemaSet};
+use avrokit_schema::sql::mapping::SqlType;
 
 /// Microseconds from 1970-01-01 (Avro's epoch) to 2000-01-01 (PostgreSQL's).
 const EPOCH_SHIFT_MICROS: i64 = 946_684_800_000_000;

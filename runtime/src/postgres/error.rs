@@ -2,7 +2,7 @@
 //! PostgreSQL's own message and SQLSTATE when the database refused.
 
 use crate::error::DecodeError;
-use avrokit_codegen::Diagnostics;
+use avrokit_schema::Diagnostics;
 use thiserror::Error;
 
 /// Why a batch was not written. Nothing of the batch is in the table after any of these:

@@ -2,7 +2,7 @@
 //! table `cargo xtask gen` generated for their topic (README, "PostgreSQL sink").
 //!
 //! The table model is codegen's own ([`SinkTable`] wraps
-//! [`avrokit_codegen::sql::table::Table`]), so the sink writes exactly the columns and
+//! [`avrokit_schema::sql::table::Table`]), so the sink writes exactly the columns and
 //! types the DDL created, for any of the three writers' mappings. Records are decoded
 //! straight from their Avro bytes with the schema they were written with: a
 //! [`RowPlan`] per writer schema says which field feeds which column and how its value
@@ -39,8 +39,8 @@ mod statement;
 mod table;
 mod value;
 
-pub use avrokit_codegen::catalog::{Index, Sink, SinkWriter};
-pub use avrokit_codegen::sql::table::Table;
+pub use avrokit_schema::sql::table::Table;
+pub use avrokit_schema::sql::{Index, Sink, SinkWriter};
 pub use error::{PlanError, SinkError, ValueError};
 pub use numeric::Numeric;
 pub use plan::{Row, RowPlan};

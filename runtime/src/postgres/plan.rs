@@ -7,8 +7,8 @@ use super::error::{PlanError, ValueError};
 use super::value::SqlValue;
 use crate::codec::Reader;
 use crate::schema::Schema;
-use avrokit_codegen::ir::{self, NamedKind, Record};
-use avrokit_codegen::sql::table::Table;
+use avrokit_schema::ir::{self, NamedKind, Record};
+use avrokit_schema::sql::table::Table;
 
 /// The plan of one writer schema against one table.
 #[derive(Debug)]
@@ -160,8 +160,8 @@ impl RowPlan {
 mod tests {
     use super::*;
     use crate::codec;
-    use avrokit_codegen::catalog::{Sink, SinkWriter};
-    use avrokit_codegen::source::SourceFile;
+    use avrokit_schema::source::SourceFile;
+    use avrokit_schema::sql::{Sink, SinkWriter};
 
     const VALUE: &str = r#"{"type": "record", "name": "R", "fields": [
         {"name": "id", "type": "long"},
@@ -181,7 +181,7 @@ mod tests {
             connector: None,
             dead_letter_topic: None,
         };
-        let table = avrokit_codegen::sql::table::for_value(
+        let table = avrokit_schema::sql::table::for_value(
             value.types(),
             value.root(),
             "topic",

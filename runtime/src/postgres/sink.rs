@@ -7,7 +7,7 @@ use super::plan::{Row, RowPlan};
 use super::statement;
 use super::table::SinkTable;
 use crate::schema::Schema;
-use avrokit_codegen::sql::table::Table;
+use avrokit_schema::sql::table::Table;
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 use tokio_postgres::binary_copy::BinaryCopyInWriter;

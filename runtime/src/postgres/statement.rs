@@ -2,8 +2,8 @@
 //! fills, the conflict clause, and the statements of both strategies.
 
 use super::plan::RowPlan;
-use avrokit_codegen::sql::names::identifier;
-use avrokit_codegen::sql::table::{METADATA_COLUMNS, Table};
+use avrokit_schema::sql::names::identifier;
+use avrokit_schema::sql::table::{METADATA_COLUMNS, Table};
 use std::hash::{DefaultHasher, Hash, Hasher};
 
 /// The column list of `plan`'s rows, spelled.

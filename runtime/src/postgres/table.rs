@@ -5,10 +5,10 @@ use super::error::SinkError;
 use crate::AvroMessage;
 use crate::schema::Schema;
 use crate::topic::Topic;
-use avrokit_codegen::Diagnostic;
-use avrokit_codegen::catalog::{Index, Sink, SinkWriter};
-use avrokit_codegen::source::SourceFile;
-use avrokit_codegen::sql::table::{self, Table};
+use avrokit_schema::Diagnostic;
+use avrokit_schema::source::SourceFile;
+use avrokit_schema::sql::table::{self, Table};
+use avrokit_schema::sql::{Index, Sink, SinkWriter};
 use std::path::Path;
 
 /// A sink's table model and the value schema it was built from.

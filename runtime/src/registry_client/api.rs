@@ -6,6 +6,7 @@
 
 use super::client::RegistryClient;
 use super::error::{RegistryError, RegistryErrorKind};
+use avrokit_schema::Compatibility;
 use reqwest::Method;
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
@@ -38,55 +39,6 @@ impl std::fmt::Display for VersionSelector {
             VersionSelector::Latest => f.write_str("latest"),
             VersionSelector::Number(n) => write!(f, "{n}"),
         }
-    }
-}
-
-/// A compatibility level (`GET/PUT /config`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum CompatibilityLevel {
-    /// No check.
-    None,
-    /// New readers read data of the latest version.
-    Backward,
-    /// ... of every version.
-    BackwardTransitive,
-    /// Readers of the latest version read new data.
-    Forward,
-    /// ... readers of every version.
-    ForwardTransitive,
-    /// Backward and forward against the latest version.
-    Full,
-    /// ... against every version.
-    FullTransitive,
-}
-
-impl CompatibilityLevel {
-    /// The API's spelling (`BACKWARD_TRANSITIVE`).
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::None => "NONE",
-            Self::Backward => "BACKWARD",
-            Self::BackwardTransitive => "BACKWARD_TRANSITIVE",
-            Self::Forward => "FORWARD",
-            Self::ForwardTransitive => "FORWARD_TRANSITIVE",
-            Self::Full => "FULL",
-            Self::FullTransitive => "FULL_TRANSITIVE",
-        }
-    }
-
-    /// Reads the API's spelling, in any case.
-    pub fn parse(level: &str) -> Option<Self> {
-        [
-            Self::None,
-            Self::Backward,
-            Self::BackwardTransitive,
-            Self::Forward,
-            Self::ForwardTransitive,
-            Self::Full,
-            Self::FullTransitive,
-        ]
-        .into_iter()
-        .find(|l| l.as_str().eq_ignore_ascii_case(level))
     }
 }
 
@@ -224,7 +176,7 @@ impl RegistryClient {
 
     /// The compatibility level: global (`None`), or a subject's, falling back to the
     /// global one (`defaultToGlobal=true`).
-    pub async fn config(&self, subject: Option<&str>) -> Result<CompatibilityLevel, RegistryError> {
+    pub async fn config(&self, subject: Option<&str>) -> Result<Compatibility, RegistryError> {
         let path = match subject {
             Some(s) => format!("/config/{}?defaultToGlobal=true", encode_segment(s)),
             None => "/config".to_owned(),
@@ -238,8 +190,8 @@ impl RegistryClient {
     pub async fn set_config(
         &self,
         subject: Option<&str>,
-        level: CompatibilityLevel,
-    ) -> Result<CompatibilityLevel, RegistryError> {
+        level: Compatibility,
+    ) -> Result<Compatibility, RegistryError> {
         let path = match subject {
             Some(s) => format!("/config/{}", encode_segment(s)),
             None => "/config".to_owned(),
@@ -283,9 +235,9 @@ struct ConfigAnswer {
 }
 
 impl ConfigAnswer {
-    fn level(self, request: &str) -> Result<CompatibilityLevel, RegistryError> {
+    fn level(self, request: &str) -> Result<Compatibility, RegistryError> {
         let text = self.compatibility_level.or(self.compatibility).unwrap_or_default();
-        CompatibilityLevel::parse(&text).ok_or_else(|| {
+        Compatibility::parse(&text).ok_or_else(|| {
             RegistryError::new(
                 request,
                 RegistryErrorKind::InvalidResponse {
@@ -305,15 +257,5 @@ mod tests {
         assert_eq!(encode_segment("orders-value"), "orders-value");
         assert_eq!(encode_segment("a/b:c d.e"), "a%2Fb%3Ac%20d.e");
         assert_eq!(encode_segment("é"), "%C3%A9");
-    }
-
-    #[test]
-    fn levels_read_in_any_case() {
-        assert_eq!(
-            CompatibilityLevel::parse("backward_transitive"),
-            Some(CompatibilityLevel::BackwardTransitive)
-        );
-        assert_eq!(CompatibilityLevel::parse("NONE"), Some(CompatibilityLevel::None));
-        assert_eq!(CompatibilityLevel::parse("sideways"), None);
     }
 }

@@ -17,11 +17,12 @@
 //! blocking call made while that runtime is blocked (a current-thread runtime calling
 //! this) would wait for itself.
 
-use super::api::{CompatibilityCheck, CompatibilityLevel, SubjectVersion, VersionSelector};
+use super::api::{CompatibilityCheck, SubjectVersion, VersionSelector};
 use super::client::RegistryClient;
 use super::config::RegistryConfig;
 use super::error::{RegistryError, RegistryErrorKind};
 use crate::Schema;
+use avrokit_schema::Compatibility;
 use std::future::Future;
 use std::sync::Arc;
 
@@ -108,8 +109,8 @@ impl BlockingRegistryClient {
         subjects() -> Vec<String>;
         versions(subject: &str) -> Vec<u32>;
         check_compatibility(subject: &str, version: Option<VersionSelector>, schema: &str) -> CompatibilityCheck;
-        config(subject: Option<&str>) -> CompatibilityLevel;
-        set_config(subject: Option<&str>, level: CompatibilityLevel) -> CompatibilityLevel;
+        config(subject: Option<&str>) -> Compatibility;
+        set_config(subject: Option<&str>, level: Compatibility) -> Compatibility;
         delete_subject(subject: &str, permanent: bool) -> Vec<u32>;
         delete_version(subject: &str, version: VersionSelector, permanent: bool) -> u32;
         cached_register(subject: &str, schema: &str, normalize: bool) -> u32;

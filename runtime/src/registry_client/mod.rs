@@ -49,7 +49,8 @@ mod subject;
 mod test_server;
 
 pub use access::RegistryAccess;
-pub use api::{CompatibilityCheck, CompatibilityLevel, SubjectVersion, VersionSelector};
+pub use api::{CompatibilityCheck, SubjectVersion, VersionSelector};
+pub use avrokit_schema::Compatibility;
 pub use blocking::BlockingRegistryClient;
 pub use cache::DEFAULT_CACHE_CAPACITY;
 pub use client::RegistryClient;

@@ -10,8 +10,9 @@
 //! release mode; everything runs on scratch topics and tables, removed afterwards.
 //! Measurements are printed, never asserted.
 
-use crate::{stack, workspace};
+use crate::workspace;
 use anyhow::{Context, bail};
+use avrokit_cli::stack;
 use clap::Args;
 use serde_json::Value;
 use std::io::Write;
@@ -94,7 +95,12 @@ pub fn run(args: E2eBenchArgs) -> anyhow::Result<ExitCode> {
 
 /// The stack's addresses, or why it is not up: each must be set and answer.
 fn find_stack() -> Result<Stack, String> {
-    let get = |key: &str| stack::client_setting(key).ok_or_else(|| format!("{key} is unknown (the stack is not up)"));
+    let get = |key: &str| {
+        std::env::var(key)
+            .ok()
+            .or_else(|| stack::running_setting(key))
+            .ok_or_else(|| format!("{key} is unknown (the stack is not up)"))
+    };
     let stack = Stack {
         bootstrap: get("KAFKA_BOOTSTRAP_SERVERS")?,
         registry: get("SCHEMA_REGISTRY_URL")?,

@@ -1,9 +1,9 @@
 //! The statements that take a table from its locked shape to the generated one, or why
 //! the table cannot follow.
 
-use super::super::default::quote;
 use super::super::table::{Column, Table};
 use super::lock::{ColumnShape, TableShape};
+use avrokit_schema::sql::quote;
 
 /// A change the table cannot follow.
 #[derive(Debug, Clone, PartialEq, Eq)]

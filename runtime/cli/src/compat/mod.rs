@@ -1,0 +1,197 @@
+//! `avrokit compat`: the compatibility gate.
+//!
+//! * `compat check --old OLD.avsc --new NEW.avsc [--mode MODE]`: one pair of files.
+//! * `compat` (alone: `--against-merge-base main`), `--against GIT_REF`,
+//!   `--against-merge-base BRANCH`: every subject of the schema directory against its
+//!   earlier versions in git ([`avrokit_codegen::gate::against_git`]).
+//! * `compat --registry [URL]`: every catalog subject against a live registry
+//!   ([`registry::against_registry`], on the runtime's registry client).
+//!
+//! Every form exits 0 when compatible, 1 when not, 2 when it cannot decide (a file that
+//! does not load, a ref the clone lacks, a registry that cannot be asked).
+
+pub mod registry;
+
+use crate::endpoints::{self, RegistryAuthArgs};
+use avrokit::registry_client::Compatibility;
+use avrokit_codegen::gate::{self, Baseline, Options, Status};
+use clap::{Args, Subcommand, ValueEnum};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// Arguments of `avrokit compat`.
+#[derive(Args, Debug, Default)]
+#[command(args_conflicts_with_subcommands = true)]
+pub struct CompatArgs {
+    /// `compat check`, or none for the whole-directory forms.
+    #[command(subcommand)]
+    pub command: Option<CompatCommand>,
+    /// `--against GIT_REF`, `--against-merge-base BRANCH`, `--registry [URL]`.
+    #[command(flatten)]
+    pub gate: GateArgs,
+}
+
+/// The subcommands of `avrokit compat`.
+#[derive(Subcommand, Debug)]
+pub enum CompatCommand {
+    /// Check one pair of `.avsc` files under a compatibility mode.
+    Check(CheckArgs),
+}
+
+/// A mode as the command line spells it: the registry's name in any case, with `-` or
+/// `_` (`backward`, `FULL_TRANSITIVE`, `forward-transitive`).
+fn parse_mode(text: &str) -> Result<Compatibility, String> {
+    Compatibility::parse(&text.replace('-', "_")).ok_or_else(|| {
+        let names: Vec<&str> = Compatibility::ALL.iter().map(|m| m.as_str()).collect();
+        format!("unknown mode `{text}`; use one of {}", names.join(", "))
+    })
+}
+
+/// Arguments of `compat check`: one pair of schema files.
+#[derive(Args, Debug)]
+pub struct CheckArgs {
+    /// The schema as registered so far (self-contained: every type it uses defined in it).
+    #[arg(long, value_name = "OLD.avsc")]
+    pub old: PathBuf,
+    /// The proposed schema.
+    #[arg(long, value_name = "NEW.avsc")]
+    pub new: PathBuf,
+    /// The registry's compatibility mode.
+    #[arg(long, value_parser = parse_mode, default_value = "BACKWARD")]
+    pub mode: Compatibility,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
+    pub format: OutputFormat,
+    /// Fail on logical-type warnings too.
+    #[arg(long)]
+    pub strict: bool,
+}
+
+impl CheckArgs {
+    /// Checks the pair: exit 0 compatible, 1 not, 2 when a file does not load.
+    pub fn run(&self) -> Status {
+        gate::check_pair(&self.old, &self.new, self.mode, self.format.into(), self.strict)
+    }
+}
+
+/// How results are printed (the command line's names for [`gate::Format`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
+pub enum OutputFormat {
+    /// `FILE:LINE:COL: RULE: message` lines and a summary, in the spirit of `buf breaking`.
+    #[default]
+    Text,
+    /// One JSON object: `compatible`, `mode`, `messages`, `warnings`, `subjects`.
+    Json,
+    /// GitHub Actions annotations (`::error file=…,line=…::…`) and the summary.
+    Github,
+}
+
+impl From<OutputFormat> for gate::Format {
+    fn from(format: OutputFormat) -> Self {
+        match format {
+            OutputFormat::Text => gate::Format::Text,
+            OutputFormat::Json => gate::Format::Json,
+            OutputFormat::Github => gate::Format::Github,
+        }
+    }
+}
+
+/// Flags of the whole-directory forms.
+#[derive(Args, Debug)]
+pub struct GateArgs {
+    /// Check every schema against its earlier versions in git up to this ref (branch,
+    /// tag, commit): the version at the ref for non-transitive modes, every version up to
+    /// it for transitive ones.
+    #[arg(long, value_name = "GIT_REF", conflicts_with_all = ["against_merge_base", "registry"])]
+    pub against: Option<String>,
+    /// Like `--against`, with the merge base of HEAD and this branch (falls back to
+    /// `origin/BRANCH`): what a change adds to it. The default form, with `main`.
+    #[arg(long, value_name = "BRANCH", conflicts_with = "registry")]
+    pub against_merge_base: Option<String>,
+    /// Ask a Schema Registry about every catalog subject: this URL, else
+    /// $SCHEMA_REGISTRY_URL, else the running dev stack's.
+    #[arg(long, value_name = "URL", num_args = 0..=1)]
+    pub registry: Option<Option<String>>,
+    /// Registry credentials and TLS.
+    #[command(flatten)]
+    pub auth: RegistryAuthArgs,
+    /// The schema directory, relative to the current directory.
+    #[arg(long, default_value = "avro-schemas")]
+    pub schemas: PathBuf,
+    /// The topic catalog, whose topics give the subjects and their modes [default:
+    /// SCHEMAS/catalog.toml].
+    #[arg(long, value_name = "FILE")]
+    pub catalog: Option<PathBuf>,
+    /// Output: `text` (`FILE:LINE:COL: RULE: message`), `json`, or `github` annotations.
+    #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
+    pub format: OutputFormat,
+    /// Fail on warnings too (logical-type changes the registry accepts).
+    #[arg(long)]
+    pub strict: bool,
+}
+
+impl Default for GateArgs {
+    fn default() -> Self {
+        GateArgs {
+            against: None,
+            against_merge_base: None,
+            registry: None,
+            auth: RegistryAuthArgs::default(),
+            schemas: PathBuf::from("avro-schemas"),
+            catalog: None,
+            format: OutputFormat::Text,
+            strict: false,
+        }
+    }
+}
+
+impl GateArgs {
+    /// Runs the form the flags ask for (against the merge base with `main` when none).
+    pub fn run(&self) -> anyhow::Result<Status> {
+        let options = Options {
+            schemas: self.schemas.clone(),
+            catalog: self.catalog.clone(),
+            format: self.format.into(),
+            strict: self.strict,
+        };
+        if let Some(url) = &self.registry {
+            let url = endpoints::resolve(
+                url.as_deref()
+                    .or(std::env::var(endpoints::REGISTRY_URL_VAR).ok().as_deref()),
+                endpoints::REGISTRY_URL_VAR,
+                "schema registry",
+                "--registry URL",
+            )?;
+            let client = avrokit::registry_client::BlockingRegistryClient::new(self.auth.config(&url)?)?;
+            return registry::against_registry(&options, &client);
+        }
+        let baseline = match (&self.against, &self.against_merge_base) {
+            (Some(rev), _) => Baseline::Ref(rev.clone()),
+            (_, Some(branch)) => Baseline::MergeBase(branch.clone()),
+            _ => Baseline::MergeBase("main".to_owned()),
+        };
+        Ok(gate::against_git(&options, &baseline)?)
+    }
+}
+
+/// Runs `avrokit compat`: exit 0 compatible, 1 not, 2 undecided.
+pub fn run(args: &CompatArgs) -> anyhow::Result<ExitCode> {
+    let status = match &args.command {
+        Some(CompatCommand::Check(check)) => check.run(),
+        None => args.gate.run()?,
+    };
+    Ok(status.into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn modes_parse_in_every_spelling() {
+        assert_eq!(parse_mode("backward"), Ok(Compatibility::Backward));
+        assert_eq!(parse_mode("full-transitive"), Ok(Compatibility::FullTransitive));
+        assert_eq!(parse_mode("FORWARD_TRANSITIVE"), Ok(Compatibility::ForwardTransitive));
+        assert!(parse_mode("sideways").unwrap_err().contains("use one of BACKWARD"));
+    }
+}

@@ -1,0 +1,62 @@
+//! # avrokit-cli
+//!
+//! The `avrokit` command, as a library: every subcommand is a module here with a public
+//! argument struct (the clap flags, each also an environment variable where it names a
+//! service) and a `run` function returning the process's [`ExitCode`], so a team's own
+//! `xtask` or build tooling can call exactly what the command runs.
+//!
+//! ```no_run
+//! use avrokit_cli::generate::GenArgs;
+//! // What `avrokit gen` does with no flags, from a repository that follows the
+//! // conventions (`avro-schemas/` with its `catalog.toml`, output in `generated/`).
+//! let code = avrokit_cli::generate::run(&GenArgs::default())?;
+//! # Ok::<(), anyhow::Error>(())
+//! ```
+//!
+//! | command | module | needs |
+//! |---|---|---|
+//! | `gen` | [`generate`] | the schema directory |
+//! | `compat` | [`compat`] | git history, or a registry |
+//! | `register` | [`register`] | a registry |
+//! | `topics apply\|plan` | `topics` (feature `kafka`) | Kafka |
+//! | `connect deploy\|status\|delete\|validate` | [`connect`] | Kafka Connect |
+//! | `lag` | `lag` (feature `kafka`) | Kafka |
+//! | `consume`, `produce` | `console` (feature `kafka`) | Kafka and a registry |
+//! | `avro tojson\|fromjson\|fingerprint\|canonical` | [`avro`] | nothing |
+//! | `stack up\|down\|status\|env` | [`stack`] | Java 17, Maven, PostgreSQL binaries |
+//!
+//! Every service address comes from a flag, else its environment variable
+//! (`SCHEMA_REGISTRY_URL`, `KAFKA_BOOTSTRAP_SERVERS`, `KAFKA_CONNECT_URL`,
+//! `DATABASE_URL`, as `avrokit stack env` prints them), else the dev stack of the current
+//! repository when it runs ([`endpoints`]).
+//!
+//! Exit codes, for every command: **0** success, **1** a finding (an incompatible schema,
+//! a stale generated file, a failed connector, a lint error), **2** a usage or environment
+//! error (bad flags, an unreachable service, input that does not load).
+//!
+//! Without the default feature `kafka` the crate builds no librdkafka: `gen`, `compat`,
+//! `register`, `connect`, `avro` and `stack` remain.
+
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+pub mod avro;
+pub mod compat;
+pub mod connect;
+pub mod endpoints;
+pub mod generate;
+#[cfg(feature = "kafka")]
+pub mod lag;
+pub mod register;
+mod rustfmt;
+mod schema_dir;
+pub mod stack;
+#[cfg(feature = "kafka")]
+pub mod topics;
+
+pub use std::process::ExitCode;
+
+/// Exit status 1: the command ran and found something (incompatible, stale, failed).
+pub const FINDING: u8 = 1;
+/// Exit status 2: the command could not run (usage, unreachable service, bad input).
+pub const ERROR: u8 = 2;

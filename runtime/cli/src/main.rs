@@ -1,0 +1,63 @@
+//! `avrokit`: the schema-first Avro toolkit's one command. Each subcommand is a library
+//! call of `avrokit_cli`; this file only parses the flags and maps errors to exit 2.
+
+use avrokit_cli::{avro, compat, connect, generate, register, stack};
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+
+/// Schema-first Avro for Kafka pipelines: code generation, the compatibility gate, the
+/// registry, topics, connectors, lag, console consume/produce and a Docker-free dev stack.
+///
+/// Exit status: 0 success, 1 a finding (incompatible, stale, failed), 2 a usage or
+/// environment error.
+#[derive(Parser)]
+#[command(name = "avrokit", version)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Generate Rust types, sink DDL and migrations and connector JSON from the schemas.
+    Gen(generate::GenArgs),
+    /// The compatibility gate: against git history (default: the merge base with main),
+    /// a live registry (`--registry`), or one pair (`compat check`).
+    Compat(compat::CompatArgs),
+    /// Register every catalog subject's schema, after the gate, with the catalog's level.
+    Register(register::RegisterArgs),
+    /// Bring the broker's topics to the catalog: `topics plan|apply [--env ENV]`.
+    #[cfg(feature = "kafka")]
+    Topics(avrokit_cli::topics::TopicsArgs),
+    /// Kafka Connect: `connect deploy|validate|status|delete` for the generated connectors.
+    Connect(connect::ConnectArgs),
+    /// Broker health, then consumer-group lag per partition.
+    #[cfg(feature = "kafka")]
+    Lag(avrokit_cli::lag::LagArgs),
+    /// Avro data by a schema: `avro tojson|fromjson|canonical|fingerprint`.
+    Avro(avro::AvroArgs),
+    /// The Docker-free dev stack: `stack up|down|status|env`.
+    Stack(stack::StackArgs),
+}
+
+fn main() -> ExitCode {
+    let result = match Cli::parse().command {
+        Command::Gen(args) => generate::run(&args),
+        Command::Compat(args) => compat::run(&args),
+        Command::Register(args) => register::run(&args),
+        #[cfg(feature = "kafka")]
+        Command::Topics(args) => avrokit_cli::topics::run(&args),
+        Command::Connect(args) => connect::run(&args),
+        #[cfg(feature = "kafka")]
+        Command::Lag(args) => avrokit_cli::lag::run(&args),
+        Command::Avro(args) => avro::run(&args),
+        Command::Stack(args) => stack::run(&args),
+    };
+    match result {
+        Ok(code) => code,
+        Err(err) => {
+            eprintln!("error: {err:#}");
+            ExitCode::from(avrokit_cli::ERROR)
+        }
+    }
+}

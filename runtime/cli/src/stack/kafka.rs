@@ -1,0 +1,152 @@
+//! Apache Kafka in KRaft combined mode (one node: broker + controller), from Maven jars.
+
+use super::Stack;
+use super::health::Probe;
+use super::java;
+use super::topology::Service;
+use anyhow::{Context, bail};
+use std::fs;
+use std::io::{Read, Write};
+use std::net::{SocketAddr, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+/// The cluster id the storage is formatted with (base64url of 16 bytes; the stack is
+/// throwaway, so a fixed id is fine and saves a JVM start).
+pub const CLUSTER_ID: &str = "YXZyb2tpdC1zdGFjay0wMQ";
+
+/// Writes `server.properties`, formats the storage if needed and returns the broker command.
+pub fn command(stack: &Stack) -> anyhow::Result<Command> {
+    let layout = &stack.layout;
+    let data = layout.data(Service::Kafka);
+    fs::create_dir_all(&data).with_context(|| format!("creating {}", data.display()))?;
+    let config = layout.run().join("kafka-server.properties");
+    fs::write(&config, server_properties(stack, &data)).with_context(|| format!("writing {}", config.display()))?;
+    let log4j = java::log4j2_flag(layout)?;
+    if !data.join("meta.properties").exists() {
+        format_storage(stack, &config, &log4j)?;
+    }
+    let mut cmd = java::command(512);
+    cmd.arg(log4j)
+        .arg("-cp")
+        .arg(classpath(&layout.kafka_libs()))
+        .arg("kafka.Kafka")
+        .arg(&config);
+    Ok(cmd)
+}
+
+/// The broker's configuration: loopback listeners, replication factor 1 everywhere.
+fn server_properties(stack: &Stack, data: &Path) -> String {
+    let port = stack.ports.of(Service::Kafka);
+    let controller = stack.ports.kafka_controller();
+    format!(
+        "# Written by `avrokit stack up`; regenerated on every start.
+process.roles=broker,controller
+node.id=1
+listeners=PLAINTEXT://127.0.0.1:{port},CONTROLLER://127.0.0.1:{controller}
+advertised.listeners=PLAINTEXT://127.0.0.1:{port}
+controller.listener.names=CONTROLLER
+inter.broker.listener.name=PLAINTEXT
+listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT
+controller.quorum.voters=1@127.0.0.1:{controller}
+log.dirs={data}
+num.partitions=1
+default.replication.factor=1
+auto.create.topics.enable=true
+offsets.topic.replication.factor=1
+offsets.topic.num.partitions=1
+transaction.state.log.replication.factor=1
+transaction.state.log.min.isr=1
+transaction.state.log.num.partitions=1
+share.coordinator.state.topic.replication.factor=1
+share.coordinator.state.topic.min.isr=1
+group.initial.rebalance.delay.ms=0
+num.network.threads=2
+num.io.threads=2
+log.retention.hours=24
+",
+        data = data.display()
+    )
+}
+
+/// `kafka.tools.StorageTool format` (the class behind `kafka-storage.sh`), once per data dir.
+fn format_storage(stack: &Stack, config: &Path, log4j: &str) -> anyhow::Result<()> {
+    let log = stack.layout.logs().join("kafka-format.log");
+    let out = fs::File::create(&log).with_context(|| format!("creating {}", log.display()))?;
+    let status = java::command(256)
+        .arg(log4j)
+        .arg("-cp")
+        .arg(classpath(&stack.layout.kafka_libs()))
+        .args(["kafka.tools.StorageTool", "format", "--ignore-formatted"])
+        .args(["-t", CLUSTER_ID, "-c"])
+        .arg(config)
+        .stdin(Stdio::null())
+        .stdout(out.try_clone()?)
+        .stderr(out)
+        .status()
+        .context("running kafka.tools.StorageTool")?;
+    if !status.success() {
+        bail!(
+            "formatting Kafka's storage failed ({status}); log: {}\n{}",
+            log.display(),
+            super::health::tail_lines(&log, 20)
+        );
+    }
+    Ok(())
+}
+
+/// A Java classpath wildcard for every jar in `dir`.
+pub fn classpath(dir: &Path) -> PathBuf {
+    dir.join("*")
+}
+
+/// Healthy when the broker answers an ApiVersions request (API key 18, v0) without error
+/// and lists the Metadata API. The broker only serves requests once it has started.
+pub fn probe(stack: &Stack) -> Probe {
+    api_versions(stack.ports.of(Service::Kafka)).map_err(|e| format!("ApiVersions: {e}"))
+}
+
+fn api_versions(port: u16) -> anyhow::Result<()> {
+    const CORRELATION_ID: i32 = 0x61766b;
+    let addr = SocketAddr::from(([127, 0, 0, 1], port));
+    let mut stream = TcpStream::connect_timeout(&addr, Duration::from_secs(2))?;
+    stream.set_read_timeout(Some(Duration::from_secs(3)))?;
+    stream.set_write_timeout(Some(Duration::from_secs(3)))?;
+    let client_id = b"avrokit-xtask";
+    let mut request = Vec::with_capacity(32);
+    request.extend(18i16.to_be_bytes()); // ApiVersions
+    request.extend(0i16.to_be_bytes()); // version 0
+    request.extend(CORRELATION_ID.to_be_bytes());
+    request.extend((client_id.len() as i16).to_be_bytes());
+    request.extend(client_id);
+    let mut frame = (request.len() as i32).to_be_bytes().to_vec();
+    frame.extend(request);
+    stream.write_all(&frame)?;
+
+    let mut len = [0u8; 4];
+    stream.read_exact(&mut len)?;
+    let len = i32::from_be_bytes(len);
+    if !(10..=1 << 20).contains(&len) {
+        bail!("implausible response size {len}");
+    }
+    let mut body = vec![0u8; len as usize];
+    stream.read_exact(&mut body)?;
+    let correlation = i32::from_be_bytes([body[0], body[1], body[2], body[3]]);
+    let error = i16::from_be_bytes([body[4], body[5]]);
+    if correlation != CORRELATION_ID {
+        bail!("correlation id {correlation}, expected {CORRELATION_ID}");
+    }
+    if error != 0 {
+        bail!("error code {error}");
+    }
+    let count = i32::from_be_bytes([body[6], body[7], body[8], body[9]]).max(0) as usize;
+    let lists_metadata = body[10..]
+        .chunks_exact(6)
+        .take(count)
+        .any(|entry| i16::from_be_bytes([entry[0], entry[1]]) == 3);
+    if !lists_metadata {
+        bail!("the broker does not list the Metadata API yet");
+    }
+    Ok(())
+}

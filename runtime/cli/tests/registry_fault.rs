@@ -1,0 +1,199 @@
+//! The registry process stopped and restarted mid-run (`avrokit stack stop|start
+//! schema-registry`), for the blocking serializers and the async ones alike: after
+//! warm-up, cached ids keep serializing and cached writer schemas keep decoding; a new
+//! schema, or a client that starts while the registry is down, fails clearly with a
+//! retriable error after the retry policy's attempts; once the registry is back, the same
+//! serializer registers it (errors were not cached). Needs the native stack (the one
+//! whose process `stack stop` can stop); otherwise prints `SKIPPED ...` and passes.
+
+mod stack_control;
+
+use avrokit::AvroMessage;
+use avrokit::registry_client::{
+    BlockingDeserializer, BlockingRegistryClient, BlockingSerializer, Deserializer, RegistryClient, RegistryConfig,
+    RegistryErrorKind, RetryPolicy, SerializeError, Serializer,
+};
+use avrokit::wire;
+use stack_control::Restart;
+use std::io::Write;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+#[derive(AvroMessage, Debug, Clone, PartialEq)]
+#[avro(schema_json = r#"{"type":"record","name":"Reading","namespace":"it.fault","fields":[
+  {"name":"sensor","type":"string"},{"name":"value","type":"double"}]}"#)]
+struct ReadingV1 {
+    sensor: String,
+    value: f64,
+}
+
+/// V1 plus a field with a default: a schema the registry has not seen at warm-up.
+#[derive(AvroMessage, Debug, Clone, PartialEq)]
+#[avro(schema_json = r#"{"type":"record","name":"Reading","namespace":"it.fault","fields":[
+  {"name":"sensor","type":"string"},{"name":"value","type":"double"},
+  {"name":"unit","type":"string","default":"C"}]}"#)]
+struct ReadingV2 {
+    sensor: String,
+    value: f64,
+    unit: String,
+}
+
+/// The stack's registry URL when the registry answers, else `None` (having said why).
+fn registry(test: &str) -> Option<String> {
+    let exported = std::env::var("SCHEMA_REGISTRY_URL").ok();
+    let url = exported.clone().or_else(|| {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).ancestors().nth(2)?;
+        let text = std::fs::read_to_string(root.join("target/stack/stack.env")).ok()?;
+        text.lines()
+            .filter_map(|l| l.split_once('='))
+            .find(|(k, _)| k.trim() == "SCHEMA_REGISTRY_URL")
+            .map(|(_, v)| v.trim().to_owned())
+    });
+    let answers = url.as_deref().is_some_and(|url| {
+        BlockingRegistryClient::new(quick(url))
+            .and_then(|c| c.subjects())
+            .is_ok()
+    });
+    if !answers {
+        assert!(
+            exported.is_none(),
+            "{test}: SCHEMA_REGISTRY_URL={exported:?} does not answer"
+        );
+        let _ = writeln!(
+            std::io::stderr(),
+            "SKIPPED {test}: no schema registry answers ({url:?}); run it with `cargo xtask test`, or \
+             `avrokit stack up` then `cargo test -p avrokit-cli --test registry_fault`"
+        );
+        return None;
+    }
+    url
+}
+
+/// Two quick retries: a registry that is down fails in well under a second.
+fn quick(url: &str) -> RegistryConfig {
+    RegistryConfig::new(url)
+        .with_retry(RetryPolicy {
+            max_retries: 2,
+            initial_backoff: Duration::from_millis(50),
+            max_backoff: Duration::from_millis(200),
+        })
+        .with_timeout(Duration::from_secs(5))
+}
+
+#[test]
+fn a_registry_restart_mid_run_is_survived() {
+    let test = "a_registry_restart_mid_run_is_survived";
+    let Some(url) = registry(test) else {
+        return;
+    };
+    let client = BlockingRegistryClient::new(quick(&url)).unwrap();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let async_client = RegistryClient::new(quick(&url)).unwrap();
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos();
+    let topic = format!("avrokit-it-fault-{}-{nanos}", std::process::id());
+    let v1 = ReadingV1 {
+        sensor: "s-1".into(),
+        value: 21.5,
+    };
+
+    // Warm-up: the id of v1 under <topic>-value, and its writer schema by id.
+    let ser1 = BlockingSerializer::<ReadingV1>::new(client.clone());
+    let ser2 = BlockingSerializer::<ReadingV2>::new(client.clone());
+    let de = BlockingDeserializer::<ReadingV1>::new(client.clone());
+    let framed = ser1.serialize(&topic, &v1).unwrap();
+    assert_eq!(de.deserialize(&framed).unwrap(), v1);
+    let async_ser = Serializer::<ReadingV1>::new(async_client.clone());
+    let async_ser2 = Serializer::<ReadingV2>::new(async_client.clone());
+    let async_de = Deserializer::<ReadingV1>::new(async_client.clone());
+    runtime.block_on(async {
+        assert_eq!(async_ser.serialize(&topic, &v1).await.unwrap(), framed);
+        assert_eq!(async_de.deserialize(&framed).await.unwrap(), v1);
+    });
+
+    let mut restart = Restart::stop("schema-registry").unwrap();
+    if !restart.was_stopped() {
+        // Not the native stack's process (Docker?): nothing here can stop it.
+        let _ = writeln!(
+            std::io::stderr(),
+            "SKIPPED {test}: `avrokit stack stop schema-registry` stopped nothing ({}); \
+             the registry at {url} is not the native stack's",
+            restart.stopped.trim()
+        );
+        return;
+    }
+
+    // Down: the cached id keeps serializing, the cached schema keeps decoding.
+    let started = Instant::now();
+    assert_eq!(ser1.serialize(&topic, &v1).unwrap(), framed);
+    assert_eq!(de.deserialize(&framed).unwrap(), v1);
+    // A new schema needs the registry: a clear, retriable error, after the retries.
+    let v2 = ReadingV2 {
+        sensor: "s-2".into(),
+        value: -1.0,
+        unit: "K".into(),
+    };
+    let err = ser2.serialize(&topic, &v2).unwrap_err();
+    assert!(err.is_retriable(), "{err}");
+    let SerializeError::Registry { subject, source } = &err else {
+        panic!("{err}")
+    };
+    assert_eq!(subject, &format!("{topic}-value"));
+    assert!(
+        matches!(source.kind(), RegistryErrorKind::Unreachable { attempts: 3, .. }),
+        "{err}"
+    );
+    assert!(
+        err.to_string().contains("cannot reach the registry after 3 attempt(s)"),
+        "{err}"
+    );
+    // An id the deserializer never saw cannot be fetched either: retriable, not "unknown".
+    let err = de.deserialize(&wire::frame(1_999_999_999, b"")).unwrap_err();
+    assert!(err.is_retriable(), "{err}");
+    // The async serializers: the warm ones keep working; a client started while the
+    // registry is down fails clearly, after its retries.
+    runtime.block_on(async {
+        assert_eq!(async_ser.serialize(&topic, &v1).await.unwrap(), framed);
+        assert_eq!(async_de.deserialize(&framed).await.unwrap(), v1);
+        let cold = Serializer::<ReadingV1>::new(RegistryClient::new(quick(&url)).unwrap());
+        for err in [
+            cold.serialize(&topic, &v1).await.unwrap_err(),
+            async_ser2.serialize(&topic, &v2).await.unwrap_err(),
+        ] {
+            assert!(err.is_retriable(), "{err}");
+            assert!(
+                err.to_string().contains("cannot reach the registry after 3 attempt(s)"),
+                "{err}"
+            );
+        }
+    });
+    assert!(
+        started.elapsed() < Duration::from_secs(10),
+        "failing took {:?}",
+        started.elapsed()
+    );
+
+    // Back (empty: Apicurio keeps schemas in memory): the same serializer registers v2.
+    restart.now();
+    let framed2 = ser2.serialize(&topic, &v2).unwrap();
+    let (id2, _) = wire::unframe(&framed2).unwrap();
+    assert_eq!(client.latest(&format!("{topic}-value")).unwrap().id, id2);
+    let fresh = BlockingRegistryClient::new(RegistryConfig::new(&url)).unwrap();
+    assert_eq!(
+        BlockingDeserializer::<ReadingV2>::new(fresh)
+            .deserialize(&framed2)
+            .unwrap(),
+        v2
+    );
+    // The async serializer of v2 (its failure not cached either) now gets v2's id.
+    assert_eq!(runtime.block_on(async_ser2.schema_id(&topic)).unwrap(), id2);
+
+    let subject = format!("{topic}-value");
+    client.delete_subject(&subject, false).unwrap();
+    client.delete_subject(&subject, true).unwrap();
+}
