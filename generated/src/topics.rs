@@ -70,7 +70,7 @@ pub const SMART_ACCESS_EVENTS: ::avrokit::Topic<str, super::smart::access::Acces
     ],
     Some(::avrokit::topic::SinkSpec {
         table: "raw_access_events",
-        writer: "avrokit",
+        writer: ::avrokit::topic::SinkWriter::Avrokit,
         primary_key: &["event_id"],
         indexes: &[::avrokit::topic::SinkIndex {
             name: "idx_access_events_device_ts",
@@ -112,7 +112,7 @@ pub const SMART_ACCESS_HEALTH: ::avrokit::Topic<str, super::smart::access::Devic
     ],
     Some(::avrokit::topic::SinkSpec {
         table: "raw_device_health",
-        writer: "avrokit",
+        writer: ::avrokit::topic::SinkWriter::Avrokit,
         primary_key: &["device_id", "reported_at"],
         indexes: &[],
     }),
@@ -322,7 +322,7 @@ pub const TELESCOPE_DATA: ::avrokit::Topic<str, super::astro::beam::TelescopeDat
     ],
     Some(::avrokit::topic::SinkSpec {
         table: "telescope_data_raw",
-        writer: "debezium-jdbc",
+        writer: ::avrokit::topic::SinkWriter::DebeziumJdbc,
         primary_key: &["data_id"],
         indexes: &[
             ::avrokit::topic::SinkIndex {

@@ -44,16 +44,8 @@ impl<T: AvroMessage> TopicKey for AvroKey<T> {
     const FORMAT: KeyFormat = KeyFormat::Avro;
 }
 
-/// How a topic's keys are written, at run time.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum KeyFormat {
-    /// Records have no key.
-    None,
-    /// The key's own bytes (UTF-8 for strings).
-    Raw,
-    /// A Confluent-framed Avro value, registered under the key subject.
-    Avro,
-}
+pub use avrokit_schema::KeyFormat;
+pub use avrokit_schema::sql::SinkWriter;
 
 /// A topic's settings in one environment, as the catalog gives them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -73,8 +65,8 @@ pub struct TopicConfig {
 pub struct SinkSpec {
     /// The table, as the catalog writes it.
     pub table: &'static str,
-    /// Who writes it: `avrokit`, `confluent-jdbc` or `debezium-jdbc`.
-    pub writer: &'static str,
+    /// Who writes it.
+    pub writer: SinkWriter,
     /// The value fields forming the primary key.
     pub primary_key: &'static [&'static str],
     /// The secondary indexes, as the catalog names them.

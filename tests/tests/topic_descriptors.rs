@@ -2,7 +2,7 @@
 //! subjects, settings per environment and sink are the catalog's, and whose key and
 //! value types are those the catalog names.
 
-use avrokit::topic::{KeyFormat, SinkIndex, SinkSpec};
+use avrokit::topic::{KeyFormat, SinkIndex, SinkSpec, SinkWriter};
 use avrokit_codegen::Generator;
 use avrokit_generated::astro::beam::TelescopeData;
 use avrokit_generated::cosmic::horizons::ElementTelemetry;
@@ -27,7 +27,7 @@ fn telescope_data_is_typed_and_carries_the_catalog() {
         topic.sink,
         Some(SinkSpec {
             table: "telescope_data_raw",
-            writer: "debezium-jdbc",
+            writer: SinkWriter::DebeziumJdbc,
             primary_key: &["data_id"],
             indexes: &[
                 SinkIndex {

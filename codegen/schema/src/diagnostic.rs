@@ -152,6 +152,19 @@ impl fmt::Display for Diagnostics {
     }
 }
 
+/// The hint for an unknown word: `did you mean `CLOSE`?` when a candidate is a plausible
+/// typo of `word`, else `otherwise()` (which usually lists the candidates).
+pub fn did_you_mean<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+    otherwise: impl FnOnce() -> String,
+) -> String {
+    match crate::load::names::suggest(word, candidates) {
+        Some(close) => format!("did you mean `{close}`?"),
+        None => otherwise(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -167,18 +180,5 @@ mod tests {
             "a/x.avsc:2:11: error: unknown type `Strng`\n \
              2 |   \"type\": \"Strng\"\n   |           ^^^^^^^\n   = hint: did you mean `string`?"
         );
-    }
-}
-
-/// The hint for an unknown word: `did you mean `CLOSE`?` when a candidate is a plausible
-/// typo of `word`, else `otherwise()` (which usually lists the candidates).
-pub fn did_you_mean<'a>(
-    word: &str,
-    candidates: impl IntoIterator<Item = &'a str>,
-    otherwise: impl FnOnce() -> String,
-) -> String {
-    match crate::load::names::suggest(word, candidates) {
-        Some(close) => format!("did you mean `{close}`?"),
-        None => otherwise(),
     }
 }

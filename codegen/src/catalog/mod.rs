@@ -575,7 +575,7 @@ impl Checker<'_> {
         Sink {
             table: raw.table.get_ref().clone(),
             writer,
-            span: Span::new(raw.table.span().start, raw.table.span().end),
+            span: Some(Span::new(raw.table.span().start, raw.table.span().end)),
             primary_key: raw.primary_key.iter().map(|c| c.get_ref().clone()).collect(),
             indexes: raw
                 .indexes

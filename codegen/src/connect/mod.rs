@@ -77,7 +77,11 @@ fn render(file: &ConnectorFile) -> String {
 fn check(catalog: &Catalog, sinks: &[(&Topic, &Sink)]) -> Diagnostics {
     let mut diagnostics = Diagnostics::default();
     let mut at = |sink: &Sink, message: String, hint: &str| {
-        diagnostics.push(Diagnostic::at(&catalog.file, sink.span, message).with_hint(hint));
+        let diagnostic = match sink.span {
+            Some(span) => Diagnostic::at(&catalog.file, span, message),
+            None => Diagnostic::file(catalog.file.path(), message),
+        };
+        diagnostics.push(diagnostic.with_hint(hint));
     };
     let mut names: BTreeMap<String, &str> = BTreeMap::new();
     for (topic, sink) in sinks {

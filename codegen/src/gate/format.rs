@@ -46,7 +46,7 @@ pub fn print(results: &[Checked], format: Format, strict: bool) -> bool {
     print_with_problems(results, &[], format, strict)
 }
 
-/// [`print()`], with `problems` (which always fail) listed before the subjects' messages.
+/// Prints `results` in `format` like the plain report, with `problems` (which always fail) listed before the subjects' messages.
 pub fn print_with_problems(results: &[Checked], problems: &[Problem], format: Format, strict: bool) -> bool {
     let passed = problems.is_empty() && results.iter().all(|c| c.verdict.passes(strict));
     match format {

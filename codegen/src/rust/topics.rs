@@ -5,7 +5,7 @@
 use super::layout::ModuleTree;
 use super::plan::Plan;
 use super::types::TypeCx;
-use crate::catalog::{Catalog, KeyFormat, Topic};
+use crate::catalog::{Catalog, KeyFormat, SinkWriter, Topic};
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::ir::Schema;
 use heck::ToShoutySnakeCase;
@@ -136,14 +136,19 @@ fn descriptor(
     });
     let sink = match &topic.sink {
         Some(sink) => {
-            let (table, writer, key) = (&sink.table, sink.writer.as_str(), &sink.primary_key);
+            let (table, key) = (&sink.table, &sink.primary_key);
+            let writer = match sink.writer {
+                SinkWriter::Avrokit => quote!(Avrokit),
+                SinkWriter::ConfluentJdbc => quote!(ConfluentJdbc),
+                SinkWriter::DebeziumJdbc => quote!(DebeziumJdbc),
+            };
             let indexes = sink.indexes.iter().map(|index| {
                 let (name, columns) = (&index.name, &index.columns);
                 quote!(::avrokit::topic::SinkIndex { name: #name, columns: &[#(#columns),*] })
             });
             quote!(Some(::avrokit::topic::SinkSpec {
                 table: #table,
-                writer: #writer,
+                writer: ::avrokit::topic::SinkWriter::#writer,
                 primary_key: &[#(#key),*],
                 indexes: &[#(#indexes),*],
             }))

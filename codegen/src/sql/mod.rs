@@ -35,7 +35,7 @@ pub fn generate(
         let Some(sink) = &topic.sink else {
             continue;
         };
-        match table::for_value(schemas, &topic.value, &topic.name, sink, &catalog.file) {
+        match table::for_value(schemas, &topic.value, &topic.name, sink, Some(&catalog.file)) {
             Ok(table) => tables.push(table),
             Err(problems) => diagnostics.0.extend(problems.0),
         }

@@ -12,15 +12,7 @@
 //! ```no_run
 //! # async fn run(records: &[avrokit::postgres::Record<'_>]) -> Result<(), avrokit::postgres::SinkError> {
 //! use avrokit::postgres::{PgSink, Sink, SinkTable, SinkWriter, connect};
-//! let sink = Sink {
-//!     table: "raw_device_health".into(),
-//!     writer: SinkWriter::Avrokit,
-//!     span: Default::default(),
-//!     primary_key: vec!["device_id".into(), "reported_at".into()],
-//!     indexes: vec![],
-//!     connector: None,
-//!     dead_letter_topic: None,
-//! };
+//! let sink = Sink::new("raw_device_health", SinkWriter::Avrokit, ["device_id", "reported_at"]);
 //! # let value = avrokit::Schema::parse("{}").unwrap();
 //! let table = SinkTable::new(&value, "smart-access.health", &sink)?;
 //! let mut pg = PgSink::new(connect("postgres://avrokit:avrokit@127.0.0.1/avrokit").await?, table).await?;

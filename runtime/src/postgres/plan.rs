@@ -160,7 +160,6 @@ impl RowPlan {
 mod tests {
     use super::*;
     use crate::codec;
-    use avrokit_schema::source::SourceFile;
     use avrokit_schema::sql::{Sink, SinkWriter};
 
     const VALUE: &str = r#"{"type": "record", "name": "R", "fields": [
@@ -172,23 +171,9 @@ mod tests {
 
     fn plan(writer: &str) -> Result<RowPlan, PlanError> {
         let value = Schema::parse(VALUE).expect("valid");
-        let sink = Sink {
-            table: "t".into(),
-            writer: SinkWriter::Avrokit,
-            span: Default::default(),
-            primary_key: vec!["id".into()],
-            indexes: vec![],
-            connector: None,
-            dead_letter_topic: None,
-        };
-        let table = avrokit_schema::sql::table::for_value(
-            value.types(),
-            value.root(),
-            "topic",
-            &sink,
-            &SourceFile::new("<sink>", ""),
-        )
-        .expect("builds");
+        let sink = Sink::new("t", SinkWriter::Avrokit, ["id"]);
+        let table =
+            avrokit_schema::sql::table::for_value(value.types(), value.root(), "topic", &sink, None).expect("builds");
         RowPlan::new(&table, &value, &Schema::parse(writer).expect("valid"))
     }
 

@@ -5,11 +5,8 @@ use super::error::SinkError;
 use crate::AvroMessage;
 use crate::schema::Schema;
 use crate::topic::Topic;
-use avrokit_schema::Diagnostic;
-use avrokit_schema::source::SourceFile;
+use avrokit_schema::sql::Sink;
 use avrokit_schema::sql::table::{self, Table};
-use avrokit_schema::sql::{Index, Sink, SinkWriter};
-use std::path::Path;
 
 /// A sink's table model and the value schema it was built from.
 #[derive(Debug, Clone)]
@@ -22,10 +19,9 @@ impl SinkTable {
     /// The table `sink` describes for records of `value` fed from `topic`, or every
     /// reason its writer cannot fill it (as `gen` reports them).
     pub fn new(value: &Schema, topic: &str, sink: &Sink) -> Result<Self, SinkError> {
-        // There is no catalog file to locate sink-level problems in; the schema's own
-        // problems are located in its text as usual.
-        let origin = SourceFile::new(format!("<sink of topic {topic}>"), "");
-        let table = table::for_value(value.types(), value.root(), topic, sink, &origin).map_err(SinkError::Table)?;
+        // No catalog file to locate sink-level problems in; the schema's own problems are
+        // located in its text as usual.
+        let table = table::for_value(value.types(), value.root(), topic, sink, None).map_err(SinkError::Table)?;
         Ok(Self {
             table,
             value: value.clone(),
@@ -41,26 +37,10 @@ impl SinkTable {
     /// or `None` when the catalog gives the topic no sink.
     pub fn for_topic<K: ?Sized, T: AvroMessage>(topic: &Topic<K, T>) -> Option<Result<Self, SinkError>> {
         let spec = topic.sink?;
-        let Some(writer) = SinkWriter::ALL.into_iter().find(|w| w.as_str() == spec.writer) else {
-            let unknown = Diagnostic::file(Path::new(topic.name), format!("unknown sink writer `{}`", spec.writer));
-            return Some(Err(SinkError::Table(unknown.into())));
-        };
-        let sink = Sink {
-            table: spec.table.to_owned(),
-            writer,
-            span: Default::default(),
-            primary_key: spec.primary_key.iter().map(|k| (*k).to_owned()).collect(),
-            indexes: spec
-                .indexes
-                .iter()
-                .map(|index| Index {
-                    name: index.name.to_owned(),
-                    columns: index.columns.iter().map(|c| (*c).to_owned()).collect(),
-                })
-                .collect(),
-            connector: None,
-            dead_letter_topic: None,
-        };
+        let sink = spec.indexes.iter().fold(
+            Sink::new(spec.table, spec.writer, spec.primary_key.iter().copied()),
+            |sink, index| sink.with_index(index.name, index.columns.iter().copied()),
+        );
         Some(Self::of::<T>(topic.name, &sink))
     }
 

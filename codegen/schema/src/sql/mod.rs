@@ -20,8 +20,9 @@ pub struct Sink {
     pub table: String,
     /// Who writes the table; it decides the column types the table can have.
     pub writer: SinkWriter,
-    /// Where the table name is written in the catalog.
-    pub span: Span,
+    /// Where the table name is written in the catalog; `None` for a sink described in
+    /// code ([`Sink::new`]).
+    pub span: Option<Span>,
     /// Value fields forming the primary key.
     pub primary_key: Vec<String>,
     /// Secondary indexes.
@@ -30,6 +31,40 @@ pub struct Sink {
     pub connector: Option<String>,
     /// The connector's dead-letter topic, when the catalog overrides the default.
     pub dead_letter_topic: Option<String>,
+}
+
+impl Sink {
+    /// A sink described in code rather than read from a catalog: `table` written by
+    /// `writer`, keyed by the value fields `primary_key`, without indexes or connector
+    /// overrides.
+    pub fn new<K: Into<String>>(
+        table: impl Into<String>,
+        writer: SinkWriter,
+        primary_key: impl IntoIterator<Item = K>,
+    ) -> Sink {
+        Sink {
+            table: table.into(),
+            writer,
+            span: None,
+            primary_key: primary_key.into_iter().map(Into::into).collect(),
+            indexes: Vec::new(),
+            connector: None,
+            dead_letter_topic: None,
+        }
+    }
+
+    /// The same sink with a secondary index `name` on the value fields `columns`.
+    pub fn with_index<C: Into<String>>(
+        mut self,
+        name: impl Into<String>,
+        columns: impl IntoIterator<Item = C>,
+    ) -> Sink {
+        self.indexes.push(Index {
+            name: name.into(),
+            columns: columns.into_iter().map(Into::into).collect(),
+        });
+        self
+    }
 }
 
 /// Who writes a sink's table: the DDL can only hold what that writer can fill.

@@ -10,6 +10,7 @@ use crate::ir::{NamedKind, Origin, Schema, SchemaSet};
 use crate::source::SourceFile;
 use std::collections::BTreeMap;
 use std::fmt::Write;
+use std::path::Path;
 
 /// Columns every sink table carries beside the value's fields, as in seed 000: when the
 /// sink wrote the row, and when the row was first created. The writers leave them to
@@ -29,8 +30,8 @@ pub struct Table {
     pub ident: String,
     /// The table name as the catalog writes it.
     pub name: String,
-    /// Where the sink is written in the catalog.
-    pub sink_span: crate::source::Span,
+    /// Where the sink is written in the catalog (`None`: described in code).
+    pub sink_span: Option<crate::source::Span>,
     /// The value's columns, in field order.
     pub columns: Vec<Column>,
     /// The type of the metadata columns: the writer's timestamp type, so they compare with
@@ -69,34 +70,37 @@ pub struct Column {
 /// Builds the table `sink` describes for records of `value` fed from `topic`, without a
 /// catalog: what the runtime sink does with the schema it writes, so that its table model
 /// is the one the DDL came from. Problems with the sink itself are located at
-/// `sink.span` in `sink_file`.
+/// `sink.span` in `catalog` when the sink was read from one.
 pub fn for_value(
     schemas: &SchemaSet,
     value: &Schema,
     topic: &str,
     sink: &Sink,
-    sink_file: &SourceFile,
+    catalog: Option<&SourceFile>,
 ) -> Result<Table, Diagnostics> {
+    let at_sink = |message: String| match (catalog, sink.span) {
+        (Some(file), Some(span)) => Diagnostic::at(file, span, message),
+        (Some(file), None) => Diagnostic::file(file.path(), message),
+        (None, _) => Diagnostic::file(Path::new(&format!("<sink of topic {topic}>")), message),
+    };
     let mut diagnostics = Diagnostics::default();
     let writer = sink.writer;
     let Schema::Named(value_id) = value else {
         // The catalog refuses sinks on non-record values; nothing to build.
-        return Err(Diagnostic::at(sink_file, sink.span, "a sink needs a record value type").into());
+        return Err(at_sink("a sink needs a record value type".to_owned()).into());
     };
     let value = schemas.get(*value_id);
     let NamedKind::Record(record) = &value.kind else {
-        return Err(Diagnostic::at(sink_file, sink.span, "a sink needs a record value type").into());
+        return Err(at_sink("a sink needs a record value type".to_owned()).into());
     };
     let context = format!("topic `{topic}`, table `{}`", sink.table);
     if writer == SinkWriter::DebeziumJdbc
         && let Some(part) = table_parts(writer, &sink.table).into_iter().find(|p| is_reserved(p))
     {
         diagnostics.push(
-            Diagnostic::at(
-                sink_file,
-                sink.span,
-                format!("{context}: `{part}` is reserved in PostgreSQL and Debezium writes table names unquoted"),
-            )
+            at_sink(format!(
+                "{context}: `{part}` is reserved in PostgreSQL and Debezium writes table names unquoted"
+            ))
             .with_hint("rename the table"),
         );
     }

@@ -197,7 +197,10 @@ fn locate(refusal: &diff::Refusal, table: &Table, schemas: &SchemaSet, catalog: 
         .and_then(|field| table.columns.iter().find(|c| c.field == *field));
     match column {
         Some(column) => Diagnostic::at(schemas.file(column.origin), column.origin.span, message),
-        None => Diagnostic::at(&catalog.file, table.sink_span, message),
+        None => match table.sink_span {
+            Some(span) => Diagnostic::at(&catalog.file, span, message),
+            None => Diagnostic::file(catalog.file.path(), message),
+        },
     }
     .with_hint(refusal.instead.clone())
 }
