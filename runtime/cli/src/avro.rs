@@ -14,7 +14,7 @@
 
 use anyhow::{Context, bail};
 use avrokit::{Schema, avro_json, resolve::Plan};
-use avrokit_codegen::{LoadOptions, load_dir, schema_json};
+use avrokit_codegen::{LoadOptions, load_dir};
 use clap::{Args, Subcommand};
 use std::io::{Read, Write};
 use std::path::PathBuf;
@@ -50,21 +50,20 @@ pub struct SchemaSource {
 impl SchemaSource {
     /// The schema, self-contained.
     pub fn load(&self) -> anyhow::Result<Schema> {
-        let text = match (&self.schema, &self.type_name) {
-            (Some(file), _) => std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?,
-            (None, Some(name)) => type_json(&self.schemas, name)?,
+        match (&self.schema, &self.type_name) {
+            (Some(file), _) => {
+                let text = std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?;
+                Schema::parse(&text)
+                    .map_err(|err| anyhow::anyhow!("{}: the schema does not load:\n{err}", file.display()))
+            }
+            (None, Some(name)) => named_type(&self.schemas, name),
             (None, None) => bail!("pass --schema FILE.avsc or --type FULL.NAME"),
-        };
-        let origin = self.schema.as_ref().map_or_else(
-            || self.type_name.clone().unwrap_or_default(),
-            |f| f.display().to_string(),
-        );
-        Schema::parse(&text).map_err(|err| anyhow::anyhow!("{origin}: the schema does not load:\n{err}"))
+        }
     }
 }
 
-/// The self-contained JSON of the named type `name` of the directory `dir`.
-fn type_json(dir: &std::path::Path, name: &str) -> anyhow::Result<String> {
+/// The named type `name` of the schema directory `dir`, self-contained.
+pub(crate) fn named_type(dir: &std::path::Path, name: &str) -> anyhow::Result<Schema> {
     let set = load_dir(dir, &LoadOptions::default())
         .map_err(|diagnostics| anyhow::anyhow!("the schemas of {} do not load:\n{diagnostics}", dir.display()))?;
     let Some(id) = set.lookup(name) else {
@@ -74,7 +73,8 @@ fn type_json(dir: &std::path::Path, name: &str) -> anyhow::Result<String> {
         });
         bail!("no type `{name}` in {}: {hint}", dir.display());
     };
-    Ok(schema_json::to_json(&set, &avrokit_codegen::ir::Schema::Named(id)))
+    crate::schema_dir::runtime_schema(&set, &avrokit_codegen::ir::Schema::Named(id))
+        .with_context(|| format!("type `{name}`"))
 }
 
 /// The subcommands of `avrokit avro`.

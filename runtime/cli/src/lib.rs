@@ -43,6 +43,8 @@
 pub mod avro;
 pub mod compat;
 pub mod connect;
+#[cfg(feature = "kafka")]
+pub mod console;
 pub mod endpoints;
 pub mod generate;
 #[cfg(feature = "kafka")]

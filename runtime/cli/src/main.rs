@@ -34,6 +34,12 @@ enum Command {
     /// Broker health, then consumer-group lag per partition.
     #[cfg(feature = "kafka")]
     Lag(avrokit_cli::lag::LagArgs),
+    /// Print a topic's records as JSON lines, values decoded by their writer schemas.
+    #[cfg(feature = "kafka")]
+    Consume(avrokit_cli::console::consume::ConsumeArgs),
+    /// Send JSON lines (or `--fake N` random values) to a topic, Avro-encoded.
+    #[cfg(feature = "kafka")]
+    Produce(avrokit_cli::console::produce::ProduceArgs),
     /// Avro data by a schema: `avro tojson|fromjson|canonical|fingerprint`.
     Avro(avro::AvroArgs),
     /// The Docker-free dev stack: `stack up|down|status|env`.
@@ -50,6 +56,10 @@ fn main() -> ExitCode {
         Command::Connect(args) => connect::run(&args),
         #[cfg(feature = "kafka")]
         Command::Lag(args) => avrokit_cli::lag::run(&args),
+        #[cfg(feature = "kafka")]
+        Command::Consume(args) => avrokit_cli::console::consume::run(&args),
+        #[cfg(feature = "kafka")]
+        Command::Produce(args) => avrokit_cli::console::produce::run(&args),
         Command::Avro(args) => avro::run(&args),
         Command::Stack(args) => stack::run(&args),
     };

@@ -1,7 +1,7 @@
 //! A schema directory and its `catalog.toml`, loaded the way `cargo xtask gen` loads
 //! them (one named type per file), for the tasks that work from the catalog.
 
-use avrokit_codegen::catalog::{Catalog, load_catalog};
+use avrokit_codegen::catalog::{Catalog, Topic, load_catalog};
 use avrokit_codegen::ir::SchemaSet;
 use avrokit_codegen::{LoadOptions, load_dir};
 use std::path::Path;
@@ -19,4 +19,20 @@ pub fn load(dir: &Path) -> anyhow::Result<(SchemaSet, Catalog)> {
     let catalog = load_catalog(&path, &set)
         .map_err(|diagnostics| anyhow::anyhow!("{} does not load:\n{diagnostics}", path.display()))?;
     Ok((set, catalog))
+}
+
+/// The catalog's entry for `topic`, with the schemas it names, when `dir` has a
+/// `catalog.toml` (`None` when it has none or does not list the topic).
+pub fn catalog_topic(dir: &Path, topic: &str) -> anyhow::Result<Option<(SchemaSet, Topic)>> {
+    if !dir.join("catalog.toml").is_file() {
+        return Ok(None);
+    }
+    let (set, catalog) = load(dir)?;
+    Ok(catalog.topics.into_iter().find(|t| t.name == topic).map(|t| (set, t)))
+}
+
+/// The self-contained schema of `schema` (a type of `set`), as the runtime reads it.
+pub fn runtime_schema(set: &SchemaSet, schema: &avrokit_codegen::ir::Schema) -> anyhow::Result<avrokit::Schema> {
+    let json = avrokit_codegen::schema_json::to_json(set, schema);
+    avrokit::Schema::parse(&json).map_err(|err| anyhow::anyhow!("the schema does not load:\n{err}"))
 }

@@ -103,12 +103,14 @@ pub fn suggest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) ->
     candidates
         .into_iter()
         .map(|c| {
-            let distance = edit_distance(&lower, &c.to_ascii_lowercase()).min(edit_distance(&short(&lower), &short(c)));
-            (distance, c)
+            let full = edit_distance(&lower, &c.to_ascii_lowercase());
+            (full.min(edit_distance(&short(&lower), &short(c))), full, c)
         })
-        .filter(|(distance, c)| *distance <= (c.len().max(name.len()) / 3).max(1))
-        .min_by_key(|(distance, c)| (*distance, c.len()))
-        .map(|(_, c)| c)
+        .filter(|(distance, _, c)| *distance <= (c.len().max(name.len()) / 3).max(1))
+        // Among names as close by their last part, the one closest as a whole: `a.b.datax`
+        // means `a.b.data`, not `x.data`.
+        .min_by_key(|(distance, full, c)| (*distance, *full, c.len()))
+        .map(|(_, _, c)| c)
 }
 
 fn edit_distance(a: &str, b: &str) -> usize {
@@ -151,5 +153,7 @@ mod tests {
         assert_eq!(suggest("Strng", names), Some("string"));
         assert_eq!(suggest("TelescopeDta", names), Some("astro.beam.TelescopeData"));
         assert_eq!(suggest("Completely", names), None);
+        let topics = ["telescope.data", "run-1.telescope.data", "run-1.telescope.status"];
+        assert_eq!(suggest("run-1.telescope.datax", topics), Some("run-1.telescope.data"));
     }
 }
