@@ -1,0 +1,261 @@
+//! A pipeline team's whole day with the installed `avrokit` command, in a repository of
+//! their own (a fresh git repository in the temp directory, outside this workspace):
+//! their schema and catalog, then `gen`, `compat` against git history (a compatible
+//! change on a branch passes, a breaking one fails at the field), `register`, `compat
+//! --registry`, `topics apply`, the sink table from the generated DDL, `connect deploy`,
+//! `produce` of 1000 records, `consume` of them back as they were sent, the connector's
+//! rows in PostgreSQL, `lag` at 0 for the caught-up group and `connect delete`.
+//!
+//! Every service comes from the environment (`KAFKA_BOOTSTRAP_SERVERS`, ...), as in a
+//! user's CI. Without a running stack the test prints `SKIPPED ...` and passes.
+
+mod scratch;
+mod scratch_repo;
+
+use scratch::stack_setting;
+use scratch_repo::Repo;
+use serde_json::{Value, json};
+use std::io::Write;
+use std::net::{TcpStream, ToSocketAddrs};
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+const RECORDS: usize = 1000;
+
+/// The stack's four settings, or `None` (having said why) when the brokers do not listen.
+fn stack_env() -> Option<Vec<(&'static str, String)>> {
+    let keys = [
+        "KAFKA_BOOTSTRAP_SERVERS",
+        "SCHEMA_REGISTRY_URL",
+        "KAFKA_CONNECT_URL",
+        "DATABASE_URL",
+    ];
+    let (servers, exported) = stack_setting(keys[0]);
+    let listening = servers.as_deref().is_some_and(|servers| {
+        servers
+            .split(',')
+            .next()
+            .and_then(|first| first.to_socket_addrs().ok()?.next())
+            .is_some_and(|addr| TcpStream::connect_timeout(&addr, Duration::from_secs(2)).is_ok())
+    });
+    let settings: Option<Vec<_>> = keys.iter().map(|key| Some((*key, stack_setting(key).0?))).collect();
+    if !listening || settings.is_none() {
+        assert!(!exported, "KAFKA_BOOTSTRAP_SERVERS={servers:?} does not listen");
+        let _ = writeln!(
+            std::io::stderr(),
+            "SKIPPED user_repository: no stack ({servers:?}); run it with `cargo xtask test`, or \
+             `avrokit stack up` then `cargo test -p avrokit-cli --test user_repository`"
+        );
+        return None;
+    }
+    settings
+}
+
+fn order_schema(extra_field: &str) -> String {
+    format!(
+        r#"{{"type": "record", "name": "Order", "namespace": "t", "doc": "An order.",
+  "fields": [
+    {{"name": "order_id", "type": "string"}},
+    {{"name": "amount", "type": "double"}},
+    {{"name": "placed_at", "type": {{"type": "long", "logicalType": "timestamp-millis"}}}}{extra_field}
+  ]}}"#
+    )
+}
+
+const NOTE: &str = r#",
+    {"name": "note", "type": ["null", "string"], "default": null}"#;
+
+struct Team {
+    repo: Repo,
+    env: Vec<(&'static str, String)>,
+}
+
+impl Team {
+    /// `avrokit ARGS` in the repository, stdin piped in; the output (printed).
+    fn avrokit(&self, args: &[&str], stdin: &str) -> Output {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_avrokit"))
+            .args(args)
+            .current_dir(&self.repo.dir)
+            .envs(self.env.iter().map(|(k, v)| (*k, v.as_str())))
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("running avrokit");
+        let input = stdin.to_owned();
+        let mut pipe = child.stdin.take().unwrap();
+        let writer = std::thread::spawn(move || pipe.write_all(input.as_bytes()));
+        let out = child.wait_with_output().unwrap();
+        writer.join().unwrap().unwrap();
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        let shown: String = stdout.lines().take(20).collect::<Vec<_>>().join("\n");
+        println!(
+            "$ avrokit {}\n{shown}\n{}",
+            args.join(" "),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        out
+    }
+
+    /// `avrokit ARGS`, which must exit 0; its stdout.
+    fn ok(&self, args: &[&str]) -> String {
+        let out = self.avrokit(args, "");
+        assert!(out.status.success(), "avrokit {args:?}: {}", out.status);
+        String::from_utf8(out.stdout).unwrap()
+    }
+
+    fn setting(&self, key: &str) -> &str {
+        &self.env.iter().find(|(k, _)| *k == key).unwrap().1
+    }
+
+    fn sql(&self, statements: &str) -> String {
+        let output = Command::new("psql")
+            .args([
+                self.setting("DATABASE_URL"),
+                "-X",
+                "-q",
+                "-A",
+                "-t",
+                "-v",
+                "ON_ERROR_STOP=1",
+                "-c",
+                statements,
+            ])
+            .output()
+            .expect("psql");
+        assert!(
+            output.status.success(),
+            "psql: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        String::from_utf8_lossy(&output.stdout).trim().to_owned()
+    }
+}
+
+#[test]
+fn a_team_runs_its_pipeline_from_its_own_repository() {
+    let Some(env) = stack_env() else { return };
+    let millis = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis();
+    let (topic, table) = (format!("user-{millis}.orders"), format!("orders_{millis}"));
+    let team = Team {
+        repo: Repo::new(&format!("user-{millis}")),
+        env,
+    };
+    assert!(!team.repo.dir.starts_with(scratch::root()), "outside the workspace");
+    team.repo.write("t/order.avsc", &order_schema(""));
+    team.repo.write(
+        "catalog.toml",
+        &format!(
+            r#"environments = ["dev"]
+
+[connect]
+converter = "apicurio"
+
+[topics."{topic}"]
+key = "string"
+key_format = "raw"
+value = "t.Order"
+compatibility = "BACKWARD"
+
+[topics."{topic}".sink]
+table = "{table}"
+writer = "debezium-jdbc"
+primary_key = ["order_id"]
+"#
+        ),
+    );
+    team.repo.commit("orders");
+
+    // A compatible change on a branch: the gate compares with the merge base of main.
+    team.repo.git(&["checkout", "-q", "-b", "notes"]);
+    team.repo.write("t/order.avsc", &order_schema(NOTE));
+    team.repo.commit("orders get an optional note");
+    let gate = team.ok(&["compat"]);
+    assert!(gate.contains("is compatible (BACKWARD)"), "{gate}");
+    // A breaking one in the working tree fails, naming the field.
+    team.repo.write(
+        "t/order.avsc",
+        &order_schema(NOTE).replace(r#""type": "double""#, r#""type": "string""#),
+    );
+    let broken = team.avrokit(&["compat"], "");
+    assert_eq!(broken.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&broken.stdout).contains("/fields/1/type"));
+    team.repo.write("t/order.avsc", &order_schema(NOTE));
+
+    let generated = team.ok(&["gen"]);
+    assert!(generated.contains("1 sink tables"), "{generated}");
+    for file in [
+        "generated/src/lib.rs".to_owned(),
+        format!("generated/sql/{table}.sql"),
+        format!("generated/connect/dev/{table}-sink.json"),
+    ] {
+        assert!(team.repo.dir.join(&file).is_file(), "gen wrote {file}");
+    }
+    team.ok(&["gen", "--check"]);
+
+    team.ok(&["register"]);
+    team.ok(&["compat", "--registry"]);
+    team.ok(&["topics", "apply"]);
+    let ddl = std::fs::read_to_string(team.repo.dir.join(format!("generated/sql/{table}.sql"))).unwrap();
+    team.sql(&ddl);
+    let connector = format!("{table}-sink");
+    team.ok(&["connect", "deploy"]);
+
+    let input: String = (0..RECORDS)
+        .map(|i| {
+            let note = if i % 3 == 0 { Value::Null } else { json!({"string": format!("n{i}")}) };
+            let value = json!({"order_id": format!("o-{i}"), "amount": i as f64 * 1.5, "placed_at": 1_700_000_000_000i64 + i as i64, "note": note});
+            format!("{}\n", json!({"key": format!("o-{i}"), "value": value}))
+        })
+        .collect();
+    let produced = team.avrokit(&["produce", &topic, "--envelope"], &input);
+    assert!(produced.status.success());
+    assert!(
+        String::from_utf8_lossy(&produced.stderr).contains(&format!("{RECORDS} of {RECORDS} record(s) acknowledged"))
+    );
+
+    let group = format!("user-{millis}-readers");
+    let count = RECORDS.to_string();
+    let consumed = team.ok(&[
+        "consume",
+        &topic,
+        "--from-beginning",
+        "--group",
+        &group,
+        "--max-messages",
+        &count,
+        "--timeout",
+        "30",
+    ]);
+    let lines: Vec<Value> = consumed.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let sent: Vec<Value> = input.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(lines.len(), RECORDS);
+    for (got, want) in lines.iter().zip(&sent) {
+        assert_eq!((&got["key"], &got["value"]), (&want["key"], &want["value"]));
+    }
+
+    let lag: Value = serde_json::from_str(&team.ok(&["lag", &group, "--topic", &topic, "--format", "json"])).unwrap();
+    let partitions = lag["partitions"].as_array().unwrap();
+    assert!(!partitions.is_empty());
+    assert!(partitions.iter().all(|p| p["lag"] == json!(0)), "caught up: {lag}");
+
+    let deadline = Instant::now() + Duration::from_secs(120);
+    let rows = loop {
+        let rows: usize = team.sql(&format!("SELECT count(*) FROM {table}")).parse().unwrap();
+        if rows == RECORDS || Instant::now() > deadline {
+            break rows;
+        }
+        std::thread::sleep(Duration::from_millis(500));
+    };
+    assert_eq!(rows, RECORDS, "the connector sank every record");
+    assert_eq!(
+        team.sql(&format!("SELECT note FROM {table} WHERE order_id = 'o-4'")),
+        "n4"
+    );
+
+    team.ok(&["connect", "delete", &connector]);
+    team.sql(&format!("DROP TABLE {table}"));
+}
