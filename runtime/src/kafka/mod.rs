@@ -6,11 +6,11 @@
 //! - [`Consumer`]: batches, commits after the handler, retries, dead letters, graceful
 //!   shutdown ([`Shutdown`]);
 //! - [`Monitor`]: broker health and latency, latest offsets and consumer-group lag (as
-//!   `cargo xtask lag` prints them);
+//!   `avrokit lag` prints them);
 //! - [`postgres_sink`] (with feature `postgres`): a topic into its table, offsets
 //!   committed after the database transaction;
 //! - [`topics`]: bring a cluster's topics to what the catalog says — plan first (create,
-//!   alter, unchanged, refused), then apply — as `cargo xtask topics apply` does.
+//!   alter, unchanged, refused), then apply — as `avrokit topics apply` does.
 
 mod consumer;
 pub mod dead_letter;

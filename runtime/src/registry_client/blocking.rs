@@ -1,5 +1,5 @@
 //! [`BlockingRegistryClient`]: the async client's calls for code without a runtime
-//! (`cargo xtask register`, scripts, a producer on plain threads).
+//! (`avrokit register`, scripts, a producer on plain threads).
 //!
 //! There is one implementation of the calls, the async one; this runs its futures on a
 //! small tokio runtime of its own, driven by one background thread. The caller's thread

@@ -58,7 +58,7 @@ pub enum SerializeError {
     #[error(
         "the latest version of subject {subject} (version {version}, id {id}) is not the schema of {type_name} \
          ({why}): bytes written by {type_name} would not be valid data of it; register {type_name}'s schema \
-         (IdSource::AutoRegister, or `cargo xtask register`) or serialize with the type of the latest version"
+         (IdSource::AutoRegister, or `avrokit register`) or serialize with the type of the latest version"
     )]
     LatestIsNotOurs {
         /// The subject.

@@ -55,9 +55,9 @@ pub const KAFKA_CONTROLLER_PORT: u16 = 9093;
 #[cfg(test)]
 pub const KAFKA_UI_PORT: u16 = 8080;
 
-/// Pinned versions; the jars themselves are pinned in `tests/stack/pom.xml`.
+/// Pinned versions; the jars themselves are pinned in `runtime/cli/stack/pom.xml`.
 pub const KAFKA_VERSION: &str = "4.3.1";
-/// Apicurio Registry server version (see `tests/stack/pom.xml` for why not 3.3).
+/// Apicurio Registry server version (see `runtime/cli/stack/pom.xml` for why not 3.3).
 pub const APICURIO_VERSION: &str = "3.0.9";
 /// Debezium JDBC sink connector version.
 pub const DEBEZIUM_VERSION: &str = "3.5.0.Final";
