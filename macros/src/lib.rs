@@ -26,6 +26,7 @@
 //! the idiomatic form of the Avro name.
 
 mod attrs;
+mod cache;
 mod check;
 mod codec;
 mod expand;

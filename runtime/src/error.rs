@@ -26,6 +26,7 @@ impl From<DecodeErrorKind> for DecodeError {
 /// What made bytes undecodable. Every variant names the byte offset where decoding
 /// stopped, so a corrupt message can be looked at with a hex dump.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[non_exhaustive]
 pub enum DecodeErrorKind {
     /// The input ended in the middle of a value.
     #[error("truncated input at byte {offset}: needed {needed} more byte(s) for {what}")]
@@ -129,6 +130,7 @@ pub enum DecodeErrorKind {
 
 /// Why a value could not be encoded under its schema.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[non_exhaustive]
 pub enum EncodeError {
     /// A value outside what the schema's type can hold (a timestamp outside the i64
     /// nanosecond range, a time of day during a leap second, ...).

@@ -29,6 +29,7 @@ pub struct Registered {
 
 /// Why [`Registered::reencode`] failed.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
 pub enum RoundTripError {
     /// The bytes do not decode.
     #[error(transparent)]

@@ -19,6 +19,7 @@ use std::sync::{Arc, OnceLock, RwLock};
 
 /// Why data written with one schema cannot be read as another.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
 pub enum ResolveError {
     /// The reader cannot read what the writer writes (found when the plan is built).
     #[error("cannot read data written as {writer} as {reader}: at {path}: {reason}")]

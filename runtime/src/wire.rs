@@ -26,6 +26,7 @@ const SHOWN_BYTES: usize = 8;
 
 /// Why bytes are not a Confluent frame.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[non_exhaustive]
 pub enum FrameError {
     /// No bytes at all (a tombstone or an empty value where a record was expected).
     #[error(

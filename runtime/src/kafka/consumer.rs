@@ -41,6 +41,7 @@ pub struct Record<V> {
 
 /// How a handler failed.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum HandlerError {
     /// Worth trying again (a database or service that is briefly away).
     #[error("{0}")]
@@ -73,6 +74,7 @@ impl HandlerError {
 
 /// Why the consumer stopped.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum ConsumeError {
     /// The Kafka client failed (subscription, polling, committing).
     #[error("Kafka consumer: {0}")]

@@ -30,6 +30,7 @@ pub struct Delivery {
 
 /// Why a record was not delivered.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum ProduceError {
     /// The key or value could not be framed (the registry refused or is unreachable).
     #[error("framing a record for topic `{topic}`: {source}")]

@@ -9,6 +9,7 @@ use thiserror::Error;
 /// the transaction is rolled back (or never opened), so the caller may retry or
 /// dead-letter the batch.
 #[derive(Debug, Error)]
+#[non_exhaustive]
 pub enum SinkError {
     /// The value schema and sink cannot make a table (the same refusals `cargo xtask gen`
     /// reports).
@@ -93,6 +94,7 @@ impl SinkError {
 
 /// Why a writer schema cannot feed the table.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[non_exhaustive]
 pub enum PlanError {
     /// The writer schema is not a record.
     #[error("the writer schema is `{0}`, not a record")]
@@ -132,6 +134,7 @@ pub enum PlanError {
 
 /// Why one value could not become a column value.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[non_exhaustive]
 pub enum ValueError {
     /// The Avro bytes are malformed (the offset is within the record).
     #[error(transparent)]

@@ -21,6 +21,7 @@ const NO_ID: u64 = u64::MAX;
 
 /// Why a message could not be deserialized.
 #[derive(Debug, Error)]
+#[non_exhaustive]
 pub enum DeserializeError {
     /// The bytes are not a Confluent frame.
     #[error(transparent)]

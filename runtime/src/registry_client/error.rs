@@ -40,6 +40,7 @@ impl RegistryError {
 
 /// Why a registry call failed.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[non_exhaustive]
 pub enum RegistryErrorKind {
     /// No HTTP answer (connection refused, DNS, TLS, timeout), after every attempt.
     #[error("cannot reach the registry after {attempts} attempt(s): {cause}")]

@@ -44,6 +44,7 @@ pub enum IdSource {
 
 /// Why a value could not be serialized.
 #[derive(Debug, Error)]
+#[non_exhaustive]
 pub enum SerializeError {
     /// The registry did not give an id for the schema.
     #[error("cannot get a schema id for subject {subject}: {source}")]

@@ -12,6 +12,7 @@ const ATTEMPTS_DURING_REBALANCE: u32 = 10;
 
 /// What went wrong talking to Connect.
 #[derive(Debug)]
+#[non_exhaustive]
 pub enum ConnectError {
     /// No HTTP answer (connection refused, timeout, ...).
     Unreachable {

@@ -42,6 +42,7 @@ impl fmt::Display for Step {
 
 /// Why a topic could not be read or changed.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum TopicAdminError {
     /// The client could not be created (a bad setting).
     // Kafka's error is part of the message rather than a `source`: its own chain repeats
