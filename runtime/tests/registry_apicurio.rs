@@ -10,6 +10,7 @@ use avrokit::registry_client::{
     BlockingRegistryClient, Compatibility, RegistryClient, RegistryConfig, RegistryErrorKind, RetryPolicy,
     VersionSelector,
 };
+use avrokit::registry_client::{Deletion, Normalize};
 use std::io::Write;
 use std::path::Path;
 
@@ -95,15 +96,15 @@ async fn register_evolve_refuse_and_fetch_against_apicurio() {
     );
     assert_eq!(client.config(Some(&subject)).await.unwrap(), Compatibility::Backward);
 
-    let id1 = client.register(&subject, V1, false).await.unwrap();
+    let id1 = client.register(&subject, V1, Normalize::AsSent).await.unwrap();
     assert_eq!(
-        client.register(&subject, V1, false).await.unwrap(),
+        client.register(&subject, V1, Normalize::AsSent).await.unwrap(),
         id1,
         "re-registering gives the same id"
     );
     assert_eq!(client.versions(&subject).await.unwrap(), vec![1]);
 
-    let id2 = client.register(&subject, V2, false).await.unwrap();
+    let id2 = client.register(&subject, V2, Normalize::AsSent).await.unwrap();
     assert_ne!(id2, id1);
     assert_eq!(client.versions(&subject).await.unwrap(), vec![1, 2]);
     let latest = client.latest(&subject).await.unwrap();
@@ -113,11 +114,11 @@ async fn register_evolve_refuse_and_fetch_against_apicurio() {
     );
     let first = client.version(&subject, VersionSelector::Number(1)).await.unwrap();
     assert_eq!((first.version, first.id), (1, id1));
-    let found = client.lookup(&subject, V1, false).await.unwrap();
+    let found = client.lookup(&subject, V1, Normalize::AsSent).await.unwrap();
     assert_eq!((found.version, found.id), (1, id1));
     assert!(client.subjects().await.unwrap().contains(&subject));
 
-    let err = client.register(&subject, BROKEN, false).await.unwrap_err();
+    let err = client.register(&subject, BROKEN, Normalize::AsSent).await.unwrap_err();
     let RegistryErrorKind::Incompatible { message, .. } = err.kind() else {
         panic!("expected Incompatible, got {err}");
     };
@@ -145,11 +146,17 @@ async fn register_evolve_refuse_and_fetch_against_apicurio() {
     assert!(matches!(err.kind(), RegistryErrorKind::SchemaNotFound { .. }), "{err}");
     let err = client.version(&subject, VersionSelector::Number(99)).await.unwrap_err();
     assert!(matches!(err.kind(), RegistryErrorKind::VersionNotFound { .. }), "{err}");
-    let err = client.lookup(&fresh_subject("missing"), V1, false).await.unwrap_err();
+    let err = client
+        .lookup(&fresh_subject("missing"), V1, Normalize::AsSent)
+        .await
+        .unwrap_err();
     assert!(matches!(err.kind(), RegistryErrorKind::SubjectNotFound { .. }), "{err}");
 
-    assert_eq!(client.delete_subject(&subject, false).await.unwrap(), vec![1, 2]);
-    client.delete_subject(&subject, true).await.unwrap();
+    assert_eq!(
+        client.delete_subject(&subject, Deletion::Soft).await.unwrap(),
+        vec![1, 2]
+    );
+    client.delete_subject(&subject, Deletion::Permanent).await.unwrap();
     let err = client.versions(&subject).await.unwrap_err();
     assert!(matches!(err.kind(), RegistryErrorKind::SubjectNotFound { .. }), "{err}");
 
@@ -163,14 +170,14 @@ async fn register_evolve_refuse_and_fetch_against_apicurio() {
 fn the_blocking_client_makes_the_same_calls(url: &str) {
     let client = BlockingRegistryClient::new(RegistryConfig::new(url)).unwrap();
     let subject = fresh_subject("blocking");
-    let id = client.cached_register(&subject, V1, false).unwrap();
-    assert_eq!(client.cached_register(&subject, V1, false).unwrap(), id);
-    assert_eq!(client.lookup(&subject, V1, false).unwrap().id, id);
+    let id = client.cached_register(&subject, V1, Normalize::AsSent).unwrap();
+    assert_eq!(client.cached_register(&subject, V1, Normalize::AsSent).unwrap(), id);
+    assert_eq!(client.lookup(&subject, V1, Normalize::AsSent).unwrap().id, id);
     assert_eq!(client.cached_latest(&subject).unwrap().id, id);
     assert_eq!(
         client.cached_schema(id).unwrap().fingerprint(),
         Schema::parse(V1).unwrap().fingerprint()
     );
-    assert_eq!(client.delete_subject(&subject, false).unwrap(), vec![1]);
-    client.delete_subject(&subject, true).unwrap();
+    assert_eq!(client.delete_subject(&subject, Deletion::Soft).unwrap(), vec![1]);
+    client.delete_subject(&subject, Deletion::Permanent).unwrap();
 }

@@ -5,6 +5,7 @@
 //! stack the online test prints `SKIPPED ...` and passes.
 
 use avrokit::AvroMessage;
+use avrokit::registry_client::Deletion;
 use avrokit::registry_client::{
     BlockingDeserializer, BlockingRegistryClient, BlockingSerializer, Compatibility, DeserializeError, Deserializer,
     IdSource, RegistryClient, RegistryConfig, RegistryErrorKind, RetryPolicy, SerializeError, Serializer,
@@ -417,8 +418,8 @@ async fn round_trips_and_evolution_against_apicurio() {
     let err = de1.deserialize(&wire::frame(2_000_000_000, b"")).await.unwrap_err();
     assert!(matches!(err, DeserializeError::UnknownSchemaId { .. }), "{err}");
 
-    client.delete_subject(&subject, false).await.unwrap();
-    client.delete_subject(&subject, true).await.unwrap();
+    client.delete_subject(&subject, Deletion::Soft).await.unwrap();
+    client.delete_subject(&subject, Deletion::Permanent).await.unwrap();
 }
 
 /// The async calls' futures are `Send`, so a producer or consumer task on a multi-thread

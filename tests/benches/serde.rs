@@ -23,6 +23,7 @@
 
 use avrokit::AvroMessage;
 use avrokit::chrono::DateTime;
+use avrokit::registry_client::Deletion;
 use avrokit::registry_client::{
     BlockingDeserializer, BlockingRegistryClient, BlockingSerializer, Deserializer, RegistryClient, RegistryConfig,
     RetryPolicy, Serializer,
@@ -371,8 +372,8 @@ fn compare_with_python() {
         let client = BlockingRegistryClient::new(RegistryConfig::new(&url)).expect("config");
         let topic = spec["topic"].as_str().unwrap_or_default();
         let subject = format!("{topic}-value");
-        let _ = client.delete_subject(&subject, false);
-        let _ = client.delete_subject(&subject, true);
+        let _ = client.delete_subject(&subject, Deletion::Soft);
+        let _ = client.delete_subject(&subject, Deletion::Permanent);
     }
 }
 

@@ -21,6 +21,7 @@ mod support;
 use avrokit::AvroMessage;
 use avrokit::chrono::DateTime;
 use avrokit::registry_client::BlockingSerializer;
+use avrokit::registry_client::Normalize;
 use avrokit_generated::astro::beam::TelescopeData;
 use avrokit_tests::stack_registry;
 use scratch_schemas::{Scratch, TELESCOPE_DATA, and_field};
@@ -134,7 +135,7 @@ fn evolve_with_an_optional_field(stack: &Stack, run: &str) {
         .push(serde_json::from_str(QUALITY).expect("field JSON"));
     let client = stack_registry::client("connect_sink", "connect_sink").expect("the registry answers");
     let v2_id = client
-        .register(&format!("{TOPIC}-value"), &v2.to_string(), false)
+        .register(&format!("{TOPIC}-value"), &v2.to_string(), Normalize::AsSent)
         .expect("the registry takes the compatible v2");
 
     // A v2 body is a v1 body followed by the new field: union branch 1 (zig-zag 2), then

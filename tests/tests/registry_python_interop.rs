@@ -9,6 +9,7 @@
 //! Without a registry the test prints `SKIPPED ...` and passes.
 
 use avrokit::chrono::DateTime;
+use avrokit::registry_client::Deletion;
 use avrokit::registry_client::{BlockingDeserializer, BlockingRegistryClient, BlockingSerializer, RegistryConfig};
 use avrokit::wire;
 use avrokit_generated::astro::beam::TelescopeData;
@@ -106,7 +107,9 @@ fn confluent_kafka_python_and_avrokit_read_each_others_frames() {
     );
 
     for subject in [format!("{topic}-value"), format!("{our_topic}-value")] {
-        client.delete_subject(&subject, false).expect("soft delete");
-        client.delete_subject(&subject, true).expect("permanent delete");
+        client.delete_subject(&subject, Deletion::Soft).expect("soft delete");
+        client
+            .delete_subject(&subject, Deletion::Permanent)
+            .expect("permanent delete");
     }
 }

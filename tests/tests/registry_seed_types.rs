@@ -6,6 +6,7 @@
 //! to fastavro's very bytes. Without a registry the test prints `SKIPPED ...` and passes.
 
 use avrokit::AvroMessage;
+use avrokit::registry_client::Deletion;
 use avrokit::registry_client::{BlockingDeserializer, BlockingRegistryClient, BlockingSerializer, RegistryConfig};
 use avrokit::wire;
 use avrokit_generated::{astro, cosmic, iot, smart};
@@ -62,8 +63,10 @@ fn round_trip<T: AvroMessage>(client: &BlockingRegistryClient) -> &'static str {
         id,
         "{name}: under {subject}"
     );
-    client.delete_subject(&subject, false).expect("soft delete");
-    client.delete_subject(&subject, true).expect("permanent delete");
+    client.delete_subject(&subject, Deletion::Soft).expect("soft delete");
+    client
+        .delete_subject(&subject, Deletion::Permanent)
+        .expect("permanent delete");
     name
 }
 

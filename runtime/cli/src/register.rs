@@ -13,6 +13,7 @@
 use crate::compat::registry::against_registry;
 use crate::endpoints::RegistryArgs;
 use anyhow::Context;
+use avrokit::registry_client::Normalize;
 use avrokit::registry_client::{BlockingRegistryClient, Compatibility, RegistryErrorKind};
 use avrokit_codegen::gate::{Format, Options, Status};
 use avrokit_codegen::ir::{Schema, SchemaSet};
@@ -77,11 +78,11 @@ pub fn run(args: &RegisterArgs) -> anyhow::Result<ExitCode> {
             continue;
         }
         let id = client
-            .register(subject, schema, false)
+            .register(subject, schema, Normalize::AsSent)
             .with_context(|| format!("registering {subject}"))?;
         // Registration answers only the id; the lookup names the version it is.
         let version = client
-            .lookup(subject, schema, false)
+            .lookup(subject, schema, Normalize::AsSent)
             .with_context(|| format!("looking up {subject} after registering it"))?;
         println!("{subject:<32} version {:<4} id {id}", version.version);
         // After registering: a registry may know no level for a subject it has never
@@ -121,7 +122,7 @@ fn plan(schemas: &std::path::Path) -> anyhow::Result<Vec<Planned>> {
 
 /// What registering `schema` under `subject` would do, found without changing anything.
 fn dry_run_line(client: &BlockingRegistryClient, subject: &str, schema: &str) -> anyhow::Result<String> {
-    match client.lookup(subject, schema, false) {
+    match client.lookup(subject, schema, Normalize::AsSent) {
         Ok(found) => Ok(format!(
             "{subject:<32} version {:<4} id {}  (already registered: would stay)",
             found.version, found.id

@@ -7,6 +7,7 @@
 
 mod scratch;
 
+use avrokit::registry_client::Deletion;
 use avrokit::registry_client::{BlockingRegistryClient, RegistryConfig, RegistryErrorKind, RetryPolicy};
 use scratch::{root, scratch_schemas};
 use std::io::Write;
@@ -149,8 +150,8 @@ fn register_checks_then_registers_every_catalog_subject() {
     assert_eq!(client.versions(&data_subject).unwrap(), vec![1, 2]);
 
     for (subject, _, _) in &first {
-        client.delete_subject(subject, false).unwrap();
-        client.delete_subject(subject, true).unwrap();
+        client.delete_subject(subject, Deletion::Soft).unwrap();
+        client.delete_subject(subject, Deletion::Permanent).unwrap();
     }
     std::fs::remove_dir_all(&schemas).unwrap();
 }

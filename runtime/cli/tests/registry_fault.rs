@@ -9,6 +9,7 @@
 mod stack_control;
 
 use avrokit::AvroMessage;
+use avrokit::registry_client::Deletion;
 use avrokit::registry_client::{
     BlockingDeserializer, BlockingRegistryClient, BlockingSerializer, Deserializer, RegistryClient, RegistryConfig,
     RegistryErrorKind, RetryPolicy, SerializeError, Serializer,
@@ -194,6 +195,6 @@ fn a_registry_restart_mid_run_is_survived() {
     assert_eq!(runtime.block_on(async_ser2.schema_id(&topic)).unwrap(), id2);
 
     let subject = format!("{topic}-value");
-    client.delete_subject(&subject, false).unwrap();
-    client.delete_subject(&subject, true).unwrap();
+    client.delete_subject(&subject, Deletion::Soft).unwrap();
+    client.delete_subject(&subject, Deletion::Permanent).unwrap();
 }

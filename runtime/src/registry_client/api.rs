@@ -92,21 +92,29 @@ impl RegistryClient {
 
     /// Registers `schema` (Avro JSON) under `subject` (`POST /subjects/{s}/versions`) and
     /// returns its id; registering the same schema again returns the same id.
-    /// `normalize` asks the registry to normalise it first (Confluent; others ignore it).
-    pub async fn register(&self, subject: &str, schema: &str, normalize: bool) -> Result<u32, RegistryError> {
+    pub async fn register(&self, subject: &str, schema: &str, normalize: Normalize) -> Result<u32, RegistryError> {
         #[derive(Deserialize)]
         struct Registered {
             id: u32,
         }
-        let path = format!("/subjects/{}/versions?normalize={normalize}", encode_segment(subject));
+        let path = format!(
+            "/subjects/{}/versions?normalize={}",
+            encode_segment(subject),
+            normalize.query()
+        );
         let answer: Registered = self.call_json(Method::POST, &path, Some(schema_body(schema))).await?;
         Ok(answer.id)
     }
 
     /// Finds `schema` among `subject`'s versions (`POST /subjects/{s}`), without
     /// registering it: 40401 for an unknown subject, 40403 for an unregistered schema.
-    pub async fn lookup(&self, subject: &str, schema: &str, normalize: bool) -> Result<SubjectVersion, RegistryError> {
-        let path = format!("/subjects/{}?normalize={normalize}", encode_segment(subject));
+    pub async fn lookup(
+        &self,
+        subject: &str,
+        schema: &str,
+        normalize: Normalize,
+    ) -> Result<SubjectVersion, RegistryError> {
+        let path = format!("/subjects/{}?normalize={}", encode_segment(subject), normalize.query());
         self.call_json(Method::POST, &path, Some(schema_body(schema))).await
     }
 
@@ -202,26 +210,60 @@ impl RegistryClient {
     }
 
     /// Deletes a subject, returning the versions deleted. A soft delete hides it; a
-    /// permanent one (`permanent = true`) removes it, and Confluent requires a soft
-    /// delete first (40405 otherwise). Apicurio allows deletes only when configured to.
-    pub async fn delete_subject(&self, subject: &str, permanent: bool) -> Result<Vec<u32>, RegistryError> {
-        let path = format!("/subjects/{}?permanent={permanent}", encode_segment(subject));
+    /// permanent one removes it, and Confluent requires a soft delete first (40405
+    /// otherwise). Apicurio allows deletes only when configured to.
+    pub async fn delete_subject(&self, subject: &str, deletion: Deletion) -> Result<Vec<u32>, RegistryError> {
+        let path = format!("/subjects/{}?permanent={}", encode_segment(subject), deletion.query());
         self.call_json(Method::DELETE, &path, None).await
     }
 
-    /// Deletes one version of a subject (soft, or `permanent` after a soft delete),
+    /// Deletes one version of a subject (soft, or permanent after a soft delete),
     /// returning its number.
     pub async fn delete_version(
         &self,
         subject: &str,
         version: VersionSelector,
-        permanent: bool,
+        deletion: Deletion,
     ) -> Result<u32, RegistryError> {
         let path = format!(
-            "/subjects/{}/versions/{version}?permanent={permanent}",
-            encode_segment(subject)
+            "/subjects/{}/versions/{version}?permanent={}",
+            encode_segment(subject),
+            deletion.query()
         );
         self.call_json(Method::DELETE, &path, None).await
+    }
+}
+
+/// Whether the registry normalises a schema before comparing or storing it
+/// (`?normalize=`; Confluent does, Apicurio and others ignore the flag).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum Normalize {
+    /// The schema as sent: what the serializers register, so ids follow the text they
+    /// frame with.
+    #[default]
+    AsSent,
+    /// Normalised by the registry first, so formatting differences share a version.
+    ByRegistry,
+}
+
+impl Normalize {
+    fn query(self) -> bool {
+        self == Normalize::ByRegistry
+    }
+}
+
+/// How a delete removes a subject or version.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Deletion {
+    /// Hidden from reads, kept for ids already in use (and undone by registering again).
+    Soft,
+    /// Gone for good; Confluent accepts it only after a soft delete.
+    Permanent,
+}
+
+impl Deletion {
+    fn query(self) -> bool {
+        self == Deletion::Permanent
     }
 }
 

@@ -18,6 +18,7 @@
 //! this) would wait for itself.
 
 use super::api::{CompatibilityCheck, SubjectVersion, VersionSelector};
+use super::api::{Deletion, Normalize};
 use super::client::RegistryClient;
 use super::config::RegistryConfig;
 use super::error::{RegistryError, RegistryErrorKind};
@@ -101,8 +102,8 @@ impl BlockingRegistryClient {
     }
 
     blocking_calls! {
-        register(subject: &str, schema: &str, normalize: bool) -> u32;
-        lookup(subject: &str, schema: &str, normalize: bool) -> SubjectVersion;
+        register(subject: &str, schema: &str, normalize: Normalize) -> u32;
+        lookup(subject: &str, schema: &str, normalize: Normalize) -> SubjectVersion;
         schema_by_id(id: u32) -> String;
         version(subject: &str, version: VersionSelector) -> SubjectVersion;
         latest(subject: &str) -> SubjectVersion;
@@ -111,10 +112,10 @@ impl BlockingRegistryClient {
         check_compatibility(subject: &str, version: Option<VersionSelector>, schema: &str) -> CompatibilityCheck;
         config(subject: Option<&str>) -> Compatibility;
         set_config(subject: Option<&str>, level: Compatibility) -> Compatibility;
-        delete_subject(subject: &str, permanent: bool) -> Vec<u32>;
-        delete_version(subject: &str, version: VersionSelector, permanent: bool) -> u32;
-        cached_register(subject: &str, schema: &str, normalize: bool) -> u32;
-        cached_lookup(subject: &str, schema: &str, normalize: bool) -> u32;
+        delete_subject(subject: &str, deletion: Deletion) -> Vec<u32>;
+        delete_version(subject: &str, version: VersionSelector, deletion: Deletion) -> u32;
+        cached_register(subject: &str, schema: &str, normalize: Normalize) -> u32;
+        cached_lookup(subject: &str, schema: &str, normalize: Normalize) -> u32;
         cached_schema(id: u32) -> Arc<Schema>;
         cached_latest(subject: &str) -> Arc<SubjectVersion>;
     }
@@ -175,8 +176,8 @@ mod tests {
     async fn calls_from_inside_a_current_thread_runtime_do_not_panic() {
         let server = serve(vec![answer("200 OK", r#"{"id":4}"#)]);
         let client = client(&server.url);
-        assert_eq!(client.cached_register("t-value", "{}", false), Ok(4));
-        assert_eq!(client.cached_register("t-value", "{}", false), Ok(4));
+        assert_eq!(client.cached_register("t-value", "{}", Normalize::AsSent), Ok(4));
+        assert_eq!(client.cached_register("t-value", "{}", Normalize::AsSent), Ok(4));
         assert_eq!(server.requests().len(), 1, "cached");
     }
 

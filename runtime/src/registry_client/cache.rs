@@ -12,6 +12,7 @@
 //! registration, not a thousand. Errors are handed to the callers that waited for that
 //! request, and never stored: the next call asks again (the registry may be back).
 
+use super::api::Normalize;
 use super::api::SubjectVersion;
 use super::client::RegistryClient;
 use super::error::{RegistryError, RegistryErrorKind};
@@ -26,7 +27,7 @@ pub const DEFAULT_CACHE_CAPACITY: usize = 1000;
 /// The caches one client and its clones share.
 pub(super) struct Caches {
     /// (subject, schema text, normalize) → id.
-    ids: SingleFlight<(String, String, bool), u32>,
+    ids: SingleFlight<(String, String, Normalize), u32>,
     /// id → parsed schema.
     schemas: SingleFlight<u32, Arc<Schema>>,
     /// subject → its latest version, for a time.
@@ -50,7 +51,12 @@ impl Caches {
 impl RegistryClient {
     /// [`register`](Self::register), cached: the id of `schema` under `subject`,
     /// registering it on the first call only.
-    pub async fn cached_register(&self, subject: &str, schema: &str, normalize: bool) -> Result<u32, RegistryError> {
+    pub async fn cached_register(
+        &self,
+        subject: &str,
+        schema: &str,
+        normalize: Normalize,
+    ) -> Result<u32, RegistryError> {
         let key = (subject.to_owned(), schema.to_owned(), normalize);
         self.inner
             .caches
@@ -61,7 +67,7 @@ impl RegistryClient {
 
     /// [`lookup`](Self::lookup), cached: the id of `schema` under `subject`, which must
     /// already be registered (for producers whose schemas CI registers).
-    pub async fn cached_lookup(&self, subject: &str, schema: &str, normalize: bool) -> Result<u32, RegistryError> {
+    pub async fn cached_lookup(&self, subject: &str, schema: &str, normalize: Normalize) -> Result<u32, RegistryError> {
         let key = (subject.to_owned(), schema.to_owned(), normalize);
         self.inner
             .caches
@@ -170,11 +176,14 @@ mod tests {
         let mut tasks = tokio::task::JoinSet::new();
         for _ in 0..6 {
             let client = client.clone();
-            tasks.spawn(async move { client.cached_register("t-value", "{}", false).await });
+            tasks.spawn(async move { client.cached_register("t-value", "{}", Normalize::AsSent).await });
         }
         assert!(tasks.join_all().await.iter().all(|id| id == &Ok(3)));
         assert_eq!(server.requests().len(), 1);
-        client.cached_register("u-value", "{}", false).await.unwrap();
+        client
+            .cached_register("u-value", "{}", Normalize::AsSent)
+            .await
+            .unwrap();
         assert_eq!(server.requests().len(), 2, "another subject is another key");
     }
 

@@ -162,6 +162,7 @@ fn config_error(what: String) -> RegistryError {
 mod tests {
     use super::*;
     use crate::registry_client::Auth;
+    use crate::registry_client::Normalize;
     use crate::registry_client::test_server::{answer, serve};
     use std::time::Duration;
 
@@ -265,7 +266,7 @@ mod tests {
         let config = RegistryConfig::new(&server.url).with_auth(Auth::Bearer("tok".into()));
         let id = RegistryClient::new(config)
             .unwrap()
-            .register("a/b", "{}", true)
+            .register("a/b", "{}", Normalize::ByRegistry)
             .await
             .unwrap();
         assert_eq!(id, 7);

@@ -3,12 +3,12 @@
 //! `registry` feature, so codec-only users build no HTTP stack.
 //!
 //! ```no_run
-//! use avrokit::registry_client::{BlockingRegistryClient, RegistryClient, RegistryConfig};
+//! use avrokit::registry_client::{BlockingRegistryClient, Normalize, RegistryClient, RegistryConfig};
 //! # async fn run() -> Result<(), avrokit::registry_client::RegistryError> {
 //! let url = "http://127.0.0.1:8081/apis/ccompat/v7";
 //! // In async code (a tokio runtime with I/O and time):
 //! let client = RegistryClient::new(RegistryConfig::new(url))?;
-//! let id = client.register("orders-value", r#"{"type":"record","name":"Order","fields":[]}"#, false).await?;
+//! let id = client.register("orders-value", r#"{"type":"record","name":"Order","fields":[]}"#, Normalize::AsSent).await?;
 //! let schema = client.schema_by_id(id).await?;
 //! // Without a runtime, the same calls, blocking:
 //! let blocking = BlockingRegistryClient::new(RegistryConfig::new(url))?;
@@ -49,7 +49,7 @@ mod subject;
 mod test_server;
 
 pub use access::RegistryAccess;
-pub use api::{CompatibilityCheck, SubjectVersion, VersionSelector};
+pub use api::{CompatibilityCheck, Deletion, Normalize, SubjectVersion, VersionSelector};
 pub use avrokit_schema::Compatibility;
 pub use blocking::BlockingRegistryClient;
 pub use cache::DEFAULT_CACHE_CAPACITY;

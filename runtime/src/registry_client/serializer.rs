@@ -2,6 +2,7 @@
 //! found once per topic (registered, looked up, the latest version, or fixed).
 
 use super::access::RegistryAccess;
+use super::api::Normalize;
 use super::api::SubjectVersion;
 use super::blocking::BlockingRegistryClient;
 use super::client::RegistryClient;
@@ -115,7 +116,7 @@ pub struct Serializer<T, C = RegistryClient> {
     strategy: SubjectNameStrategy,
     is_key: bool,
     ids: IdSource,
-    normalize: bool,
+    normalize: Normalize,
     /// topic → id, so the hot path neither builds the subject nor copies the schema text.
     known: RwLock<HashMap<String, Known>>,
     /// The first topic resolved and its id, when ids never expire, read without a lock:
@@ -151,7 +152,7 @@ impl<T: AvroMessage, C: RegistryAccess> Serializer<T, C> {
             strategy: SubjectNameStrategy::TopicName,
             is_key: false,
             ids: IdSource::AutoRegister,
-            normalize: false,
+            normalize: Normalize::AsSent,
             known: RwLock::new(HashMap::new()),
             first: OnceLock::new(),
             size_hint: AtomicUsize::new(0),
@@ -178,7 +179,7 @@ impl<T: AvroMessage, C: RegistryAccess> Serializer<T, C> {
     }
 
     /// Asking the registry to normalise the schema when registering or looking up.
-    pub fn normalizing(mut self, normalize: bool) -> Self {
+    pub fn normalizing(mut self, normalize: Normalize) -> Self {
         self.normalize = normalize;
         self
     }

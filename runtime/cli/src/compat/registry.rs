@@ -304,7 +304,7 @@ mod tests {
     //! verdicts must match the offline engine's (skipped, saying so, without it).
 
     use super::*;
-    use avrokit::registry_client::{RegistryConfig, RetryPolicy};
+    use avrokit::registry_client::{Deletion, Normalize, RegistryConfig, RetryPolicy};
     use std::io::{Read, Write};
     use std::net::TcpListener;
 
@@ -416,7 +416,7 @@ mod tests {
         let new = check_subject(&client, &subject, &current, &schema, Compatibility::Backward).unwrap();
         assert!(matches!(new.outcome, Outcome::New), "{new:?}");
 
-        client.register(&subject, &v1.to_string(), false).unwrap();
+        client.register(&subject, &v1.to_string(), Normalize::AsSent).unwrap();
         // Apicurio enforces nothing until a level is set.
         client.set_config(Some(&subject), Compatibility::Backward).unwrap();
         let v1_set = load_json("v1", &v1);
@@ -468,7 +468,7 @@ mod tests {
         assert_eq!(explanation.messages[0].kind.as_str(), "TYPE_MISMATCH");
         assert_eq!(explanation.messages[0].location, "/fields/1/type");
 
-        let _ = client.delete_subject(&subject, false);
-        let _ = client.delete_subject(&subject, true);
+        let _ = client.delete_subject(&subject, Deletion::Soft);
+        let _ = client.delete_subject(&subject, Deletion::Permanent);
     }
 }

@@ -22,6 +22,7 @@ use avrokit::kafka::rdkafka::message::{Header as KafkaHeader, OwnedHeaders};
 use avrokit::kafka::rdkafka::producer::{BaseRecord, DeliveryResult, Producer, ProducerContext, ThreadedProducer};
 use avrokit::kafka::rdkafka::{ClientContext, Message};
 use avrokit::registry_client::BlockingRegistryClient;
+use avrokit::registry_client::Normalize;
 use avrokit::{Schema, avro_json, wire};
 use avrokit_codegen::catalog::Topic;
 use avrokit_codegen::ir::SchemaSet;
@@ -225,7 +226,7 @@ fn key_writer(
 
 fn register(registry: &BlockingRegistryClient, subject: String, schema: Schema) -> anyhow::Result<Writer> {
     let id = registry
-        .register(&subject, schema.json(), false)
+        .register(&subject, schema.json(), Normalize::AsSent)
         .with_context(|| format!("registering the schema under {subject}"))?;
     Ok(Writer { schema, id, subject })
 }
