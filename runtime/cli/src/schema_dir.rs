@@ -1,7 +1,7 @@
 //! A schema directory and its `catalog.toml`, loaded the way `cargo xtask gen` loads
 //! them (one named type per file), for the tasks that work from the catalog.
 
-use avrokit_codegen::catalog::{Catalog, Topic, load_catalog};
+use avrokit_codegen::catalog::{Catalog, load_catalog};
 use avrokit_codegen::ir::SchemaSet;
 use avrokit_codegen::{LoadOptions, load_dir};
 use std::path::Path;
@@ -23,7 +23,8 @@ pub fn load(dir: &Path) -> anyhow::Result<(SchemaSet, Catalog)> {
 
 /// The catalog's entry for `topic`, with the schemas it names, when `dir` has a
 /// `catalog.toml` (`None` when it has none or does not list the topic).
-pub fn catalog_topic(dir: &Path, topic: &str) -> anyhow::Result<Option<(SchemaSet, Topic)>> {
+#[cfg(feature = "kafka")]
+pub fn catalog_topic(dir: &Path, topic: &str) -> anyhow::Result<Option<(SchemaSet, avrokit_codegen::catalog::Topic)>> {
     if !dir.join("catalog.toml").is_file() {
         return Ok(None);
     }

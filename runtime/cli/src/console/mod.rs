@@ -10,7 +10,7 @@
 //! avrokit consume a --from-beginning --timeout 5 | avrokit produce b --envelope
 //! ```
 //!
-//! One line per record, the same shape both ways (see [`line`]): `consume` prints
+//! One line per record, the same shape both ways (see [`mod@line`]): `consume` prints
 //! `{"topic", "partition", "offset", "timestamp", "headers", "key", "schema_id", "value"}`
 //! with the value in the Avro JSON encoding (`null` for a tombstone), and `produce
 //! --envelope` reads that shape back (the fields a producer cannot choose are ignored).
