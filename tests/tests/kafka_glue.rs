@@ -13,7 +13,11 @@ use avrokit::chrono::DateTime;
 use avrokit::kafka::dead_letter::header;
 use avrokit::kafka::rdkafka::consumer::{Consumer as _, StreamConsumer};
 use avrokit::kafka::rdkafka::message::{Headers, Message, OwnedMessage};
-use avrokit::kafka::{ConsumeError, Consumer, ConsumerSettings, HandlerError, Producer, ProducerSettings, Record};
+use avrokit::kafka::{
+    ConsumeError, Consumer, ConsumerSettings, DeadLetters, HandlerError, ProduceError, Producer, ProducerSettings,
+    Record,
+};
+use avrokit::registry_client::{IdSource, Serializer, SubjectNameStrategy};
 use avrokit_generated::astro::beam::TelescopeData;
 use avrokit_tests::kafka_scratch::KafkaStack;
 use std::collections::BTreeMap;
@@ -31,11 +35,10 @@ fn record(id: &str, sequence: i32) -> TelescopeData {
     }
 }
 
-fn consumer_settings(stack: &KafkaStack, group: &str, topic: &str, dead_letters: Option<&str>) -> ConsumerSettings {
+fn consumer_settings(stack: &KafkaStack, group: &str, topic: &str) -> ConsumerSettings {
     let mut settings = ConsumerSettings::new(&stack.bootstrap, group, [topic]);
     settings.max_wait = Duration::from_millis(200);
     settings.backoff = Duration::from_millis(10);
-    settings.dead_letter_topic = dead_letters.map(str::to_owned);
     settings
 }
 
@@ -96,10 +99,14 @@ async fn records_round_trip_and_bad_ones_become_dead_letters() {
     producer.send(&topic, "d", &record("d", 9)).await.unwrap();
     assert_eq!(offsets, [0, 1, 2, 3], "one partition, in order");
 
-    let settings = consumer_settings(&stack, &format!("{run}-group"), &name, Some(&dlq));
+    let settings = consumer_settings(&stack, &format!("{run}-group"), &name);
     let dead_letters = Producer::new(&ProducerSettings::new(&stack.bootstrap), stack.registry_client()).unwrap();
-    let consumer =
-        Consumer::<TelescopeData>::new(settings.clone(), stack.registry_client(), Some(dead_letters)).unwrap();
+    let consumer = Consumer::<TelescopeData>::new(
+        settings.clone(),
+        stack.registry_client(),
+        Some(DeadLetters::new(dead_letters, &dlq)),
+    )
+    .unwrap();
     let shutdown = consumer.shutdown();
     let mut seen: Vec<(String, Vec<u8>)> = Vec::new();
     let summary = consumer
@@ -185,7 +192,7 @@ async fn without_a_dead_letter_topic_a_bad_record_stops_the_consumer_uncommitted
     producer.send_bytes(&name, None, Some(b"garbage"), None).await.unwrap();
     producer.send(&topic, "a", &record("a", 1)).await.unwrap();
 
-    let settings = consumer_settings(&stack, &format!("{name}-group"), &name, None);
+    let settings = consumer_settings(&stack, &format!("{name}-group"), &name);
     for _ in 0..2 {
         // Each time the garbage (offset 0) stops the run before any handler call, and since
         // nothing was committed the next member starts from it again.
@@ -224,8 +231,13 @@ async fn a_handler_per_record_sees_each_record_once_and_dead_letters_only_the_ba
     for (i, id) in ["a", "bad", "c"].iter().enumerate() {
         producer.send(&topic, id, &record(id, i as i32)).await.unwrap();
     }
-    let settings = consumer_settings(&stack, &format!("{run}-group"), &name, Some(&dlq));
-    let consumer = Consumer::<TelescopeData>::new(settings, stack.registry_client(), Some(producer)).unwrap();
+    let settings = consumer_settings(&stack, &format!("{run}-group"), &name);
+    let consumer = Consumer::<TelescopeData>::new(
+        settings,
+        stack.registry_client(),
+        Some(DeadLetters::new(producer, &dlq)),
+    )
+    .unwrap();
     let shutdown = consumer.shutdown();
     let mut calls: Vec<String> = Vec::new();
     let summary = consumer
@@ -296,4 +308,54 @@ async fn enqueued_records_are_acknowledged_in_order_and_an_oversized_one_is_refu
     let mut expected: Vec<Vec<u8>> = ids.iter().map(|id| id.clone().into_bytes()).collect();
     expected.push(b"dropped".to_vec());
     assert_eq!(keys, expected);
+}
+
+#[tokio::test]
+async fn the_producer_takes_its_id_source_and_subjects_from_its_settings() {
+    let Some(stack) = KafkaStack::find("kafka_glue") else {
+        return;
+    };
+    let name = avrokit_tests::stack_registry::scratch_name("it-kafka-ids");
+    let topic = stack.scratch_topic::<TelescopeData>(&name, 1).await;
+    let registry = stack.registry_client();
+
+    // Lookup only: nothing is registered under the subject, so nothing is sent.
+    let mut lookup_only = ProducerSettings::new(&stack.bootstrap);
+    lookup_only.schema_ids = IdSource::LookupOnly;
+    let producer = Producer::new(&lookup_only, registry.clone()).unwrap();
+    let refused = producer.send(&topic, "a", &record("a", 1)).await.unwrap_err();
+    assert!(
+        matches!(&refused, ProduceError::Serialize { topic, .. } if *topic == name),
+        "{refused}"
+    );
+    assert!(
+        registry.versions(&format!("{name}-value")).await.is_err(),
+        "nothing registered"
+    );
+
+    // TopicRecordName values: registered under `<topic>-<full name>` (this topic's keys
+    // are plain strings, not framed).
+    let mut per_record = ProducerSettings::new(&stack.bootstrap);
+    per_record.value_subjects = SubjectNameStrategy::TopicRecordName;
+    let producer = Producer::new(&per_record, registry.clone()).unwrap();
+    producer.send(&topic, "b", &record("b", 2)).await.unwrap();
+    let subject = format!("{name}-astro.beam.TelescopeData");
+    let registered = registry.latest(&subject).await.unwrap();
+
+    // One type's own serializer, here with a fixed id, replaces the one from the settings.
+    let fixed = Serializer::<TelescopeData>::new(registry.clone()).with_ids(IdSource::Fixed(registered.id));
+    // Lookup-only settings, but the values carry the fixed id without asking.
+    let producer = Producer::new(&lookup_only, registry.clone())
+        .unwrap()
+        .with_serializer(fixed);
+    producer.send(&topic, "c", &record("c", 3)).await.unwrap();
+    let frames: Vec<Vec<u8>> = read_all(&stack, &name, 2)
+        .await
+        .iter()
+        .map(|m| m.payload().unwrap().to_vec())
+        .collect();
+    for frame in &frames {
+        assert_eq!(frame[0], 0, "magic byte");
+        assert_eq!(u32::from_be_bytes(frame[1..5].try_into().unwrap()), registered.id);
+    }
 }

@@ -9,8 +9,8 @@
 use avrokit::chrono::{DateTime, Utc};
 use avrokit::kafka::topics::{TopicAction, TopicAdmin, TopicSpec};
 use avrokit::kafka::{
-    Consumer, ConsumerSettings, EncodeKey, Framed, KafkaSettings, Monitor, Producer, ProducerSettings, Shutdown,
-    TopicLag, WriterSchemas,
+    Consumer, ConsumerSettings, DeadLetters, EncodeKey, Framed, KafkaSettings, Monitor, Producer, ProducerSettings,
+    Shutdown, TopicLag, WriterSchemas,
 };
 use avrokit::postgres::{PgSink, SinkTable, connect};
 use avrokit::registry_client::{RegistryClient, RegistryConfig};
@@ -180,15 +180,17 @@ impl Stack {
     /// without, the sink stops at such a record.
     pub fn sink_consumer(
         &self,
-        mut settings: ConsumerSettings,
+        settings: ConsumerSettings,
         dead_letters: Option<&str>,
     ) -> Result<Consumer<Framed, WriterSchemas>> {
-        settings.dead_letter_topic = dead_letters.map(str::to_owned);
-        let producer = dead_letters.map(|_| self.producer()).transpose()?;
+        let dead_letters = match dead_letters {
+            Some(topic) => Some(DeadLetters::new(self.producer()?, topic)),
+            None => None,
+        };
         Ok(Consumer::with_decoder(
             settings,
             WriterSchemas::new(self.registry.clone()),
-            producer,
+            dead_letters,
         )?)
     }
 

@@ -3,8 +3,8 @@
 //! bounded retries, a dead-letter topic for records that cannot be decoded or handled,
 //! and a graceful shutdown that finishes the batch in flight, commits and leaves.
 
-use super::dead_letter::{Failure, Stage};
-use super::producer::{ProduceError, Producer};
+use super::dead_letter::{DeadLetters, Failure, Stage};
+use super::producer::ProduceError;
 use super::settings::ConsumerSettings;
 use super::shutdown::Shutdown;
 use crate::AvroMessage;
@@ -147,7 +147,7 @@ impl<V: AvroMessage + Clone + Send + Sync + 'static> Decode for Deserializer<V> 
 pub struct Consumer<V, D = Deserializer<V>> {
     inner: StreamConsumer,
     decoder: D,
-    dead_letters: Option<(Producer, String)>,
+    dead_letters: Option<DeadLetters>,
     settings: ConsumerSettings,
     shutdown: Shutdown,
     value: PhantomData<fn() -> V>,
@@ -191,12 +191,13 @@ impl Raw {
 }
 
 impl<V: AvroMessage + Clone + Send + Sync + 'static> Consumer<V> {
-    /// Subscribes with `settings`, decoding `V` through `registry`. Dead letters go
-    /// through `dead_letters` (a producer) to `settings.dead_letter_topic`.
+    /// Subscribes with `settings`, decoding `V` through `registry`. Records that cannot
+    /// be decoded or handled go to `dead_letters`; without it the run stops at such a
+    /// record instead (nothing is skipped silently).
     pub fn new(
         settings: ConsumerSettings,
         registry: RegistryClient,
-        dead_letters: Option<Producer>,
+        dead_letters: Option<DeadLetters>,
     ) -> Result<Consumer<V>, ConsumeError> {
         Consumer::with_decoder(settings, Deserializer::new(registry), dead_letters)
     }
@@ -207,15 +208,11 @@ impl<V: Clone + Send + Sync, D: Decode<Value = V>> Consumer<V, D> {
     pub fn with_decoder(
         settings: ConsumerSettings,
         decoder: D,
-        dead_letters: Option<Producer>,
+        dead_letters: Option<DeadLetters>,
     ) -> Result<Consumer<V, D>, ConsumeError> {
         let inner: StreamConsumer = settings.client_config().create()?;
         let topics: Vec<&str> = settings.topics.iter().map(String::as_str).collect();
         inner.subscribe(&topics)?;
-        let dead_letters = match (dead_letters, &settings.dead_letter_topic) {
-            (Some(producer), Some(topic)) => Some((producer, topic.clone())),
-            _ => None,
-        };
         Ok(Consumer {
             inner,
             decoder,
@@ -400,7 +397,7 @@ impl<V: Clone + Send + Sync, D: Decode<Value = V>> Consumer<V, D> {
     /// acknowledgment; without a dead-letter topic the run stops here instead.
     async fn dead_letter<E: Error>(&self, raw: &Raw, stage: Stage, class: &str, error: &E) -> Result<(), ConsumeError> {
         let failure = Failure::new(raw.at(), &self.settings.group_id, stage, class, error);
-        let Some((producer, topic)) = &self.dead_letters else {
+        let Some(DeadLetters { producer, topic }) = &self.dead_letters else {
             return Err(ConsumeError::Unhandled {
                 topic: raw.topic.clone(),
                 partition: raw.partition,

@@ -2,9 +2,33 @@
 //! the record came from and why it failed, under Kafka Connect's `__connect.errors.*`
 //! names so that tools reading Connect's dead-letter topics read these too.
 
+use super::Producer;
 use rdkafka::message::{Header, Headers, OwnedHeaders};
 use std::error::Error;
 use std::fmt;
+
+/// Where a consumer sends the records it cannot decode or handle: a producer and the
+/// topic it writes them to, given together so that neither can be set without the other.
+#[derive(Debug)]
+pub struct DeadLetters {
+    pub(super) producer: Producer,
+    pub(super) topic: String,
+}
+
+impl DeadLetters {
+    /// Dead letters written by `producer` to `topic`.
+    pub fn new(producer: Producer, topic: impl Into<String>) -> DeadLetters {
+        DeadLetters {
+            producer,
+            topic: topic.into(),
+        }
+    }
+
+    /// The dead-letter topic.
+    pub fn topic(&self) -> &str {
+        &self.topic
+    }
+}
 
 /// Kafka Connect's dead-letter header names (`DeadLetterQueueReporter`).
 pub mod header {

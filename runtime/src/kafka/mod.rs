@@ -24,6 +24,7 @@ mod shutdown;
 pub mod topics;
 
 pub use consumer::{ConsumeError, Consumer, Decode, HandlerError, Record, RunSummary};
+pub use dead_letter::DeadLetters;
 pub use framed::{Framed, WriterSchemas};
 pub use monitor::{BrokerHealth, Monitor, PartitionOffsets, TopicLag};
 pub use producer::{Delivery, EncodeKey, PendingDelivery, ProduceError, Producer};

@@ -5,7 +5,7 @@
 
 use super::settings::ProducerSettings;
 use crate::AvroMessage;
-use crate::registry_client::{RegistryClient, SerializeError, Serializer};
+use crate::registry_client::{IdSource, Normalize, RegistryClient, SerializeError, Serializer, SubjectNameStrategy};
 use crate::topic::{AvroKey, Topic, TopicKey};
 use rdkafka::error::{KafkaError, RDKafkaErrorCode};
 use rdkafka::message::OwnedHeaders;
@@ -69,6 +69,10 @@ pub struct Producer {
     inner: FutureProducer,
     registry: RegistryClient,
     queue_timeout: Duration,
+    schema_ids: IdSource,
+    key_subjects: SubjectNameStrategy,
+    value_subjects: SubjectNameStrategy,
+    normalize: Normalize,
     // Where `send` frames values before librdkafka copies them.
     frame: Mutex<Vec<u8>>,
     // One serializer per (type, key or value), so each keeps its schema id warm.
@@ -91,9 +95,25 @@ impl Producer {
             inner,
             registry,
             queue_timeout: settings.queue_timeout,
+            schema_ids: settings.schema_ids,
+            key_subjects: settings.key_subjects,
+            value_subjects: settings.value_subjects,
+            normalize: settings.normalize,
             frame: Mutex::default(),
             serializers: RwLock::default(),
         })
+    }
+
+    /// This producer with `serializer` for `T`'s keys or values (whichever it is for),
+    /// in place of one built from the settings: for what differs by type, such as
+    /// [`IdSource::Fixed`] or another subject name strategy.
+    pub fn with_serializer<T: AvroMessage + Send + Sync + 'static>(self, serializer: Serializer<T>) -> Producer {
+        let slot = (TypeId::of::<T>(), serializer.is_key());
+        self.serializers
+            .write()
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert(slot, Arc::new(serializer));
+        self
     }
 
     /// Sends `value` with `key` to `topic` and waits for the acknowledgment (all in-sync
@@ -245,8 +265,14 @@ impl Producer {
         let entry = known.unwrap_or_else(|| {
             let mut serializers = self.serializers.write().unwrap_or_else(PoisonError::into_inner);
             let entry = serializers.entry(slot).or_insert_with(|| {
-                let serializer = Serializer::<T>::new(self.registry.clone());
-                Arc::new(if key { serializer.for_keys() } else { serializer })
+                let serializer = Serializer::<T>::new(self.registry.clone())
+                    .with_ids(self.schema_ids)
+                    .normalizing(self.normalize);
+                Arc::new(if key {
+                    serializer.for_keys().with_strategy(self.key_subjects)
+                } else {
+                    serializer.with_strategy(self.value_subjects)
+                })
             });
             Arc::clone(entry)
         });

@@ -1,7 +1,9 @@
-//! Client settings: the reliability defaults of the seeds' wrappers (seed 003's
-//! `ProducerConfig` and `ConsumerConfig`), every one overridable, and any librdkafka
-//! setting (SASL, SSL, ...) passed through as it is.
+//! Client settings: defaults for no loss and no duplicates from the producer
+//! (`acks=all`, idempotence, retries until the delivery timeout) and at-least-once from
+//! the consumer (offsets committed after the handler), every one overridable, and any
+//! librdkafka setting (SASL, SSL, ...) passed through as it is.
 
+use crate::registry_client::{IdSource, Normalize, SubjectNameStrategy};
 use rdkafka::ClientConfig;
 use std::collections::BTreeMap;
 use std::time::Duration;
@@ -45,7 +47,7 @@ impl KafkaSettings {
     }
 }
 
-/// A producer's settings. The defaults are seed 003's: `acks=all`, idempotence on (so
+/// A producer's settings. The defaults: `acks=all`, idempotence on (so
 /// retries never duplicate or reorder), retries until the delivery timeout, a short
 /// linger for batching, and compression.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -62,6 +64,16 @@ pub struct ProducerSettings {
     /// How long `send` waits for room when the local queue is full before it fails
     /// (backpressure instead of dropping records).
     pub queue_timeout: Duration,
+    /// Where the serializers get their schema ids: registering on first use by default.
+    /// [`IdSource::Fixed`] names one schema, so it belongs to one type's serializer
+    /// ([`Producer::with_serializer`](super::Producer::with_serializer)), not here.
+    pub schema_ids: IdSource,
+    /// The subjects of keys (`<topic>-key` by default).
+    pub key_subjects: SubjectNameStrategy,
+    /// The subjects of values (`<topic>-value` by default).
+    pub value_subjects: SubjectNameStrategy,
+    /// Whether the registry normalises schemas on registration and lookup.
+    pub normalize: Normalize,
 }
 
 impl ProducerSettings {
@@ -73,6 +85,10 @@ impl ProducerSettings {
             compression: "lz4".into(),
             delivery_timeout: Duration::from_secs(120),
             queue_timeout: Duration::from_secs(30),
+            schema_ids: IdSource::AutoRegister,
+            key_subjects: SubjectNameStrategy::TopicName,
+            value_subjects: SubjectNameStrategy::TopicName,
+            normalize: Normalize::AsSent,
         }
     }
 
@@ -102,7 +118,7 @@ pub struct ConsumerSettings {
     pub group_id: String,
     /// The topics to subscribe to.
     pub topics: Vec<String>,
-    /// Most records handed to a batch handler at once (seed 003: 100).
+    /// Most records handed to a batch handler at once (default 100).
     pub max_batch: usize,
     /// Longest wait for a batch to fill before it is handled as it is.
     pub max_wait: Duration,
@@ -110,9 +126,6 @@ pub struct ConsumerSettings {
     pub attempts: u32,
     /// Wait before the second attempt; doubled for each further one.
     pub backoff: Duration,
-    /// Where records that cannot be decoded or handled go; `None`: the consumer stops
-    /// at such a record instead (nothing is skipped silently).
-    pub dead_letter_topic: Option<String>,
     /// Commit offsets in the background (`enable.auto.commit`) instead of after each
     /// handled batch: at-most-once for records in flight at a crash.
     pub auto_commit: bool,
@@ -133,7 +146,6 @@ impl ConsumerSettings {
             max_wait: Duration::from_millis(500),
             attempts: 3,
             backoff: Duration::from_millis(200),
-            dead_letter_topic: None,
             auto_commit: false,
         }
     }

@@ -166,6 +166,11 @@ impl<T: AvroMessage, C: RegistryAccess> Serializer<T, C> {
         self
     }
 
+    /// Whether this serializer writes keys ([`for_keys`](Self::for_keys)) or values.
+    pub fn is_key(&self) -> bool {
+        self.is_key
+    }
+
     /// With another subject name strategy.
     pub fn with_strategy(mut self, strategy: SubjectNameStrategy) -> Self {
         self.strategy = strategy;
