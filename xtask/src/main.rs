@@ -1,7 +1,8 @@
 //! `cargo xtask`: this repository's chores (see README.md). `test`, `bench` and
 //! `vectors` are about this repository; the other tasks are the `avrokit` command's
 //! libraries (`avrokit-cli`) called with this repository's paths, or the command itself
-//! for the tasks that need librdkafka, so `cargo xtask gen` never builds it.
+//! for the tasks that need librdkafka or the registry client, so `cargo xtask gen` builds
+//! neither.
 
 mod bench;
 mod compat;
@@ -12,7 +13,7 @@ mod test_cmd;
 mod vectors_cmd;
 mod workspace;
 
-use avrokit_cli::{connect, register, stack};
+use avrokit_cli::{connect, stack};
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
@@ -38,8 +39,9 @@ enum Command {
     Compat(compat::CompatArgs),
     /// `avrokit stack` for this repository's stack (`target/stack/`).
     Stack(stack::StackArgs),
-    /// `avrokit register`.
-    Register(register::RegisterArgs),
+    /// `avrokit register ...` (runs the `avrokit` command: it needs the registry client).
+    #[command(disable_help_flag = true)]
+    Register(passthrough::Passthrough),
     /// `avrokit connect`.
     Connect(connect::ConnectArgs),
     /// `avrokit topics ...` (runs the `avrokit` command: it needs librdkafka).
@@ -74,7 +76,7 @@ fn main() -> ExitCode {
         Command::Vectors(args) => vectors_cmd::run_vectors(args),
         Command::Compat(args) => compat::run(args),
         Command::Stack(args) => stack::run(&args),
-        Command::Register(args) => register::run(&args),
+        Command::Register(args) => args.run("register"),
         Command::Connect(args) => connect::run(&args),
         Command::Topics(args) => args.run("topics"),
         Command::Lag(args) => args.run("lag"),

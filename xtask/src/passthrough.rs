@@ -1,5 +1,6 @@
-//! The tasks that need librdkafka run the `avrokit` command itself (`cargo run -p
-//! avrokit-cli`), so that xtask, and with it `cargo xtask gen`, never builds librdkafka.
+//! The tasks that need librdkafka or the registry client (reqwest, rustls, tokio) run the
+//! `avrokit` command itself (`cargo run -p avrokit-cli`), so that xtask, and with it
+//! `cargo xtask gen`, builds neither.
 
 use clap::Args;
 use std::process::{Command, ExitCode};

@@ -6,9 +6,13 @@
 //! each service is spelled the same way everywhere.
 
 use crate::stack;
-use anyhow::{Context, bail};
+#[cfg(feature = "registry")]
+use anyhow::Context;
+use anyhow::bail;
+#[cfg(feature = "registry")]
 use avrokit::registry_client::{Auth, BlockingRegistryClient, RegistryConfig};
 use clap::Args;
+#[cfg(feature = "registry")]
 use std::path::PathBuf;
 
 /// The registry's URL variable (also what `stack env` prints).
@@ -32,6 +36,7 @@ pub fn resolve(given: Option<&str>, var: &str, what: &str, flag: &str) -> anyhow
     }
 }
 
+#[cfg(feature = "registry")]
 /// How to authenticate to the registry and which CA to trust; shared by every command
 /// that calls it.
 #[derive(Args, Debug, Clone, Default)]
@@ -67,6 +72,7 @@ pub struct RegistryAuthArgs {
     pub ca: Option<PathBuf>,
 }
 
+#[cfg(feature = "registry")]
 impl RegistryAuthArgs {
     /// The client configuration for the registry at `url`.
     pub fn config(&self, url: &str) -> anyhow::Result<RegistryConfig> {
@@ -89,6 +95,7 @@ impl RegistryAuthArgs {
     }
 }
 
+#[cfg(feature = "registry")]
 /// A Schema Registry: `--registry URL` (or `SCHEMA_REGISTRY_URL`) and its credentials.
 #[derive(Args, Debug, Clone, Default)]
 pub struct RegistryArgs {
@@ -101,6 +108,7 @@ pub struct RegistryArgs {
     pub auth: RegistryAuthArgs,
 }
 
+#[cfg(feature = "registry")]
 impl RegistryArgs {
     /// The registry's URL.
     pub fn url(&self) -> anyhow::Result<String> {

@@ -49,6 +49,7 @@ pub mod endpoints;
 pub mod generate;
 #[cfg(feature = "kafka")]
 pub mod lag;
+#[cfg(feature = "registry")]
 pub mod register;
 mod rustfmt;
 mod schema_dir;

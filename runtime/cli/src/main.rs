@@ -1,7 +1,9 @@
 //! `avrokit`: the schema-first Avro toolkit's one command. Each subcommand is a library
 //! call of `avrokit_cli`; this file only parses the flags and maps errors to exit 2.
 
-use avrokit_cli::{avro, compat, connect, generate, register, stack};
+#[cfg(feature = "registry")]
+use avrokit_cli::register;
+use avrokit_cli::{avro, compat, connect, generate, stack};
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
@@ -24,6 +26,7 @@ enum Command {
     /// The compatibility gate: against git history (default: the merge base with main),
     /// a live registry (`--registry`), or one pair (`compat check`).
     Compat(compat::CompatArgs),
+    #[cfg(feature = "registry")]
     /// Register every catalog subject's schema, after the gate, with the catalog's level.
     Register(register::RegisterArgs),
     /// Bring the broker's topics to the catalog: `topics plan|apply [--env ENV]`.
@@ -50,6 +53,7 @@ fn main() -> ExitCode {
     let result = match Cli::parse().command {
         Command::Gen(args) => generate::run(&args),
         Command::Compat(args) => compat::run(&args),
+        #[cfg(feature = "registry")]
         Command::Register(args) => register::run(&args),
         #[cfg(feature = "kafka")]
         Command::Topics(args) => avrokit_cli::topics::run(&args),

@@ -1,12 +1,16 @@
 //! A schema directory and its `catalog.toml`, loaded the way `cargo xtask gen` loads
 //! them (one named type per file), for the tasks that work from the catalog.
 
-use avrokit_codegen::catalog::{Catalog, load_catalog};
 use avrokit_codegen::ir::SchemaSet;
-use avrokit_codegen::{LoadOptions, load_dir};
-use std::path::Path;
+#[cfg(feature = "registry")]
+use {
+    avrokit_codegen::catalog::{Catalog, load_catalog},
+    avrokit_codegen::{LoadOptions, load_dir},
+    std::path::Path,
+};
 
 /// The schemas of `dir` and its catalog, or every problem, as an error to print.
+#[cfg(feature = "registry")]
 pub fn load(dir: &Path) -> anyhow::Result<(SchemaSet, Catalog)> {
     let set = load_dir(
         dir,

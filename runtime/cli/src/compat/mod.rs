@@ -10,10 +10,13 @@
 //! Every form exits 0 when compatible, 1 when not, 2 when it cannot decide (a file that
 //! does not load, a ref the clone lacks, a registry that cannot be asked).
 
+#[cfg(feature = "registry")]
 pub mod registry;
 
-use crate::endpoints::{self, RegistryAuthArgs};
-use avrokit::registry_client::Compatibility;
+use crate::endpoints;
+#[cfg(feature = "registry")]
+use crate::endpoints::RegistryAuthArgs;
+use avrokit_codegen::Compatibility;
 use avrokit_codegen::gate::{self, Baseline, Options, Status};
 use clap::{Args, Subcommand, ValueEnum};
 use std::path::PathBuf;
@@ -113,6 +116,7 @@ pub struct GateArgs {
     #[arg(long, value_name = "URL", num_args = 0..=1)]
     pub registry: Option<Option<String>>,
     /// Registry credentials and TLS.
+    #[cfg(feature = "registry")]
     #[command(flatten)]
     pub auth: RegistryAuthArgs,
     /// The schema directory, relative to the current directory.
@@ -136,6 +140,7 @@ impl Default for GateArgs {
             against: None,
             against_merge_base: None,
             registry: None,
+            #[cfg(feature = "registry")]
             auth: RegistryAuthArgs::default(),
             schemas: PathBuf::from("avro-schemas"),
             catalog: None,
@@ -162,8 +167,15 @@ impl GateArgs {
                 "schema registry",
                 "--registry URL",
             )?;
-            let client = avrokit::registry_client::BlockingRegistryClient::new(self.auth.config(&url)?)?;
-            return registry::against_registry(&options, &client);
+            #[cfg(feature = "registry")]
+            {
+                let client = avrokit::registry_client::BlockingRegistryClient::new(self.auth.config(&url)?)?;
+                return registry::against_registry(&options, &client);
+            }
+            #[cfg(not(feature = "registry"))]
+            anyhow::bail!(
+                "this build has no registry client (feature `registry`): run `avrokit compat --registry {url}`"
+            );
         }
         let baseline = match (&self.against, &self.against_merge_base) {
             (Some(rev), _) => Baseline::Ref(rev.clone()),
