@@ -113,6 +113,7 @@ fn malformed_schemas_are_reported_with_located_hinted_diagnostics() {
 fn layout_violations_are_reported_when_the_rule_is_on() {
     let rule = LoadOptions {
         one_type_per_file: true,
+        ..Default::default()
     };
     check_corpus("corpus/layout", "layout-", &rule);
     // Without the rule the same files are valid schemas: the layout is all that is wrong.
