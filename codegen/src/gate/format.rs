@@ -123,32 +123,43 @@ fn version_note(verdict: &Verdict) -> String {
 }
 
 fn text(checked: &Checked) {
-    let note = version_note(&checked.verdict);
-    for incompatibility in &checked.verdict.messages {
-        text_incompatibility(incompatibility, &note, "");
-    }
-    for warning in &checked.verdict.warnings {
-        println!(
-            "{}: {WARNING_RULE}: {} at {} ({})",
-            located(warning.new_position()),
-            warning.message,
-            warning.location,
-            direction(warning.reader_is_new)
-        );
+    for line in text_lines(checked) {
+        println!("{line}");
     }
 }
 
-fn text_incompatibility(incompatibility: &Incompatibility, note: &str, indent: &str) {
-    println!(
+/// The text lines of one subject. Each names the new schema's file, line and column and
+/// the JSON pointer into that same schema (the reader's in BACKWARD, the writer's in
+/// FORWARD), so the two always point into one file.
+fn text_lines(checked: &Checked) -> Vec<String> {
+    let note = version_note(&checked.verdict);
+    let mut lines = Vec::new();
+    for incompatibility in &checked.verdict.messages {
+        text_incompatibility(incompatibility, &note, "", &mut lines);
+    }
+    for warning in &checked.verdict.warnings {
+        lines.push(format!(
+            "{}: {WARNING_RULE}: {} at {} ({})",
+            located(warning.new_position()),
+            warning.message,
+            warning.new_location(),
+            direction(warning.reader_is_new)
+        ));
+    }
+    lines
+}
+
+fn text_incompatibility(incompatibility: &Incompatibility, note: &str, indent: &str, lines: &mut Vec<String>) {
+    lines.push(format!(
         "{indent}{}: {}: {} at {} ({}{note})",
         located(incompatibility.new_position()),
         incompatibility.kind.as_str(),
         incompatibility.message,
-        incompatibility.location,
+        incompatibility.new_location(),
         direction(incompatibility.reader_is_new)
-    );
+    ));
     for cause in &incompatibility.causes {
-        text_incompatibility(cause, "", &format!("{indent}  because "));
+        text_incompatibility(cause, "", &format!("{indent}  because "), lines);
     }
 }
 
@@ -159,7 +170,7 @@ fn github(checked: &Checked, strict: bool) {
         let mut message = format!(
             "{} at {} ({}{note})",
             incompatibility.message,
-            incompatibility.location,
+            incompatibility.new_location(),
             direction(incompatibility.reader_is_new)
         );
         for cause in &incompatibility.causes {
@@ -167,7 +178,7 @@ fn github(checked: &Checked, strict: bool) {
                 "\nbecause {}: {} at {}",
                 cause.kind.as_str(),
                 cause.message,
-                cause.location
+                cause.new_location()
             ));
         }
         annotation("error", position, incompatibility.kind.as_str(), &message);
@@ -177,7 +188,7 @@ fn github(checked: &Checked, strict: bool) {
         let message = format!(
             "{} at {} ({})",
             warning.message,
-            warning.location,
+            warning.new_location(),
             direction(warning.reader_is_new)
         );
         annotation(level, warning.new_position(), WARNING_RULE, &message);
@@ -247,6 +258,7 @@ fn incompatibility_json(incompatibility: &Incompatibility, subject: &str) -> Val
         "subject": subject,
         "type": incompatibility.kind.as_str(),
         "location": incompatibility.location,
+        "writer_location": incompatibility.writer_location,
         "file": position.file.display().to_string(),
         "line": position.line,
         "column": position.column,
@@ -265,6 +277,7 @@ fn warning_json(warning: &Warning, subject: &str) -> Value {
         "subject": subject,
         "type": WARNING_RULE,
         "location": warning.location,
+        "writer_location": warning.writer_location,
         "file": position.file.display().to_string(),
         "line": position.line,
         "column": position.column,
