@@ -27,9 +27,11 @@ const STRING_UNION: &str = r#"["string"]"#;
 const BYTES_UNION: &str = r#"["bytes"]"#;
 
 /// Java's `INT_LIST_RECORD`: `tail` is a `List` itself, so no value can ever end.
-const INT_LIST: &str = r#"{"type":"record","name":"List","fields":[{"name":"head","type":"int"},{"name":"tail","type":"List"}]}"#;
+const INT_LIST: &str =
+    r#"{"type":"record","name":"List","fields":[{"name":"head","type":"int"},{"name":"tail","type":"List"}]}"#;
 /// Java's `LONG_LIST_RECORD`.
-const LONG_LIST: &str = r#"{"type":"record","name":"List","fields":[{"name":"head","type":"long"},{"name":"tail","type":"List"}]}"#;
+const LONG_LIST: &str =
+    r#"{"type":"record","name":"List","fields":[{"name":"head","type":"long"},{"name":"tail","type":"List"}]}"#;
 /// The same lists ended by a null branch, the form a value can be written in.
 const INT_LIST_OPTIONAL: &str = r#"{"type":"record","name":"List","fields":[{"name":"head","type":"int"},{"name":"tail","type":["null","List"],"default":null}]}"#;
 const LONG_LIST_OPTIONAL: &str = r#"{"type":"record","name":"List","fields":[{"name":"head","type":"long"},{"name":"tail","type":["null","List"],"default":null}]}"#;
@@ -37,9 +39,21 @@ const LONG_LIST_OPTIONAL: &str = r#"{"type":"record","name":"List","fields":[{"n
 #[test]
 fn empty_union_pairs_are_compatible_as_java_states() {
     // COMPATIBLE_READER_WRITER_TEST_CASES: every reader reads a writer with no values.
-    for reader in [EMPTY_UNION, INT_UNION, LONG_UNION, FLOAT_UNION, DOUBLE_UNION, STRING_UNION, BYTES_UNION] {
+    for reader in [
+        EMPTY_UNION,
+        INT_UNION,
+        LONG_UNION,
+        FLOAT_UNION,
+        DOUBLE_UNION,
+        STRING_UNION,
+        BYTES_UNION,
+    ] {
         let report = can_read(&load("reader.avsc", reader), &load("writer.avsc", EMPTY_UNION));
-        assert!(report.is_compatible(), "{reader} reading []: {:?}", report.incompatibilities);
+        assert!(
+            report.is_compatible(),
+            "{reader} reading []: {:?}",
+            report.incompatibilities
+        );
     }
     // A plain (non-union) reader of an empty writer union: every writer branch (none) reads.
     let report = can_read(&load("reader.avsc", r#""int""#), &load("writer.avsc", EMPTY_UNION));
@@ -108,7 +122,10 @@ fn recursive_list_pairs_get_javas_verdicts() {
             panic!("{:?}", report.incompatibilities)
         };
         assert_eq!(problem.kind, IncompatibilityKind::TypeMismatch);
-        assert_eq!(problem.message, "reader type: INT not compatible with writer type: LONG");
+        assert_eq!(
+            problem.message,
+            "reader type: INT not compatible with writer type: LONG"
+        );
         assert_eq!(problem.location, "/fields/0/type");
     }
 }

@@ -131,7 +131,11 @@ fn layout_violations_are_reported_when_the_rule_is_on() {
 /// Warnings rendered like errors, with their count.
 fn render_warnings(warnings: &[avrokit_codegen::Diagnostic]) -> String {
     let mut out: String = warnings.iter().map(|w| format!("{w}\n")).collect();
-    out.push_str(&format!("{} warning{}", warnings.len(), if warnings.len() == 1 { "" } else { "s" }));
+    out.push_str(&format!(
+        "{} warning{}",
+        warnings.len(),
+        if warnings.len() == 1 { "" } else { "s" }
+    ));
     out
 }
 
@@ -176,7 +180,11 @@ fn lenient_schemas_are_errors_when_strict() {
 fn no_case_panics_through_the_generator() {
     let scratch = std::env::temp_dir().join(format!("avrokit-malformed-{}", std::process::id()));
     let mut failures = Vec::new();
-    for (corpus, one_type_per_file) in [("corpus/malformed", false), ("corpus/layout", true), ("corpus/lenient", false)] {
+    for (corpus, one_type_per_file) in [
+        ("corpus/malformed", false),
+        ("corpus/layout", true),
+        ("corpus/lenient", false),
+    ] {
         for case in cases(corpus) {
             // A single-file case gets a directory of its own, as the generator loads
             // every .avsc under a directory.
@@ -196,7 +204,8 @@ fn no_case_panics_through_the_generator() {
             });
             // A lenient case generates unless no value of it exists (an empty union, a
             // record that never ends): then the generator refuses it, naming the field.
-            let must_fail = corpus != "corpus/lenient" || ["union-empty", "record-never-ends"].contains(&case.name.as_str());
+            let must_fail =
+                corpus != "corpus/lenient" || ["union-empty", "record-never-ends"].contains(&case.name.as_str());
             match outcome {
                 Err(_) => failures.push(format!("{}: the generator panicked", case.name)),
                 Ok(Ok(())) if !must_fail => {}

@@ -136,7 +136,11 @@ impl Incompatibility {
     /// is new, else [`Incompatibility::writer_location`]; it points into the file of
     /// [`Incompatibility::new_position`].
     pub fn new_location(&self) -> &str {
-        if self.reader_is_new { &self.location } else { &self.writer_location }
+        if self.reader_is_new {
+            &self.location
+        } else {
+            &self.writer_location
+        }
     }
 
     /// The registry's verbose element for this incompatibility:
@@ -172,7 +176,11 @@ impl Warning {
 
     /// The JSON pointer into the new schema (see [`Incompatibility::new_location`]).
     pub fn new_location(&self) -> &str {
-        if self.reader_is_new { &self.location } else { &self.writer_location }
+        if self.reader_is_new {
+            &self.location
+        } else {
+            &self.writer_location
+        }
     }
 }
 

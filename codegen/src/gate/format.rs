@@ -317,3 +317,85 @@ fn to_json(results: &[Checked], strict: bool) -> Value {
         "subjects": subjects,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::compat::{self, Compatibility, Version};
+    use crate::source::SourceFile;
+    use crate::{LoadOptions, load_files};
+
+    fn load(path: &str, text: &str) -> crate::ir::SchemaSet {
+        load_files(vec![SourceFile::new(path, text)], &LoadOptions::default()).unwrap()
+    }
+
+    /// The new schema puts a field before the changed one, so its field indexes differ
+    /// from the old schema's: the pointer shows which file it is relative to.
+    fn checked(mode: Compatibility) -> Checked {
+        let old = load(
+            "old/r.avsc",
+            "{\"type\":\"record\",\"name\":\"R\",\"fields\":[\n{\"name\":\"a\",\"type\":\"int\"}]}",
+        );
+        let new = load(
+            "new/r.avsc",
+            "{\"type\":\"record\",\"name\":\"R\",\"fields\":[\n{\"name\":\"x\",\"type\":\"int\",\"default\":0},\n{\"name\":\"a\",\"type\":\"string\"}]}",
+        );
+        let previous = [Version {
+            number: 1,
+            set: &old,
+            schema: &old.roots[0],
+        }];
+        Checked {
+            subject: "r".into(),
+            verdict: compat::check((&new, &new.roots[0]), &previous, mode),
+            failed_json: None,
+        }
+    }
+
+    #[test]
+    fn forward_text_points_into_the_new_file_with_its_own_pointer() {
+        let checked = checked(Compatibility::Forward);
+        let [incompatibility] = checked.verdict.messages.as_slice() else {
+            panic!("{:?}", checked.verdict.messages)
+        };
+        // Java's location is the reader's (the old schema's); the writer's is the new one's.
+        assert_eq!(incompatibility.location, "/fields/0/type");
+        assert_eq!(incompatibility.writer_location, "/fields/1/type");
+        assert_eq!(
+            text_lines(&checked),
+            [
+                "new/r.avsc:3:1: TYPE_MISMATCH: reader type: INT not compatible with writer type: STRING at /fields/1/type (old schema reading new data)"
+            ]
+        );
+    }
+
+    #[test]
+    fn backward_text_points_into_the_new_file_with_the_reader_pointer() {
+        let checked = checked(Compatibility::Backward);
+        assert_eq!(
+            text_lines(&checked),
+            [
+                "new/r.avsc:3:1: TYPE_MISMATCH: reader type: STRING not compatible with writer type: INT at /fields/1/type (new schema reading old data)"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_reader_field_the_writer_lacks_points_at_the_writer_record() {
+        // FORWARD, old reader with `b` (no default) the new writer dropped.
+        let old = load(
+            "old/r.avsc",
+            r#"{"type":"record","name":"R","fields":[{"name":"a","type":"int"},{"name":"b","type":"int"}]}"#,
+        );
+        let new = load(
+            "new/r.avsc",
+            r#"{"type":"record","name":"R","fields":[{"name":"a","type":"int"}]}"#,
+        );
+        let report = compat::can_read((&old, &old.roots[0]), (&new, &new.roots[0]));
+        let [missing] = report.incompatibilities.as_slice() else {
+            panic!("{:?}", report.incompatibilities)
+        };
+        assert_eq!(missing.location, "/fields/1");
+        assert_eq!(missing.writer_location, "/");
+    }
+}

@@ -197,7 +197,10 @@ fn check_representable(set: &SchemaSet) -> Result<(), Diagnostics> {
     }
     // An empty-union field already explains why its record never ends.
     for unending in crate::load::unending_records(set) {
-        let explained = diagnostics.0.iter().any(|d| d.file == unending.file && d.line == unending.line && d.column == unending.column);
+        let explained = diagnostics
+            .0
+            .iter()
+            .any(|d| d.file == unending.file && d.line == unending.line && d.column == unending.column);
         if !explained {
             diagnostics.push(unending);
         }

@@ -210,7 +210,10 @@ impl DefaultChecker<'_> {
         let Some(first) = branches.first() else {
             let mut error = DefaultError::new(
                 json.span,
-                format!("default {} for an empty union, which holds no value", json_excerpt(json)),
+                format!(
+                    "default {} for an empty union, which holds no value",
+                    json_excerpt(json)
+                ),
             );
             error.hint = Some("remove the default, or give the union a branch the default matches".to_owned());
             return Err(error);
