@@ -9,6 +9,7 @@ const DAY_MS: i64 = 86_400_000;
 fn catalog() -> avrokit_codegen::catalog::Catalog {
     let options = LoadOptions {
         one_type_per_file: true,
+        ..Default::default()
     };
     let schemas = load_dir("../avro-schemas".as_ref(), &options).unwrap_or_else(|d| panic!("{d}"));
     load_catalog("../avro-schemas/catalog.toml".as_ref(), &schemas).unwrap_or_else(|d| panic!("{d}"))

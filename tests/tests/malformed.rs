@@ -1,5 +1,9 @@
 //! The malformed-schema corpora: `corpus/malformed/` (one broken thing per case) and
-//! `corpus/layout/` (files that break the one-type-per-file rule of a schema directory).
+//! `corpus/layout/` (files that break the one-type-per-file rule of a schema directory);
+//! and beside them `corpus/lenient/`: schemas Java's parser accepts that are probably not
+//! what their author meant (a logical type on a type it does not fit, a record that can
+//! never end). Those load with located, hinted warnings, and fail like malformed ones only
+//! with `LoadOptions::strict`.
 //!
 //! Every case must fail to load, never panic, and report diagnostics that are located
 //! (line and column), carry a hint, and read well; the rendered diagnostics are pinned
@@ -113,6 +117,7 @@ fn malformed_schemas_are_reported_with_located_hinted_diagnostics() {
 fn layout_violations_are_reported_when_the_rule_is_on() {
     let rule = LoadOptions {
         one_type_per_file: true,
+        ..Default::default()
     };
     check_corpus("corpus/layout", "layout-", &rule);
     // Without the rule the same files are valid schemas: the layout is all that is wrong.
@@ -123,13 +128,63 @@ fn layout_violations_are_reported_when_the_rule_is_on() {
     }
 }
 
+/// Warnings rendered like errors, with their count.
+fn render_warnings(warnings: &[avrokit_codegen::Diagnostic]) -> String {
+    let mut out: String = warnings.iter().map(|w| format!("{w}\n")).collect();
+    out.push_str(&format!(
+        "{} warning{}",
+        warnings.len(),
+        if warnings.len() == 1 { "" } else { "s" }
+    ));
+    out
+}
+
+#[test]
+fn lenient_schemas_load_with_located_hinted_warnings() {
+    let cases = cases("corpus/lenient");
+    assert!(cases.len() >= 12, "the corpus holds {} cases", cases.len());
+    let mut failures = Vec::new();
+    for case in cases {
+        let files = case.files.clone();
+        match catch_unwind(AssertUnwindSafe(|| load_files(files, &LoadOptions::default()))) {
+            Err(_) => failures.push(format!("{}: the loader panicked", case.name)),
+            Ok(Err(diagnostics)) => failures.push(format!("{}: refused:\n{diagnostics}", case.name)),
+            Ok(Ok(set)) => {
+                if set.warnings.is_empty() {
+                    failures.push(format!("{}: loaded without a warning", case.name));
+                }
+                for warning in &set.warnings {
+                    if !warning.is_warning() || warning.line == 0 || warning.hint.is_none() {
+                        failures.push(format!("{}: not a located, hinted warning:\n{warning}", case.name));
+                    }
+                }
+                insta::assert_snapshot!(format!("lenient-{}", case.name), render_warnings(&set.warnings));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+#[test]
+fn lenient_schemas_are_errors_when_strict() {
+    let strict = LoadOptions {
+        strict: true,
+        ..Default::default()
+    };
+    check_corpus("corpus/lenient", "strict-", &strict);
+}
+
 /// The generator, as `cargo xtask gen` and a `build.rs` run it, reads a directory from
 /// disk and goes on to the Rust backend; each case must stop with diagnostics there too.
 #[test]
 fn no_case_panics_through_the_generator() {
     let scratch = std::env::temp_dir().join(format!("avrokit-malformed-{}", std::process::id()));
     let mut failures = Vec::new();
-    for (corpus, one_type_per_file) in [("corpus/malformed", false), ("corpus/layout", true)] {
+    for (corpus, one_type_per_file) in [
+        ("corpus/malformed", false),
+        ("corpus/layout", true),
+        ("corpus/lenient", false),
+    ] {
         for case in cases(corpus) {
             // A single-file case gets a directory of its own, as the generator loads
             // every .avsc under a directory.
@@ -147,8 +202,13 @@ fn no_case_panics_through_the_generator() {
                     .generate()
                     .map(drop)
             });
+            // A lenient case generates unless no value of it exists (an empty union, a
+            // record that never ends): then the generator refuses it, naming the field.
+            let must_fail =
+                corpus != "corpus/lenient" || ["union-empty", "record-never-ends"].contains(&case.name.as_str());
             match outcome {
                 Err(_) => failures.push(format!("{}: the generator panicked", case.name)),
+                Ok(Ok(())) if !must_fail => {}
                 Ok(Ok(())) => failures.push(format!("{}: generated without an error", case.name)),
                 Ok(Err(diagnostics)) if diagnostics.is_empty() => {
                     failures.push(format!("{}: failed with no diagnostic", case.name));
@@ -159,4 +219,20 @@ fn no_case_panics_through_the_generator() {
     }
     let _ = std::fs::remove_dir_all(&scratch);
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// What the loader accepts but has no value is refused at generation, located at the field.
+#[test]
+fn the_generator_refuses_what_has_no_value_naming_the_field() {
+    for name in ["union-empty", "record-never-ends"] {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus/lenient");
+        let scratch = std::env::temp_dir().join(format!("avrokit-no-value-{}-{name}", std::process::id()));
+        std::fs::create_dir_all(&scratch).unwrap();
+        let file = format!("{name}.avsc");
+        std::fs::copy(dir.join(&file), scratch.join(&file)).unwrap();
+        let diagnostics = Generator::new(&scratch).generate().map(drop).unwrap_err();
+        let _ = std::fs::remove_dir_all(&scratch);
+        let shown = diagnostics.to_string().replace(&format!("{}/", scratch.display()), "");
+        insta::assert_snapshot!(format!("generator-{name}"), shown);
+    }
 }

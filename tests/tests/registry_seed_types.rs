@@ -104,6 +104,7 @@ fn every_seed_type_round_trips_through_the_registry() {
 fn register_and_serializers_send_the_same_schema_text() {
     let options = avrokit_codegen::LoadOptions {
         one_type_per_file: true,
+        ..Default::default()
     };
     let set = avrokit_codegen::load_dir(std::path::Path::new("../avro-schemas"), &options).expect("loads");
     for entry in avrokit_generated::REGISTRY {

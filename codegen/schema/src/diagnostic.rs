@@ -1,4 +1,5 @@
-//! Located errors: what is wrong, where (file, line, column), and what to do about it.
+//! Located errors and warnings: what is wrong, where (file, line, column), and what to do
+//! about it.
 
 use crate::source::{SourceFile, Span};
 use std::fmt;
@@ -17,9 +18,33 @@ pub struct Diagnostic {
     pub message: String,
     /// What to do about it, when there is something useful to say.
     pub hint: Option<String>,
+    /// Whether the problem stops the load ([`Severity::Error`]) or is only reported
+    /// ([`Severity::Warning`]: the schema loaded, read the way the specification says).
+    pub severity: Severity,
     /// The source line and the caret under the offending text, for display.
     /// Boxed: diagnostics travel in `Result`s, which should stay small.
     excerpt: Option<Box<Excerpt>>,
+}
+
+/// How serious a [`Diagnostic`] is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Severity {
+    /// The input is refused.
+    #[default]
+    Error,
+    /// The input is accepted as the reference implementations accept it, but probably
+    /// does not say what its author meant.
+    Warning,
+}
+
+impl Severity {
+    /// `error` or `warning`, as printed after the location.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -46,6 +71,7 @@ impl Diagnostic {
             column: start.column,
             message: message.into(),
             hint: None,
+            severity: Severity::Error,
             excerpt: Some(Box::new(Excerpt {
                 text,
                 caret_column: start.column,
@@ -62,6 +88,7 @@ impl Diagnostic {
             column: 0,
             message: message.into(),
             hint: None,
+            severity: Severity::Error,
             excerpt: None,
         }
     }
@@ -70,6 +97,17 @@ impl Diagnostic {
     pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
         self.hint = Some(hint.into());
         self
+    }
+
+    /// The same diagnostic as a warning.
+    pub fn into_warning(mut self) -> Self {
+        self.severity = Severity::Warning;
+        self
+    }
+
+    /// Whether it is a warning (the input was accepted).
+    pub fn is_warning(&self) -> bool {
+        self.severity == Severity::Warning
     }
 
     /// `FILE:LINE:COLUMN` (or just `FILE` for whole-file problems).
@@ -84,7 +122,7 @@ impl Diagnostic {
 
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: error: {}", self.location(), self.message)?;
+        write!(f, "{}: {}: {}", self.location(), self.severity.as_str(), self.message)?;
         let gutter = self.line.to_string().len();
         if let Some(excerpt) = &self.excerpt {
             write!(

@@ -76,6 +76,10 @@ pub struct SchemaSet {
     pub types: Vec<NamedType>,
     /// The top-level schema of each file, parallel to `files`.
     pub roots: Vec<Schema>,
+    /// What the loader accepted but reports: schemas the specification tells readers to
+    /// read leniently (a logical type on an underlying type it does not fit is ignored),
+    /// and records no value of which can ever be written. In file order.
+    pub warnings: Vec<crate::diagnostic::Diagnostic>,
     pub(crate) by_name: BTreeMap<String, TypeId>,
 }
 

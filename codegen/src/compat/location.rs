@@ -1,5 +1,7 @@
-//! Where the walk is: the JSON pointer into the reader (as Java renders it) and the nearest
-//! located element (field or named type) on each side.
+//! Where the walk is: the JSON pointer into the reader (as Java renders it), the pointer to
+//! the same element in the writer, and the nearest located element (field or named type)
+//! on each side. The writer pointer lets output that annotates the writer (the new schema
+//! in FORWARD mode) name a place in the file it annotates.
 
 use super::Position;
 use crate::ir::{Origin, Schema, SchemaSet};
@@ -17,7 +19,10 @@ pub(super) enum Token {
 pub(super) struct Cursor<'a> {
     reader_set: &'a SchemaSet,
     writer_set: &'a SchemaSet,
-    tokens: Vec<Token>,
+    /// One entry per step of the walk: the reader's token and the writer's, either absent
+    /// when the step goes deeper on one side only (into a reader union's branch, into a
+    /// reader field the writer does not have).
+    tokens: Vec<(Option<Token>, Option<Token>)>,
     reader_origins: Vec<Origin>,
     writer_origins: Vec<Origin>,
     /// Where a root that is not a named type is (its file, 1:1), if the set has it.
@@ -38,8 +43,15 @@ impl<'a> Cursor<'a> {
         }
     }
 
+    /// A step both sides take (`items`, `type`, a writer union's branch, ...).
     pub(super) fn push(&mut self, token: Token) {
-        self.tokens.push(token);
+        self.tokens.push((Some(token), Some(token)));
+    }
+
+    /// A step with a token of its own on each side (a field's index in each record), or
+    /// on one side only.
+    pub(super) fn push_split(&mut self, reader: Option<Token>, writer: Option<Token>) {
+        self.tokens.push((reader, writer));
     }
 
     pub(super) fn pop(&mut self) {
@@ -65,7 +77,14 @@ impl<'a> Cursor<'a> {
     /// The pointer as Java's `getLocation()` renders it: `/` alone for the root, tokens
     /// escaped per RFC 6901 (`~` → `~0`, `/` → `~1`; keywords and numbers never need it).
     pub(super) fn pointer(&self) -> String {
-        pointer(&self.tokens)
+        let tokens: Vec<Token> = self.tokens.iter().filter_map(|(reader, _)| *reader).collect();
+        pointer(&tokens)
+    }
+
+    /// The pointer to the same element in the writer schema.
+    pub(super) fn writer_pointer(&self) -> String {
+        let tokens: Vec<Token> = self.tokens.iter().filter_map(|(_, writer)| *writer).collect();
+        pointer(&tokens)
     }
 
     pub(super) fn reader_position(&self) -> Position {

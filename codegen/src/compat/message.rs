@@ -87,6 +87,7 @@ mod tests {
         Incompatibility {
             kind,
             location: location.into(),
+            writer_location: location.into(),
             message: message.into(),
             reader: Position::default(),
             writer: Position::default(),

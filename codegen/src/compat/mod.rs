@@ -106,6 +106,10 @@ pub struct Incompatibility {
     /// JSON pointer into the reader schema, as Java's `getLocation()` renders it
     /// (`/fields/3/type`, `/` for the root). Field indexes are the reader's.
     pub location: String,
+    /// The same element's JSON pointer into the writer schema (the writer's field
+    /// indexes; it stops at the writer's record where the reader has a field the writer
+    /// lacks).
+    pub writer_location: String,
     /// Java's message: `reader type: INT not compatible with writer type: STRING`,
     /// `expected: a.B`, `[C, D]`, the field name, ...
     pub message: String,
@@ -128,6 +132,17 @@ impl Incompatibility {
         if self.reader_is_new { &self.reader } else { &self.writer }
     }
 
+    /// The JSON pointer into the new schema: [`Incompatibility::location`] when the reader
+    /// is new, else [`Incompatibility::writer_location`]; it points into the file of
+    /// [`Incompatibility::new_position`].
+    pub fn new_location(&self) -> &str {
+        if self.reader_is_new {
+            &self.location
+        } else {
+            &self.writer_location
+        }
+    }
+
     /// The registry's verbose element for this incompatibility:
     /// `{errorType:'TYPE_MISMATCH', description:'…', additionalInfo:'…'}`.
     pub fn registry_wording(&self) -> String {
@@ -141,6 +156,8 @@ impl Incompatibility {
 pub struct Warning {
     /// JSON pointer into the reader schema.
     pub location: String,
+    /// JSON pointer into the writer schema.
+    pub writer_location: String,
     /// What changes, naming both logical types.
     pub message: String,
     /// The nearest field or named type enclosing the element in the reader.
@@ -155,6 +172,15 @@ impl Warning {
     /// Where the new schema has the element.
     pub fn new_position(&self) -> &Position {
         if self.reader_is_new { &self.reader } else { &self.writer }
+    }
+
+    /// The JSON pointer into the new schema (see [`Incompatibility::new_location`]).
+    pub fn new_location(&self) -> &str {
+        if self.reader_is_new {
+            &self.location
+        } else {
+            &self.writer_location
+        }
     }
 }
 

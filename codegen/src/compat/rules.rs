@@ -247,7 +247,8 @@ impl Walk<'_> {
         };
         let found = std::mem::take(&mut self.report.incompatibilities);
         let warnings = self.report.warnings.len();
-        self.cursor.push(Token::Index(index));
+        // The branch is the reader's; the writer is no union here.
+        self.cursor.push_split(Some(Token::Index(index)), None);
         self.check(branch, writer);
         self.cursor.pop();
         self.report.warnings.truncate(warnings);
@@ -331,10 +332,14 @@ impl Walk<'_> {
     fn fields(&mut self, reader: &Record, writer: &Record, writer_id: TypeId) -> bool {
         let mut ok = true;
         for (index, field) in reader.fields.iter().enumerate() {
-            self.cursor.push(Token::Key("fields"));
-            self.cursor.push(Token::Index(index));
+            let matched = writer_field(writer, field);
+            // The writer pointer follows the writer's own field, or stays at its record.
+            let writer_fields = matched.map(|(writer_index, _)| Token::Index(writer_index));
+            self.cursor
+                .push_split(Some(Token::Key("fields")), writer_fields.map(|_| Token::Key("fields")));
+            self.cursor.push_split(Some(Token::Index(index)), writer_fields);
             self.cursor.enter_reader(field.origin);
-            match writer_field(writer, field) {
+            match matched.map(|(_, writer_field)| writer_field) {
                 Some(writer_field) => {
                     self.cursor.enter_writer(writer_field.origin);
                     self.cursor.push(Token::Key("type"));
@@ -346,7 +351,7 @@ impl Walk<'_> {
                 None if self.has_enum_default(&field.schema) => {
                     // Java's quirk: an enum default is no field default; the enum is
                     // checked against the whole writer record, which fails as TYPE_MISMATCH.
-                    self.cursor.push(Token::Key("type"));
+                    self.cursor.push_split(Some(Token::Key("type")), None);
                     ok &= self.check(&field.schema, &Schema::Named(writer_id));
                     self.cursor.pop();
                 }
@@ -400,6 +405,7 @@ impl Walk<'_> {
         if let Some(message) = message {
             self.report.warnings.push(Warning {
                 location: self.cursor.pointer(),
+                writer_location: self.cursor.writer_pointer(),
                 message,
                 reader: self.cursor.reader_position(),
                 writer: self.cursor.writer_position(),
@@ -412,6 +418,7 @@ impl Walk<'_> {
         self.report.incompatibilities.push(Incompatibility {
             kind,
             location: self.cursor.pointer(),
+            writer_location: self.cursor.writer_pointer(),
             message,
             reader: self.cursor.reader_position(),
             writer: self.cursor.writer_position(),
@@ -421,14 +428,10 @@ impl Walk<'_> {
     }
 }
 
-/// The writer field a reader field reads: same name, else the first of the reader
+/// The writer field a reader field reads, with its index: same name, else the first of the reader
 /// field's aliases the writer has (Java rejects several matches outright; the loader
 /// already rejects duplicate names, and the Python port takes the first).
-fn writer_field<'w>(writer: &'w Record, reader_field: &Field) -> Option<&'w Field> {
-    writer.fields.iter().find(|f| f.name == reader_field.name).or_else(|| {
-        reader_field
-            .aliases
-            .iter()
-            .find_map(|alias| writer.fields.iter().find(|f| &f.name == alias))
-    })
+fn writer_field<'w>(writer: &'w Record, reader_field: &Field) -> Option<(usize, &'w Field)> {
+    let named = |name: &str| writer.fields.iter().enumerate().find(|(_, f)| f.name == name);
+    named(&reader_field.name).or_else(|| reader_field.aliases.iter().find_map(|alias| named(alias)))
 }

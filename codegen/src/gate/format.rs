@@ -123,32 +123,43 @@ fn version_note(verdict: &Verdict) -> String {
 }
 
 fn text(checked: &Checked) {
-    let note = version_note(&checked.verdict);
-    for incompatibility in &checked.verdict.messages {
-        text_incompatibility(incompatibility, &note, "");
-    }
-    for warning in &checked.verdict.warnings {
-        println!(
-            "{}: {WARNING_RULE}: {} at {} ({})",
-            located(warning.new_position()),
-            warning.message,
-            warning.location,
-            direction(warning.reader_is_new)
-        );
+    for line in text_lines(checked) {
+        println!("{line}");
     }
 }
 
-fn text_incompatibility(incompatibility: &Incompatibility, note: &str, indent: &str) {
-    println!(
+/// The text lines of one subject. Each names the new schema's file, line and column and
+/// the JSON pointer into that same schema (the reader's in BACKWARD, the writer's in
+/// FORWARD), so the two always point into one file.
+fn text_lines(checked: &Checked) -> Vec<String> {
+    let note = version_note(&checked.verdict);
+    let mut lines = Vec::new();
+    for incompatibility in &checked.verdict.messages {
+        text_incompatibility(incompatibility, &note, "", &mut lines);
+    }
+    for warning in &checked.verdict.warnings {
+        lines.push(format!(
+            "{}: {WARNING_RULE}: {} at {} ({})",
+            located(warning.new_position()),
+            warning.message,
+            warning.new_location(),
+            direction(warning.reader_is_new)
+        ));
+    }
+    lines
+}
+
+fn text_incompatibility(incompatibility: &Incompatibility, note: &str, indent: &str, lines: &mut Vec<String>) {
+    lines.push(format!(
         "{indent}{}: {}: {} at {} ({}{note})",
         located(incompatibility.new_position()),
         incompatibility.kind.as_str(),
         incompatibility.message,
-        incompatibility.location,
+        incompatibility.new_location(),
         direction(incompatibility.reader_is_new)
-    );
+    ));
     for cause in &incompatibility.causes {
-        text_incompatibility(cause, "", &format!("{indent}  because "));
+        text_incompatibility(cause, "", &format!("{indent}  because "), lines);
     }
 }
 
@@ -159,7 +170,7 @@ fn github(checked: &Checked, strict: bool) {
         let mut message = format!(
             "{} at {} ({}{note})",
             incompatibility.message,
-            incompatibility.location,
+            incompatibility.new_location(),
             direction(incompatibility.reader_is_new)
         );
         for cause in &incompatibility.causes {
@@ -167,7 +178,7 @@ fn github(checked: &Checked, strict: bool) {
                 "\nbecause {}: {} at {}",
                 cause.kind.as_str(),
                 cause.message,
-                cause.location
+                cause.new_location()
             ));
         }
         annotation("error", position, incompatibility.kind.as_str(), &message);
@@ -177,7 +188,7 @@ fn github(checked: &Checked, strict: bool) {
         let message = format!(
             "{} at {} ({})",
             warning.message,
-            warning.location,
+            warning.new_location(),
             direction(warning.reader_is_new)
         );
         annotation(level, warning.new_position(), WARNING_RULE, &message);
@@ -247,6 +258,7 @@ fn incompatibility_json(incompatibility: &Incompatibility, subject: &str) -> Val
         "subject": subject,
         "type": incompatibility.kind.as_str(),
         "location": incompatibility.location,
+        "writer_location": incompatibility.writer_location,
         "file": position.file.display().to_string(),
         "line": position.line,
         "column": position.column,
@@ -265,6 +277,7 @@ fn warning_json(warning: &Warning, subject: &str) -> Value {
         "subject": subject,
         "type": WARNING_RULE,
         "location": warning.location,
+        "writer_location": warning.writer_location,
         "file": position.file.display().to_string(),
         "line": position.line,
         "column": position.column,
@@ -303,4 +316,86 @@ fn to_json(results: &[Checked], strict: bool) -> Value {
         "warnings": results.iter().flat_map(|c| c.verdict.warnings.iter().map(|w| warning_json(w, &c.subject))).collect::<Vec<_>>(),
         "subjects": subjects,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::compat::{self, Compatibility, Version};
+    use crate::source::SourceFile;
+    use crate::{LoadOptions, load_files};
+
+    fn load(path: &str, text: &str) -> crate::ir::SchemaSet {
+        load_files(vec![SourceFile::new(path, text)], &LoadOptions::default()).unwrap()
+    }
+
+    /// The new schema puts a field before the changed one, so its field indexes differ
+    /// from the old schema's: the pointer shows which file it is relative to.
+    fn checked(mode: Compatibility) -> Checked {
+        let old = load(
+            "old/r.avsc",
+            "{\"type\":\"record\",\"name\":\"R\",\"fields\":[\n{\"name\":\"a\",\"type\":\"int\"}]}",
+        );
+        let new = load(
+            "new/r.avsc",
+            "{\"type\":\"record\",\"name\":\"R\",\"fields\":[\n{\"name\":\"x\",\"type\":\"int\",\"default\":0},\n{\"name\":\"a\",\"type\":\"string\"}]}",
+        );
+        let previous = [Version {
+            number: 1,
+            set: &old,
+            schema: &old.roots[0],
+        }];
+        Checked {
+            subject: "r".into(),
+            verdict: compat::check((&new, &new.roots[0]), &previous, mode),
+            failed_json: None,
+        }
+    }
+
+    #[test]
+    fn forward_text_points_into_the_new_file_with_its_own_pointer() {
+        let checked = checked(Compatibility::Forward);
+        let [incompatibility] = checked.verdict.messages.as_slice() else {
+            panic!("{:?}", checked.verdict.messages)
+        };
+        // Java's location is the reader's (the old schema's); the writer's is the new one's.
+        assert_eq!(incompatibility.location, "/fields/0/type");
+        assert_eq!(incompatibility.writer_location, "/fields/1/type");
+        assert_eq!(
+            text_lines(&checked),
+            [
+                "new/r.avsc:3:1: TYPE_MISMATCH: reader type: INT not compatible with writer type: STRING at /fields/1/type (old schema reading new data)"
+            ]
+        );
+    }
+
+    #[test]
+    fn backward_text_points_into_the_new_file_with_the_reader_pointer() {
+        let checked = checked(Compatibility::Backward);
+        assert_eq!(
+            text_lines(&checked),
+            [
+                "new/r.avsc:3:1: TYPE_MISMATCH: reader type: STRING not compatible with writer type: INT at /fields/1/type (new schema reading old data)"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_reader_field_the_writer_lacks_points_at_the_writer_record() {
+        // FORWARD, old reader with `b` (no default) the new writer dropped.
+        let old = load(
+            "old/r.avsc",
+            r#"{"type":"record","name":"R","fields":[{"name":"a","type":"int"},{"name":"b","type":"int"}]}"#,
+        );
+        let new = load(
+            "new/r.avsc",
+            r#"{"type":"record","name":"R","fields":[{"name":"a","type":"int"}]}"#,
+        );
+        let report = compat::can_read((&old, &old.roots[0]), (&new, &new.roots[0]));
+        let [missing] = report.incompatibilities.as_slice() else {
+            panic!("{:?}", report.incompatibilities)
+        };
+        assert_eq!(missing.location, "/fields/1");
+        assert_eq!(missing.writer_location, "/");
+    }
 }

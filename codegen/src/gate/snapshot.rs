@@ -37,6 +37,7 @@ impl Layout {
 pub fn load_options() -> LoadOptions {
     LoadOptions {
         one_type_per_file: true,
+        ..Default::default()
     }
 }
 

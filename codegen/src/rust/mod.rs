@@ -121,8 +121,18 @@ fn generate_with(
     Ok(tree.render(&options.layout, &options.root_doc))
 }
 
-/// Reports schemas the Rust mapping cannot hold: decimals beyond 28 digits.
+/// Reports schemas the Rust mapping cannot hold: decimals beyond 28 digits, empty unions
+/// and records that can never end. The loader accepts the last two (Java's parser does,
+/// and the compatibility gate checks them), but no value of them exists, so there is
+/// nothing to generate a type for.
 fn check_representable(set: &SchemaSet) -> Result<(), Diagnostics> {
+    fn has_empty_union(schema: &Schema) -> bool {
+        match schema {
+            Schema::Union(branches) => branches.is_empty() || branches.iter().any(has_empty_union),
+            Schema::Array(inner) | Schema::Map(inner) => has_empty_union(inner),
+            _ => false,
+        }
+    }
     fn too_precise(schema: &Schema) -> Option<u32> {
         match schema {
             Schema::Logical(Logical::Decimal(d)) if d.precision > MAX_DECIMAL_PRECISION => Some(d.precision),
@@ -137,6 +147,19 @@ fn check_representable(set: &SchemaSet) -> Result<(), Diagnostics> {
         match &named.kind {
             NamedKind::Record(record) => {
                 for field in &record.fields {
+                    if has_empty_union(&field.schema) {
+                        diagnostics.push(
+                            Diagnostic::at(
+                                set.file(field.origin),
+                                field.origin.span,
+                                format!(
+                                    "field `{}` of `{}`: an empty union holds no value, so it has no Rust type",
+                                    field.name, named.name
+                                ),
+                            )
+                            .with_hint("give the union a branch (e.g. [\"null\"]), or remove the field; the compatibility gate checks the schema as it is"),
+                        );
+                    }
                     if let Some(precision) = too_precise(&field.schema) {
                         diagnostics.push(
                             Diagnostic::at(
@@ -170,6 +193,16 @@ fn check_representable(set: &SchemaSet) -> Result<(), Diagnostics> {
                 }
             }
             NamedKind::Enum(_) => {}
+        }
+    }
+    // An empty-union field already explains why its record never ends.
+    for unending in crate::load::unending_records(set) {
+        let explained = diagnostics
+            .0
+            .iter()
+            .any(|d| d.file == unending.file && d.line == unending.line && d.column == unending.column);
+        if !explained {
+            diagnostics.push(unending);
         }
     }
     diagnostics.into_result(())

@@ -16,6 +16,7 @@ pub fn load(dir: &Path) -> anyhow::Result<(SchemaSet, Catalog)> {
         dir,
         &LoadOptions {
             one_type_per_file: true,
+            ..Default::default()
         },
     )
     .map_err(|diagnostics| anyhow::anyhow!("the schemas do not load:\n{diagnostics}"))?;

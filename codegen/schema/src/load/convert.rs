@@ -2,7 +2,7 @@
 //! attribute and resolving references through the definitions of pass one.
 
 use super::collect::{Definitions, declared_name};
-use super::logical::{fixed_logical, primitive_logical};
+use super::logical::{fixed_logical, ignored, primitive_logical};
 use super::names::{NAME_RULE, PRIMITIVES, is_valid_namespace, meant_instead, name_problem, suggest};
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::ir::{
@@ -27,15 +27,21 @@ pub(super) struct Converted {
     pub defaults: Vec<PendingDefault>,
 }
 
+/// Converts every file. With `strict`, a logical type that does not fit is an error in
+/// `diagnostics`; otherwise it is ignored with a warning in `warnings`.
 pub(super) fn convert(
     files: &[(SourceFile, Json)],
     definitions: &Definitions,
+    strict: bool,
     diagnostics: &mut Diagnostics,
+    warnings: &mut Vec<Diagnostic>,
 ) -> Converted {
     let mut converter = Converter {
         files,
         definitions,
+        strict,
         diagnostics,
+        warnings,
         types: vec![None; definitions.list.len()],
         defaults: Vec::new(),
         file: 0,
@@ -70,7 +76,9 @@ const FIXED_ATTRIBUTES: &[&str] = &[
 struct Converter<'a> {
     files: &'a [(SourceFile, Json)],
     definitions: &'a Definitions,
+    strict: bool,
     diagnostics: &'a mut Diagnostics,
+    warnings: &'a mut Vec<Diagnostic>,
     types: Vec<Option<NamedType>>,
     defaults: Vec<PendingDefault>,
     file: usize,
@@ -86,6 +94,16 @@ impl Converter<'_> {
         self.diagnostics.push(diagnostic);
     }
 
+    /// A logical type that does not fit: an error when strict, else a warning, the
+    /// specification's reading being that the logical type is ignored.
+    fn misfit_logical(&mut self, diagnostic: Diagnostic, underlying: &str) {
+        if self.strict {
+            self.diagnostics.push(diagnostic);
+        } else {
+            self.warnings.push(ignored(diagnostic, underlying));
+        }
+    }
+
     fn origin(&self, span: Span) -> Origin {
         Origin { file: self.file, span }
     }
@@ -94,7 +112,7 @@ impl Converter<'_> {
     fn schema(&mut self, json: &Json, namespace: Option<&str>) -> Schema {
         match &json.kind {
             JsonKind::String(name) => self.named_or_primitive(name, json.span, namespace),
-            JsonKind::Array(branches) => self.union(branches, json.span, namespace),
+            JsonKind::Array(branches) => self.union(branches, namespace),
             JsonKind::Object(_) => self.object(json, namespace),
             _ => {
                 let found = json.kind_name();
@@ -156,15 +174,9 @@ impl Converter<'_> {
         Schema::Null
     }
 
-    fn union(&mut self, branches: &[Json], span: Span, namespace: Option<&str>) -> Schema {
-        if branches.is_empty() {
-            self.error_hint(
-                span,
-                "empty union",
-                "a union with no branches can hold no value; list at least one type",
-            );
-            return Schema::Null;
-        }
+    /// A union array. An empty one is valid (Java's parser and the specification allow
+    /// it); it has no value, which the recursion check and the backends deal with.
+    fn union(&mut self, branches: &[Json], namespace: Option<&str>) -> Schema {
         let mut converted: Vec<Schema> = Vec::with_capacity(branches.len());
         let mut keys: Vec<String> = Vec::with_capacity(branches.len());
         for branch in branches {
@@ -256,8 +268,8 @@ impl Converter<'_> {
                     Ok(Some(logical)) => Schema::Logical(logical),
                     Ok(None) => base,
                     Err(diagnostic) => {
-                        self.diagnostics.push(diagnostic);
-                        Schema::Null
+                        self.misfit_logical(diagnostic, kind);
+                        base
                     }
                 },
                 None => self.named_or_primitive(kind, ty.value.span, namespace),
@@ -547,7 +559,7 @@ impl Converter<'_> {
         let logical = match size.map(|size| fixed_logical(self.source(), json, size)) {
             Some(Ok(logical)) => logical,
             Some(Err(diagnostic)) => {
-                self.diagnostics.push(diagnostic);
+                self.misfit_logical(diagnostic, "fixed");
                 None
             }
             None => None,

@@ -207,7 +207,17 @@ impl DefaultChecker<'_> {
     }
 
     fn union(&self, branches: &[Schema], json: &Json, depth: usize) -> Result<Value, DefaultError> {
-        let first = &branches[0];
+        let Some(first) = branches.first() else {
+            let mut error = DefaultError::new(
+                json.span,
+                format!(
+                    "default {} for an empty union, which holds no value",
+                    json_excerpt(json)
+                ),
+            );
+            error.hint = Some("remove the default, or give the union a branch the default matches".to_owned());
+            return Err(error);
+        };
         match self.check(first, json, depth + 1) {
             Ok(value) => Ok(Value::Union(0, Box::new(value))),
             Err(first_error) => {

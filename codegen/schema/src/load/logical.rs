@@ -2,10 +2,12 @@
 //! parameters.
 //!
 //! The specification lets readers ignore an invalid logical type and fall back to the
-//! underlying type. For a schema author that silently changes the generated Rust type and
-//! the SQL column, so a *known* logical type on the wrong base type or with bad
-//! parameters is an error here. An *unknown* logical type falls back to the underlying
-//! type, as the specification says.
+//! underlying type, and Java's parser does. For a schema author that silently changes the
+//! generated Rust type and the SQL column, so a *known* logical type on the wrong base
+//! type or with bad parameters is reported: as a warning by default (the schema loads, as
+//! it does for the registry, with the underlying type), as an error with
+//! [`LoadOptions::strict`](super::LoadOptions::strict). An *unknown* logical type falls
+//! back to the underlying type silently, as the specification says.
 
 use crate::diagnostic::Diagnostic;
 use crate::ir::{Decimal, FixedLogical, Logical, Schema};
@@ -106,6 +108,16 @@ pub(super) fn fixed_logical(file: &SourceFile, json: &Json, size: usize) -> Resu
         }
         _ => Ok(None),
     }
+}
+
+/// The warning for a logical type the loader ignores: the problem, what the type is read
+/// as instead, and the same hint.
+pub(super) fn ignored(mut diagnostic: Diagnostic, underlying: &str) -> Diagnostic {
+    diagnostic.message = format!(
+        "{}; the logical type is ignored, as the specification says, and the type read as a plain `{underlying}`",
+        diagnostic.message
+    );
+    diagnostic.into_warning()
 }
 
 /// The smallest fixed size whose two's-complement integers hold `precision` digits.

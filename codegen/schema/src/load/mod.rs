@@ -3,8 +3,16 @@
 //! Four passes, each its own module: `collect` finds every named definition so that
 //! references resolve across files in any order; `convert` checks every attribute and
 //! builds the IR; `defaults` checks field defaults once every type is known; and
-//! `recursion` rejects records that can only ever contain themselves. Every problem is
+//! `recursion` finds records that can only ever contain themselves. Every problem is
 //! reported with its file, line and column, all at once.
+//!
+//! The loader accepts every schema Java's `Schema.Parser` accepts, so that the
+//! compatibility gate can check whatever the registry would store. Two kinds of schema
+//! load with a warning ([`SchemaSet::warnings`](crate::ir::SchemaSet::warnings)) rather
+//! than an error, unless [`LoadOptions::strict`] is set: a logical type on an underlying
+//! type it does not fit (or with bad parameters), which the specification says readers
+//! ignore, and a record that can never end. An empty union is valid and loads silently;
+//! it just has no value.
 
 mod collect;
 mod convert;
@@ -28,6 +36,12 @@ pub struct LoadOptions {
     /// at its top level, and is named after it in kebab-case (`TelescopeData` →
     /// `telescope-data.avsc`).
     pub one_type_per_file: bool,
+    /// Refuse, as errors, what Java's parser accepts but no careful author means: a
+    /// logical type that does not fit its underlying type (by default ignored, with a
+    /// warning, so the field keeps the underlying type) and a record that can never end
+    /// (by default a warning: such a schema can be checked for compatibility, though no
+    /// value of it can be written).
+    pub strict: bool,
 }
 
 /// Loads every `*.avsc` file under `dir` (recursively, in path order).
@@ -58,7 +72,8 @@ pub fn load_files(files: Vec<SourceFile>, options: &LoadOptions) -> Result<Schem
         }
     }
     let definitions = collect::collect(&parsed, &mut diagnostics);
-    let converted = convert::convert(&parsed, &definitions, &mut diagnostics);
+    let mut warnings = Vec::new();
+    let converted = convert::convert(&parsed, &definitions, options.strict, &mut diagnostics, &mut warnings);
     if options.one_type_per_file {
         layout::check(&parsed, &definitions, &mut diagnostics);
     }
@@ -107,9 +122,27 @@ pub fn load_files(files: Vec<SourceFile>, options: &LoadOptions) -> Result<Schem
         by_name: definitions.by_name,
         types,
         roots: converted.roots,
+        warnings: Vec::new(),
     };
-    recursion::check(&set, &mut diagnostics);
+    for unending in recursion::unending_records(&set) {
+        if options.strict {
+            diagnostics.push(unending);
+        } else {
+            warnings.push(unending.into_warning());
+        }
+    }
+    warnings.sort_by(|a, b| (&a.file, a.line, a.column).cmp(&(&b.file, b.line, b.column)));
+    warnings.dedup();
+    let set = SchemaSet { warnings, ..set };
     diagnostics.into_result(set)
+}
+
+/// Every record of `set` that has no finite value (each of its values would contain
+/// another record of its cycle, forever), located at the field that closes the cycle.
+/// The loader reports them as warnings unless [`LoadOptions::strict`]; backends that must
+/// build values, such as the Rust generator, refuse them.
+pub fn unending_records(set: &SchemaSet) -> Vec<Diagnostic> {
+    recursion::unending_records(set)
 }
 
 /// A JSON syntax error as a diagnostic: the parser's hint for a well-known mistake,

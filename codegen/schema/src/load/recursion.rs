@@ -1,12 +1,16 @@
 //! Recursive types are fine as long as a value can end: `["null", "Node"]` or an array of
-//! `Node` lets a tree stop growing. A record whose every path leads back into itself can
-//! never be written (and would be an infinitely large Rust type), so it is an error.
+//! `Node` lets a tree stop growing. A record whose every path leads back into itself (or
+//! into an empty union, which has no value at all) can never be written. Java's parser
+//! accepts such a schema, and its own compatibility tests use one (`List` with a `tail`
+//! of type `List`), so the loader only warns; no value of it exists, so code generation
+//! refuses it.
 
-use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::diagnostic::Diagnostic;
 use crate::ir::{NamedKind, Schema, SchemaSet};
 
-/// Reports every record that has no finite value.
-pub(super) fn check(set: &SchemaSet, diagnostics: &mut Diagnostics) {
+/// Every record that has no finite value, located at the field that closes the cycle.
+pub(super) fn unending_records(set: &SchemaSet) -> Vec<Diagnostic> {
+    let mut diagnostics = Vec::new();
     let finite = finite_types(set);
     for (id, named) in set.iter() {
         let NamedKind::Record(record) = &named.kind else {
@@ -18,6 +22,18 @@ pub(super) fn check(set: &SchemaSet, diagnostics: &mut Diagnostics) {
         // Point at the field that closes the cycle: that is where the fix goes.
         let culprit = record.fields.iter().find(|f| !schema_is_finite(&f.schema, &finite));
         let diagnostic = match culprit {
+            Some(field) if matches!(&field.schema, Schema::Union(branches) if branches.is_empty()) => Diagnostic::at(
+                set.file(field.origin),
+                field.origin.span,
+                format!(
+                    "record `{}` can never end: field `{}` is an empty union, which holds no value",
+                    named.name, field.name
+                ),
+            )
+            .with_hint(format!(
+                r#"give `{}` a branch (e.g. ["null"] with "default": null), or remove the field"#,
+                field.name
+            )),
             Some(field) => Diagnostic::at(
                 set.file(field.origin),
                 field.origin.span,
@@ -40,6 +56,7 @@ pub(super) fn check(set: &SchemaSet, diagnostics: &mut Diagnostics) {
         };
         diagnostics.push(diagnostic);
     }
+    diagnostics
 }
 
 /// How the culprit's type would be written as the second branch of an optional union.
