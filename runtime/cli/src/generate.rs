@@ -158,6 +158,11 @@ pub fn run(args: &GenArgs) -> anyhow::Result<ExitCode> {
             return Ok(ExitCode::from(crate::ERROR));
         }
     };
+    // Schemas the reference parsers accept with a warning (an ignored logical type, a
+    // record that can never end) still generate; say so where people look.
+    for warning in &generated.schemas.warnings {
+        eprintln!("{warning}");
+    }
     if let Some(config) = args.rustfmt_config() {
         for file in &mut generated.rust {
             file.contents = crate::rustfmt::format(&config, &file.contents)?;
