@@ -209,7 +209,7 @@ async fn generate_events(producer: &Producer, count: usize) -> Result<()> {
                 3 => event.device = "  ".into(),
                 4 => event.ts += TimeDelta::hours(1),
                 _ => {
-                    // What seed 003's producer writes: UTF-8 JSON, not Avro.
+                    // What a JSON-writing legacy producer sends: UTF-8 JSON, not Avro.
                     let json = format!(
                         r#"{{"schema_version": 1, "device": "{}", "metrics": {{"humidity": 20, "temperature": 20}}, "ts": "2026-02-20 22:45"}}"#,
                         device.trim()

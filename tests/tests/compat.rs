@@ -13,7 +13,7 @@ fn load(path: &str, text: &str) -> SchemaSet {
     load_files(vec![SourceFile::new(path, text)], &LoadOptions::default()).unwrap_or_else(|d| panic!("{d}"))
 }
 
-/// TelescopeCommand as it was before `priority` (seed 002's v1).
+/// TelescopeCommand as it was before `priority` (its first version).
 fn v1() -> SchemaSet {
     let text = TELESCOPE_COMMAND.replace(&format!(",\n    {PRIORITY}"), "");
     assert_ne!(

@@ -411,7 +411,7 @@ async fn the_seed_tables_hold_rows_of_the_generated_types() {
         failures.extend(compare(&admin, "raw_device_health", &key, &cells).await);
     }
 
-    // The Debezium table of seed 000: its timestamp-millis is a TIMESTAMP (UTC wall time).
+    // A Debezium sink's table: its timestamp-millis is a TIMESTAMP (UTC wall time).
     let data = [
         TelescopeData {
             data_id: "d-1".into(),

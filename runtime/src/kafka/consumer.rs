@@ -1,4 +1,4 @@
-//! A typed consumer with seed 003's behaviour: batches of up to `max_batch` records or
+//! A typed consumer: batches of up to `max_batch` records or
 //! `max_wait`, offsets committed only after the handler succeeded (at-least-once),
 //! bounded retries, a dead-letter topic for records that cannot be decoded or handled,
 //! and a graceful shutdown that finishes the batch in flight, commits and leaves.

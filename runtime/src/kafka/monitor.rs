@@ -1,4 +1,4 @@
-//! What seed 001's monitor polls: whether the brokers answer and how fast, the latest
+//! What a pipeline monitor polls: whether the brokers answer and how fast, the latest
 //! offsets of a topic's partitions, and how far a consumer group lags behind them.
 
 use super::settings::KafkaSettings;
@@ -54,7 +54,8 @@ impl TopicLag {
         self.partitions.iter().map(PartitionOffsets::lag).sum()
     }
 
-    /// The latest offsets summed over the partitions (seed 001's "messages in topic").
+    /// The latest offsets summed over the partitions (how many records were ever
+    /// written to the topic, those retention has deleted included).
     pub fn latest(&self) -> i64 {
         self.partitions.iter().map(|p| p.high).sum()
     }

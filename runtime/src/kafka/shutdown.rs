@@ -1,5 +1,6 @@
 //! A graceful-shutdown handle: whoever holds a clone can ask a consumer to stop after the
-//! batch in flight; `on_signals` asks on SIGINT or SIGTERM, as seed 003's consumers do.
+//! batch in flight; `on_signals` asks on SIGINT or SIGTERM (what
+//! process supervisors and Kubernetes send before killing).
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};

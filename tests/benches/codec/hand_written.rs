@@ -1,4 +1,4 @@
-//! The anchor of issue 4's targets: a `TelescopeData` codec written by hand, as a careful
+//! The anchor of the codec targets: a `TelescopeData` codec written by hand, as a careful
 //! person would without any Avro library. Straight-line code for the one schema: bounds
 //! checked, UTF-8 validated, integers range checked, chrono for the timestamp. It shares no
 //! code with avrokit, so the bench can show where the derived codecs stand against it.

@@ -54,7 +54,7 @@ const RESOLUTION_RECORD: &str = "TelescopeCommand";
 const SAME_SCHEMA: &str = "avrokit same schema";
 const RESOLVED: &str = "avrokit resolved from v1";
 
-/// Targets of issue 4: avrokit's speed-up over the `Value` path (encode and decode), over
+/// The codec targets: avrokit's speed-up over the `Value` path (encode and decode), over
 /// the serde path (encode, decode), and the most resolution may cost.
 const TARGET_VS_VALUE: f64 = 10.0;
 const TARGET_VS_SERDE_ENCODE: f64 = 3.0;

@@ -1,4 +1,4 @@
-//! `cargo xtask bench e2e`: avrokit on the local broker, end to end (issue 8, "Speed").
+//! `cargo xtask bench e2e`: avrokit on the local broker, end to end.
 //!
 //! Producer throughput for `TelescopeData` with a 1 KiB payload: avrokit's
 //! `Producer::send` against a raw rdkafka `FutureProducer` sending the same records
@@ -38,7 +38,7 @@ pub struct E2eBenchArgs {
     no_connect: bool,
 }
 
-/// Targets of issue 8: avrokit's producer overhead over raw rdkafka, its speed-up over
+/// The end-to-end targets: avrokit's producer overhead over raw rdkafka, its speed-up over
 /// Python, and its sink against Connect's.
 const TARGET_OVERHEAD: f64 = 0.10;
 const TARGET_VS_PYTHON: f64 = 10.0;

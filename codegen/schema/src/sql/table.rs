@@ -12,7 +12,8 @@ use std::collections::BTreeMap;
 use std::fmt::Write;
 use std::path::Path;
 
-/// Columns every sink table carries beside the value's fields, as in seed 000: when the
+/// Columns every sink table carries beside the value's fields (as the Debezium-era
+/// tables of the pipelines this replaces have them): when the
 /// sink wrote the row, and when the row was first created. The writers leave them to
 /// their defaults.
 pub const METADATA_COLUMNS: [&str; 2] = ["sink_timestamp", "created_at"];
