@@ -5,8 +5,8 @@
 //! to be config-provider placeholders (`${env:NAME}`), resolved by the worker, so that no
 //! secret is ever committed. A literal password is refused.
 
+use super::check::keyword;
 use super::raw::RawConnect;
-use crate::diagnostic::did_you_mean;
 use toml::Spanned;
 
 /// The Avro converter the Connect workers have on their plugin path.
@@ -49,7 +49,18 @@ fn env_placeholder(name: &str) -> String {
 }
 
 /// The `[connect]` table, with its defaults filled in.
+///
+/// Built from [`ConnectSettings::default`] and the `with_*` methods:
+///
+/// ```
+/// use avrokit_codegen::catalog::{AvroConverter, ConnectSettings};
+/// let settings = ConnectSettings::default()
+///     .with_converter(AvroConverter::Apicurio)
+///     .with_registry_url("http://registry:8080/apis/registry/v2");
+/// assert_eq!(settings.database_password, "${env:AVROKIT_SINK_DB_PASSWORD}");
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct ConnectSettings {
     /// The value (and Avro key) converter.
     pub converter: AvroConverter,
@@ -65,8 +76,8 @@ pub struct ConnectSettings {
 }
 
 impl Default for ConnectSettings {
-    /// Confluent's converter, as the seeds' cp-kafka-connect runs it, and every
-    /// connection value from the worker's environment through the `env` config provider.
+    /// Confluent's converter, the one cp-kafka-connect images ship, and every connection
+    /// value from the worker's environment through the `env` config provider.
     fn default() -> Self {
         Self {
             converter: AvroConverter::Confluent,
@@ -75,6 +86,39 @@ impl Default for ConnectSettings {
             database_user: env_placeholder(DATABASE_USER_VAR),
             database_password: env_placeholder(DATABASE_PASSWORD_VAR),
         }
+    }
+}
+
+impl ConnectSettings {
+    /// The same settings with `converter`.
+    pub fn with_converter(mut self, converter: AvroConverter) -> Self {
+        self.converter = converter;
+        self
+    }
+
+    /// The same settings with the registry URL the converter talks to.
+    pub fn with_registry_url(mut self, url: impl Into<String>) -> Self {
+        self.registry_url = url.into();
+        self
+    }
+
+    /// The same settings with the JDBC URL of the sink database.
+    pub fn with_database_url(mut self, url: impl Into<String>) -> Self {
+        self.database_url = url.into();
+        self
+    }
+
+    /// The same settings with the database user.
+    pub fn with_database_user(mut self, user: impl Into<String>) -> Self {
+        self.database_user = user.into();
+        self
+    }
+
+    /// The same settings with the database password, a config-provider placeholder
+    /// (`${env:NAME}`) the worker resolves.
+    pub fn with_database_password(mut self, password: impl Into<String>) -> Self {
+        self.database_password = password.into();
+        self
     }
 }
 
@@ -93,22 +137,14 @@ pub(super) fn settings(raw: Option<&RawConnect>) -> (ConnectSettings, Vec<Proble
         return (settings, problems);
     };
     if let Some(converter) = &raw.converter {
-        match AvroConverter::ALL
-            .into_iter()
-            .find(|c| c.as_str() == converter.get_ref())
-        {
-            Some(found) => settings.converter = found,
-            None => {
-                let names = AvroConverter::ALL.map(AvroConverter::as_str);
-                let hint = did_you_mean(converter.get_ref(), names.iter().copied(), || {
-                    format!("use one of: {}", names.join(", "))
-                });
-                problems.push(Problem {
-                    span: converter.span(),
-                    message: format!("[connect]: unknown converter `{}`", converter.get_ref()),
-                    hint,
-                });
-            }
+        let choices = AvroConverter::ALL.map(|converter| (converter.as_str(), converter));
+        match keyword(converter.get_ref(), &choices) {
+            Ok(found) => settings.converter = found,
+            Err(hint) => problems.push(Problem {
+                span: converter.span(),
+                message: format!("[connect]: unknown converter `{}`", converter.get_ref()),
+                hint,
+            }),
         }
     }
     let mut take = |value: &Option<Spanned<String>>, target: &mut String, key: &str| {
@@ -143,23 +179,6 @@ pub(super) fn settings(raw: Option<&RawConnect>) -> (ConnectSettings, Vec<Proble
     (settings, problems)
 }
 
-/// Why `name` cannot name a connector, if it cannot. Connect itself takes almost anything,
-/// but the name is a path segment of its REST API and the name of the generated file, so
-/// it keeps to the characters of topic names.
-pub fn connector_name_problem(name: &str) -> Option<String> {
-    if name.is_empty() {
-        Some("it is empty".to_owned())
-    } else if name.len() > 249 {
-        Some("it is longer than 249 characters".to_owned())
-    } else if name.starts_with('.') {
-        Some("it starts with `.`".to_owned())
-    } else {
-        name.chars()
-            .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-')))
-            .map(|bad| format!("it contains `{bad}`"))
-    }
-}
-
 /// Whether `value` is one Kafka config-provider reference, `${provider:[path:]key}`.
 fn is_placeholder(value: &str) -> bool {
     value
@@ -179,15 +198,6 @@ fn is_placeholder(value: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn connector_names_are_path_segments_and_file_names() {
-        assert_eq!(connector_name_problem("telescope_data_raw-sink"), None);
-        assert!(connector_name_problem("").is_some());
-        assert!(connector_name_problem("../x").is_some());
-        assert!(connector_name_problem("a/b").is_some());
-        assert!(connector_name_problem("a b").is_some());
-    }
 
     #[test]
     fn placeholders_are_config_provider_references() {

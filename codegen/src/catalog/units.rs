@@ -4,7 +4,7 @@ use std::fmt;
 
 /// Why a duration or size could not be read: what is wrong, and what to write instead.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct UnitError {
+pub(super) struct UnitError {
     /// What is wrong, quoting the text.
     pub message: String,
     /// What to write instead.
@@ -30,7 +30,7 @@ impl std::error::Error for UnitError {}
 
 /// Milliseconds in a duration written as a number and a unit (`ms`, `s`, `m`, `h`, `d`,
 /// `w`), or `forever` (-1, Kafka's "no limit").
-pub fn parse_duration_ms(text: &str) -> Result<i64, UnitError> {
+pub(super) fn parse_duration_ms(text: &str) -> Result<i64, UnitError> {
     if text == "forever" {
         return Ok(-1);
     }
@@ -65,7 +65,7 @@ pub fn parse_duration_ms(text: &str) -> Result<i64, UnitError> {
 /// Bytes in a size written as a number and a binary unit (`B`, `KiB`, `MiB`, `GiB`,
 /// `TiB`), or `unlimited` (-1). Decimal units (`GB`) are refused: Kafka's configs are in
 /// bytes, and "100 GB" in Kafka documentation almost always means 100 GiB.
-pub fn parse_bytes(text: &str) -> Result<i64, UnitError> {
+pub(super) fn parse_bytes(text: &str) -> Result<i64, UnitError> {
     if text == "unlimited" {
         return Ok(-1);
     }
