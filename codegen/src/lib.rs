@@ -27,6 +27,8 @@ pub mod compat;
 pub mod connect;
 #[cfg(feature = "gate")]
 pub mod gate;
+#[cfg(feature = "lint")]
+pub mod lint;
 #[cfg(all(feature = "rust", feature = "catalog"))]
 mod generator;
 #[cfg(any(feature = "rust", feature = "catalog"))]

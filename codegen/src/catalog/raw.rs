@@ -19,6 +19,10 @@ pub(super) struct RawCatalog {
     #[serde(default)]
     pub topics: BTreeMap<Spanned<String>, Spanned<RawSettings>>,
     pub connect: Option<RawConnect>,
+    /// `[lint]`: the schema linter's configuration, which `avrokit lint` reads and checks
+    /// (`lint::config`, feature `lint`); the catalog accepts it unread.
+    #[serde(default, rename = "lint")]
+    pub _lint: Option<serde::de::IgnoredAny>,
 }
 
 /// `[connect]`: the Kafka Connect workers' converter and connection placeholders.

@@ -107,7 +107,8 @@ fn direction(reader_is_new: bool) -> &'static str {
     }
 }
 
-fn located(position: &Position) -> String {
+/// `FILE:LINE:COL` (just `FILE` without a line); `avrokit lint` prints through it too.
+pub(crate) fn located(position: &Position) -> String {
     if position.line == 0 {
         format!("{}", position.file.display())
     } else {
@@ -197,7 +198,7 @@ fn github(checked: &Checked, strict: bool) {
 
 /// One workflow command; GitHub wants `%`, CR and LF escaped in the message, and `,` and
 /// `:` too in property values.
-fn annotation(level: &str, position: &Position, title: &str, message: &str) {
+pub(crate) fn annotation(level: &str, position: &Position, title: &str, message: &str) {
     let escape_data = |s: &str| s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A");
     let escape_property = |s: &str| escape_data(s).replace(':', "%3A").replace(',', "%2C");
     let mut properties = format!("file={}", escape_property(&position.file.display().to_string()));

@@ -28,6 +28,8 @@ pub use against::Baseline;
 pub use check::check_pair;
 pub use format::{Checked, Format, Problem, print_with_problems as print_report};
 pub use run::{Options, WorkingTree, against_git};
+#[cfg(feature = "lint")]
+pub(crate) use format::{annotation, located};
 
 use std::process::ExitCode;
 
