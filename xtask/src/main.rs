@@ -44,6 +44,9 @@ enum Command {
     Register(passthrough::Passthrough),
     /// `avrokit connect`.
     Connect(connect::ConnectArgs),
+    /// `avrokit lint`: the schemas against the lint rules (`avro-schemas/catalog.toml`'s
+    /// `[lint]`).
+    Lint(avrokit_cli::lint::LintArgs),
     /// `avrokit topics ...` (runs the `avrokit` command: it needs librdkafka).
     #[command(disable_help_flag = true)]
     Topics(passthrough::Passthrough),
@@ -78,6 +81,7 @@ fn main() -> ExitCode {
         Command::Stack(args) => stack::run(&args),
         Command::Register(args) => args.run("register"),
         Command::Connect(args) => connect::run(&args),
+        Command::Lint(args) => avrokit_cli::lint::run(&args),
         Command::Topics(args) => args.run("topics"),
         Command::Lag(args) => args.run("lag"),
         Command::Consume(args) => args.run("consume"),

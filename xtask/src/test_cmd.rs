@@ -31,6 +31,11 @@ const STEPS: &[Step] = &[
         name: "format",
         args: &["fmt", "--all", "--", "--check"],
     },
+    // Seconds, like the format check: the schemas against the lint rules.
+    Step {
+        name: "lint",
+        args: &["xtask", "lint"],
+    },
     Step {
         name: "clippy",
         args: &[

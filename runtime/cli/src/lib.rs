@@ -17,6 +17,7 @@
 //! |---|---|---|
 //! | `gen` | [`generate`] | the schema directory |
 //! | `compat` | [`compat`] | git history, or a registry |
+//! | `lint` | [`lint`] | the schema directory (and its catalog's `[lint]`) |
 //! | `register` | [`register`] | a registry |
 //! | `topics apply\|plan` | `topics` (feature `kafka`) | Kafka |
 //! | `connect deploy\|status\|delete\|validate` | [`connect`] | Kafka Connect |
@@ -49,6 +50,7 @@ pub mod endpoints;
 pub mod generate;
 #[cfg(feature = "kafka")]
 pub mod lag;
+pub mod lint;
 #[cfg(feature = "registry")]
 pub mod register;
 mod rustfmt;

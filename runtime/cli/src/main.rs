@@ -43,6 +43,9 @@ enum Command {
     /// Send JSON lines (or `--fake N` random values) to a topic, Avro-encoded.
     #[cfg(feature = "kafka")]
     Produce(avrokit_cli::console::produce::ProduceArgs),
+    /// Lint the schemas: naming, docs, optional fields, enum defaults and the rules the
+    /// catalog's `[lint]` (or `--config FILE`) turns on.
+    Lint(avrokit_cli::lint::LintArgs),
     /// Avro data by a schema: `avro tojson|fromjson|canonical|fingerprint`.
     Avro(avro::AvroArgs),
     /// The Docker-free dev stack: `stack up|down|status|env`.
@@ -64,6 +67,7 @@ fn main() -> ExitCode {
         Command::Consume(args) => avrokit_cli::console::consume::run(&args),
         #[cfg(feature = "kafka")]
         Command::Produce(args) => avrokit_cli::console::produce::run(&args),
+        Command::Lint(args) => avrokit_cli::lint::run(&args),
         Command::Avro(args) => avro::run(&args),
         Command::Stack(args) => stack::run(&args),
     };
