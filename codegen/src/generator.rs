@@ -1,10 +1,11 @@
 //! [`Generator`]: the library entry point, for `cargo xtask gen`, the `avrokit` CLI and
 //! downstream `build.rs` files alike.
 
+use crate::Strictness;
 use crate::catalog::{Catalog, load_catalog};
 use crate::diagnostic::Diagnostics;
 use crate::ir::SchemaSet;
-use crate::load::{LoadOptions, load_dir};
+use crate::load::{LoadOptions, SchemaLayout, load_dir};
 use crate::output::{GeneratedFile, Staleness, WriteSummary, check_files, write_files};
 use crate::rust::{Layout, RustOptions};
 use std::io;
@@ -75,17 +76,28 @@ impl Generator {
     }
 
     /// Keep numbered migrations of the sink tables in `dir` (with the catalog): the ones
-    /// there are read and kept as they are, and a sink table that changed gets a new one
-    /// (see `sql::migrations`). The directory is normally `migrations/` under the
-    /// directory [`Generated::write_sql`] writes to.
+    /// there are read and kept as they are, and a sink table that changed since the shapes
+    /// locked in `tables.lock.json` gets a new one (`NNNN_<table>_<what>.sql`), or the
+    /// change is refused at the field when the table cannot follow it. The directory is
+    /// normally [`MIGRATIONS_DIR`](crate::sql::MIGRATIONS_DIR) under the directory
+    /// [`Generated::write_sql`] writes to.
     pub fn migrations(mut self, dir: impl Into<PathBuf>) -> Self {
         self.migrations = Some(dir.into());
         self
     }
 
-    /// Require one named type per file, named after the type (see [`LoadOptions`]).
-    pub fn one_type_per_file(mut self, required: bool) -> Self {
-        self.load.one_type_per_file = required;
+    /// How the schema files must be laid out ([`SchemaLayout::OneTypePerFile`]: one named
+    /// type per file, named after the type); by default any layout loads.
+    pub fn schema_layout(mut self, layout: SchemaLayout) -> Self {
+        self.load.layout = layout;
+        self
+    }
+
+    /// [`Strictness::Strict`]: refuse, as errors, what the loader would only warn about
+    /// (a logical type that does not fit its underlying type, a record that never ends);
+    /// see [`LoadOptions::strictness`].
+    pub fn strictness(mut self, strictness: Strictness) -> Self {
+        self.load.strictness = strictness;
         self
     }
 

@@ -15,9 +15,37 @@
 //!
 //! Every problem in the input is a [`Diagnostic`] with file, line and column; loading
 //! reports all of them at once as [`Diagnostics`].
+//!
+//! # The public surface
+//!
+//! * [`Generator`] and [`Generated`]: load, check and generate the Rust types, the sink
+//!   DDL and migrations and the connector JSON of a schema directory, then write or check
+//!   them ([`output`]). The Rust backend itself is private: the generator's builder
+//!   methods are its options.
+//! * The schema model of `avrokit-schema`, re-exported whole: [`load_dir`] and
+//!   [`load_files`] with [`LoadOptions`], and the modules [`ir`], [`diagnostic`],
+//!   [`source`], [`canonical`], [`schema_json`], [`json`], [`rust_names`] and [`load`].
+//! * [`catalog`]: the topic catalog, loaded and checked against a schema set.
+//! * [`compat`]: the offline compatibility engine, Java's rules with every problem
+//!   located, and the registry's modes.
+//! * [`gate`] (feature `gate`): `avrokit compat`'s offline forms, over files and git
+//!   history, and the report every form prints.
+//! * [`connect`] and [`sql`]: the connector JSON and the sink tables, and the names and
+//!   classes other tools need to agree with them.
+//!
+//! Settings structs ([`LoadOptions`], [`gate::Options`], [`catalog::TopicSettings`],
+//! [`catalog::ConnectSettings`]) are `#[non_exhaustive]`: build them from `default()` or
+//! `new` and their `with_*` methods, so new settings do not break callers.
+//!
+//! # Features
+//!
+//! `catalog` (default): the topic catalog, the compatibility engine and the SQL and
+//! Connect backends. `rust` (default, implies `catalog`): the Rust backend and
+//! [`Generator`]. `gate` (implies `catalog`): the offline compatibility gate. `lint`
+//! (implies `gate`): the schema linter, [`lint`].
 
 #![forbid(unsafe_code)]
-#![warn(missing_docs)]
+#![deny(missing_docs)]
 
 #[cfg(feature = "catalog")]
 pub mod catalog;
@@ -27,22 +55,22 @@ pub mod compat;
 pub mod connect;
 #[cfg(feature = "gate")]
 pub mod gate;
+#[cfg(feature = "rust")]
+mod generator;
 #[cfg(feature = "lint")]
 pub mod lint;
-#[cfg(all(feature = "rust", feature = "catalog"))]
-mod generator;
-#[cfg(any(feature = "rust", feature = "catalog"))]
+#[cfg(feature = "catalog")]
 pub mod output;
 #[cfg(feature = "rust")]
-pub mod rust;
+mod rust;
 #[cfg(feature = "catalog")]
 pub mod sql;
 
-// The schema model moved to `avrokit-schema`; its modules stay reachable here, so
-// generation code and users of this crate name them as before.
+// The schema model lives in `avrokit-schema`; its modules are reachable here too, so
+// generation code and users of this crate need one dependency.
 pub use avrokit_schema::{
-    Compatibility, Diagnostic, Diagnostics, KeyFormat, LoadOptions, canonical, diagnostic, ir, json, load, load_dir,
-    load_files, rust_names, schema_json, source,
+    Compatibility, Diagnostic, Diagnostics, KeyFormat, LoadOptions, SchemaLayout, Severity, Strictness, canonical,
+    diagnostic, did_you_mean, ir, json, load, load_dir, load_files, rust_names, schema_json, source,
 };
-#[cfg(all(feature = "rust", feature = "catalog"))]
+#[cfg(feature = "rust")]
 pub use generator::{Generated, Generator};

@@ -58,7 +58,7 @@ pub struct WriteSummary {
 
 /// Writes `files` under `dir`, touching only files whose content changed, and removes
 /// files under `dir` with one of `owned_extensions` that are not among them.
-pub fn write_files(dir: &Path, files: &[GeneratedFile], owned_extensions: &[&str]) -> io::Result<WriteSummary> {
+pub(crate) fn write_files(dir: &Path, files: &[GeneratedFile], owned_extensions: &[&str]) -> io::Result<WriteSummary> {
     let mut summary = WriteSummary::default();
     for file in files {
         let path = dir.join(&file.path);
@@ -80,7 +80,11 @@ pub fn write_files(dir: &Path, files: &[GeneratedFile], owned_extensions: &[&str
 }
 
 /// Every difference between `dir` and `files`, without writing anything.
-pub fn check_files(dir: &Path, files: &[GeneratedFile], owned_extensions: &[&str]) -> io::Result<Vec<Staleness>> {
+pub(crate) fn check_files(
+    dir: &Path,
+    files: &[GeneratedFile],
+    owned_extensions: &[&str],
+) -> io::Result<Vec<Staleness>> {
     let mut stale = Vec::new();
     for file in files {
         match std::fs::read_to_string(dir.join(&file.path)) {

@@ -7,10 +7,7 @@ use avrokit_codegen::{LoadOptions, load_dir};
 const DAY_MS: i64 = 86_400_000;
 
 fn catalog() -> avrokit_codegen::catalog::Catalog {
-    let options = LoadOptions {
-        one_type_per_file: true,
-        ..Default::default()
-    };
+    let options = LoadOptions::default().with_layout(avrokit_codegen::SchemaLayout::OneTypePerFile);
     let schemas = load_dir("../avro-schemas".as_ref(), &options).unwrap_or_else(|d| panic!("{d}"));
     load_catalog("../avro-schemas/catalog.toml".as_ref(), &schemas).unwrap_or_else(|d| panic!("{d}"))
 }

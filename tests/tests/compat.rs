@@ -342,7 +342,7 @@ fn logical_type_changes_warn_without_failing() {
     );
     let verdict = check(&new, &old, Compatibility::Backward);
     assert!(verdict.compatible);
-    assert!(!verdict.passes(true));
+    assert!(!verdict.passes(avrokit_codegen::Strictness::Strict));
     let found: Vec<(&str, usize)> = verdict
         .warnings
         .iter()

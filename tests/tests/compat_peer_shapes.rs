@@ -143,10 +143,7 @@ fn only_the_list_that_can_never_end_warns_and_the_warning_names_the_looping_fiel
         "list.avsc:1:71: warning: record `List` can never end: field `tail` always holds another record of the cycle"
     );
     // Strict loading refuses it, with the same located message.
-    let strict = LoadOptions {
-        strict: true,
-        ..LoadOptions::default()
-    };
+    let strict = LoadOptions::default().with_strictness(avrokit_codegen::Strictness::Strict);
     let error = load_files(vec![SourceFile::new("list.avsc", INT_LIST)], &strict).unwrap_err();
     assert_eq!(
         error.to_string().lines().next().unwrap(),

@@ -19,7 +19,7 @@ fn seed_schemas() {
         "seeds",
         Generator::new("../avro-schemas")
             .catalog("../avro-schemas/catalog.toml")
-            .one_type_per_file(true)
+            .schema_layout(avrokit_codegen::SchemaLayout::OneTypePerFile)
             .derive_codecs("../avro-schemas"),
     );
 }

@@ -12,7 +12,7 @@
 //! files (a duplicate definition, a reference into another file).
 
 use avrokit_codegen::source::SourceFile;
-use avrokit_codegen::{Diagnostics, Generator, LoadOptions, load_files};
+use avrokit_codegen::{Diagnostics, Generator, LoadOptions, SchemaLayout, load_files};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
 
@@ -115,10 +115,7 @@ fn malformed_schemas_are_reported_with_located_hinted_diagnostics() {
 
 #[test]
 fn layout_violations_are_reported_when_the_rule_is_on() {
-    let rule = LoadOptions {
-        one_type_per_file: true,
-        ..Default::default()
-    };
+    let rule = LoadOptions::default().with_layout(SchemaLayout::OneTypePerFile);
     check_corpus("corpus/layout", "layout-", &rule);
     // Without the rule the same files are valid schemas: the layout is all that is wrong.
     for case in cases("corpus/layout") {
@@ -167,10 +164,7 @@ fn lenient_schemas_load_with_located_hinted_warnings() {
 
 #[test]
 fn lenient_schemas_are_errors_when_strict() {
-    let strict = LoadOptions {
-        strict: true,
-        ..Default::default()
-    };
+    let strict = LoadOptions::default().with_strictness(avrokit_codegen::Strictness::Strict);
     check_corpus("corpus/lenient", "strict-", &strict);
 }
 
@@ -180,10 +174,10 @@ fn lenient_schemas_are_errors_when_strict() {
 fn no_case_panics_through_the_generator() {
     let scratch = std::env::temp_dir().join(format!("avrokit-malformed-{}", std::process::id()));
     let mut failures = Vec::new();
-    for (corpus, one_type_per_file) in [
-        ("corpus/malformed", false),
-        ("corpus/layout", true),
-        ("corpus/lenient", false),
+    for (corpus, layout) in [
+        ("corpus/malformed", SchemaLayout::Any),
+        ("corpus/layout", SchemaLayout::OneTypePerFile),
+        ("corpus/lenient", SchemaLayout::Any),
     ] {
         for case in cases(corpus) {
             // A single-file case gets a directory of its own, as the generator loads
@@ -198,7 +192,7 @@ fn no_case_panics_through_the_generator() {
             };
             let outcome = catch_unwind(|| {
                 Generator::new(&dir)
-                    .one_type_per_file(one_type_per_file)
+                    .schema_layout(layout)
                     .generate()
                     .map(drop)
             });

@@ -102,10 +102,7 @@ fn every_seed_type_round_trips_through_the_registry() {
 /// ids, so the two must be the same text for producers to frame the ids `register` printed.
 #[test]
 fn register_and_serializers_send_the_same_schema_text() {
-    let options = avrokit_codegen::LoadOptions {
-        one_type_per_file: true,
-        ..Default::default()
-    };
+    let options = avrokit_codegen::LoadOptions::default().with_layout(avrokit_codegen::SchemaLayout::OneTypePerFile);
     let set = avrokit_codegen::load_dir(std::path::Path::new("../avro-schemas"), &options).expect("loads");
     for entry in avrokit_generated::REGISTRY {
         let id = set.lookup(entry.full_name).expect("in avro-schemas/");

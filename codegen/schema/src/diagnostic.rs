@@ -47,6 +47,24 @@ impl Severity {
     }
 }
 
+/// Whether warnings fail: the loader's [`LoadOptions`](crate::LoadOptions) and the
+/// compatibility gate ask the same question.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum Strictness {
+    /// Warnings are reported, and do not fail.
+    #[default]
+    Lenient,
+    /// Warnings fail as errors do.
+    Strict,
+}
+
+impl Strictness {
+    /// Whether warnings fail.
+    pub fn is_strict(self) -> bool {
+        self == Strictness::Strict
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct Excerpt {
     text: String,

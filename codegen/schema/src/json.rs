@@ -47,6 +47,7 @@ pub struct Member {
 /// A syntax error: what was wrong, where, and (when the mistake is a common one) how to
 /// fix it.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct SyntaxError {
     /// The offending text: usually one character, a whole key for a duplicate key, the
     /// start of a string that never ends.
@@ -56,6 +57,20 @@ pub struct SyntaxError {
     /// How to fix a well-known mistake (a trailing comma, a comment, a bad escape).
     pub hint: Option<&'static str>,
 }
+
+impl std::fmt::Display for SyntaxError {
+    /// The message, then the hint: the span is only meaningful beside the text, which a
+    /// [`Diagnostic`](crate::Diagnostic) shows.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)?;
+        if let Some(hint) = self.hint {
+            write!(f, " ({hint})")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for SyntaxError {}
 
 impl Json {
     /// The member `key` of an object, if this is an object that has it.

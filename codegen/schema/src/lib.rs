@@ -43,6 +43,6 @@ pub mod source;
 pub mod sql;
 
 pub use compatibility::Compatibility;
-pub use diagnostic::{Diagnostic, Diagnostics, Severity, did_you_mean};
+pub use diagnostic::{Diagnostic, Diagnostics, Severity, Strictness, did_you_mean};
 pub use key_format::KeyFormat;
-pub use load::{LoadOptions, load_dir, load_files};
+pub use load::{LoadOptions, SchemaLayout, load_dir, load_files};

@@ -50,18 +50,26 @@ pub fn snake_name(avro: &str) -> String {
     escape(&snake)
 }
 
+/// The case of a list of identifiers, which decides how [`dedupe`] numbers duplicates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum IdentCase {
+    /// `snake_case` (fields, modules): `foo_bar_2`.
+    Snake,
+    /// `UpperCamelCase` (types, enum variants): `FooBar2`.
+    UpperCamel,
+}
+
 /// Makes `names` distinct by numbering later duplicates (`foo_bar_2` in snake case,
 /// `FooBar2` in camel case); collisions come from names that differ only in case or
 /// separators (`fooBar`, `foo_bar`).
-pub fn dedupe(names: &mut [String], snake: bool) {
+pub fn dedupe(names: &mut [String], case: IdentCase) {
     for i in 1..names.len() {
         let mut n = 2;
         let base = names[i].trim_start_matches("r#").trim_end_matches('_').to_owned();
         while names[..i].contains(&names[i]) {
-            names[i] = if snake {
-                format!("{base}_{n}")
-            } else {
-                format!("{base}{n}")
+            names[i] = match case {
+                IdentCase::Snake => format!("{base}_{n}"),
+                IdentCase::UpperCamel => format!("{base}{n}"),
             };
             n += 1;
         }
@@ -72,7 +80,7 @@ pub fn dedupe(names: &mut [String], snake: bool) {
 /// `type` → `r#type`; collisions numbered).
 pub fn field_idents(record: &Record) -> Vec<String> {
     let mut fields: Vec<String> = record.fields.iter().map(|f| snake_name(&f.name)).collect();
-    dedupe(&mut fields, true);
+    dedupe(&mut fields, IdentCase::Snake);
     fields
 }
 
@@ -80,7 +88,7 @@ pub fn field_idents(record: &Record) -> Vec<String> {
 /// `NodeToHub`; collisions numbered).
 pub fn enum_variant_idents(e: &EnumType) -> Vec<String> {
     let mut variants: Vec<String> = e.symbols.iter().map(|s| type_name(s)).collect();
-    dedupe(&mut variants, false);
+    dedupe(&mut variants, IdentCase::UpperCamel);
     variants
 }
 
@@ -103,7 +111,7 @@ pub fn union_variant_idents(set: &SchemaSet, branches: &[Schema]) -> Vec<String>
             names[i] = type_name(&set.get(*id).name.to_string().replace('.', "_"));
         }
     }
-    dedupe(&mut names, false);
+    dedupe(&mut names, IdentCase::UpperCamel);
     names
 }
 
@@ -132,10 +140,10 @@ mod tests {
             "x".to_owned(),
             "foo_bar".to_owned(),
         ];
-        dedupe(&mut names, true);
+        dedupe(&mut names, IdentCase::Snake);
         assert_eq!(names, ["foo_bar", "foo_bar_2", "x", "foo_bar_3"]);
         let mut names = vec!["Self_".to_owned(), "Self_".to_owned()];
-        dedupe(&mut names, false);
+        dedupe(&mut names, IdentCase::UpperCamel);
         assert_eq!(names, ["Self_", "Self2"]);
     }
 }

@@ -31,8 +31,9 @@
 //!   `{errorType:'…', description:'…', additionalInfo:'…'}` as the registry's verbose output.
 //! * [`Verdict::registry_messages`] renders the whole verbose list the registry returns,
 //!   including `{oldSchemaVersion: N}` and `{oldSchema: '…'}`.
-//! * Warnings never make a verdict incompatible; [`Verdict::passes`] with `strict` counts
-//!   them as failures for callers that ask for it (`--strict`).
+//! * Warnings never make a verdict incompatible; [`Verdict::passes`] with
+//!   [`Strictness::Strict`] counts them as failures for callers that ask for it
+//!   (`--strict`).
 //!
 //! ```
 //! use avrokit_codegen::{compat, load_files, LoadOptions, source::SourceFile};
@@ -50,6 +51,7 @@ mod modes;
 mod rules;
 mod warnings;
 
+pub use crate::Strictness;
 pub use crate::catalog::Compatibility;
 use crate::ir::{Schema, SchemaSet};
 pub use modes::check;
@@ -235,9 +237,10 @@ pub struct Verdict {
 }
 
 impl Verdict {
-    /// Whether the gate passes: compatible, and with `strict` also without warnings.
-    pub fn passes(&self, strict: bool) -> bool {
-        self.compatible && (!strict || self.warnings.is_empty())
+    /// Whether the gate passes: compatible, and with [`Strictness::Strict`] also without
+    /// warnings.
+    pub fn passes(&self, strictness: Strictness) -> bool {
+        self.compatible && (!strictness.is_strict() || self.warnings.is_empty())
     }
 
     /// The registry's verbose `messages` list: one element per incompatibility, then

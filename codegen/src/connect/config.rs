@@ -13,7 +13,7 @@ pub const CONFLUENT_JDBC_SINK: &str = "io.confluent.connect.jdbc.JdbcSinkConnect
 pub const DEBEZIUM_JDBC_SINK: &str = "io.debezium.connector.jdbc.JdbcSinkConnector";
 
 /// The connector class of a connector `writer`, `None` for avrokit's own sink.
-pub fn connector_class(writer: SinkWriter) -> Option<&'static str> {
+pub(crate) fn connector_class(writer: SinkWriter) -> Option<&'static str> {
     match writer {
         SinkWriter::Avrokit => None,
         SinkWriter::ConfluentJdbc => Some(CONFLUENT_JDBC_SINK),
@@ -23,7 +23,12 @@ pub fn connector_class(writer: SinkWriter) -> Option<&'static str> {
 
 /// The configuration of `topic`'s connector `sink` in `environment`, keys sorted. Every
 /// value is a string, as Connect's REST API takes them.
-pub fn build(settings: &ConnectSettings, topic: &Topic, sink: &Sink, environment: &str) -> BTreeMap<String, String> {
+pub(crate) fn build(
+    settings: &ConnectSettings,
+    topic: &Topic,
+    sink: &Sink,
+    environment: &str,
+) -> BTreeMap<String, String> {
     let kafka = topic.settings_for(environment);
     let mut config: BTreeMap<String, String> = BTreeMap::new();
     let mut set = |key: &str, value: &str| {

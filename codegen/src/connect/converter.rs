@@ -24,7 +24,7 @@ pub const STRING_CONVERTER: &str = "org.apache.kafka.connect.storage.StringConve
 pub const BYTE_ARRAY_CONVERTER: &str = "org.apache.kafka.connect.converters.ByteArrayConverter";
 
 /// `key.converter…` and `value.converter…` entries for `topic`.
-pub fn entries(settings: &ConnectSettings, topic: &Topic) -> BTreeMap<String, String> {
+pub(crate) fn entries(settings: &ConnectSettings, topic: &Topic) -> BTreeMap<String, String> {
     let mut config = avro("value.converter", settings);
     let raw_key = match (&topic.key, topic.key_format) {
         (Some(_), KeyFormat::Avro) => None,

@@ -8,7 +8,7 @@
 
 pub mod config;
 pub mod converter;
-pub mod naming;
+mod naming;
 
 use crate::catalog::{Catalog, Sink, Topic, connector_name_problem};
 use crate::diagnostic::{Diagnostic, Diagnostics};

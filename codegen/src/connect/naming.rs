@@ -9,22 +9,22 @@ use crate::sql::names::table_parts;
 /// The table as the writer resolves it, written back in its name format: Confluent reads
 /// `a.b` as schema `a`, table `b` (and quotes both); Debezium's name is already folded
 /// (dots to underscores, lower case), so its naming strategy leaves it unchanged.
-pub fn table_name_format(sink: &Sink) -> String {
+pub(crate) fn table_name_format(sink: &Sink) -> String {
     table_parts(sink.writer, &sink.table).join(".")
 }
 
 /// The connector's name: the catalog's `connector`, else `<table>-sink` with the table as
 /// the writer resolves it.
-pub fn connector_name(sink: &Sink) -> String {
+pub(crate) fn connector_name(sink: &Sink) -> String {
     sink.connector
         .clone()
         .unwrap_or_else(|| format!("{}-sink", table_name_format(sink)))
 }
 
-/// The dead-letter topic: the catalog's `dead_letter_topic`, else `<topic>.dlq`, the
-/// seeds' spelling of dead letters (`telemetry.dlq`). A topic has at most one sink, so
+/// The dead-letter topic: the catalog's `dead_letter_topic`, else `<topic>.dlq` (as
+/// `avro-schemas/catalog.toml` names `telemetry.dlq`). A topic has at most one sink, so
 /// the default is the sink's own.
-pub fn dead_letter_topic(topic: &Topic, sink: &Sink) -> String {
+pub(crate) fn dead_letter_topic(topic: &Topic, sink: &Sink) -> String {
     sink.dead_letter_topic
         .clone()
         .unwrap_or_else(|| format!("{}.dlq", topic.name))

@@ -5,15 +5,15 @@ use super::format::{self, Checked, Format};
 use crate::compat::{self, Compatibility, Version};
 use crate::ir::{Schema, SchemaSet};
 use crate::source::SourceFile;
-use crate::{LoadOptions, load_files, schema_json};
+use crate::{LoadOptions, Strictness, load_files, schema_json};
 use std::path::Path;
 
 /// Checks `new` (the proposed schema) against `old` (the schema as registered so far)
 /// under `mode`, and prints the result in `format`. Each file must be self-contained
 /// (every type it uses defined in it). A file that does not load prints the loader's
-/// located diagnostics to stderr and ends [`Status::Undecided`]; with `strict`,
-/// logical-type warnings fail too.
-pub fn check_pair(old: &Path, new: &Path, mode: Compatibility, format: Format, strict: bool) -> Status {
+/// located diagnostics to stderr and ends [`Status::Undecided`]; with
+/// [`Strictness::Strict`], logical-type warnings fail too.
+pub fn check_pair(old: &Path, new: &Path, mode: Compatibility, format: Format, strictness: Strictness) -> Status {
     let (old_loaded, new_loaded) = match (load(old), load(new)) {
         (Ok(old), Ok(new)) => (old, new),
         (old, new) => {
@@ -36,7 +36,7 @@ pub fn check_pair(old: &Path, new: &Path, mode: Compatibility, format: Format, s
             .map(|_| schema_json::to_json(&old_loaded.0, &old_loaded.1)),
         verdict,
     };
-    Status::from_passed(format::print(&[checked], format, strict))
+    Status::from_passed(format::print(&[checked], format, strictness))
 }
 
 /// Loads one self-contained `.avsc` file: its set and its top-level schema.

@@ -2,6 +2,7 @@
 //! problem, then a summary), one JSON object, or GitHub workflow annotations.
 //! Every form of the gate prints through here, so they all read alike.
 
+use crate::Strictness;
 use crate::compat::{Incompatibility, Position, Verdict, Warning};
 use serde_json::{Value, json};
 
@@ -40,15 +41,17 @@ pub struct Problem {
     pub message: String,
 }
 
-/// Prints `results` in `format`; returns whether every subject passes (with `strict`,
-/// warnings fail too).
-pub fn print(results: &[Checked], format: Format, strict: bool) -> bool {
-    print_with_problems(results, &[], format, strict)
+/// Prints `results` in `format`; returns whether every subject passes (with
+/// [`Strictness::Strict`], warnings fail too).
+pub fn print(results: &[Checked], format: Format, strictness: Strictness) -> bool {
+    print_with_problems(results, &[], format, strictness)
 }
 
-/// Prints `results` in `format` like the plain report, with `problems` (which always fail) listed before the subjects' messages.
-pub fn print_with_problems(results: &[Checked], problems: &[Problem], format: Format, strict: bool) -> bool {
-    let passed = problems.is_empty() && results.iter().all(|c| c.verdict.passes(strict));
+/// Prints `results` in `format` with `problems` (which always fail) listed before the
+/// subjects' messages; returns whether everything passes (with [`Strictness::Strict`],
+/// warnings fail too).
+pub fn print_with_problems(results: &[Checked], problems: &[Problem], format: Format, strictness: Strictness) -> bool {
+    let passed = problems.is_empty() && results.iter().all(|c| c.verdict.passes(strictness));
     match format {
         Format::Text => {
             for problem in problems {
@@ -57,19 +60,19 @@ pub fn print_with_problems(results: &[Checked], problems: &[Problem], format: Fo
             for checked in results {
                 text(checked);
             }
-            println!("{}{}", summary(results, strict), problems_note(problems));
+            println!("{}{}", summary(results, strictness), problems_note(problems));
         }
         Format::Github => {
             for problem in problems {
                 annotation("error", &problem.position, problem.rule, &problem.message);
             }
             for checked in results {
-                github(checked, strict);
+                github(checked, strictness);
             }
-            println!("{}{}", summary(results, strict), problems_note(problems));
+            println!("{}{}", summary(results, strictness), problems_note(problems));
         }
         Format::Json => {
-            let mut value = to_json(results, strict);
+            let mut value = to_json(results, strictness);
             value["compatible"] = Value::from(passed);
             value["problems"] = problems
                 .iter()
@@ -164,7 +167,7 @@ fn text_incompatibility(incompatibility: &Incompatibility, note: &str, indent: &
     }
 }
 
-fn github(checked: &Checked, strict: bool) {
+fn github(checked: &Checked, strictness: Strictness) {
     let note = version_note(&checked.verdict);
     for incompatibility in &checked.verdict.messages {
         let position = incompatibility.new_position();
@@ -184,7 +187,7 @@ fn github(checked: &Checked, strict: bool) {
         }
         annotation("error", position, incompatibility.kind.as_str(), &message);
     }
-    let level = if strict { "error" } else { "warning" };
+    let level = if strictness.is_strict() { "error" } else { "warning" };
     for warning in &checked.verdict.warnings {
         let message = format!(
             "{} at {} ({})",
@@ -212,8 +215,8 @@ pub(crate) fn annotation(level: &str, position: &Position, title: &str, message:
     );
 }
 
-fn summary(results: &[Checked], strict: bool) -> String {
-    let failed: Vec<&Checked> = results.iter().filter(|c| !c.verdict.passes(strict)).collect();
+fn summary(results: &[Checked], strictness: Strictness) -> String {
+    let failed: Vec<&Checked> = results.iter().filter(|c| !c.verdict.passes(strictness)).collect();
     let problems: usize = results.iter().map(|c| c.verdict.messages.len()).sum();
     let warnings: usize = results.iter().map(|c| c.verdict.warnings.len()).sum();
     let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
@@ -289,7 +292,7 @@ fn warning_json(warning: &Warning, subject: &str) -> Value {
 
 /// The JSON object: the overall verdict and every message at the top level (each naming
 /// its subject), and the per-subject verdicts with the registry's message lists.
-fn to_json(results: &[Checked], strict: bool) -> Value {
+fn to_json(results: &[Checked], strictness: Strictness) -> Value {
     let modes: Vec<&str> = results.iter().map(|c| c.verdict.mode.as_str()).collect();
     let mode = match modes.as_slice() {
         [first, rest @ ..] if rest.iter().all(|m| m == first) => Value::from(*first),
@@ -302,7 +305,7 @@ fn to_json(results: &[Checked], strict: bool) -> Value {
             json!({
                 "subject": c.subject,
                 "compatible": c.verdict.compatible,
-                "passes": c.verdict.passes(strict),
+                "passes": c.verdict.passes(strictness),
                 "mode": c.verdict.mode.as_str(),
                 "failed_version": c.verdict.failed_version,
                 "registry_messages": c.verdict.registry_messages(c.failed_json.as_deref()),
@@ -310,8 +313,8 @@ fn to_json(results: &[Checked], strict: bool) -> Value {
         })
         .collect();
     json!({
-        "compatible": results.iter().all(|c| c.verdict.passes(strict)),
-        "strict": strict,
+        "compatible": results.iter().all(|c| c.verdict.passes(strictness)),
+        "strict": strictness.is_strict(),
         "mode": mode,
         "messages": results.iter().flat_map(|c| c.verdict.messages.iter().map(|i| incompatibility_json(i, &c.subject))).collect::<Vec<_>>(),
         "warnings": results.iter().flat_map(|c| c.verdict.warnings.iter().map(|w| warning_json(w, &c.subject))).collect::<Vec<_>>(),

@@ -36,7 +36,8 @@ use std::process::ExitCode;
 /// How a gate run ends.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Status {
-    /// Everything passes (with `strict`, warnings included): exit 0.
+    /// Everything passes (with [`Strictness::Strict`](crate::Strictness::Strict), warnings
+    /// included): exit 0.
     Compatible,
     /// Something fails: exit 1.
     Incompatible,

@@ -9,13 +9,24 @@ use super::against::{self, Baseline};
 use super::format::{self, Format};
 use super::snapshot::{self, Layout};
 use super::{Error, Status};
+use crate::Strictness;
 use crate::catalog::Catalog;
 use crate::compat::Position;
 use crate::ir::{Schema, SchemaSet};
 use std::path::PathBuf;
 
 /// What both whole-directory forms read and how they print.
+///
+/// ```
+/// use avrokit_codegen::Strictness;
+/// use avrokit_codegen::gate::{Format, Options};
+/// let options = Options::new("avro-schemas")
+///     .with_format(Format::Github)
+///     .with_strictness(Strictness::Strict);
+/// assert_eq!(options.catalog, None);
+/// ```
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct Options {
     /// The schema directory (searched recursively for `.avsc` files).
     pub schemas: PathBuf,
@@ -23,11 +34,42 @@ pub struct Options {
     pub catalog: Option<PathBuf>,
     /// How to print.
     pub format: Format,
-    /// Fail on warnings too (logical-type changes the registry accepts).
-    pub strict: bool,
+    /// [`Strictness::Strict`]: fail on warnings too (logical-type changes the registry
+    /// accepts).
+    pub strictness: Strictness,
 }
 
 impl Options {
+    /// The schema directory `schemas`, its own `catalog.toml`, text output, warnings
+    /// reported without failing.
+    pub fn new(schemas: impl Into<PathBuf>) -> Self {
+        Self {
+            schemas: schemas.into(),
+            catalog: None,
+            format: Format::Text,
+            strictness: Strictness::Lenient,
+        }
+    }
+
+    /// The same options with the topic catalog at `catalog` (`None`: `catalog.toml` in
+    /// the schema directory).
+    pub fn with_catalog(mut self, catalog: impl Into<Option<PathBuf>>) -> Self {
+        self.catalog = catalog.into();
+        self
+    }
+
+    /// The same options printing in `format`.
+    pub fn with_format(mut self, format: Format) -> Self {
+        self.format = format;
+        self
+    }
+
+    /// The same options with `strictness` ([`Strictness::Strict`]: warnings fail).
+    pub fn with_strictness(mut self, strictness: Strictness) -> Self {
+        self.strictness = strictness;
+        self
+    }
+
     /// The directory and catalog as given, for reading the working tree.
     fn layout(&self) -> Layout {
         let catalog = self
@@ -52,7 +94,7 @@ pub fn against_git(options: &Options, baseline: &Baseline) -> Result<Status, Err
     if options.format != Format::Json {
         println!("compat: against {}", outcome.baseline);
     }
-    let passed = format::print_with_problems(&outcome.checked, &outcome.problems, options.format, options.strict);
+    let passed = format::print_with_problems(&outcome.checked, &outcome.problems, options.format, options.strictness);
     Ok(Status::from_passed(passed))
 }
 

@@ -7,7 +7,7 @@ use super::git::{Repo, TreeFile};
 use crate::catalog::{self, Catalog};
 use crate::ir::SchemaSet;
 use crate::source::SourceFile;
-use crate::{Diagnostics, LoadOptions};
+use crate::{Diagnostics, LoadOptions, SchemaLayout};
 use std::collections::HashMap;
 
 /// Where the schemas and their catalog are: in git, paths from the repository root with
@@ -35,10 +35,7 @@ impl Layout {
 /// The loader options `cargo xtask gen` (and `avrokit gen --one-type-per-file`) use, so a
 /// state loads here exactly when it generates there.
 pub fn load_options() -> LoadOptions {
-    LoadOptions {
-        one_type_per_file: true,
-        ..Default::default()
-    }
+    LoadOptions::default().with_layout(SchemaLayout::OneTypePerFile)
 }
 
 /// A loaded state of the schema directory.

@@ -5,7 +5,6 @@ mod idents;
 mod items;
 mod layout;
 mod plan;
-#[cfg(feature = "catalog")]
 mod topics;
 mod types;
 mod values;
@@ -58,7 +57,6 @@ pub fn generate(set: &SchemaSet, options: &RustOptions) -> Result<Vec<GeneratedF
 
 /// [`generate`], plus a `topics` module with a typed descriptor of every topic of
 /// `catalog` (`avrokit::Topic<K, V>` constants).
-#[cfg(feature = "catalog")]
 pub fn generate_with_topics(
     set: &SchemaSet,
     options: &RustOptions,

@@ -7,9 +7,9 @@
 //! computed and escaped in Rust, where it is tested; a template would only hold the
 //! commas and keywords between them.
 
-pub mod migrations;
+pub(crate) mod migrations;
 
-pub use avrokit_schema::sql::{mapping, names, table};
+pub use avrokit_schema::sql::{Index, Sink, SinkWriter, mapping, names, table};
 
 use crate::catalog::Catalog;
 use crate::diagnostic::Diagnostics;
@@ -24,7 +24,7 @@ pub const MIGRATIONS_DIR: &str = "migrations";
 /// migrations directory after this run (under [`MIGRATIONS_DIR`]); or every reason a
 /// sink's writer cannot fill its table or its table cannot follow a change, located in
 /// the schemas or the catalog.
-pub fn generate(
+pub(crate) fn generate(
     schemas: &SchemaSet,
     catalog: &Catalog,
     migrations: Option<&Existing>,

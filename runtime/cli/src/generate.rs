@@ -98,7 +98,11 @@ impl GenArgs {
     pub fn generator(&self) -> Generator {
         let outputs = self.outputs();
         let mut generator = Generator::new(&self.schemas)
-            .one_type_per_file(!self.any_layout)
+            .schema_layout(if self.any_layout {
+                avrokit_codegen::SchemaLayout::Any
+            } else {
+                avrokit_codegen::SchemaLayout::OneTypePerFile
+            })
             .serde_feature((self.serde_feature != "none").then_some(self.serde_feature.as_str()))
             .root_file(&self.root_file)
             .migrations(outputs.sql.join(avrokit_codegen::sql::MIGRATIONS_DIR));

@@ -58,12 +58,7 @@ struct Planned {
 pub fn run(args: &RegisterArgs) -> anyhow::Result<ExitCode> {
     let client = args.registry.blocking_client()?;
     let url = client.url().to_owned();
-    let options = Options {
-        schemas: args.schemas.clone(),
-        catalog: None,
-        format: Format::Text,
-        strict: false,
-    };
+    let options = Options::new(&args.schemas).with_format(Format::Text);
     match against_registry(&options, &client)? {
         Status::Compatible => {}
         status => {

@@ -14,10 +14,7 @@ use {
 pub fn load(dir: &Path) -> anyhow::Result<(SchemaSet, Catalog)> {
     let set = load_dir(
         dir,
-        &LoadOptions {
-            one_type_per_file: true,
-            ..Default::default()
-        },
+        &LoadOptions::default().with_layout(avrokit_codegen::SchemaLayout::OneTypePerFile),
     )
     .map_err(|diagnostics| anyhow::anyhow!("the schemas do not load:\n{diagnostics}"))?;
     let path = dir.join("catalog.toml");

@@ -58,7 +58,7 @@ impl Scratch {
         let generated = Generator::new(self.schemas())
             .catalog(self.schemas().join("catalog.toml"))
             .migrations(self.migrations())
-            .one_type_per_file(true)
+            .schema_layout(avrokit_codegen::SchemaLayout::OneTypePerFile)
             .generate()?;
         generated.write_sql(&self.root.join("sql")).expect("writing sql/");
         Ok(self

@@ -4,7 +4,7 @@
 use super::collect::{Definitions, declared_name};
 use super::logical::{fixed_logical, ignored, primitive_logical};
 use super::names::{NAME_RULE, PRIMITIVES, is_valid_namespace, meant_instead, name_problem, suggest};
-use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::diagnostic::{Diagnostic, Diagnostics, Strictness};
 use crate::ir::{
     EnumType, Field, FieldOrder, FixedType, FullName, NamedKind, NamedType, Origin, Props, Record, Schema, TypeId,
 };
@@ -27,19 +27,19 @@ pub(super) struct Converted {
     pub defaults: Vec<PendingDefault>,
 }
 
-/// Converts every file. With `strict`, a logical type that does not fit is an error in
-/// `diagnostics`; otherwise it is ignored with a warning in `warnings`.
+/// Converts every file. [`Strictness::Strict`]: a logical type that does not fit is an
+/// error in `diagnostics`; otherwise it is ignored with a warning in `warnings`.
 pub(super) fn convert(
     files: &[(SourceFile, Json)],
     definitions: &Definitions,
-    strict: bool,
+    strictness: Strictness,
     diagnostics: &mut Diagnostics,
     warnings: &mut Vec<Diagnostic>,
 ) -> Converted {
     let mut converter = Converter {
         files,
         definitions,
-        strict,
+        strictness,
         diagnostics,
         warnings,
         types: vec![None; definitions.list.len()],
@@ -76,7 +76,7 @@ const FIXED_ATTRIBUTES: &[&str] = &[
 struct Converter<'a> {
     files: &'a [(SourceFile, Json)],
     definitions: &'a Definitions,
-    strict: bool,
+    strictness: Strictness,
     diagnostics: &'a mut Diagnostics,
     warnings: &'a mut Vec<Diagnostic>,
     types: Vec<Option<NamedType>>,
@@ -97,7 +97,7 @@ impl Converter<'_> {
     /// A logical type that does not fit: an error when strict, else a warning, the
     /// specification's reading being that the logical type is ignored.
     fn misfit_logical(&mut self, diagnostic: Diagnostic, underlying: &str) {
-        if self.strict {
+        if self.strictness.is_strict() {
             self.diagnostics.push(diagnostic);
         } else {
             self.warnings.push(ignored(diagnostic, underlying));

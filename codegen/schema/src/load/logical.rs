@@ -6,7 +6,7 @@
 //! generated Rust type and the SQL column, so a *known* logical type on the wrong base
 //! type or with bad parameters is reported: as a warning by default (the schema loads, as
 //! it does for the registry, with the underlying type), as an error with
-//! [`LoadOptions::strict`](super::LoadOptions::strict). An *unknown* logical type falls
+//! [`Strictness::Strict`](crate::Strictness::Strict). An *unknown* logical type falls
 //! back to the underlying type silently, as the specification says.
 
 use crate::diagnostic::Diagnostic;

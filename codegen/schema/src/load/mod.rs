@@ -9,7 +9,7 @@
 //! The loader accepts every schema Java's `Schema.Parser` accepts, so that the
 //! compatibility gate can check whatever the registry would store. Two kinds of schema
 //! load with a warning ([`SchemaSet::warnings`](crate::ir::SchemaSet::warnings)) rather
-//! than an error, unless [`LoadOptions::strict`] is set: a logical type on an underlying
+//! than an error, unless [`LoadOptions::strictness`] is [`Strictness::Strict`]: a logical type on an underlying
 //! type it does not fit (or with bad parameters), which the specification says readers
 //! ignore, and a record that can never end. An empty union is valid and loads silently;
 //! it just has no value.
@@ -22,26 +22,61 @@ pub(crate) mod logical;
 pub(crate) mod names;
 mod recursion;
 
-use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::diagnostic::{Diagnostic, Diagnostics, Strictness};
 use crate::ir::{NamedKind, NamedType, SchemaSet};
 use crate::json;
 use crate::source::{SourceFile, Span};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-/// Options of the loader.
+/// Options of the loader: [`LoadOptions::default`] accepts any file layout and loads
+/// with warnings what Java's parser accepts; the `with_*` methods change that.
+///
+/// ```
+/// use avrokit_schema::{LoadOptions, SchemaLayout, Strictness};
+/// let options = LoadOptions::default()
+///     .with_layout(SchemaLayout::OneTypePerFile)
+///     .with_strictness(Strictness::Strict);
+/// assert!(options.strictness.is_strict());
+/// ```
 #[derive(Debug, Clone, Default)]
+#[non_exhaustive]
 pub struct LoadOptions {
-    /// Require the layout `avro-schemas/` uses: each file defines exactly one named type,
-    /// at its top level, and is named after it in kebab-case (`TelescopeData` →
+    /// How the files of a directory must be laid out.
+    pub layout: SchemaLayout,
+    /// [`Strictness::Strict`] refuses, as errors, what Java's parser accepts but no careful
+    /// author means: a logical type that does not fit its underlying type (by default
+    /// ignored, with a warning, so the field keeps the underlying type) and a record that
+    /// can never end (by default a warning: such a schema can be checked for
+    /// compatibility, though no value of it can be written).
+    pub strictness: Strictness,
+}
+
+impl LoadOptions {
+    /// The same options with `layout`.
+    pub fn with_layout(mut self, layout: SchemaLayout) -> Self {
+        self.layout = layout;
+        self
+    }
+
+    /// The same options with `strictness`.
+    pub fn with_strictness(mut self, strictness: Strictness) -> Self {
+        self.strictness = strictness;
+        self
+    }
+}
+
+/// How the `.avsc` files of a schema directory must be laid out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum SchemaLayout {
+    /// Any number of types per file, files named freely: every schema the registry would
+    /// store loads.
+    #[default]
+    Any,
+    /// The layout `avro-schemas/` uses: each file defines exactly one named type, at its
+    /// top level, and is named after it in kebab-case (`TelescopeData` →
     /// `telescope-data.avsc`).
-    pub one_type_per_file: bool,
-    /// Refuse, as errors, what Java's parser accepts but no careful author means: a
-    /// logical type that does not fit its underlying type (by default ignored, with a
-    /// warning, so the field keeps the underlying type) and a record that can never end
-    /// (by default a warning: such a schema can be checked for compatibility, though no
-    /// value of it can be written).
-    pub strict: bool,
+    OneTypePerFile,
 }
 
 /// Loads every `*.avsc` file under `dir` (recursively, in path order).
@@ -73,8 +108,14 @@ pub fn load_files(files: Vec<SourceFile>, options: &LoadOptions) -> Result<Schem
     }
     let definitions = collect::collect(&parsed, &mut diagnostics);
     let mut warnings = Vec::new();
-    let converted = convert::convert(&parsed, &definitions, options.strict, &mut diagnostics, &mut warnings);
-    if options.one_type_per_file {
+    let converted = convert::convert(
+        &parsed,
+        &definitions,
+        options.strictness,
+        &mut diagnostics,
+        &mut warnings,
+    );
+    if options.layout == SchemaLayout::OneTypePerFile {
         layout::check(&parsed, &definitions, &mut diagnostics);
     }
     if !diagnostics.is_empty() {
@@ -125,7 +166,7 @@ pub fn load_files(files: Vec<SourceFile>, options: &LoadOptions) -> Result<Schem
         warnings: Vec::new(),
     };
     for unending in recursion::unending_records(&set) {
-        if options.strict {
+        if options.strictness.is_strict() {
             diagnostics.push(unending);
         } else {
             warnings.push(unending.into_warning());
@@ -139,7 +180,7 @@ pub fn load_files(files: Vec<SourceFile>, options: &LoadOptions) -> Result<Schem
 
 /// Every record of `set` that has no finite value (each of its values would contain
 /// another record of its cycle, forever), located at the field that closes the cycle.
-/// The loader reports them as warnings unless [`LoadOptions::strict`]; backends that must
+/// The loader reports them as warnings unless [`LoadOptions::strictness`] is strict; backends that must
 /// build values, such as the Rust generator, refuse them.
 pub fn unending_records(set: &SchemaSet) -> Vec<Diagnostic> {
     recursion::unending_records(set)

@@ -198,7 +198,7 @@ mod tests {
 
     #[test]
     fn timestamp_is_a_type_name_not_a_reserved_word() {
-        // The seed's table has a column `timestamp`, unquoted.
+        // `telescope_data_raw` (avro-schemas/catalog.toml) has a column `timestamp`, unquoted.
         assert!(!is_reserved("timestamp"));
         assert!(is_reserved("ORDER"));
     }

@@ -70,10 +70,25 @@ pub struct CheckArgs {
     pub strict: bool,
 }
 
+/// `--strict` as the gate takes it.
+fn strictness(strict: bool) -> avrokit_codegen::Strictness {
+    if strict {
+        avrokit_codegen::Strictness::Strict
+    } else {
+        avrokit_codegen::Strictness::Lenient
+    }
+}
+
 impl CheckArgs {
     /// Checks the pair: exit 0 compatible, 1 not, 2 when a file does not load.
     pub fn run(&self) -> Status {
-        gate::check_pair(&self.old, &self.new, self.mode, self.format.into(), self.strict)
+        gate::check_pair(
+            &self.old,
+            &self.new,
+            self.mode,
+            self.format.into(),
+            strictness(self.strict),
+        )
     }
 }
 
@@ -153,12 +168,10 @@ impl Default for GateArgs {
 impl GateArgs {
     /// Runs the form the flags ask for (against the merge base with `main` when none).
     pub fn run(&self) -> anyhow::Result<Status> {
-        let options = Options {
-            schemas: self.schemas.clone(),
-            catalog: self.catalog.clone(),
-            format: self.format.into(),
-            strict: self.strict,
-        };
+        let options = Options::new(&self.schemas)
+            .with_catalog(self.catalog.clone())
+            .with_format(self.format.into())
+            .with_strictness(strictness(self.strict));
         if let Some(url) = &self.registry {
             let url = endpoints::resolve(
                 url.as_deref()

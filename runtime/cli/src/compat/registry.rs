@@ -293,7 +293,7 @@ pub fn against_registry(options: &Options, client: &BlockingRegistryClient) -> a
             });
         }
     }
-    let passed = print_report(&results, &problems, options.format, options.strict);
+    let passed = print_report(&results, &problems, options.format, options.strictness);
     Ok(Status::from_passed(passed))
 }
 

@@ -1,5 +1,5 @@
-//! Confluent's JdbcSinkConnector: `PostgreSqlDatabaseDialect.getSqlType` over the Connect
-//! schema (survey, section d).
+//! Confluent's JdbcSinkConnector: the column types its `PostgreSqlDatabaseDialect.getSqlType`
+//! gives the Connect schema that `AvroConverter` makes of each field.
 
 use super::connect::{self, Dialect};
 use super::{ColumnType, Refusal};

@@ -1,5 +1,5 @@
-//! Debezium's JdbcSinkConnector: its type registry with Hibernate's PostgreSQL type names
-//! over the Connect schema (survey, section d).
+//! Debezium's JdbcSinkConnector: the column types its type registry, with Hibernate's
+//! PostgreSQL type names, gives the Connect schema that `AvroConverter` makes of each field.
 
 use super::connect::{self, Dialect};
 use super::{ColumnType, Refusal};

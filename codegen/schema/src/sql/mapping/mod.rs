@@ -1,5 +1,6 @@
 //! Avro → PostgreSQL column types, one module per writer: what each writer can really
-//! fill (survey: Avro → Connect → SQL for the two connectors).
+//! fill. avrokit's sink maps Avro types directly; the two connectors go Avro → Connect
+//! schema (`connect`) → SQL, each with its own dialect.
 
 mod avrokit;
 mod confluent;
@@ -101,6 +102,7 @@ impl ColumnType {
 
 /// Why a writer cannot write a field, and what to do instead.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Refusal {
     /// What cannot be written (`a nested record (astro.beam.Position)`).
     pub what: String,
