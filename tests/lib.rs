@@ -1,9 +1,45 @@
 //! Workspace-level tests of avrokit (in `tests/`), and the tricky schema corpus compiled
 //! into Rust.
 //!
-//! `build.rs` generates `corpus/tricky/` (and the sink corpus `corpus/sql/ok/`) with `avrokit_codegen::Generator` in its
-//! single-file layout, exactly as a downstream `build.rs` would; compiling this crate
-//! proves the generated code compiles, and the tests use its types.
+//! `build.rs` generates `corpus/tricky/` (and the sink corpus `corpus/sql/ok/`) with
+//! `avrokit_codegen::Generator` in its single-file layout, exactly as a downstream
+//! `build.rs` would; compiling this crate proves the generated code compiles, and the
+//! tests use its types.
+//!
+//! # Offline tests and stack tests
+//!
+//! A test file in `tests/tests/` whose name starts with `stack_` needs the running stack
+//! (Kafka, the schema registry, Kafka Connect, PostgreSQL: `cargo xtask stack up`); every
+//! other file runs offline. Without a stack a `stack_` test prints
+//! `SKIPPED <test>: <why>; run it with ...` and passes; when `cargo xtask test` exported
+//! the stack's variables, a service that does not answer fails it. The same prefix marks
+//! the stack tests of `runtime/cli/tests/`. So:
+//!
+//! ```text
+//! cargo test -p avrokit-tests                     # all; without a stack, stack tests skip
+//! cargo test -p avrokit-tests --test 'stack_*'    # the stack tests only (a glob cargo expands)
+//! cargo test -p avrokit-tests --test stack_kafka_glue
+//! ```
+//!
+//! The modules below are the stack tests' shared helpers ([`stack_env`],
+//! [`stack_registry`], [`kafka_scratch`], [`pg_scratch`], [`psql`]) and the registry of
+//! every generated type ([`registry`]).
+//!
+//! # Corpus cases and their expected output
+//!
+//! Each case of `corpus/` sits beside its expected output, an insta snapshot:
+//!
+//! | corpus | a case | its expected output |
+//! |---|---|---|
+//! | `malformed/`, `layout/` | `<case>.avsc`, or a directory `<case>/` of files | `<case>.snap` (the diagnostics) |
+//! | `lenient/` | `<case>.avsc` | `<case>.snap` (the warnings), `<case>.strict.snap` (the errors when strict), `<case>.generate.snap` (the generator's refusal, for shapes without a value) |
+//! | `malformed-catalog/` | `<case>.toml`, against `catalog-schemas/` | `<case>.snap` |
+//! | `sql/` | `refused/` (one case, a directory) | `refused.snap` |
+//! | `sql/ok/`, `connect/`, `tricky/` | the directory, generated as one | `snapshots/<generated file>.snap` |
+//!
+//! The snapshots of what `avro-schemas/` generates, and of the migration steps, are in
+//! `tests/snapshots/`. Review changes with `cargo insta review`; `INSTA_UPDATE=no cargo test`
+//! fails on a difference without writing anything.
 
 /// The types of `corpus/tricky/`, one module per Avro namespace.
 pub mod corpus {

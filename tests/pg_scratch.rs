@@ -1,6 +1,6 @@
 //! A scratch schema on the stack's PostgreSQL for the sink's tests and bench: created
-//! with the generated DDL of the seeds' and the sink corpus's tables, dropped when the
-//! [`Scratch`] goes, and the catalogs' sinks to build the sink tables from.
+//! with the generated DDL of the tables of `avro-schemas/` and of the sink corpus, dropped
+//! when the [`Scratch`] goes, and the catalogs' sinks to build the sink tables from.
 
 use crate::stack_env::{self, say};
 use avrokit::AvroMessage;
@@ -9,7 +9,7 @@ use avrokit_codegen::Generator;
 use avrokit_codegen::output::GeneratedFile;
 use std::process::Command;
 
-/// The catalogs whose sinks the tests write: the seeds' and the sink corpus's.
+/// The catalogs whose sinks the tests write: `avro-schemas/`'s and the sink corpus's.
 pub const CATALOG_DIRS: [&str; 2] = ["../avro-schemas", "corpus/sql/ok"];
 
 /// A schema of its own on the stack's PostgreSQL, dropped on drop.
@@ -140,7 +140,7 @@ impl Drop for Scratch {
     }
 }
 
-/// The DDL `cargo xtask gen` writes for the seeds' and the sink corpus's sinks.
+/// The DDL `cargo xtask gen` writes for the sinks of `avro-schemas/` and of the sink corpus.
 pub fn generated_sql() -> Vec<GeneratedFile> {
     CATALOG_DIRS
         .iter()

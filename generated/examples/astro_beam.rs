@@ -1,4 +1,4 @@
-//! Seed 000 (Astro BEAM): the control center sends `TelescopeCommand`s to
+//! Astro BEAM: the control center sends `TelescopeCommand`s to
 //! `telescope.commands`; a telescope application (telescope-robotics) consumes them and
 //! answers each with a `CommandAcknowledgment` on `telescope.acknowledgments`; the control
 //! center matches the acknowledgments to its commands by `command_id` and prints the round

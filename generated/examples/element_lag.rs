@@ -1,8 +1,8 @@
-//! Seed 001 (Cosmic Horizons): the array elements' telemetry (`ElementTelemetry`) is
+//! Cosmic Horizons: the array elements' telemetry (`ElementTelemetry`) is
 //! produced to `element.raw_data` as fast as the broker takes it, while a deliberately
-//! slow consumer (the archiver, `--delay-ms` per record) reads it; the offset monitor, as
-//! the seed's `pollKafka` and `kafka-consumer-groups --describe` do, prints the group's
-//! lag per partition every second until the consumer has caught up.
+//! slow consumer (the archiver, `--delay-ms` per record) reads it; the offset monitor, polling
+//! the committed and latest offsets as `kafka-consumer-groups --describe` shows them,
+//! prints the group's lag per partition every second until the consumer has caught up.
 //!
 //! ```sh
 //! cargo xtask stack up && eval $(cargo xtask stack env) && cargo xtask topics apply
@@ -26,7 +26,7 @@ use std::time::{Duration, Instant};
 const USAGE: &str = "usage: cargo run -p avrokit-generated --example element_lag -- \
                      [--count N (1000)] [--delay-ms MS_PER_RECORD (10)] [--duration SECONDS]";
 
-/// The seed's consumer group.
+/// The archiver's consumer group.
 const GROUP: &str = "cosmic-horizons-array-element";
 
 /// Observatory sites, each a hub for its elements.

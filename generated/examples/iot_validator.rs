@@ -1,4 +1,4 @@
-//! Seed 003 (IoT hub): the validator consumes raw telemetry (`TelemetryEvent`) from
+//! IoT hub: the validator consumes raw telemetry (`TelemetryEvent`) from
 //! `telemetry.raw`, writes the valid events, normalised, to `telemetry.clean`
 //! (`CleanTelemetryEvent`: device id trimmed and upper-case, metric names lower-case,
 //! Fahrenheit turned into Celsius) and sends the invalid ones to `telemetry.dlq` as

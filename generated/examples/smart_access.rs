@@ -1,8 +1,8 @@
-//! Seed 004 (smart access): the simulator — households × smart locks per household, each
+//! Smart access: the simulator — households × smart locks per household, each
 //! lock reporting access events (open, close, failed attempt) at `--rate` events per
 //! second and a `DeviceHealth` every 30 s — produces to `smart-access.events` and
-//! `smart-access.health`, while two avrokit PostgreSQL sinks, batching as the seed's
-//! consumer does (100 records or 5 s), write them into `raw_access_events` and
+//! `smart-access.health`, while two avrokit PostgreSQL sinks, batching 100 records or
+//! what came within 5 s, write them into `raw_access_events` and
 //! `raw_device_health`. It prints progress every 5 s; after `--duration` the simulator
 //! stops, the sinks catch up, and the run's rows are counted.
 //!
@@ -13,8 +13,8 @@
 //! ```
 //!
 //! `--speed F` runs the simulated clock F times faster, events and health reports alike.
-//! The defaults are the seed's: 100 households, 3 devices each, 0.1 events per second per
-//! device. Ctrl-C stops everything after the batches in flight.
+//! The defaults: 100 households, 3 devices each, 0.1 events per second per device.
+//! Ctrl-C stops everything after the batches in flight.
 
 mod common;
 
@@ -128,7 +128,7 @@ async fn run() -> Result<()> {
     Ok(())
 }
 
-/// The seed consumer's batches: up to 100 records, or what came within 5 s.
+/// The sinks' batches: up to 100 records, or what came within 5 s.
 fn batching(mut settings: ConsumerSettings) -> ConsumerSettings {
     settings.max_batch = 100;
     settings.max_wait = Duration::from_secs(5);

@@ -1,4 +1,4 @@
-//! Seed 000's data path: telescope-data-handler produces the chunks of an observation as
+//! Astro BEAM's data path: telescope-data-handler produces the chunks of an observation as
 //! `TelescopeData` to `telescope.data`, and they land in the PostgreSQL table
 //! `telescope_data_raw`:
 //!

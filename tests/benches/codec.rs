@@ -1,5 +1,6 @@
 //! `cargo xtask bench codec`: encode and decode speed of the derived codecs against
-//! apache-avro 0.22's two paths, on three seed records, plus the cost of schema resolution.
+//! apache-avro 0.22's two paths, on three records of `avro-schemas/`, plus the cost of
+//! schema resolution.
 //!
 //! Every benchmark sits in a group `codec/<Record>/<encode|decode>` whose throughput is one
 //! record and its encoded size, so criterion reports records/s and MB/s; `cargo xtask bench
@@ -14,8 +15,8 @@
 //! named after the symbols. Its schemas are parsed from the same `.avsc` text
 //! (`schema_json()`).
 //!
-//! The issue's targets were set against a hand-written `TelescopeData` codec, so that one is
-//! measured too (`codec/hand_written.rs`).
+//! A `TelescopeData` codec written by hand without any Avro library is measured too
+//! (`codec/hand_written.rs`): the level a specialised codec reaches, for comparison.
 
 #![allow(deprecated)] // apache-avro 0.22 deprecates `to_avro_datum`/`from_avro_datum`, the `Value` path most code uses.
 
@@ -331,7 +332,7 @@ fn records(c: &mut Criterion) {
     compare(c, "ElementTelemetry", &ours, &theirs);
 }
 
-/// TelescopeCommand as it was before the seed's evolution step added `priority`.
+/// TelescopeCommand as its first version wrote it, before `priority` was added.
 const TELESCOPE_COMMAND_V1: &str = r#"{"type":"record","name":"TelescopeCommand","namespace":"astro.beam","fields":[
     {"name":"command_id","type":"string"},{"name":"telescope_id","type":"string"},
     {"name":"command_type","type":"string"},

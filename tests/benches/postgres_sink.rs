@@ -1,12 +1,13 @@
 //! The PostgreSQL sink's two strategies measured on the stack's PostgreSQL:
 //! multi-row `INSERT … ON CONFLICT` with bind parameters against binary `COPY` into a
-//! temporary table then `INSERT … SELECT … ON CONFLICT`, for a narrow seed table
-//! (`raw_access_events`, 5 columns) and the widest corpus table (`all_types`, 28 columns
-//! of every type), fresh keys (inserts) and the same keys again (updates).
+//! temporary table then `INSERT … SELECT … ON CONFLICT`, for a narrow table of
+//! `avro-schemas/` (`raw_access_events`, 5 columns) and the widest corpus table
+//! (`all_types`, 28 columns of every type), fresh keys (inserts) and the same keys again
+//! (updates).
 //!
 //! `cargo bench -p avrokit-tests --bench postgres_sink` prints rows per second, the best
 //! of a few rounds per case (the database is shared with other work, so the best round
-//! is the one least disturbed). No assertion: README records the numbers.
+//! is the one least disturbed). No assertion: `xtask/BENCHMARKS.md` records the numbers.
 
 use avrokit::AvroMessage;
 use avrokit::postgres::{PgSink, Strategy};

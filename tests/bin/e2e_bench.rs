@@ -53,7 +53,7 @@ use tokio::sync::Semaphore;
 
 type BoxError = Box<dyn Error + Send + Sync>;
 
-/// The size of the `data` field: the "1 KiB payload".
+/// The size of the `data` field: a 1 KiB payload.
 const PAYLOAD: usize = 1024;
 /// Deliveries awaited at once by each Rust contender: far more than a linger batch, far
 /// fewer than librdkafka's queue (100k), so neither side ever waits on the other.

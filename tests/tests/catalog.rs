@@ -1,4 +1,4 @@
-//! The seed pipelines' topics, as the catalog describes them.
+//! The topics of the pipelines in `avro-schemas/`, as `catalog.toml` describes them.
 
 use avrokit_codegen::catalog::{CleanupPolicy, Compatibility, Compression, KeyFormat, load_catalog};
 use avrokit_codegen::ir::Schema;
@@ -13,7 +13,7 @@ fn catalog() -> avrokit_codegen::catalog::Catalog {
 }
 
 #[test]
-fn every_seed_topic_is_in_the_catalog() {
+fn every_pipeline_topic_is_in_the_catalog() {
     let names: Vec<String> = catalog().topics.iter().map(|t| t.name.clone()).collect();
     for topic in [
         "telescope.commands",
@@ -32,7 +32,7 @@ fn every_seed_topic_is_in_the_catalog() {
 }
 
 #[test]
-fn astro_beam_retention_and_sink_follow_seed_000() {
+fn astro_beam_retention_and_sink() {
     let catalog = catalog();
     let topic = |name: &str| catalog.topics.iter().find(|t| t.name == name).expect("topic");
     assert_eq!(topic("telescope.commands").settings.retention_ms, 7 * DAY_MS);
@@ -64,7 +64,7 @@ fn astro_beam_retention_and_sink_follow_seed_000() {
 }
 
 #[test]
-fn element_raw_data_has_seed_001_dev_and_prod_settings() {
+fn element_raw_data_has_dev_and_prod_settings() {
     let catalog = catalog();
     let topic = catalog
         .topics

@@ -80,7 +80,7 @@ fn fingerprints_and_schemas_are_carried() {
 
 #[test]
 fn old_commands_without_priority_read_with_the_default() {
-    // TelescopeCommand before the seed's evolution step (no `priority`).
+    // TelescopeCommand as its first version wrote it (no `priority`).
     let v1 = avrokit::Schema::parse(
         r#"{"type":"record","name":"TelescopeCommand","namespace":"astro.beam","fields":[
             {"name":"command_id","type":"string"},{"name":"telescope_id","type":"string"},

@@ -1,5 +1,6 @@
-//! The compatibility engine on the seeds' evolution story (TelescopeCommand gaining
-//! `priority`), and the locations, positions and messages it reports.
+//! The compatibility engine on TelescopeCommand's evolution (its second version added
+//! `priority`, an int with a default), and the locations, positions and messages it
+//! reports.
 
 use avrokit_codegen::compat::{self, Compatibility, IncompatibilityKind, Report, Verdict, Version};
 use avrokit_codegen::ir::SchemaSet;
@@ -7,7 +8,7 @@ use avrokit_codegen::source::SourceFile;
 use avrokit_codegen::{LoadOptions, load_files};
 
 const TELESCOPE_COMMAND: &str = include_str!("../../avro-schemas/astro-beam/telescope-command.avsc");
-const PRIORITY: &str = r#"{"name": "priority", "type": "int", "default": 0, "doc": "Scheduling priority, higher first; 0 for commands from producers that predate the field (seed 002's evolution example)."}"#;
+const PRIORITY: &str = r#"{"name": "priority", "type": "int", "default": 0, "doc": "Scheduling priority, higher first; 0 for commands from producers that predate the field, which the schema's first version lacked."}"#;
 
 fn load(path: &str, text: &str) -> SchemaSet {
     load_files(vec![SourceFile::new(path, text)], &LoadOptions::default()).unwrap_or_else(|d| panic!("{d}"))

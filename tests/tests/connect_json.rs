@@ -1,19 +1,23 @@
 //! The connector JSON `gen` writes (`generated/connect/<env>/<connector>.json`):
-//! snapshots for the seeds' catalog and for `corpus/connect/` (both writers, dotted topics
-//! and tables, an Avro key, overridden names), the Confluent files against that
-//! connector's documented keys, the Debezium files against the keys the live plugin
-//! defines (skipped without a stack), and the located refusals of names that cannot work.
+//! snapshots for `avro-schemas/catalog.toml` (in `snapshots/`) and for `corpus/connect/`
+//! (both writers, dotted topics and tables, an Avro key, overridden names; in
+//! `corpus/connect/snapshots/`), the Confluent files against that connector's documented
+//! keys, and the located refusals of names that cannot work (beside the corpus's other
+//! snapshots, as `refused__<case>.snap`). Offline; `stack_connect_json.rs` checks the
+//! Debezium files against the keys the live plugin defines.
 
 use avrokit_codegen::Generator;
 use avrokit_codegen::catalog::parse_catalog;
-use avrokit_codegen::connect::converter::CONFLUENT_AVRO_CONVERTER;
-use avrokit_codegen::connect::{ConnectorFile, config::CONFLUENT_JDBC_SINK, config::DEBEZIUM_JDBC_SINK};
+use avrokit_codegen::connect::{ConnectorFile, config::CONFLUENT_JDBC_SINK};
 use avrokit_codegen::output::GeneratedFile;
 use avrokit_codegen::source::SourceFile;
 use avrokit_codegen::{LoadOptions, load_dir};
-use avrokit_tests::stack_env::{self, say};
-use std::io::Write;
-use std::process::{Command, Stdio};
+
+#[path = "support/corpus_snapshots.rs"]
+mod corpus_snapshots;
+
+/// Where the expected outputs of `corpus/connect/` live.
+const CORPUS_SNAPSHOTS: &str = "corpus/connect/snapshots";
 
 fn connect_of(dir: &str) -> Vec<GeneratedFile> {
     Generator::new(dir)
@@ -45,7 +49,7 @@ fn snapshot_name(file: &GeneratedFile) -> String {
 }
 
 #[test]
-fn seed_connectors() {
+fn avro_schemas_connectors() {
     let files = connect_of("../avro-schemas");
     let paths: Vec<String> = files.iter().map(|f| f.path.display().to_string()).collect();
     assert_eq!(
@@ -53,7 +57,7 @@ fn seed_connectors() {
         ["dev/telescope_data_raw-sink.json", "prod/telescope_data_raw-sink.json"]
     );
     for file in &files {
-        insta::assert_snapshot!(format!("seeds__{}", snapshot_name(file)), &file.contents);
+        insta::assert_snapshot!(format!("avro_schemas__{}", snapshot_name(file)), &file.contents);
     }
 }
 
@@ -66,14 +70,13 @@ fn corpus_connectors_of_both_writers() {
         "three connector sinks (the avrokit sink has none) in two environments"
     );
     for file in &files {
-        insta::assert_snapshot!(format!("corpus__{}", snapshot_name(file)), &file.contents);
+        corpus_snapshots::assert_beside(CORPUS_SNAPSHOTS, &snapshot_name(file), &file.contents);
     }
 }
 
 /// Every key `io.confluent.connect.jdbc.JdbcSinkConnector` documents, plus Kafka Connect's
 /// common connector keys. Sources: kafka-connect-jdbc `JdbcSinkConfig.java` (10.9.x,
-/// "JDBC Sink Connector Configuration Properties" on docs.confluent.io; our survey,
-/// /work/shared/reference/gating-ddl-anchors.md e.1) and Apache Kafka's
+/// "JDBC Sink Connector Configuration Properties" on docs.confluent.io) and Apache Kafka's
 /// `ConnectorConfig`/`SinkConnectorConfig` ("Kafka Connect Configs", sink connector
 /// configs, kafka.apache.org/documentation/#sinkconnectconfigs).
 const CONFLUENT_DOCUMENTED_KEYS: &[&str] = &[
@@ -161,98 +164,6 @@ fn confluent_files_use_only_documented_keys() {
     }
 }
 
-/// `PUT /connector-plugins/{class}/config/validate` on the stack's Connect, through curl.
-fn validate(connect: &str, class: &str, file: &ConnectorFile) -> Result<serde_json::Value, String> {
-    let mut config = file.config.clone();
-    config.insert("name".into(), file.name.clone());
-    let url = format!("{connect}/connector-plugins/{class}/config/validate");
-    let mut child = Command::new("curl")
-        .args([
-            "-sS",
-            "-f",
-            "-X",
-            "PUT",
-            "-H",
-            "Content-Type: application/json",
-            "--data-binary",
-            "@-",
-            &url,
-        ])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .map_err(|e| format!("cannot run curl: {e}"))?;
-    let body = serde_json::to_vec(&config).map_err(|e| e.to_string())?;
-    child
-        .stdin
-        .take()
-        .expect("piped")
-        .write_all(&body)
-        .map_err(|e| e.to_string())?;
-    let output = child.wait_with_output().map_err(|e| e.to_string())?;
-    if !output.status.success() {
-        return Err(format!("PUT {url}: {}", String::from_utf8_lossy(&output.stderr)));
-    }
-    serde_json::from_slice(&output.stdout).map_err(|e| format!("PUT {url}: {e}"))
-}
-
-#[test]
-fn debezium_files_use_only_keys_the_live_plugin_defines() {
-    let (connect, exported) = match stack_env::var("KAFKA_CONNECT_URL") {
-        Ok(found) => found,
-        Err(why) => {
-            say(&format!(
-                "SKIPPED connect_json (live Debezium keys): {why}; run it with `cargo xtask test`, or \
-                 `cargo xtask stack up` then `cargo test -p avrokit-tests --test connect_json`"
-            ));
-            return;
-        }
-    };
-    let debezium: Vec<ConnectorFile> = all_files()
-        .into_iter()
-        .filter(|f| f.config.get("connector.class").map(String::as_str) == Some(DEBEZIUM_JDBC_SINK))
-        .collect();
-    assert!(debezium.len() >= 3, "the seeds and the corpus have Debezium sinks");
-    for file in &debezium {
-        let answer = match validate(&connect, DEBEZIUM_JDBC_SINK, file) {
-            Ok(answer) => answer,
-            Err(why) => {
-                assert!(!exported, "Connect at {connect}: {why}");
-                say(&format!(
-                    "SKIPPED connect_json (live Debezium keys): {why} (stale stack.env?)"
-                ));
-                return;
-            }
-        };
-        let configs = answer["configs"].as_array().expect("validate answers `configs`");
-        let known: Vec<&str> = configs
-            .iter()
-            .filter_map(|c| c["definition"]["name"].as_str())
-            .collect();
-        let unknown: Vec<&String> = file
-            .config
-            .keys()
-            .filter(|k| !known.contains(&k.as_str()))
-            .filter(|k| !CONVERTER_PREFIXES.iter().any(|p| k.starts_with(p)))
-            .collect();
-        assert!(
-            unknown.is_empty(),
-            "{}: keys the plugin does not define: {unknown:?}",
-            file.name
-        );
-        // The stack's worker runs Apicurio's converter only: Confluent's class (the corpus
-        // catalog's choice) is the one error it may find.
-        let errors: Vec<&str> = configs
-            .iter()
-            .flat_map(|c| c["value"]["errors"].as_array().into_iter().flatten())
-            .filter_map(|e| e.as_str())
-            .filter(|e| !(e.contains(CONFLUENT_AVRO_CONVERTER) && e.contains("could not be found")))
-            .collect();
-        assert!(errors.is_empty(), "{}: Connect's validation: {errors:?}", file.name);
-    }
-}
-
 /// `corpus/connect/catalog.toml` with `edit` applied, checked and generated.
 fn refusals_of(edit: impl Fn(String) -> String) -> String {
     let schemas = load_dir("corpus/connect".as_ref(), &LoadOptions::default()).expect("the corpus loads");
@@ -272,7 +183,7 @@ fn refusals_of(edit: impl Fn(String) -> String) -> String {
 #[test]
 fn two_sinks_with_one_connector_name_are_refused() {
     let shown = refusals_of(|text| text.replace("connector = \"order-audit\"", "connector = \"order_status-sink\""));
-    insta::assert_snapshot!("refused__shared_connector_name", shown);
+    corpus_snapshots::assert_beside(CORPUS_SNAPSHOTS, "refused__shared_connector_name", &shown);
 }
 
 #[test]
@@ -283,5 +194,5 @@ fn a_dead_letter_topic_that_is_another_catalog_topic_is_refused() {
             "dead_letter_topic = \"shop.keys\"",
         ) + "\n[topics.\"shop.keys\"]\nvalue = \"shop.OrderKey\"\n"
     });
-    insta::assert_snapshot!("refused__dead_letters_into_a_catalog_topic", shown);
+    corpus_snapshots::assert_beside(CORPUS_SNAPSHOTS, "refused__dead_letters_into_a_catalog_topic", &shown);
 }

@@ -1,32 +1,46 @@
-//! Snapshots of the Rust generated for `avro-schemas/` and for the tricky corpus, one
-//! snapshot per generated file. Review changes with `cargo insta review`.
+//! Snapshots of the Rust generated for `avro-schemas/` (in `snapshots/`) and for the
+//! tricky corpus (beside it, in `corpus/tricky/snapshots/`), one snapshot per generated
+//! file. Review changes with `cargo insta review`.
 
-use avrokit_codegen::Generator;
+use avrokit_codegen::{Generated, Generator};
 
-fn snapshot_generation(name: &str, generator: Generator) {
-    let generated = generator
+#[path = "support/corpus_snapshots.rs"]
+mod corpus_snapshots;
+
+fn generate(name: &str, generator: Generator) -> Generated {
+    generator
         .generate()
-        .unwrap_or_else(|diagnostics| panic!("{name} must generate:\n{diagnostics}"));
-    for file in &generated.rust {
-        let file_name = file.path.to_string_lossy().replace(['/', '\\'], "__");
-        insta::assert_snapshot!(format!("{name}__{file_name}"), &file.contents);
-    }
+        .unwrap_or_else(|diagnostics| panic!("{name} must generate:\n{diagnostics}"))
+}
+
+/// `astro/beam.rs` as `astro__beam.rs`.
+fn snapshot_name(path: &std::path::Path) -> String {
+    path.to_string_lossy().replace(['/', '\\'], "__")
 }
 
 #[test]
-fn seed_schemas() {
-    snapshot_generation(
-        "seeds",
+fn avro_schemas() {
+    let generated = generate(
+        "avro-schemas",
         Generator::new("../avro-schemas")
             .catalog("../avro-schemas/catalog.toml")
             .schema_layout(avrokit_codegen::SchemaLayout::OneTypePerFile)
             .derive_codecs("../avro-schemas"),
     );
+    for file in &generated.rust {
+        insta::assert_snapshot!(format!("avro_schemas__{}", snapshot_name(&file.path)), &file.contents);
+    }
 }
 
 #[test]
 fn tricky_corpus() {
-    snapshot_generation("tricky", Generator::new("corpus/tricky").derive_codecs("corpus/tricky"));
+    let generated = generate(
+        "corpus/tricky",
+        Generator::new("corpus/tricky").derive_codecs("corpus/tricky"),
+    );
+    for file in &generated.rust {
+        corpus_snapshots::assert_beside("corpus/tricky/snapshots", &snapshot_name(&file.path), &file.contents);
+    }
 }
 
 #[test]

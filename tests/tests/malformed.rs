@@ -7,14 +7,20 @@
 //!
 //! Every case must fail to load, never panic, and report diagnostics that are located
 //! (line and column), carry a hint, and read well; the rendered diagnostics are pinned
-//! by snapshots (`snapshots/malformed__<case>.snap`), so any change to a message is
-//! reviewed. A case is a `.avsc` file, or a directory of them when the problem spans
-//! files (a duplicate definition, a reference into another file).
+//! by a snapshot beside the case (`corpus/malformed/<case>.snap`), so any change to a
+//! message is reviewed. A case is a `.avsc` file, or a directory of them when the problem
+//! spans files (a duplicate definition, a reference into another file). A lenient case
+//! has three expected outputs beside it: `<case>.snap` (the warnings), `<case>.strict.snap`
+//! (the errors under `LoadOptions::strict`) and, for the two shapes that have no value,
+//! `<case>.generate.snap` (the generator's refusal).
 
 use avrokit_codegen::source::SourceFile;
 use avrokit_codegen::{Diagnostics, Generator, LoadOptions, SchemaLayout, load_files};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
+
+#[path = "support/corpus_snapshots.rs"]
+mod corpus_snapshots;
 
 /// One case: its name and its files, with paths as shown in diagnostics.
 struct Case {
@@ -90,9 +96,9 @@ fn judge(case: &Case, outcome: std::thread::Result<Result<(), Diagnostics>>) -> 
     (Some(diagnostics), problems)
 }
 
-/// Loads every case of `corpus`, snapshots its diagnostics as `<prefix><case>`, and fails
-/// on any case whose outcome is wrong.
-fn check_corpus(corpus: &str, prefix: &str, options: &LoadOptions) {
+/// Loads every case of `corpus`, checks its diagnostics against `<case><suffix>.snap`
+/// beside the case, and fails on any case whose outcome is wrong.
+fn check_corpus(corpus: &str, suffix: &str, options: &LoadOptions) {
     let mut failures = Vec::new();
     for case in cases(corpus) {
         let files = case.files.clone();
@@ -100,7 +106,7 @@ fn check_corpus(corpus: &str, prefix: &str, options: &LoadOptions) {
         let (diagnostics, problems) = judge(&case, outcome);
         failures.extend(problems);
         if let Some(diagnostics) = diagnostics {
-            insta::assert_snapshot!(format!("{prefix}{}", case.name), diagnostics.to_string());
+            corpus_snapshots::assert_beside(corpus, &format!("{}{suffix}", case.name), &diagnostics.to_string());
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
@@ -116,7 +122,7 @@ fn malformed_schemas_are_reported_with_located_hinted_diagnostics() {
 #[test]
 fn layout_violations_are_reported_when_the_rule_is_on() {
     let rule = LoadOptions::default().with_layout(SchemaLayout::OneTypePerFile);
-    check_corpus("corpus/layout", "layout-", &rule);
+    check_corpus("corpus/layout", "", &rule);
     // Without the rule the same files are valid schemas: the layout is all that is wrong.
     for case in cases("corpus/layout") {
         if let Err(diagnostics) = load_files(case.files, &LoadOptions::default()) {
@@ -155,7 +161,7 @@ fn lenient_schemas_load_with_located_hinted_warnings() {
                         failures.push(format!("{}: not a located, hinted warning:\n{warning}", case.name));
                     }
                 }
-                insta::assert_snapshot!(format!("lenient-{}", case.name), render_warnings(&set.warnings));
+                corpus_snapshots::assert_beside("corpus/lenient", &case.name, &render_warnings(&set.warnings));
             }
         }
     }
@@ -165,7 +171,7 @@ fn lenient_schemas_load_with_located_hinted_warnings() {
 #[test]
 fn lenient_schemas_are_errors_when_strict() {
     let strict = LoadOptions::default().with_strictness(avrokit_codegen::Strictness::Strict);
-    check_corpus("corpus/lenient", "strict-", &strict);
+    check_corpus("corpus/lenient", ".strict", &strict);
 }
 
 /// The generator, as `cargo xtask gen` and a `build.rs` run it, reads a directory from
@@ -190,12 +196,7 @@ fn no_case_panics_through_the_generator() {
                 std::fs::copy(&case.path, dir.join(case.path.file_name().unwrap())).unwrap();
                 dir
             };
-            let outcome = catch_unwind(|| {
-                Generator::new(&dir)
-                    .schema_layout(layout)
-                    .generate()
-                    .map(drop)
-            });
+            let outcome = catch_unwind(|| Generator::new(&dir).schema_layout(layout).generate().map(drop));
             // A lenient case generates unless no value of it exists (an empty union, a
             // record that never ends): then the generator refuses it, naming the field.
             let must_fail =
@@ -227,6 +228,6 @@ fn the_generator_refuses_what_has_no_value_naming_the_field() {
         let diagnostics = Generator::new(&scratch).generate().map(drop).unwrap_err();
         let _ = std::fs::remove_dir_all(&scratch);
         let shown = diagnostics.to_string().replace(&format!("{}/", scratch.display()), "");
-        insta::assert_snapshot!(format!("generator-{name}"), shown);
+        corpus_snapshots::assert_beside("corpus/lenient", &format!("{name}.generate"), &shown);
     }
 }

@@ -1,8 +1,8 @@
 //! The malformed-catalog corpus, `corpus/malformed-catalog/`: each file breaks one thing
 //! of a topic catalog checked against the schemas of `corpus/catalog-schemas/` (whose
 //! `catalog.toml` is the valid control). Every case must fail, never panic, and report
-//! located, hinted diagnostics, pinned by snapshots
-//! (`snapshots/malformed_catalog__<case>.snap`).
+//! located, hinted diagnostics, pinned by a snapshot beside the case
+//! (`corpus/malformed-catalog/<case>.snap`).
 
 use avrokit_codegen::catalog::parse_catalog;
 use avrokit_codegen::ir::SchemaSet;
@@ -10,6 +10,9 @@ use avrokit_codegen::source::SourceFile;
 use avrokit_codegen::{Generator, LoadOptions, load_dir};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
+
+#[path = "support/corpus_snapshots.rs"]
+mod corpus_snapshots;
 
 fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -77,7 +80,7 @@ fn malformed_catalogs_are_reported_with_located_hinted_diagnostics() {
                 failures.push(format!("{name}: diagnostic without a hint:\n{diagnostic}"));
             }
         }
-        insta::assert_snapshot!(name.as_str(), diagnostics.to_string());
+        corpus_snapshots::assert_beside("corpus/malformed-catalog", &name, &diagnostics.to_string());
     }
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }

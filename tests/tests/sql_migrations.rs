@@ -1,22 +1,21 @@
 //! Sink table migrations: `gen` over a scratch copy of `avro-schemas/` whose schemas and
 //! catalog evolve step by step. Each step either appends one numbered migration (whose
 //! text is snapshotted) or is refused at the field with what to do instead; old
-//! migrations are never rewritten; the whole chain runs on the stack's real PostgreSQL
-//! and leaves the table the current DDL creates.
+//! migrations are never rewritten. Offline; `stack_sql_migrations.rs` runs the chain on
+//! the stack's PostgreSQL.
 
 #[path = "support/scratch_schemas.rs"]
 mod scratch_schemas;
 
-use avrokit_tests::psql::psql;
-use avrokit_tests::stack_env::{self, say};
+use avrokit_tests::stack_env;
 use scratch_schemas::Scratch;
 
 use scratch_schemas::{LAST_FIELD, TELESCOPE_DATA, and_field};
 
 #[test]
-fn the_committed_migrations_are_what_gen_writes_for_the_seeds() {
+fn the_committed_migrations_are_what_gen_writes_for_avro_schemas() {
     // `generated/sql/migrations` is checked by `gen --check` too; this pins the first run.
-    let scratch = Scratch::new("seed");
+    let scratch = Scratch::new("committed");
     let added = scratch.generate().unwrap();
     assert_eq!(
         added,
@@ -223,76 +222,4 @@ fn old_migrations_are_never_rewritten_and_hand_written_ones_are_kept() {
             .refused()
             .contains("0002_raw_device_health_create.sql: error: this migration is in the lock but missing")
     );
-}
-
-/// The columns of `table` in `schema` as `name type nullable default` lines.
-const DESCRIBE: &str = "SELECT string_agg(column_name || ' ' || data_type || ' ' || is_nullable || ' ' || \
-                        coalesce(column_default, '-'), E'\\n' ORDER BY column_name) FROM information_schema.columns \
-                        WHERE table_schema = current_schema() AND table_name = 'telescope_data_raw';";
-
-#[test]
-fn the_migration_chain_runs_on_postgresql_and_ends_where_the_ddl_starts() {
-    let url = match stack_env::var("DATABASE_URL") {
-        Ok((url, _)) if psql(&url, "SELECT 1;").is_ok() => url,
-        Ok((url, exported)) => {
-            assert!(!exported, "DATABASE_URL={url} does not answer");
-            say("SKIPPED sql_migrations (PostgreSQL): the stack's database does not answer (stale stack.env?)");
-            return;
-        }
-        Err(why) => {
-            say(&format!(
-                "SKIPPED sql_migrations (PostgreSQL): {why}; run it with `cargo xtask test`"
-            ));
-            return;
-        }
-    };
-    let scratch = Scratch::new("postgres");
-    scratch.generate().unwrap();
-    let schema = format!("avrokit_migrations_{}", std::process::id());
-    let setup = format!("CREATE SCHEMA {schema}; SET search_path TO {schema}, public;\n");
-    let run_chain = |script: &mut String| {
-        for name in scratch.migration_names() {
-            script.push_str(&scratch.migration(&name));
-        }
-    };
-    // v1 rows, then the schema evolves and the chain goes on.
-    let mut script = setup.clone();
-    run_chain(&mut script);
-    script.push_str(
-        "INSERT INTO telescope_data_raw (data_id, observation_id, sequence_number, timestamp, data) \
-         VALUES ('d1', 'o1', 1, '2026-11-23 10:00:00', '\\x0102');\n",
-    );
-    scratch.edit(
-        TELESCOPE_DATA,
-        LAST_FIELD,
-        &and_field(r#"{"name": "quality_score", "type": ["null", "double"], "default": null}"#),
-    );
-    scratch.edit(
-        TELESCOPE_DATA,
-        r#""name": "sequence_number", "type": "int""#,
-        r#""name": "sequence_number", "type": "long""#,
-    );
-    let added = scratch.generate().unwrap();
-    assert_eq!(added.len(), 1);
-    script.push_str(&scratch.migration(&added[0]));
-    script.push_str(
-        "INSERT INTO telescope_data_raw (data_id, observation_id, sequence_number, timestamp, data, quality_score) \
-         VALUES ('d2', 'o1', 5000000000, '2026-11-23 10:00:01', '\\x03', 0.5);\n\
-         SELECT string_agg(data_id || ':' || sequence_number || ':' || coalesce(quality_score::text, 'null'), ',' \
-         ORDER BY data_id) FROM telescope_data_raw;\n",
-    );
-    script.push_str(DESCRIBE);
-    let migrated = psql(&url, &script);
-    // The same table from the current DDL alone, for comparison.
-    let fresh_ddl = std::fs::read_to_string(scratch.root.join("sql/telescope_data_raw.sql")).unwrap();
-    let fresh = psql(
-        &url,
-        &format!("DROP SCHEMA {schema} CASCADE; {setup}{fresh_ddl}{DESCRIBE}"),
-    );
-    let _ = psql(&url, &format!("DROP SCHEMA IF EXISTS {schema} CASCADE;"));
-    let migrated = migrated.unwrap_or_else(|e| panic!("the migration chain failed on PostgreSQL: {e}"));
-    let fresh = fresh.unwrap_or_else(|e| panic!("the DDL failed on PostgreSQL: {e}"));
-    let (rows, migrated_columns) = migrated.split_once('\n').unwrap();
-    assert_eq!(rows, "d1:1:null,d2:5000000000:0.5");
-    assert_eq!(migrated_columns, fresh, "the chain and the DDL make the same table");
 }

@@ -1,4 +1,4 @@
-//! What the seed examples share: the stack's addresses from the environment, a small
+//! What the pipeline examples share: the stack's addresses from the environment, a small
 //! command line, the catalog's topics and sink tables created when absent, a stop handle
 //! for Ctrl-C, the wait for a consumer group to catch up, and a random source for the
 //! simulators.

@@ -65,7 +65,7 @@ pub struct TelescopeCommand {
     pub issued_by: Option<String>,
     /// When the control center issued the command.
     pub timestamp: ::avrokit::chrono::DateTime<::avrokit::chrono::Utc>,
-    /// Scheduling priority, higher first; 0 for commands from producers that predate the field (seed 002's evolution example).
+    /// Scheduling priority, higher first; 0 for commands from producers that predate the field, which the schema's first version lacked.
     pub priority: i32,
 }
 

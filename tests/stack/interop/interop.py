@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Interop with Python confluent-kafka's AvroSerializer and AvroDeserializer.
 
-Driven by `tests/tests/registry_python_interop.rs` against the stack's registry:
+Driven by `tests/tests/stack_registry_python_interop.rs` against the stack's registry:
 
     interop.py serialize TOPIC     prints the Confluent frame (hex) of TELESCOPE_DATA,
                                    serialized by AvroSerializer (auto-registering

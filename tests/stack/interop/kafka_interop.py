@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Kafka interop with Python confluent-kafka's SerializingProducer and
 DeserializingConsumer (AvroSerializer / AvroDeserializer), driven by
-`tests/tests/kafka_python_interop.rs` on the stack:
+`tests/tests/stack_kafka_python_interop.rs` on the stack:
 
     kafka_interop.py produce TOPIC N   produces N TelescopeData records (keys py-0 ...,
                                        data_id py-<i>, sequence_number <i>), schema

@@ -8,7 +8,7 @@ use avrokit_codegen::{Diagnostics, Generator};
 use avrokit_tests::stack_env;
 use std::path::{Path, PathBuf};
 
-/// The seed schema the evolution steps edit.
+/// The schema of `avro-schemas/` the evolution steps edit.
 pub const TELESCOPE_DATA: &str = "astro-beam/telescope-data.avsc";
 /// The last field of `TELESCOPE_DATA`, after which new fields go.
 pub const LAST_FIELD: &str = r#""doc": "Version of the pipeline that processed the chunk, once processed."}"#;

@@ -1,7 +1,7 @@
 //! `cargo xtask bench codec`: runs the criterion benchmark `tests/benches/codec.rs`
 //! (avrokit's derived codecs against apache-avro 0.22's `Value` and serde paths, and
 //! decoding through a resolution plan), then reads criterion's estimates of this very run
-//! back and prints records/s, MB/s and the ratios against the issue's targets.
+//! back and prints records/s, MB/s and the ratios against the targets below.
 
 use crate::workspace;
 use anyhow::{Context, bail};
@@ -46,7 +46,7 @@ const AVROKIT: &str = "avrokit";
 const AVROKIT_IN_PLACE: &str = "avrokit in place";
 const VALUE_PATH: &str = "apache-avro Value";
 const SERDE_PATH: &str = "apache-avro serde";
-/// The anchor the issue set its targets by: a codec written by hand for one record.
+/// The anchor: a codec written by hand for one record, without any Avro library.
 const HAND_WRITTEN: &str = "hand-written";
 const HAND_WRITTEN_RECORD: &str = "TelescopeData";
 /// The resolution benchmark: the same reader type, data of its own schema and of v1.
@@ -327,7 +327,7 @@ fn print_summary(results: &BTreeMap<(String, String), Estimate>, runs: usize) {
     );
     if !anchors.is_empty() {
         println!();
-        println!("anchor ({HAND_WRITTEN_RECORD} by a hand-written codec, the level the issue's targets stand for):");
+        println!("anchor ({HAND_WRITTEN_RECORD} by a hand-written codec, the level a specialised codec reaches):");
         for (op, hand, ours, value) in anchors {
             println!(
                 "  {op}  hand-written {}: {} the Value path; avrokit is {} as fast as the hand-written",

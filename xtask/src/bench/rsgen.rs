@@ -5,7 +5,7 @@ use anyhow::{Context, bail};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-/// The pinned release (the one the codegen survey read, with apache-avro 0.21).
+/// The pinned release (it generates code for apache-avro 0.21).
 pub const VERSION: &str = "0.19.4";
 
 /// The rsgen-avro binary under `root/target/bench-tools`, installing it when it is

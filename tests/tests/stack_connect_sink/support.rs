@@ -18,7 +18,7 @@ pub struct Stack {
 }
 
 const HOW_TO_RUN: &str = "run it with `cargo xtask test`, or `cargo xtask stack up`, `cargo build -p xtask` then \
-                          `cargo test -p avrokit-tests --test connect_sink`";
+                          `cargo test -p avrokit-tests --test stack_connect_sink`";
 
 /// The running stack, or `None` after saying why the test is skipped; panics when `cargo
 /// xtask test` exported the addresses and the database does not answer.

@@ -1,4 +1,4 @@
-//! Every seed type (every record type of `avro-schemas/`, `avrokit_generated::REGISTRY`)
+//! Every generated type (every record type of `avro-schemas/`, `avrokit_generated::REGISTRY`)
 //! through the Confluent framing against the stack's real registry: fastavro's values of
 //! each type (`tests/vectors/fastavro.json`) are serialized by `BlockingSerializer<T>`
 //! (auto-registering under a scratch `<topic>-value`), decoded by a `BlockingDeserializer<T>` on a
@@ -38,7 +38,7 @@ fn round_trip<T: AvroMessage>(client: &BlockingRegistryClient) -> &'static str {
     let name = T::FULL_NAME.expect("generated records are named");
     let values = fastavro_values(name);
     assert!(!values.is_empty(), "no fastavro values of {name}");
-    let topic = stack_registry::scratch_name(&format!("avrokit-it-seed-{name}"));
+    let topic = stack_registry::scratch_name(&format!("avrokit-it-type-{name}"));
     let ser = BlockingSerializer::<T>::new(client.clone());
     // A fresh client: its id → schema cache is empty, so the writer schema is fetched.
     let de =
@@ -71,10 +71,10 @@ fn round_trip<T: AvroMessage>(client: &BlockingRegistryClient) -> &'static str {
 }
 
 #[test]
-fn every_seed_type_round_trips_through_the_registry() {
+fn every_generated_type_round_trips_through_the_registry() {
     let Some(client) = stack_registry::client(
-        "every_seed_type_round_trips_through_the_registry",
-        "registry_seed_types",
+        "every_generated_type_round_trips_through_the_registry",
+        "stack_registry_generated_types",
     ) else {
         return;
     };
@@ -94,7 +94,7 @@ fn every_seed_type_round_trips_through_the_registry() {
     .into();
     // A type added to avro-schemas/ must be added above.
     let all: BTreeSet<&str> = avrokit_generated::REGISTRY.iter().map(|r| r.full_name).collect();
-    assert_eq!(tested, all, "every seed type is round-tripped");
+    assert_eq!(tested, all, "every generated type is round-tripped");
 }
 
 /// `cargo xtask register` sends `schema_json::to_json` of the catalog's schemas; a

@@ -1,4 +1,4 @@
-//! The seed pipelines' examples (`generated/examples/`) run against the stack with small
+//! The pipeline examples (`generated/examples/`) run against the stack with small
 //! arguments: each must exit successfully and print the lines that show its pipeline
 //! worked (every command acknowledged, every row in PostgreSQL, the lag back to zero).
 //!
@@ -32,7 +32,7 @@ fn stack_vars(example: &str) -> Option<Vec<(&'static str, String)>> {
             }
             Err(why) => {
                 say(&format!(
-                    "SKIPPED seed_examples {example}: {why}; run it with `cargo xtask test`"
+                    "SKIPPED stack_pipeline_examples {example}: {why}; run it with `cargo xtask test`"
                 ));
                 return None;
             }
@@ -45,7 +45,7 @@ fn stack_vars(example: &str) -> Option<Vec<(&'static str, String)>> {
             "KAFKA_BOOTSTRAP_SERVERS={bootstrap} is exported but does not listen"
         );
         say(&format!(
-            "SKIPPED seed_examples {example}: nothing listens at {bootstrap} (stale stack.env?)"
+            "SKIPPED stack_pipeline_examples {example}: nothing listens at {bootstrap} (stale stack.env?)"
         ));
         return None;
     }
@@ -73,7 +73,7 @@ fn binary(example: &str) -> PathBuf {
 /// checking that it succeeded; `None` when the stack is not up.
 fn run(example: &str, args: &[&str]) -> Option<String> {
     let vars = stack_vars(example)?;
-    let scratch = std::env::temp_dir().join(format!("avrokit-seed-example-{example}-{}", std::process::id()));
+    let scratch = std::env::temp_dir().join(format!("avrokit-pipeline-example-{example}-{}", std::process::id()));
     let (out, err) = (scratch.with_extension("out"), scratch.with_extension("err"));
     let mut child = Command::new(binary(example))
         .args(args)

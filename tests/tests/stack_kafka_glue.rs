@@ -74,7 +74,7 @@ fn header_of<'a>(message: &'a OwnedMessage, key: &str) -> Option<&'a str> {
 
 #[tokio::test]
 async fn records_round_trip_and_bad_ones_become_dead_letters() {
-    let Some(stack) = KafkaStack::find("kafka_glue") else {
+    let Some(stack) = KafkaStack::find("stack_kafka_glue") else {
         return;
     };
     let run = avrokit_tests::stack_registry::scratch_name("it-kafka");
@@ -183,7 +183,7 @@ async fn records_round_trip_and_bad_ones_become_dead_letters() {
 
 #[tokio::test]
 async fn without_a_dead_letter_topic_a_bad_record_stops_the_consumer_uncommitted() {
-    let Some(stack) = KafkaStack::find("kafka_glue") else {
+    let Some(stack) = KafkaStack::find("stack_kafka_glue") else {
         return;
     };
     let name = avrokit_tests::stack_registry::scratch_name("it-kafka-stop");
@@ -220,7 +220,7 @@ async fn without_a_dead_letter_topic_a_bad_record_stops_the_consumer_uncommitted
 
 #[tokio::test]
 async fn a_handler_per_record_sees_each_record_once_and_dead_letters_only_the_bad_one() {
-    let Some(stack) = KafkaStack::find("kafka_glue") else {
+    let Some(stack) = KafkaStack::find("stack_kafka_glue") else {
         return;
     };
     let run = avrokit_tests::stack_registry::scratch_name("it-kafka-each");
@@ -265,7 +265,7 @@ async fn a_handler_per_record_sees_each_record_once_and_dead_letters_only_the_ba
 
 #[tokio::test]
 async fn enqueued_records_are_acknowledged_in_order_and_an_oversized_one_is_refused_at_once() {
-    let Some(stack) = KafkaStack::find("kafka_glue") else {
+    let Some(stack) = KafkaStack::find("stack_kafka_glue") else {
         return;
     };
     let name = avrokit_tests::stack_registry::scratch_name("it-kafka-enqueue");
@@ -312,7 +312,7 @@ async fn enqueued_records_are_acknowledged_in_order_and_an_oversized_one_is_refu
 
 #[tokio::test]
 async fn the_producer_takes_its_id_source_and_subjects_from_its_settings() {
-    let Some(stack) = KafkaStack::find("kafka_glue") else {
+    let Some(stack) = KafkaStack::find("stack_kafka_glue") else {
         return;
     };
     let name = avrokit_tests::stack_registry::scratch_name("it-kafka-ids");

@@ -49,10 +49,10 @@ fn next_delay(state: &mut u64) -> Duration {
 
 #[tokio::test]
 async fn killing_the_sink_five_times_loses_and_duplicates_nothing() {
-    let Some(scratch) = Scratch::open("kafka_sink_crash").await else {
+    let Some(scratch) = Scratch::open("stack_kafka_sink_crash").await else {
         return;
     };
-    let Some(stack) = KafkaStack::find("kafka_sink_crash") else {
+    let Some(stack) = KafkaStack::find("stack_kafka_sink_crash") else {
         return;
     };
     let (bootstrap, registry_url) = (stack.bootstrap.clone(), stack.registry.clone());

@@ -6,7 +6,7 @@
 //! The table is dropped and created again from `generated/sql/telescope_data_raw.sql`
 //! (the connector's database is the stack's, so a scratch schema would not be seen by
 //! it); the connector is deleted at the end. Without a running stack the test passes
-//! after printing that it was skipped. The steps live in `connect_sink/support.rs`.
+//! after printing that it was skipped. The steps live in `stack_connect_sink/support.rs`.
 //!
 //! Then the schema evolves: `TelescopeData` gains an optional field, `gen` (on a scratch
 //! copy of the schemas and the committed migrations) adds the migration, the migration
@@ -15,7 +15,7 @@
 
 #[path = "support/scratch_schemas.rs"]
 mod scratch_schemas;
-#[path = "connect_sink/support.rs"]
+#[path = "stack_connect_sink/support.rs"]
 mod support;
 
 use avrokit::AvroMessage;
@@ -53,7 +53,7 @@ const ROWS: &str = "SELECT data_id, sequence_number, timestamp, encode(data, 'he
 
 /// Deploys the generated connector, produces `records` and waits for `expected` rows.
 fn sink_and_expect(stack: &Stack, run: &str, records: &[TelescopeData], expected: &[String]) {
-    let client = stack_registry::client("connect_sink", "connect_sink").expect("the registry answers");
+    let client = stack_registry::client("stack_connect_sink", "stack_connect_sink").expect("the registry answers");
     let serializer = BlockingSerializer::<TelescopeData>::new(client);
     let framed: Vec<(String, Vec<u8>)> = records
         .iter()
@@ -75,7 +75,7 @@ fn sink_and_expect(stack: &Stack, run: &str, records: &[TelescopeData], expected
 
 #[test]
 fn telescope_data_reaches_postgresql_through_the_deployed_debezium_sink() {
-    let Some(stack) = support::stack("connect_sink") else {
+    let Some(stack) = support::stack("stack_connect_sink") else {
         return;
     };
     let run = stack_registry::scratch_name("it-connect");
@@ -133,7 +133,7 @@ fn evolve_with_an_optional_field(stack: &Stack, run: &str) {
         .as_array_mut()
         .expect("fields")
         .push(serde_json::from_str(QUALITY).expect("field JSON"));
-    let client = stack_registry::client("connect_sink", "connect_sink").expect("the registry answers");
+    let client = stack_registry::client("stack_connect_sink", "stack_connect_sink").expect("the registry answers");
     let v2_id = client
         .register(&format!("{TOPIC}-value"), &v2.to_string(), Normalize::AsSent)
         .expect("the registry takes the compatible v2");

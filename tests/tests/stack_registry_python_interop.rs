@@ -51,7 +51,7 @@ fn unhex(text: &str) -> Vec<u8> {
 fn confluent_kafka_python_and_avrokit_read_each_others_frames() {
     let Some(client) = stack_registry::client(
         "confluent_kafka_python_and_avrokit_read_each_others_frames",
-        "registry_python_interop",
+        "stack_registry_python_interop",
     ) else {
         return;
     };

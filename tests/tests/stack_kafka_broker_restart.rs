@@ -45,7 +45,7 @@ fn xtask_stack(action: &str) {
 
 #[tokio::test]
 async fn an_idempotent_producer_delivers_everything_once_across_a_broker_restart() {
-    let Some(stack) = KafkaStack::find("kafka_broker_restart") else {
+    let Some(stack) = KafkaStack::find("stack_kafka_broker_restart") else {
         return;
     };
     let bootstrap = stack.bootstrap.clone();

@@ -1,4 +1,4 @@
-//! Arbitrary values of a seed type round-trip through its table: batches of
+//! Arbitrary values of a generated type round-trip through its table: batches of
 //! `DeviceHealth` (any text, any timestamp both chrono and PostgreSQL hold, any numbers)
 //! written through the PostgreSQL sink and read back column by column. Skips like the
 //! other stack tests when PostgreSQL is not there.

@@ -1,8 +1,8 @@
 //! The PostgreSQL sink on the stack's real PostgreSQL: every generated DDL applied in a
-//! scratch schema, rows built from the generated Rust types (the seeds' and the sink
-//! corpus's), encoded with their `AvroMessage` codecs, written through the sink with both
-//! strategies, and every column read back with SQL and compared with the value it came
-//! from. Also the upsert, and every error path that needs a database.
+//! scratch schema, rows built from the generated Rust types (of `avro-schemas/` and of
+//! the sink corpus), encoded with their `AvroMessage` codecs, written through the sink
+//! with both strategies, and every column read back with SQL and compared with the value
+//! it came from. Also the upsert, and every error path that needs a database.
 //!
 //! Without a running stack each test passes after printing `SKIPPED …`; with
 //! `DATABASE_URL` exported and PostgreSQL down, they fail.
@@ -326,8 +326,8 @@ async fn every_avrokit_column_reads_back_as_the_value_it_came_from() {
 }
 
 #[tokio::test]
-async fn the_seed_tables_hold_rows_of_the_generated_types() {
-    let Some((scratch, admin)) = pg_scratch::with_tables("postgres_sink_seeds").await else {
+async fn the_avro_schemas_tables_hold_rows_of_the_generated_types() {
+    let Some((scratch, admin)) = pg_scratch::with_tables("postgres_sink_avro_schemas").await else {
         return;
     };
     let mut failures = Vec::new();

@@ -48,7 +48,7 @@ fn ours(i: usize) -> TelescopeData {
 
 #[tokio::test]
 async fn records_cross_between_avrokit_and_confluent_kafka_through_kafka() {
-    let Some(stack) = KafkaStack::find("kafka_python_interop") else {
+    let Some(stack) = KafkaStack::find("stack_kafka_python_interop") else {
         return;
     };
     let (bootstrap, registry) = (&stack.bootstrap, &stack.registry);
