@@ -30,6 +30,8 @@
 //!   located, and the registry's modes.
 //! * [`gate`] (feature `gate`): `avrokit compat`'s offline forms, over files and git
 //!   history, and the report every form prints.
+//! * [`lint`] (feature `lint`): `avrokit lint`'s rules over a schema set, their `[lint]`
+//!   configuration and the report.
 //! * [`connect`] and [`sql`]: the connector JSON and the sink tables, and the names and
 //!   classes other tools need to agree with them.
 //!
