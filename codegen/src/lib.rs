@@ -34,6 +34,8 @@
 //!   configuration and the report.
 //! * [`connect`] and [`sql`]: the connector JSON and the sink tables, and the names and
 //!   classes other tools need to agree with them.
+//! * [`site`]: the static schema catalog site `avrokit docs` writes (pages per topic, type
+//!   and sink table, search, a graph, and each type's git history with `gate`).
 //!
 //! Settings structs ([`LoadOptions`], [`gate::Options`], [`catalog::TopicSettings`],
 //! [`catalog::ConnectSettings`]) are `#[non_exhaustive]`: build them from `default()` or
@@ -65,6 +67,8 @@ pub mod lint;
 pub mod output;
 #[cfg(feature = "rust")]
 mod rust;
+#[cfg(feature = "catalog")]
+pub mod site;
 #[cfg(feature = "catalog")]
 pub mod sql;
 

@@ -23,6 +23,19 @@ pub struct TreeFile {
     pub blob: String,
 }
 
+/// One commit of a file's history ([`Repo::file_log`]).
+#[derive(Debug, Clone)]
+pub(crate) struct FileCommit {
+    /// The commit's object id.
+    pub commit: String,
+    /// The committer date, ISO 8601 (`2024-05-01T12:00:00+02:00`).
+    pub date: String,
+    /// The first line of the commit message.
+    pub subject: String,
+    /// The file's path from the repository root in that commit.
+    pub path: String,
+}
+
 /// Wraps a failure in what was being done, as `WHAT: CAUSE`.
 fn failed<E: std::fmt::Display>(what: &str) -> impl FnOnce(E) -> Error + '_ {
     move |err| Error::Git(format!("{what}: {err}"))
@@ -101,6 +114,39 @@ impl Repo {
     pub fn commits_touching(&self, rev: &str, paths: &[&str]) -> Result<Vec<String>, Error> {
         let out = self.git(&[&["log", "--format=%H", rev, "--"], paths].concat())?;
         Ok(out.lines().map(str::to_owned).collect())
+    }
+
+    /// The commits reachable from `rev` that changed the file `path` (`git log --follow`:
+    /// across renames), newest first, each with the file's path in that commit.
+    pub(crate) fn file_log(&self, rev: &str, path: &str) -> Result<Vec<FileCommit>, Error> {
+        let out = self.git(&[
+            "log",
+            "--follow",
+            "--name-only",
+            "--format=%x1e%H%x1f%cI%x1f%s%x1f",
+            rev,
+            "--",
+            path,
+        ])?;
+        let mut commits = Vec::new();
+        for record in out.split('\x1e').filter(|r| !r.trim().is_empty()) {
+            // `<commit> US <date> US <subject> US` then the changed file's path (none for a
+            // commit that only changed its mode).
+            let mut parts = record.splitn(4, '\x1f');
+            let (Some(commit), Some(date), Some(subject), Some(names)) =
+                (parts.next(), parts.next(), parts.next(), parts.next())
+            else {
+                return Err(Error::Git("unexpected `git log` output".into()));
+            };
+            let changed = names.lines().map(str::trim).find(|l| !l.is_empty());
+            commits.push(FileCommit {
+                commit: commit.to_owned(),
+                date: date.to_owned(),
+                subject: subject.to_owned(),
+                path: changed.unwrap_or(path).to_owned(),
+            });
+        }
+        Ok(commits)
     }
 
     /// Every file under `paths` in `rev`'s tree (none for a path that did not exist then).

@@ -19,17 +19,18 @@
 mod against;
 mod check;
 mod format;
-mod git;
+// `pub(crate)`: the docs site reads a file's history through the same reader.
+pub(crate) mod git;
 mod run;
-mod snapshot;
+pub(crate) mod snapshot;
 mod subjects;
 
 pub use against::Baseline;
 pub use check::check_pair;
 pub use format::{Checked, Format, Problem, print_with_problems as print_report};
-pub use run::{Options, WorkingTree, against_git};
 #[cfg(feature = "lint")]
 pub(crate) use format::{annotation, located};
+pub use run::{Options, WorkingTree, against_git};
 
 use std::process::ExitCode;
 
