@@ -48,12 +48,7 @@ impl KafkaStack {
     /// Creates topic `name` with `partitions` (replication 1) and returns its descriptor:
     /// string keys, values of `V`, subject `<name>-value`.
     pub async fn scratch_topic<V: AvroMessage>(&self, name: &str, partitions: i32) -> Topic<str, V> {
-        let spec = TopicSpec {
-            name: name.to_owned(),
-            partitions,
-            replication_factor: 1,
-            configs: Default::default(),
-        };
+        let spec = TopicSpec::new(name).with_partitions(partitions);
         let admin = TopicAdmin::connect(&self.bootstrap).expect("an admin client");
         admin
             .apply(&TopicPlan::new(spec, None))

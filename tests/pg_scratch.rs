@@ -4,7 +4,7 @@
 
 use crate::stack_env::{self, say};
 use avrokit::AvroMessage;
-use avrokit::postgres::{self, PgSink, Record, Sink, SinkError, SinkTable, tokio_postgres};
+use avrokit::postgres::{self, EncodedValue, PgSink, Sink, SinkError, SinkTable, tokio_postgres};
 use avrokit_codegen::Generator;
 use avrokit_codegen::output::GeneratedFile;
 use std::process::Command;
@@ -115,10 +115,10 @@ pub fn encode_all<T: AvroMessage>(values: &[T]) -> Vec<Vec<u8>> {
 }
 
 /// The sink's records for values of `T` encoded by [`encode_all`].
-pub fn records_of<T: AvroMessage>(encoded: &[Vec<u8>]) -> Vec<Record<'_>> {
+pub fn records_of<T: AvroMessage>(encoded: &[Vec<u8>]) -> Vec<EncodedValue<'_>> {
     encoded
         .iter()
-        .map(|value| Record {
+        .map(|value| EncodedValue {
             writer: T::schema(),
             value,
         })

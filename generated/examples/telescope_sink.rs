@@ -24,7 +24,6 @@
 mod common;
 
 use avrokit::kafka::postgres_sink;
-use avrokit::kafka::topics::TopicSpec;
 use avrokit_generated::astro::beam::TelescopeData;
 use avrokit_generated::topics;
 use common::{Args, Result, Rng, Stack};
@@ -58,13 +57,7 @@ async fn run() -> Result<()> {
     let dead_letters = format!("{}.dlq", topic.name);
     let dlq_spec = common::dev(topic)?;
     stack
-        .create_topics([
-            common::dev(topic)?,
-            TopicSpec {
-                name: dead_letters.clone(),
-                ..dlq_spec
-            },
-        ])
+        .create_topics([common::dev(topic)?, dlq_spec.with_name(dead_letters.clone())])
         .await?;
     // Also for the connector, which only writes into a table that exists.
     let mut sink = common::pg_sink(topic).await?;

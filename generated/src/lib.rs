@@ -7,6 +7,7 @@
 //! written by `cargo xtask gen`. Do not edit: change the `.avsc` files and regenerate.
 //!
 //! Feature `serde` adds `Serialize`/`Deserialize` for a JSON view of the data.
+#![deny(missing_docs)]
 #![allow(rustdoc::broken_intra_doc_links, rustdoc::bare_urls, rustdoc::invalid_html_tags)]
 pub mod astro;
 pub mod cosmic;

@@ -9,30 +9,26 @@ pub const ELEMENT_RAW_DATA: ::avrokit::Topic<(), super::cosmic::horizons::Elemen
     "element.raw_data-value",
     None,
     &[
-        ::avrokit::topic::TopicConfig {
-            environment: "dev",
-            partitions: 1,
-            replication_factor: 1,
-            configs: &[
+        ::avrokit::topic::TopicConfig::new("dev")
+            .with_partitions(1)
+            .with_replication_factor(1)
+            .with_configs(&[
                 ("cleanup.policy", "delete"),
                 ("compression.type", "snappy"),
                 ("min.insync.replicas", "1"),
                 ("retention.bytes", "107374182400"),
                 ("retention.ms", "604800000"),
-            ],
-        },
-        ::avrokit::topic::TopicConfig {
-            environment: "prod",
-            partitions: 3,
-            replication_factor: 3,
-            configs: &[
+            ]),
+        ::avrokit::topic::TopicConfig::new("prod")
+            .with_partitions(3)
+            .with_replication_factor(3)
+            .with_configs(&[
                 ("cleanup.policy", "delete"),
                 ("compression.type", "snappy"),
                 ("min.insync.replicas", "2"),
                 ("retention.bytes", "107374182400"),
                 ("retention.ms", "604800000"),
-            ],
-        },
+            ]),
     ],
     None,
 );
@@ -43,40 +39,35 @@ pub const SMART_ACCESS_EVENTS: ::avrokit::Topic<str, super::smart::access::Acces
     "smart-access.events-value",
     None,
     &[
-        ::avrokit::topic::TopicConfig {
-            environment: "dev",
-            partitions: 1,
-            replication_factor: 1,
-            configs: &[
+        ::avrokit::topic::TopicConfig::new("dev")
+            .with_partitions(1)
+            .with_replication_factor(1)
+            .with_configs(&[
                 ("cleanup.policy", "delete"),
                 ("compression.type", "producer"),
                 ("min.insync.replicas", "1"),
                 ("retention.bytes", "-1"),
                 ("retention.ms", "604800000"),
-            ],
-        },
-        ::avrokit::topic::TopicConfig {
-            environment: "prod",
-            partitions: 3,
-            replication_factor: 3,
-            configs: &[
+            ]),
+        ::avrokit::topic::TopicConfig::new("prod")
+            .with_partitions(3)
+            .with_replication_factor(3)
+            .with_configs(&[
                 ("cleanup.policy", "delete"),
                 ("compression.type", "producer"),
                 ("min.insync.replicas", "2"),
                 ("retention.bytes", "-1"),
                 ("retention.ms", "604800000"),
-            ],
-        },
+            ]),
     ],
-    Some(::avrokit::topic::SinkSpec {
-        table: "raw_access_events",
-        writer: ::avrokit::topic::SinkWriter::Avrokit,
-        primary_key: &["event_id"],
-        indexes: &[::avrokit::topic::SinkIndex {
-            name: "idx_access_events_device_ts",
-            columns: &["device_id", "event_ts"],
-        }],
-    }),
+    Some(
+        ::avrokit::topic::SinkSpec::new("raw_access_events", ::avrokit::topic::SinkWriter::Avrokit)
+            .with_primary_key(&["event_id"])
+            .with_indexes(&[::avrokit::topic::SinkIndex::new(
+                "idx_access_events_device_ts",
+                &["device_id", "event_ts"],
+            )]),
+    ),
 );
 
 /// `smart-access.health`: Device health reports, every 30 seconds per device.
@@ -85,37 +76,32 @@ pub const SMART_ACCESS_HEALTH: ::avrokit::Topic<str, super::smart::access::Devic
     "smart-access.health-value",
     None,
     &[
-        ::avrokit::topic::TopicConfig {
-            environment: "dev",
-            partitions: 1,
-            replication_factor: 1,
-            configs: &[
+        ::avrokit::topic::TopicConfig::new("dev")
+            .with_partitions(1)
+            .with_replication_factor(1)
+            .with_configs(&[
                 ("cleanup.policy", "delete"),
                 ("compression.type", "producer"),
                 ("min.insync.replicas", "1"),
                 ("retention.bytes", "-1"),
                 ("retention.ms", "604800000"),
-            ],
-        },
-        ::avrokit::topic::TopicConfig {
-            environment: "prod",
-            partitions: 3,
-            replication_factor: 3,
-            configs: &[
+            ]),
+        ::avrokit::topic::TopicConfig::new("prod")
+            .with_partitions(3)
+            .with_replication_factor(3)
+            .with_configs(&[
                 ("cleanup.policy", "delete"),
                 ("compression.type", "producer"),
                 ("min.insync.replicas", "2"),
                 ("retention.bytes", "-1"),
                 ("retention.ms", "604800000"),
-            ],
-        },
+            ]),
     ],
-    Some(::avrokit::topic::SinkSpec {
-        table: "raw_device_health",
-        writer: ::avrokit::topic::SinkWriter::Avrokit,
-        primary_key: &["device_id", "reported_at"],
-        indexes: &[],
-    }),
+    Some(
+        ::avrokit::topic::SinkSpec::new("raw_device_health", ::avrokit::topic::SinkWriter::Avrokit)
+            .with_primary_key(&["device_id", "reported_at"])
+            .with_indexes(&[]),
+    ),
 );
 
 /// `telemetry.clean`: Validated, normalised telemetry (output of the validator).
@@ -124,30 +110,26 @@ pub const TELEMETRY_CLEAN: ::avrokit::Topic<str, super::iot::hub::CleanTelemetry
     "telemetry.clean-value",
     None,
     &[
-        ::avrokit::topic::TopicConfig {
-            environment: "dev",
-            partitions: 1,
-            replication_factor: 1,
-            configs: &[
+        ::avrokit::topic::TopicConfig::new("dev")
+            .with_partitions(1)
+            .with_replication_factor(1)
+            .with_configs(&[
                 ("cleanup.policy", "delete"),
                 ("compression.type", "producer"),
                 ("min.insync.replicas", "1"),
                 ("retention.bytes", "-1"),
                 ("retention.ms", "604800000"),
-            ],
-        },
-        ::avrokit::topic::TopicConfig {
-            environment: "prod",
-            partitions: 1,
-            replication_factor: 3,
-            configs: &[
+            ]),
+        ::avrokit::topic::TopicConfig::new("prod")
+            .with_partitions(1)
+            .with_replication_factor(3)
+            .with_configs(&[
                 ("cleanup.policy", "delete"),
                 ("compression.type", "producer"),
                 ("min.insync.replicas", "2"),
                 ("retention.bytes", "-1"),
                 ("retention.ms", "604800000"),
-            ],
-        },
+            ]),
     ],
     None,
 );
@@ -158,30 +140,26 @@ pub const TELEMETRY_DLQ: ::avrokit::Topic<str, super::iot::hub::DeadLetter> = ::
     "telemetry.dlq-value",
     None,
     &[
-        ::avrokit::topic::TopicConfig {
-            environment: "dev",
-            partitions: 1,
-            replication_factor: 1,
-            configs: &[
+        ::avrokit::topic::TopicConfig::new("dev")
+            .with_partitions(1)
+            .with_replication_factor(1)
+            .with_configs(&[
                 ("cleanup.policy", "delete"),
                 ("compression.type", "producer"),
                 ("min.insync.replicas", "1"),
                 ("retention.bytes", "-1"),
                 ("retention.ms", "2592000000"),
-            ],
-        },
-        ::avrokit::topic::TopicConfig {
-            environment: "prod",
-            partitions: 1,
-            replication_factor: 3,
-            configs: &[
+            ]),
+        ::avrokit::topic::TopicConfig::new("prod")
+            .with_partitions(1)
+            .with_replication_factor(3)
+            .with_configs(&[
                 ("cleanup.policy", "delete"),
                 ("compression.type", "producer"),
                 ("min.insync.replicas", "2"),
                 ("retention.bytes", "-1"),
                 ("retention.ms", "2592000000"),
-            ],
-        },
+            ]),
     ],
     None,
 );
@@ -192,30 +170,26 @@ pub const TELEMETRY_RAW: ::avrokit::Topic<str, super::iot::hub::TelemetryEvent> 
     "telemetry.raw-value",
     None,
     &[
-        ::avrokit::topic::TopicConfig {
-            environment: "dev",
-            partitions: 1,
-            replication_factor: 1,
-            configs: &[
+        ::avrokit::topic::TopicConfig::new("dev")
+            .with_partitions(1)
+            .with_replication_factor(1)
+            .with_configs(&[
                 ("cleanup.policy", "delete"),
                 ("compression.type", "producer"),
                 ("min.insync.replicas", "1"),
                 ("retention.bytes", "-1"),
                 ("retention.ms", "604800000"),
-            ],
-        },
-        ::avrokit::topic::TopicConfig {
-            environment: "prod",
-            partitions: 1,
-            replication_factor: 3,
-            configs: &[
+            ]),
+        ::avrokit::topic::TopicConfig::new("prod")
+            .with_partitions(1)
+            .with_replication_factor(3)
+            .with_configs(&[
                 ("cleanup.policy", "delete"),
                 ("compression.type", "producer"),
                 ("min.insync.replicas", "2"),
                 ("retention.bytes", "-1"),
                 ("retention.ms", "604800000"),
-            ],
-        },
+            ]),
     ],
     None,
 );
@@ -227,30 +201,26 @@ pub const TELESCOPE_ACKNOWLEDGMENTS: ::avrokit::Topic<str, super::astro::beam::C
         "telescope.acknowledgments-value",
         None,
         &[
-            ::avrokit::topic::TopicConfig {
-                environment: "dev",
-                partitions: 1,
-                replication_factor: 1,
-                configs: &[
+            ::avrokit::topic::TopicConfig::new("dev")
+                .with_partitions(1)
+                .with_replication_factor(1)
+                .with_configs(&[
                     ("cleanup.policy", "delete"),
                     ("compression.type", "producer"),
                     ("min.insync.replicas", "1"),
                     ("retention.bytes", "-1"),
                     ("retention.ms", "604800000"),
-                ],
-            },
-            ::avrokit::topic::TopicConfig {
-                environment: "prod",
-                partitions: 1,
-                replication_factor: 3,
-                configs: &[
+                ]),
+            ::avrokit::topic::TopicConfig::new("prod")
+                .with_partitions(1)
+                .with_replication_factor(3)
+                .with_configs(&[
                     ("cleanup.policy", "delete"),
                     ("compression.type", "producer"),
                     ("min.insync.replicas", "2"),
                     ("retention.bytes", "-1"),
                     ("retention.ms", "604800000"),
-                ],
-            },
+                ]),
         ],
         None,
     );
@@ -261,30 +231,26 @@ pub const TELESCOPE_COMMANDS: ::avrokit::Topic<str, super::astro::beam::Telescop
     "telescope.commands-value",
     None,
     &[
-        ::avrokit::topic::TopicConfig {
-            environment: "dev",
-            partitions: 1,
-            replication_factor: 1,
-            configs: &[
+        ::avrokit::topic::TopicConfig::new("dev")
+            .with_partitions(1)
+            .with_replication_factor(1)
+            .with_configs(&[
                 ("cleanup.policy", "delete"),
                 ("compression.type", "producer"),
                 ("min.insync.replicas", "1"),
                 ("retention.bytes", "-1"),
                 ("retention.ms", "604800000"),
-            ],
-        },
-        ::avrokit::topic::TopicConfig {
-            environment: "prod",
-            partitions: 1,
-            replication_factor: 3,
-            configs: &[
+            ]),
+        ::avrokit::topic::TopicConfig::new("prod")
+            .with_partitions(1)
+            .with_replication_factor(3)
+            .with_configs(&[
                 ("cleanup.policy", "delete"),
                 ("compression.type", "producer"),
                 ("min.insync.replicas", "2"),
                 ("retention.bytes", "-1"),
                 ("retention.ms", "604800000"),
-            ],
-        },
+            ]),
     ],
     None,
 );
@@ -295,46 +261,35 @@ pub const TELESCOPE_DATA: ::avrokit::Topic<str, super::astro::beam::TelescopeDat
     "telescope.data-value",
     None,
     &[
-        ::avrokit::topic::TopicConfig {
-            environment: "dev",
-            partitions: 1,
-            replication_factor: 1,
-            configs: &[
+        ::avrokit::topic::TopicConfig::new("dev")
+            .with_partitions(1)
+            .with_replication_factor(1)
+            .with_configs(&[
                 ("cleanup.policy", "delete"),
                 ("compression.type", "producer"),
                 ("min.insync.replicas", "1"),
                 ("retention.bytes", "-1"),
                 ("retention.ms", "2592000000"),
-            ],
-        },
-        ::avrokit::topic::TopicConfig {
-            environment: "prod",
-            partitions: 1,
-            replication_factor: 3,
-            configs: &[
+            ]),
+        ::avrokit::topic::TopicConfig::new("prod")
+            .with_partitions(1)
+            .with_replication_factor(3)
+            .with_configs(&[
                 ("cleanup.policy", "delete"),
                 ("compression.type", "producer"),
                 ("min.insync.replicas", "2"),
                 ("retention.bytes", "-1"),
                 ("retention.ms", "2592000000"),
-            ],
-        },
+            ]),
     ],
-    Some(::avrokit::topic::SinkSpec {
-        table: "telescope_data_raw",
-        writer: ::avrokit::topic::SinkWriter::DebeziumJdbc,
-        primary_key: &["data_id"],
-        indexes: &[
-            ::avrokit::topic::SinkIndex {
-                name: "idx_observation_id",
-                columns: &["observation_id"],
-            },
-            ::avrokit::topic::SinkIndex {
-                name: "idx_timestamp",
-                columns: &["timestamp"],
-            },
-        ],
-    }),
+    Some(
+        ::avrokit::topic::SinkSpec::new("telescope_data_raw", ::avrokit::topic::SinkWriter::DebeziumJdbc)
+            .with_primary_key(&["data_id"])
+            .with_indexes(&[
+                ::avrokit::topic::SinkIndex::new("idx_observation_id", &["observation_id"]),
+                ::avrokit::topic::SinkIndex::new("idx_timestamp", &["timestamp"]),
+            ]),
+    ),
 );
 
 /// `telescope.status`: Status updates from the telescope systems.
@@ -343,30 +298,26 @@ pub const TELESCOPE_STATUS: ::avrokit::Topic<str, super::astro::beam::TelescopeS
     "telescope.status-value",
     None,
     &[
-        ::avrokit::topic::TopicConfig {
-            environment: "dev",
-            partitions: 1,
-            replication_factor: 1,
-            configs: &[
+        ::avrokit::topic::TopicConfig::new("dev")
+            .with_partitions(1)
+            .with_replication_factor(1)
+            .with_configs(&[
                 ("cleanup.policy", "delete"),
                 ("compression.type", "producer"),
                 ("min.insync.replicas", "1"),
                 ("retention.bytes", "-1"),
                 ("retention.ms", "259200000"),
-            ],
-        },
-        ::avrokit::topic::TopicConfig {
-            environment: "prod",
-            partitions: 1,
-            replication_factor: 3,
-            configs: &[
+            ]),
+        ::avrokit::topic::TopicConfig::new("prod")
+            .with_partitions(1)
+            .with_replication_factor(3)
+            .with_configs(&[
                 ("cleanup.policy", "delete"),
                 ("compression.type", "producer"),
                 ("min.insync.replicas", "2"),
                 ("retention.bytes", "-1"),
                 ("retention.ms", "259200000"),
-            ],
-        },
+            ]),
     ],
     None,
 );

@@ -7,23 +7,9 @@
 //! field, a type mismatch, wrong enum symbols or union branches) compilation fails with an
 //! error at the offending field saying what the schema expects.
 //!
-//! ```ignore
-//! #[derive(avrokit::AvroMessage)]
-//! #[avro(schema = "avro-schemas/astro-beam/telescope-data.avsc")]
-//! struct TelescopeData { /* the schema's fields */ }
-//! ```
-//!
-//! Container attributes (one of `schema`, `schema_json`, or `schema_dir` with `name` is
-//! required):
-//! - `schema = "path.avsc"`: the schema file, relative to the crate's manifest directory;
-//!   named types it refers to are looked up in the `.avsc` files of its directory (and
-//!   below), or of `schema_dir`;
-//! - `schema_json = "..."`: the schema written inline;
-//! - `schema_dir = "dir"`: where referenced types are defined;
-//! - `name = "full.Name"`: which named type of `schema_dir` this is (instead of `schema`).
-//!
-//! Field and variant attribute: `#[avro(rename = "wireName")]` when the Rust name is not
-//! the idiomatic form of the Avro name.
+//! Its one public item is [`macro@AvroMessage`], documented there.
+
+#![deny(missing_docs)]
 
 mod attrs;
 mod cache;
@@ -34,7 +20,33 @@ mod schemas;
 
 use proc_macro::TokenStream;
 
-/// Derives `avrokit::AvroMessage` from the type's Avro schema; see the crate docs.
+/// Derives `avrokit::AvroMessage` from the type's Avro schema: a direct binary codec
+/// checked against the schema at compile time.
+///
+/// ```ignore
+/// #[derive(avrokit::AvroMessage)]
+/// #[avro(schema = "avro-schemas/astro-beam/telescope-data.avsc")]
+/// struct TelescopeData { /* the schema's fields */ }
+/// ```
+///
+/// Records derive on structs, Avro enums and unions on enums (one variant per branch,
+/// a unit variant for `null`), fixed on `struct X(pub [u8; N])`.
+///
+/// Container attributes (one of `schema`, `schema_json`, or `schema_dir` with `name` is
+/// required):
+/// - `schema = "path.avsc"`: the schema file, relative to the crate's manifest directory;
+///   named types it refers to are looked up in the `.avsc` files of its directory (and
+///   below), or of `schema_dir`;
+/// - `schema_json = "..."`: the schema written inline;
+/// - `schema_dir = "dir"`: where referenced types are defined;
+/// - `name = "full.Name"`: which named type of `schema_dir` this is (instead of `schema`).
+///
+/// Field and variant attribute: `#[avro(rename = "wireName")]` when the Rust name is not
+/// the idiomatic form of the Avro name.
+///
+/// When the Rust type and the schema disagree (a missing or extra field, a type mismatch,
+/// wrong enum symbols or union branches) compilation fails at the offending field, saying
+/// what the schema expects.
 #[proc_macro_derive(AvroMessage, attributes(avro))]
 pub fn derive_avro_message(input: TokenStream) -> TokenStream {
     let input = syn::parse_macro_input!(input as syn::DeriveInput);

@@ -15,6 +15,7 @@ use serde_json::{Map, Number, Value};
 /// Why JSON could not be written as Avro.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("at {path}: expected {expected}, found {found}")]
+#[non_exhaustive]
 pub struct JsonError {
     /// Where in the JSON value (`/field/0/...`).
     pub path: String,

@@ -18,9 +18,101 @@
 //! | `duration` | [`Duration`] |
 //!
 //! Feature `serde` enables `Serialize`/`Deserialize` on all of them.
+//!
+//! # Deriving codecs: `#[derive(AvroMessage)]`
+//!
+//! Generated types carry `#[derive(avrokit::AvroMessage)]`: the generator writes plain
+//! types and the derive writes their codecs, as prost's split does. Any hand-written type
+//! can use the same derive by pointing at its schema:
+//!
+//! ```rust
+//! use avrokit::AvroMessage;
+//!
+//! #[derive(AvroMessage, Debug, PartialEq)]
+//! #[avro(schema_json = r#"{"type": "record", "name": "Health", "namespace": "demo", "fields": [
+//!     {"name": "device_id", "type": "string"},
+//!     {"name": "battery_pct", "type": "int"},
+//!     {"name": "signal_strength_dbm", "type": "int", "default": -100}]}"#)]
+//! struct Health {
+//!     device_id: String,
+//!     battery_pct: i32,
+//!     #[avro(rename = "signal_strength_dbm")]
+//!     signal: i32,
+//! }
+//!
+//! let health = Health { device_id: "lock-1".into(), battery_pct: 80, signal: -70 };
+//! let bytes = health.to_avro()?; // Avro binary, no `Value` in between
+//! assert_eq!(Health::from_avro(&bytes)?, health); // strict: typed errors, never a panic
+//!
+//! // Data an older schema wrote, without `signal_strength_dbm`, resolved with its default:
+//! #[derive(AvroMessage)]
+//! #[avro(schema_json = r#"{"type": "record", "name": "Health", "namespace": "demo", "fields": [
+//!     {"name": "device_id", "type": "string"}, {"name": "battery_pct", "type": "int"}]}"#)]
+//! struct HealthV1 {
+//!     device_id: String,
+//!     battery_pct: i32,
+//! }
+//! let old = HealthV1 { device_id: "lock-2".into(), battery_pct: 50 }.to_avro()?;
+//! let read = Health::from_avro_with_writer(&old, HealthV1::schema())?;
+//! assert_eq!(read, Health { device_id: "lock-2".into(), battery_pct: 50, signal: -100 });
+//!
+//! // A loop over a stream decodes into one value, reusing its buffers:
+//! let mut latest = read;
+//! latest.set_from_avro(&bytes)?;
+//! assert_eq!(latest, health);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! - **Where the schema comes from:** a file, `#[avro(schema = "schemas/health.avsc")]`
+//!   (relative to the crate's `Cargo.toml`; the crate rebuilds when it changes, and named
+//!   types it refers to are found in the file's directory or `schema_dir`); a directory and
+//!   a name, `#[avro(schema_dir = "schemas", name = "demo.Health")]`; or inline,
+//!   `#[avro(schema_json = "...")]`. The derive loads it with the same loader as `avrokit
+//!   gen`, so a broken schema is the same located diagnostic.
+//! - **What derives on what:** records on structs, Avro enums and unions on enums (one
+//!   variant per branch, a unit variant for `null`), fixed on `struct X(pub [u8; N])`.
+//!   Fields match by their idiomatic name or `#[avro(rename = "...")]`; `Box`, `HashMap`
+//!   and both `Option` positions (`["null", T]`, `[T, "null"]`) are accepted.
+//! - **Checked at compile time:** a type that disagrees with its schema (a missing or extra
+//!   field, a wrong type, wrong enum symbols or union branches, a nested type with another
+//!   schema) does not compile. The error sits on the offending field, variant or attribute
+//!   and says what the schema has, in Avro and in Rust terms:
+//!
+//!   ```text
+//!   error: field `values`: the schema has `array<int>`, which is `Vec<i32>` in Rust; found `Vec<String>`
+//!     --> src/sample.rs:12:17
+//!      |
+//!   12 |     values: Vec<String>,
+//!      |                 ^^^^^^
+//!   ```
+//!
+//!   A nested type is checked by a constant assertion on its definition's fingerprint.
+//! - **The schema at run time:** [`AvroMessage::FULL_NAME`]; [`AvroMessage::schema`], the
+//!   self-contained schema, assembled once from the definitions of every type it reaches;
+//!   [`AvroMessage::schema_json`], what a producer registers (as authored, not the Parsing
+//!   Canonical Form); [`AvroMessage::fingerprint`], the CRC-64-AVRO of its Parsing
+//!   Canonical Form.
+//! - **Encoding** follows the Avro 1.12 specification: zig-zag varints, one block per array
+//!   or map, union branch indexes, every logical type, maps in key order (equal values are
+//!   equal bytes).
+//! - **Decoding** refuses truncated input, overlong varints, negative or oversized lengths,
+//!   invalid UTF-8, bad union and enum indexes, out-of-range logical values and nesting
+//!   deeper than 256 records, each as a [`DecodeError`] with its byte offset; it reads
+//!   Java's negative block counts and never reserves more than the remaining input can hold.
+//! - **Decoding in place** ([`AvroMessage::set_from_avro`], `decode_in_place` on a
+//!   [`codec::Reader`]): derived records and unions decode strings, bytes, arrays, optional
+//!   values and nested records into what the value already owns, so a loop stops allocating
+//!   once it has seen its largest record. Maps and enums are assigned afresh.
+//! - **Schema resolution** ([`AvroMessage::from_avro_with_writer`]): a plan per (writer,
+//!   reader) pair, built once and cached, transcodes the writer's bytes into the reader's
+//!   encoding (reordered fields, skipped writer-only fields, reader defaults,
+//!   int → long → float → double, string ↔ bytes, enum symbols by name with the reader's
+//!   default, union ↔ non-union, record and field aliases); then the type's own decoder
+//!   reads them. A writer the reader cannot read fails when the plan is built, naming the
+//!   place (`/fields/status: ...`).
 
 #![deny(unsafe_code)] // One audited exception: the ASCII fast path of `codec::utf8`.
-#![warn(missing_docs)]
+#![deny(missing_docs)]
 
 pub mod avro_json;
 pub mod codec;

@@ -5,7 +5,9 @@ use crate::error::{DecodeError, EncodeError};
 use crate::resolve::{self, ResolveError};
 use crate::schema::Schema;
 
-/// The definitions a type's schema is assembled from: (full name, authored JSON).
+/// The definitions a type's schema is assembled from: (full name, authored JSON). For
+/// the derive's generated code only.
+#[doc(hidden)]
 pub type Definitions = Vec<(&'static str, &'static str)>;
 
 /// A Rust type with an Avro schema and a direct binary codec.
@@ -27,14 +29,20 @@ pub trait AvroMessage: Sized {
     /// The full name of the Avro type (`None` for a union).
     const FULL_NAME: Option<&'static str>;
     /// The type's own definition as authored (defaults, docs, aliases, logical types
-    /// kept), referring to the other named types it uses by full name.
+    /// kept), referring to the other named types it uses by full name: not a schema on
+    /// its own ([`schema`](Self::schema) is). For the derive's generated code only.
+    #[doc(hidden)]
     const DEFINITION: &'static str;
     /// The CRC-64-AVRO fingerprint of the definition's canonical form (other named types
     /// as references), computed at compile time; derives of types that contain this one
-    /// compare it to what their schema expects.
+    /// compare it to what their schema expects. For the derive's generated code only
+    /// ([`fingerprint`](Self::fingerprint) is the schema's).
+    #[doc(hidden)]
     const DEFINITION_FINGERPRINT: u64;
 
-    /// Adds the definitions of the named types this type uses (not its own).
+    /// Adds the definitions of the named types this type uses (not its own). For the
+    /// derive's generated code only.
+    #[doc(hidden)]
     fn collect_definitions(out: &mut Definitions);
 
     /// The self-contained schema, assembled once and cached.
@@ -57,7 +65,9 @@ pub trait AvroMessage: Sized {
         Ok(())
     }
 
-    /// Adds this type's definition (unless present) and those it uses.
+    /// Adds this type's definition (unless present) and those it uses. For the derive's
+    /// generated code only.
+    #[doc(hidden)]
     fn collect_into(out: &mut Definitions) {
         if let Some(name) = Self::FULL_NAME {
             if out.iter().any(|(n, _)| *n == name) {

@@ -18,6 +18,7 @@ pub struct Schema {
 /// A schema text that is not a valid Avro schema; the message locates every problem.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("invalid Avro schema:\n{0}")]
+#[non_exhaustive]
 pub struct SchemaError(pub Diagnostics);
 
 impl Schema {

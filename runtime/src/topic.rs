@@ -47,8 +47,10 @@ impl<T: AvroMessage> TopicKey for AvroKey<T> {
 pub use avrokit_schema::KeyFormat;
 pub use avrokit_schema::sql::SinkWriter;
 
-/// A topic's settings in one environment, as the catalog gives them.
+/// A topic's settings in one environment, as the catalog gives them. Generated code
+/// builds it with [`TopicConfig::new`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct TopicConfig {
     /// The environment (`dev`, `prod`, ...).
     pub environment: &'static str,
@@ -60,8 +62,50 @@ pub struct TopicConfig {
     pub configs: &'static [(&'static str, &'static str)],
 }
 
-/// A topic's PostgreSQL sink, as the catalog gives it.
+impl TopicConfig {
+    /// The settings in `environment`: one partition, one replica, no topic-level configs
+    /// until the `with_*` methods say otherwise.
+    ///
+    /// ```
+    /// # use avrokit::topic::TopicConfig;
+    /// const PROD: TopicConfig = TopicConfig::new("prod")
+    ///     .with_partitions(6)
+    ///     .with_replication_factor(3)
+    ///     .with_configs(&[("retention.ms", "604800000")]);
+    /// assert_eq!(PROD.partitions, 6);
+    /// ```
+    pub const fn new(environment: &'static str) -> Self {
+        Self {
+            environment,
+            partitions: 1,
+            replication_factor: 1,
+            configs: &[],
+        }
+    }
+
+    /// With `partitions` partitions.
+    pub const fn with_partitions(mut self, partitions: u32) -> Self {
+        self.partitions = partitions;
+        self
+    }
+
+    /// With `replication_factor` replicas of each partition.
+    pub const fn with_replication_factor(mut self, replication_factor: u16) -> Self {
+        self.replication_factor = replication_factor;
+        self
+    }
+
+    /// With the topic-level `configs`, as Kafka spells them (`retention.ms`, ...).
+    pub const fn with_configs(mut self, configs: &'static [(&'static str, &'static str)]) -> Self {
+        self.configs = configs;
+        self
+    }
+}
+
+/// A topic's PostgreSQL sink, as the catalog gives it. Generated code builds it with
+/// [`SinkSpec::new`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct SinkSpec {
     /// The table, as the catalog writes it.
     pub table: &'static str,
@@ -73,13 +117,53 @@ pub struct SinkSpec {
     pub indexes: &'static [SinkIndex],
 }
 
-/// A secondary index of a sink's table.
+impl SinkSpec {
+    /// The sink into `table`, written by `writer`, with no primary key or index until
+    /// the `with_*` methods give them.
+    pub const fn new(table: &'static str, writer: SinkWriter) -> Self {
+        Self {
+            table,
+            writer,
+            primary_key: &[],
+            indexes: &[],
+        }
+    }
+
+    /// With the value fields `primary_key` as the table's primary key.
+    pub const fn with_primary_key(mut self, primary_key: &'static [&'static str]) -> Self {
+        self.primary_key = primary_key;
+        self
+    }
+
+    /// With the secondary `indexes`.
+    pub const fn with_indexes(mut self, indexes: &'static [SinkIndex]) -> Self {
+        self.indexes = indexes;
+        self
+    }
+
+    /// This sink into another `table` (the same writer, key and indexes).
+    pub const fn with_table(mut self, table: &'static str) -> Self {
+        self.table = table;
+        self
+    }
+}
+
+/// A secondary index of a sink's table. Generated code builds it with
+/// [`SinkIndex::new`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct SinkIndex {
     /// The index name.
     pub name: &'static str,
     /// The indexed value fields, in order.
     pub columns: &'static [&'static str],
+}
+
+impl SinkIndex {
+    /// The index `name` on the value fields `columns`, in order.
+    pub const fn new(name: &'static str, columns: &'static [&'static str]) -> Self {
+        Self { name, columns }
+    }
 }
 
 /// A catalog topic whose keys are `K` (see [`TopicKey`]) and values `V`.

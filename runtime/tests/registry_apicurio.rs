@@ -7,8 +7,7 @@
 
 use avrokit::Schema;
 use avrokit::registry_client::{
-    BlockingRegistryClient, Compatibility, RegistryClient, RegistryConfig, RegistryErrorKind, RetryPolicy,
-    VersionSelector,
+    BlockingRegistryClient, Compatibility, RegistryConfig, RegistryErrorKind, RestClient, RetryPolicy, VersionSelector,
 };
 use avrokit::registry_client::{Deletion, Normalize};
 use std::io::Write;
@@ -84,7 +83,8 @@ async fn register_evolve_refuse_and_fetch_against_apicurio() {
     let Some(url) = registry("register_evolve_refuse_and_fetch_against_apicurio") else {
         return;
     };
-    let client = RegistryClient::new(RegistryConfig::new(&url)).unwrap();
+    // The REST layer: every call reaches the registry.
+    let client = RestClient::new(RegistryConfig::new(&url)).unwrap();
     let subject = fresh_subject("reading");
     // Set the level on the subject: Apicurio enforces nothing without one.
     assert_eq!(
@@ -170,12 +170,13 @@ async fn register_evolve_refuse_and_fetch_against_apicurio() {
 fn the_blocking_client_makes_the_same_calls(url: &str) {
     let client = BlockingRegistryClient::new(RegistryConfig::new(url)).unwrap();
     let subject = fresh_subject("blocking");
-    let id = client.cached_register(&subject, V1, Normalize::AsSent).unwrap();
-    assert_eq!(client.cached_register(&subject, V1, Normalize::AsSent).unwrap(), id);
-    assert_eq!(client.lookup(&subject, V1, Normalize::AsSent).unwrap().id, id);
-    assert_eq!(client.cached_latest(&subject).unwrap().id, id);
+    let id = client.register(&subject, V1, Normalize::AsSent).unwrap();
+    assert_eq!(client.register(&subject, V1, Normalize::AsSent).unwrap(), id);
+    assert_eq!(client.rest().lookup(&subject, V1, Normalize::AsSent).unwrap().id, id);
+    assert_eq!(client.lookup(&subject, V1, Normalize::AsSent).unwrap(), id);
+    assert_eq!(client.latest(&subject).unwrap().id, id);
     assert_eq!(
-        client.cached_schema(id).unwrap().fingerprint(),
+        client.schema_by_id(id).unwrap().fingerprint(),
         Schema::parse(V1).unwrap().fingerprint()
     );
     assert_eq!(client.delete_subject(&subject, Deletion::Soft).unwrap(), vec![1]);

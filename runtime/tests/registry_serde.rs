@@ -218,11 +218,10 @@ async fn async_serializers_outlive_the_registry_and_say_when_it_is_down() {
     assert!(err.is_retriable(), "{err}");
 
     let closed = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap();
-    let retry = RetryPolicy {
-        max_retries: 2,
-        initial_backoff: std::time::Duration::from_millis(1),
-        max_backoff: std::time::Duration::from_millis(4),
-    };
+    let retry = RetryPolicy::default()
+        .with_max_retries(2)
+        .with_initial_backoff(std::time::Duration::from_millis(1))
+        .with_max_backoff(std::time::Duration::from_millis(4));
     let down = RegistryClient::new(RegistryConfig::new(format!("http://{closed}")).with_retry(retry)).unwrap();
     let err = Serializer::<ReadingV1>::new(down)
         .serialize("readings", &value)
@@ -341,7 +340,7 @@ async fn round_trips_and_evolution_against_apicurio() {
         .unwrap();
     let (id1, _) = wire::unframe(&bytes1).unwrap();
     assert_eq!(
-        client.latest(&subject).await.unwrap().id,
+        client.rest().latest(&subject).await.unwrap().id,
         id1,
         "auto-registered under {subject}"
     );
@@ -436,5 +435,5 @@ fn the_async_calls_can_be_spawned() {
     };
     spawnable(async move { ser.serialize("t", &value).await });
     spawnable(async move { de.deserialize(b"").await });
-    spawnable(async move { client.cached_latest("t-value").await });
+    spawnable(async move { client.latest("t-value").await });
 }

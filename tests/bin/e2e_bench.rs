@@ -37,7 +37,6 @@ use avrokit::kafka::topics::{TopicAdmin, TopicPlan, TopicSpec};
 use avrokit::kafka::{Consumer, ConsumerSettings, Producer, ProducerSettings, WriterSchemas, postgres_sink};
 use avrokit::postgres::{PgSink, SinkTable, connect};
 use avrokit::registry_client::{RegistryClient, RegistryConfig, Serializer};
-use avrokit::topic::SinkSpec;
 use avrokit_generated::astro::beam::TelescopeData;
 use avrokit_generated::topics;
 use serde_json::json;
@@ -94,10 +93,9 @@ fn registry() -> Result<RegistryClient, BoxError> {
 /// settings writing into `table` (the generated descriptors name the catalog's own).
 fn scratch_topic(name: &str, table: Option<&str>) -> Topic<str, TelescopeData> {
     let leak = |s: String| -> &'static str { Box::leak(s.into_boxed_str()) };
-    let sink = table.zip(topics::TELESCOPE_DATA.sink).map(|(table, spec)| SinkSpec {
-        table: leak(table.to_owned()),
-        ..spec
-    });
+    let sink = table
+        .zip(topics::TELESCOPE_DATA.sink)
+        .map(|(table, spec)| spec.with_table(leak(table.to_owned())));
     let name = leak(name.to_owned());
     Topic::new(name, leak(format!("{name}-value")), None, &[], sink)
 }

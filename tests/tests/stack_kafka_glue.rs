@@ -340,7 +340,7 @@ async fn the_producer_takes_its_id_source_and_subjects_from_its_settings() {
     let producer = Producer::new(&per_record, registry.clone()).unwrap();
     producer.send(&topic, "b", &record("b", 2)).await.unwrap();
     let subject = format!("{name}-astro.beam.TelescopeData");
-    let registered = registry.latest(&subject).await.unwrap();
+    let registered = registry.rest().latest(&subject).await.unwrap();
 
     // One type's own serializer, here with a fixed id, replaces the one from the settings.
     let fixed = Serializer::<TelescopeData>::new(registry.clone()).with_ids(IdSource::Fixed(registered.id));

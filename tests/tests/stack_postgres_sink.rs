@@ -10,7 +10,7 @@
 use avrokit::AvroMessage;
 use avrokit::Duration;
 use avrokit::chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, Timelike, Utc};
-use avrokit::postgres::{PgSink, PlanError, Record, SinkError, SinkTable, Strategy, ValueError, tokio_postgres};
+use avrokit::postgres::{EncodedValue, PgSink, PlanError, SinkError, SinkTable, Strategy, ValueError, tokio_postgres};
 use avrokit::rust_decimal::Decimal;
 use avrokit::uuid::Uuid;
 use avrokit_generated::astro::beam::TelescopeData;
@@ -626,7 +626,7 @@ async fn bad_records_fail_the_batch_naming_record_and_field_and_write_nothing() 
         .with_strategy(Strategy::Insert);
     let good = all_types_values().remove(0).to_avro().expect("encodes");
     let writer = AllTypes::schema();
-    let record = |value: &'static [u8]| Record { writer, value };
+    let record = |value: &'static [u8]| EncodedValue { writer, value };
 
     // Corrupt bytes: a truncated record, located at the field where the bytes ran out
     // (the last byte is `CamelCase`, the 16 before it `maybe_position`'s doubles).
@@ -668,8 +668,8 @@ async fn bad_records_fail_the_batch_naming_record_and_field_and_write_nothing() 
     let wider = avrokit::Schema::parse(&json.to_string()).expect("a valid schema");
     let error = sink
         .write_batch(&[
-            Record { writer, value: good },
-            Record {
+            EncodedValue { writer, value: good },
+            EncodedValue {
                 writer: &wider,
                 value: good,
             },

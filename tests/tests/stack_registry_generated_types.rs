@@ -59,7 +59,7 @@ fn round_trip<T: AvroMessage>(client: &BlockingRegistryClient) -> &'static str {
     let subject = format!("{topic}-value");
     let id = *ids.first().expect("an id");
     assert_eq!(
-        client.latest(&subject).expect("registered").id,
+        client.rest().latest(&subject).expect("registered").id,
         id,
         "{name}: under {subject}"
     );

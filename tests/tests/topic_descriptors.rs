@@ -23,24 +23,13 @@ fn telescope_data_is_typed_and_carries_the_catalog() {
     assert!(prod.configs.contains(&("min.insync.replicas", "2")));
     assert!(dev.configs.contains(&("retention.ms", "2592000000")), "30 days");
     assert_eq!(topic.config("staging"), None);
-    assert_eq!(
-        topic.sink,
-        Some(SinkSpec {
-            table: "telescope_data_raw",
-            writer: SinkWriter::DebeziumJdbc,
-            primary_key: &["data_id"],
-            indexes: &[
-                SinkIndex {
-                    name: "idx_observation_id",
-                    columns: &["observation_id"]
-                },
-                SinkIndex {
-                    name: "idx_timestamp",
-                    columns: &["timestamp"]
-                },
-            ],
-        })
-    );
+    const SINK: SinkSpec = SinkSpec::new("telescope_data_raw", SinkWriter::DebeziumJdbc)
+        .with_primary_key(&["data_id"])
+        .with_indexes(&[
+            SinkIndex::new("idx_observation_id", &["observation_id"]),
+            SinkIndex::new("idx_timestamp", &["timestamp"]),
+        ]);
+    assert_eq!(topic.sink, Some(SINK));
 }
 
 #[test]

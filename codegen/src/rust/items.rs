@@ -93,8 +93,9 @@ pub(super) fn named_item(cx: &TypeCx<'_>, style: &Style<'_>, id: TypeId) -> Resu
             let variants = e.symbols.iter().zip(&plan.variants).map(|(symbol, variant)| {
                 let rename = style.rename(variant, symbol);
                 let default = (e.default.as_deref() == Some(symbol)).then(|| quote!(#[default]));
+                let doc = format!(" Avro symbol `{symbol}`.");
                 let variant = ident(variant);
-                quote!(#default #rename #variant)
+                quote!(#[doc = #doc] #default #rename #variant)
             });
             let default_derive = e.default.as_ref().map(|_| quote!(Default,));
             let serde = style.serde_derive();
@@ -158,7 +159,11 @@ fn record_item(
         let field_name = ident(&plan.fields[i]);
         let boxed = cx.analysis.boxed.contains(&(Node::Record(id), i));
         let ty = cx.slot_type(&field.schema, &(id, i, Vec::new()), boxed);
-        let doc = docs(field.doc.as_deref(), None);
+        // Every item gets a doc (the generated crate denies `missing_docs`).
+        let doc = match &field.doc {
+            Some(doc) => docs(Some(doc), None),
+            None => docs(None, Some(format!("Avro field `{}`.", field.name))),
+        };
         let rename = style.rename(&plan.fields[i], &field.name);
         quote!(#doc #rename pub #field_name: #ty)
     });
@@ -231,12 +236,13 @@ pub(super) fn union_item(cx: &TypeCx<'_>, style: &Style<'_>, index: usize) -> To
     let eq = cx.is_eq(Node::Union(index)).then(|| quote!(Eq, Hash,));
     let variants = union.branches.iter().enumerate().map(|(i, branch)| {
         let variant = ident(&union.variants[i]);
+        let doc = format!(" The `{}` branch.", cx.plan.set.describe(branch));
         if *branch == Schema::Null {
-            quote!(#variant)
+            quote!(#[doc = #doc] #variant)
         } else {
             let boxed = cx.analysis.boxed.contains(&(Node::Union(index), i));
             let ty = cx.slot_type(branch, &child(&union.site, Segment::Branch(i)), boxed);
-            quote!(#variant(#ty))
+            quote!(#[doc = #doc] #variant(#ty))
         }
     });
     let serde = style.serde_derive();

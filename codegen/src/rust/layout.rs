@@ -75,7 +75,7 @@ impl ModuleTree {
             Layout::Files { root_file } => {
                 let root_doc = doc_lines(root_doc);
                 let names = LINTS.iter();
-                let lints = quote!(#![allow(#(#names),*)]);
+                let lints = quote!(#![deny(missing_docs)] #![allow(#(#names),*)]);
                 let mut files = Vec::new();
                 let head = quote!(#root_doc #lints);
                 render_files(&self.root, head, PathBuf::from(root_file), PathBuf::new(), &mut files);
@@ -85,7 +85,7 @@ impl ModuleTree {
                 // `include!` cannot take inner attributes: the root's docs belong to the
                 // module that includes the file, and the lints go on each top module.
                 let names = LINTS.iter();
-                let lints = quote!(#[allow(#(#names),*)]);
+                let lints = quote!(#[deny(missing_docs)] #[allow(#(#names),*)]);
                 let body = inline(&self.root, &lints);
                 vec![GeneratedFile::new(file, format_file(body))]
             }
@@ -94,7 +94,8 @@ impl ModuleTree {
 }
 
 /// Schema docs are prose written for Avro, not rustdoc: brackets and URLs in them are
-/// not meant as intra-doc links or HTML.
+/// not meant as intra-doc links or HTML. (`missing_docs` is denied beside them: every
+/// generated item has a doc, the schema's or one naming its Avro type.)
 const LINTS: [Lint; 3] = [
     Lint("broken_intra_doc_links"),
     Lint("bare_urls"),

@@ -126,12 +126,10 @@ fn descriptor(
             .into_iter()
             .map(|(key, value)| quote!((#key, #value)));
         quote! {
-            ::avrokit::topic::TopicConfig {
-                environment: #environment,
-                partitions: #partitions,
-                replication_factor: #replication_factor,
-                configs: &[#(#configs),*],
-            }
+            ::avrokit::topic::TopicConfig::new(#environment)
+                .with_partitions(#partitions)
+                .with_replication_factor(#replication_factor)
+                .with_configs(&[#(#configs),*])
         }
     });
     let sink = match &topic.sink {
@@ -144,14 +142,13 @@ fn descriptor(
             };
             let indexes = sink.indexes.iter().map(|index| {
                 let (name, columns) = (&index.name, &index.columns);
-                quote!(::avrokit::topic::SinkIndex { name: #name, columns: &[#(#columns),*] })
+                quote!(::avrokit::topic::SinkIndex::new(#name, &[#(#columns),*]))
             });
-            quote!(Some(::avrokit::topic::SinkSpec {
-                table: #table,
-                writer: ::avrokit::topic::SinkWriter::#writer,
-                primary_key: &[#(#key),*],
-                indexes: &[#(#indexes),*],
-            }))
+            quote!(Some(
+                ::avrokit::topic::SinkSpec::new(#table, ::avrokit::topic::SinkWriter::#writer)
+                    .with_primary_key(&[#(#key),*])
+                    .with_indexes(&[#(#indexes),*])
+            ))
         }
         None => quote!(None),
     };

@@ -10,17 +10,23 @@
 #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 #[avro(schema_dir = "../avro-schemas", name = "astro.beam.AcknowledgmentStatus")]
 pub enum AcknowledgmentStatus {
+    /// Avro symbol `UNKNOWN`.
     #[default]
     #[cfg_attr(feature = "serde", serde(rename = "UNKNOWN"))]
     Unknown,
+    /// Avro symbol `RECEIVED`.
     #[cfg_attr(feature = "serde", serde(rename = "RECEIVED"))]
     Received,
+    /// Avro symbol `ACCEPTED`.
     #[cfg_attr(feature = "serde", serde(rename = "ACCEPTED"))]
     Accepted,
+    /// Avro symbol `REJECTED`.
     #[cfg_attr(feature = "serde", serde(rename = "REJECTED"))]
     Rejected,
+    /// Avro symbol `COMPLETED`.
     #[cfg_attr(feature = "serde", serde(rename = "COMPLETED"))]
     Completed,
+    /// Avro symbol `FAILED`.
     #[cfg_attr(feature = "serde", serde(rename = "FAILED"))]
     Failed,
 }
@@ -99,21 +105,29 @@ pub struct TelescopeData {
 #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 #[avro(schema_dir = "../avro-schemas", name = "astro.beam.TelescopeState")]
 pub enum TelescopeState {
+    /// Avro symbol `UNKNOWN`.
     #[default]
     #[cfg_attr(feature = "serde", serde(rename = "UNKNOWN"))]
     Unknown,
+    /// Avro symbol `IDLE`.
     #[cfg_attr(feature = "serde", serde(rename = "IDLE"))]
     Idle,
+    /// Avro symbol `SLEWING`.
     #[cfg_attr(feature = "serde", serde(rename = "SLEWING"))]
     Slewing,
+    /// Avro symbol `TRACKING`.
     #[cfg_attr(feature = "serde", serde(rename = "TRACKING"))]
     Tracking,
+    /// Avro symbol `OBSERVING`.
     #[cfg_attr(feature = "serde", serde(rename = "OBSERVING"))]
     Observing,
+    /// Avro symbol `PARKED`.
     #[cfg_attr(feature = "serde", serde(rename = "PARKED"))]
     Parked,
+    /// Avro symbol `MAINTENANCE`.
     #[cfg_attr(feature = "serde", serde(rename = "MAINTENANCE"))]
     Maintenance,
+    /// Avro symbol `FAULT`.
     #[cfg_attr(feature = "serde", serde(rename = "FAULT"))]
     Fault,
 }

@@ -60,8 +60,10 @@ pub struct ElementTelemetry {
 #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 #[avro(schema_dir = "../avro-schemas", name = "cosmic.horizons.RouteType")]
 pub enum RouteType {
+    /// Avro symbol `node_to_hub`.
     #[cfg_attr(feature = "serde", serde(rename = "node_to_hub"))]
     NodeToHub,
+    /// Avro symbol `hub_to_hub`.
     #[cfg_attr(feature = "serde", serde(rename = "hub_to_hub"))]
     HubToHub,
 }

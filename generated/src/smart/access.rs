@@ -10,10 +10,13 @@
 #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 #[avro(schema_dir = "../avro-schemas", name = "smart.access.AccessEventType")]
 pub enum AccessEventType {
+    /// Avro symbol `open`.
     #[cfg_attr(feature = "serde", serde(rename = "open"))]
     Open,
+    /// Avro symbol `close`.
     #[cfg_attr(feature = "serde", serde(rename = "close"))]
     Close,
+    /// Avro symbol `fail`.
     #[cfg_attr(feature = "serde", serde(rename = "fail"))]
     Fail,
 }

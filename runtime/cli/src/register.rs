@@ -77,6 +77,7 @@ pub fn run(args: &RegisterArgs) -> anyhow::Result<ExitCode> {
             .with_context(|| format!("registering {subject}"))?;
         // Registration answers only the id; the lookup names the version it is.
         let version = client
+            .rest()
             .lookup(subject, schema, Normalize::AsSent)
             .with_context(|| format!("looking up {subject} after registering it"))?;
         println!("{subject:<32} version {:<4} id {id}", version.version);
@@ -117,7 +118,7 @@ fn plan(schemas: &std::path::Path) -> anyhow::Result<Vec<Planned>> {
 
 /// What registering `schema` under `subject` would do, found without changing anything.
 fn dry_run_line(client: &BlockingRegistryClient, subject: &str, schema: &str) -> anyhow::Result<String> {
-    match client.lookup(subject, schema, Normalize::AsSent) {
+    match client.rest().lookup(subject, schema, Normalize::AsSent) {
         Ok(found) => Ok(format!(
             "{subject:<32} version {:<4} id {}  (already registered: would stay)",
             found.version, found.id
@@ -126,6 +127,7 @@ fn dry_run_line(client: &BlockingRegistryClient, subject: &str, schema: &str) ->
             RegistryErrorKind::SubjectNotFound { .. } => Ok(format!("{subject:<32} would register as version 1")),
             RegistryErrorKind::SchemaNotFound { .. } => {
                 let latest = client
+                    .rest()
                     .latest(subject)
                     .with_context(|| format!("the latest version of {subject}"))?;
                 Ok(format!(

@@ -126,16 +126,10 @@ fn specs(catalog: &Catalog, environment: &str) -> Vec<TopicSpec> {
         .iter()
         .map(|topic| {
             let settings = topic.settings_for(environment);
-            TopicSpec {
-                name: topic.name.clone(),
-                partitions: i32::try_from(settings.partitions).unwrap_or(i32::MAX),
-                replication_factor: i32::from(settings.replication_factor),
-                configs: settings
-                    .kafka_configs()
-                    .into_iter()
-                    .map(|(k, v)| (k.to_owned(), v))
-                    .collect(),
-            }
+            TopicSpec::new(topic.name.clone())
+                .with_partitions(i32::try_from(settings.partitions).unwrap_or(i32::MAX))
+                .with_replication_factor(i32::from(settings.replication_factor))
+                .with_configs(settings.kafka_configs())
         })
         .collect()
 }

@@ -102,12 +102,7 @@ fn production_and_consumption_go_on_with_cached_schemas_while_the_registry_is_aw
     runtime.block_on(async {
         let admin = TopicAdmin::connect(&bootstrap).unwrap();
         for name in [&known, &fresh] {
-            let spec = TopicSpec {
-                name: name.clone(),
-                partitions: 1,
-                replication_factor: 1,
-                configs: Default::default(),
-            };
+            let spec = TopicSpec::new(name.clone());
             admin.apply(&TopicPlan::new(spec, None)).await.unwrap();
         }
         // Warm-up: the schema registered and its id cached; a consumer caches the writer

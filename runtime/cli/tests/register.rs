@@ -107,7 +107,7 @@ fn register_checks_then_registers_every_catalog_subject() {
     for (subject, version, id) in &first {
         assert!(subject.starts_with(&prefix), "{subject}");
         assert_eq!(*version, 1, "{subject}");
-        assert_eq!(client.latest(subject).unwrap().id, *id, "{subject}");
+        assert_eq!(client.rest().latest(subject).unwrap().id, *id, "{subject}");
     }
 
     // Again: nothing changes.

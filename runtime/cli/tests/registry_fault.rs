@@ -73,11 +73,12 @@ fn registry(test: &str) -> Option<String> {
 /// Two quick retries: a registry that is down fails in well under a second.
 fn quick(url: &str) -> RegistryConfig {
     RegistryConfig::new(url)
-        .with_retry(RetryPolicy {
-            max_retries: 2,
-            initial_backoff: Duration::from_millis(50),
-            max_backoff: Duration::from_millis(200),
-        })
+        .with_retry(
+            RetryPolicy::default()
+                .with_max_retries(2)
+                .with_initial_backoff(Duration::from_millis(50))
+                .with_max_backoff(Duration::from_millis(200)),
+        )
         .with_timeout(Duration::from_secs(5))
 }
 
@@ -183,7 +184,7 @@ fn a_registry_restart_mid_run_is_survived() {
     restart.now();
     let framed2 = ser2.serialize(&topic, &v2).unwrap();
     let (id2, _) = wire::unframe(&framed2).unwrap();
-    assert_eq!(client.latest(&format!("{topic}-value")).unwrap().id, id2);
+    assert_eq!(client.rest().latest(&format!("{topic}-value")).unwrap().id, id2);
     let fresh = BlockingRegistryClient::new(RegistryConfig::new(&url)).unwrap();
     assert_eq!(
         BlockingDeserializer::<ReadingV2>::new(fresh)

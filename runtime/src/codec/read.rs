@@ -38,7 +38,8 @@ impl<'a> Reader<'a> {
     }
 
     /// Enters a nested record; fails beyond a fixed depth so hostile input cannot
-    /// overflow the stack.
+    /// overflow the stack. For decoders of nested records (the derive's generated code).
+    #[doc(hidden)]
     #[inline]
     pub fn descend(&mut self) -> Result<(), DecodeError> {
         self.depth += 1;
@@ -52,7 +53,9 @@ impl<'a> Reader<'a> {
         Ok(())
     }
 
-    /// Leaves a nested record.
+    /// Leaves a nested record. For decoders of nested records (the derive's generated
+    /// code).
+    #[doc(hidden)]
     #[inline]
     pub fn ascend(&mut self) {
         self.depth = self.depth.saturating_sub(1);

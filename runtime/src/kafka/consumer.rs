@@ -5,7 +5,7 @@
 
 use super::dead_letter::{DeadLetters, Failure, Stage};
 use super::producer::ProduceError;
-use super::settings::ConsumerSettings;
+use super::settings::{ConsumerSettings, OffsetCommit};
 use super::shutdown::Shutdown;
 use crate::AvroMessage;
 use crate::registry_client::{DeserializeError, Deserializer, RegistryClient};
@@ -421,7 +421,7 @@ impl<V: Clone + Send + Sync, D: Decode<Value = V>> Consumer<V, D> {
     /// Commits the offsets after `batch` (synchronously: the next batch is not read until
     /// the broker has them).
     fn commit(&self, batch: &[Raw]) -> Result<(), ConsumeError> {
-        if self.settings.auto_commit {
+        if self.settings.commit == OffsetCommit::Background {
             for raw in batch {
                 self.inner.store_offset(&raw.topic, raw.partition, raw.offset)?;
             }

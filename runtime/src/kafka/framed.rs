@@ -39,7 +39,7 @@ impl Decode for WriterSchemas {
         let (id, body) = wire::unframe(bytes)?;
         let writer = self
             .registry
-            .cached_schema(id)
+            .schema_by_id(id)
             .await
             .map_err(|source| DeserializeError::fetching(id, source))?;
         Ok(Framed {

@@ -16,9 +16,9 @@ use crate::postgres::{self, PgSink, SinkError};
 pub async fn run(consumer: &Consumer<Framed, WriterSchemas>, sink: &mut PgSink) -> Result<RunSummary, ConsumeError> {
     consumer
         .run(async |batch: &[Record<Framed>]| {
-            let records: Vec<postgres::Record<'_>> = batch
+            let records: Vec<postgres::EncodedValue<'_>> = batch
                 .iter()
-                .map(|r| postgres::Record {
+                .map(|r| postgres::EncodedValue {
                     writer: &r.value.writer,
                     value: &r.value.body,
                 })

@@ -5,7 +5,9 @@
 
 use super::settings::ProducerSettings;
 use crate::AvroMessage;
-use crate::registry_client::{IdSource, Normalize, RegistryClient, SerializeError, Serializer, SubjectNameStrategy};
+use crate::registry_client::{
+    IdSource, Normalize, RecordPart, RegistryClient, SerializeError, Serializer, SubjectNameStrategy,
+};
 use crate::topic::{AvroKey, Topic, TopicKey};
 use rdkafka::error::{KafkaError, RDKafkaErrorCode};
 use rdkafka::message::OwnedHeaders;
@@ -76,7 +78,7 @@ pub struct Producer {
     // Where `send` frames values before librdkafka copies them.
     frame: Mutex<Vec<u8>>,
     // One serializer per (type, key or value), so each keeps its schema id warm.
-    serializers: RwLock<HashMap<(TypeId, bool), Arc<dyn Any + Send + Sync>>>,
+    serializers: RwLock<HashMap<(TypeId, RecordPart), Arc<dyn Any + Send + Sync>>>,
 }
 
 impl std::fmt::Debug for Producer {
@@ -108,7 +110,7 @@ impl Producer {
     /// in place of one built from the settings: for what differs by type, such as
     /// [`IdSource::Fixed`] or another subject name strategy.
     pub fn with_serializer<T: AvroMessage + Send + Sync + 'static>(self, serializer: Serializer<T>) -> Producer {
-        let slot = (TypeId::of::<T>(), serializer.is_key());
+        let slot = (TypeId::of::<T>(), serializer.part());
         self.serializers
             .write()
             .unwrap_or_else(PoisonError::into_inner)
@@ -172,7 +174,7 @@ impl Producer {
         V: AvroMessage + Send + Sync + 'static,
     {
         let key = K::encode(self, topic.name, key).await?;
-        let serializer = self.serializer::<V>(false);
+        let serializer = self.serializer::<V>(RecordPart::Value);
         let failed = |source| ProduceError::Serialize {
             topic: topic.name.to_owned(),
             source,
@@ -254,8 +256,8 @@ impl Producer {
     }
 
     /// The serializer of `T`'s keys or values.
-    fn serializer<T: AvroMessage + Send + Sync + 'static>(&self, key: bool) -> Arc<Serializer<T>> {
-        let slot = (TypeId::of::<T>(), key);
+    fn serializer<T: AvroMessage + Send + Sync + 'static>(&self, part: RecordPart) -> Arc<Serializer<T>> {
+        let slot = (TypeId::of::<T>(), part);
         let known = self
             .serializers
             .read()
@@ -268,11 +270,11 @@ impl Producer {
                 let serializer = Serializer::<T>::new(self.registry.clone())
                     .with_ids(self.schema_ids)
                     .normalizing(self.normalize);
-                Arc::new(if key {
-                    serializer.for_keys().with_strategy(self.key_subjects)
-                } else {
-                    serializer.with_strategy(self.value_subjects)
-                })
+                let strategy = match part {
+                    RecordPart::Key => self.key_subjects,
+                    RecordPart::Value => self.value_subjects,
+                };
+                Arc::new(serializer.for_part(part).with_strategy(strategy))
             });
             Arc::clone(entry)
         });
@@ -387,7 +389,7 @@ impl<T: AvroMessage + Send + Sync + 'static> EncodeKey for AvroKey<T> {
         key: &'a T,
     ) -> Result<Option<Cow<'a, [u8]>>, ProduceError> {
         let framed = producer
-            .serializer::<T>(true)
+            .serializer::<T>(RecordPart::Key)
             .serialize(topic, key)
             .await
             .map_err(|source| ProduceError::Serialize {

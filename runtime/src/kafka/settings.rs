@@ -9,7 +9,9 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 /// Settings every client shares: the brokers and librdkafka settings to pass through.
+/// Built by [`KafkaSettings::new`] and [`set`](KafkaSettings::set).
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct KafkaSettings {
     /// `bootstrap.servers`.
     pub bootstrap_servers: String,
@@ -49,8 +51,21 @@ impl KafkaSettings {
 
 /// A producer's settings. The defaults: `acks=all`, idempotence on (so
 /// retries never duplicate or reorder), retries until the delivery timeout, a short
-/// linger for batching, and compression.
+/// linger for batching, and compression. Built by [`ProducerSettings::new`] and the
+/// `with_*` methods:
+///
+/// ```
+/// # use avrokit::kafka::ProducerSettings;
+/// use avrokit::registry_client::IdSource;
+/// use std::time::Duration;
+/// let settings = ProducerSettings::new("127.0.0.1:9092")
+///     .with_linger(Duration::from_millis(20))
+///     .with_schema_ids(IdSource::LookupOnly)
+///     .set("security.protocol", "SASL_SSL");
+/// assert_eq!(settings.kafka.overrides["security.protocol"], "SASL_SSL");
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct ProducerSettings {
     /// Brokers and pass-through settings.
     pub kafka: KafkaSettings,
@@ -92,6 +107,66 @@ impl ProducerSettings {
         }
     }
 
+    /// With `kafka` as the brokers and pass-through settings.
+    pub fn with_kafka(mut self, kafka: KafkaSettings) -> Self {
+        self.kafka = kafka;
+        self
+    }
+
+    /// Sets any librdkafka setting ([`KafkaSettings::set`]): it wins over the defaults.
+    pub fn set(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
+        self.kafka = self.kafka.set(key, value);
+        self
+    }
+
+    /// With `linger` as `linger.ms`.
+    pub fn with_linger(mut self, linger: Duration) -> Self {
+        self.linger = linger;
+        self
+    }
+
+    /// With `compression` as `compression.type` (`none`, `gzip`, `snappy`, `lz4` or `zstd`).
+    pub fn with_compression(mut self, compression: impl Into<String>) -> Self {
+        self.compression = compression.into();
+        self
+    }
+
+    /// With `delivery_timeout` as `delivery.timeout.ms`.
+    pub fn with_delivery_timeout(mut self, delivery_timeout: Duration) -> Self {
+        self.delivery_timeout = delivery_timeout;
+        self
+    }
+
+    /// With `queue_timeout` as the longest wait for room in a full local queue.
+    pub fn with_queue_timeout(mut self, queue_timeout: Duration) -> Self {
+        self.queue_timeout = queue_timeout;
+        self
+    }
+
+    /// With `schema_ids` as where the serializers get their schema ids.
+    pub fn with_schema_ids(mut self, schema_ids: IdSource) -> Self {
+        self.schema_ids = schema_ids;
+        self
+    }
+
+    /// With `key_subjects` naming the subjects of keys.
+    pub fn with_key_subjects(mut self, key_subjects: SubjectNameStrategy) -> Self {
+        self.key_subjects = key_subjects;
+        self
+    }
+
+    /// With `value_subjects` naming the subjects of values.
+    pub fn with_value_subjects(mut self, value_subjects: SubjectNameStrategy) -> Self {
+        self.value_subjects = value_subjects;
+        self
+    }
+
+    /// With `normalize` for registrations and lookups.
+    pub fn with_normalize(mut self, normalize: Normalize) -> Self {
+        self.normalize = normalize;
+        self
+    }
+
     /// The librdkafka configuration.
     pub fn client_config(&self) -> ClientConfig {
         self.kafka.client_config(&[
@@ -107,10 +182,34 @@ impl ProducerSettings {
     }
 }
 
+/// When a consumer commits its offsets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
+pub enum OffsetCommit {
+    /// After each handled batch, by hand: at-least-once (the default).
+    #[default]
+    AfterHandler,
+    /// In the background (`enable.auto.commit`): at-most-once for records in flight at a
+    /// crash, for readers that may skip (a console tail).
+    Background,
+}
+
 /// A consumer's settings: manual commits after the handler (at-least-once), batches of
 /// up to `max_batch` records or `max_wait`, bounded retries of a failing handler, and a
-/// dead-letter topic for what cannot be processed.
+/// dead-letter topic for what cannot be processed. Built by [`ConsumerSettings::new`]
+/// and the `with_*` methods:
+///
+/// ```
+/// # use avrokit::kafka::ConsumerSettings;
+/// use std::time::Duration;
+/// let settings = ConsumerSettings::new("127.0.0.1:9092", "billing", ["orders"])
+///     .with_max_batch(500)
+///     .with_max_wait(Duration::from_secs(1))
+///     .set("session.timeout.ms", "10000");
+/// assert_eq!(settings.max_batch, 500);
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct ConsumerSettings {
     /// Brokers and pass-through settings.
     pub kafka: KafkaSettings,
@@ -126,9 +225,9 @@ pub struct ConsumerSettings {
     pub attempts: u32,
     /// Wait before the second attempt; doubled for each further one.
     pub backoff: Duration,
-    /// Commit offsets in the background (`enable.auto.commit`) instead of after each
-    /// handled batch: at-most-once for records in flight at a crash.
-    pub auto_commit: bool,
+    /// When offsets are committed: after each handled batch (the default), or in the
+    /// background.
+    pub commit: OffsetCommit,
 }
 
 impl ConsumerSettings {
@@ -146,15 +245,60 @@ impl ConsumerSettings {
             max_wait: Duration::from_millis(500),
             attempts: 3,
             backoff: Duration::from_millis(200),
-            auto_commit: false,
+            commit: OffsetCommit::AfterHandler,
         }
+    }
+
+    /// With `kafka` as the brokers and pass-through settings.
+    pub fn with_kafka(mut self, kafka: KafkaSettings) -> Self {
+        self.kafka = kafka;
+        self
+    }
+
+    /// Sets any librdkafka setting ([`KafkaSettings::set`]): it wins over the defaults.
+    pub fn set(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
+        self.kafka = self.kafka.set(key, value);
+        self
+    }
+
+    /// With at most `max_batch` records per batch.
+    pub fn with_max_batch(mut self, max_batch: usize) -> Self {
+        self.max_batch = max_batch;
+        self
+    }
+
+    /// With `max_wait` as the longest wait for a batch to fill.
+    pub fn with_max_wait(mut self, max_wait: Duration) -> Self {
+        self.max_wait = max_wait;
+        self
+    }
+
+    /// With `attempts` attempts of a handler that fails with a retriable error.
+    pub fn with_attempts(mut self, attempts: u32) -> Self {
+        self.attempts = attempts;
+        self
+    }
+
+    /// With `backoff` as the wait before the second attempt.
+    pub fn with_backoff(mut self, backoff: Duration) -> Self {
+        self.backoff = backoff;
+        self
+    }
+
+    /// Committing offsets as `commit` says.
+    pub fn with_commit(mut self, commit: OffsetCommit) -> Self {
+        self.commit = commit;
+        self
     }
 
     /// The librdkafka configuration.
     pub fn client_config(&self) -> ClientConfig {
         self.kafka.client_config(&[
             ("group.id", self.group_id.clone()),
-            ("enable.auto.commit", self.auto_commit.to_string()),
+            (
+                "enable.auto.commit",
+                (self.commit == OffsetCommit::Background).to_string(),
+            ),
             // Offsets are stored only for records the handler finished.
             ("enable.auto.offset.store", "false".into()),
             ("auto.offset.reset", "earliest".into()),

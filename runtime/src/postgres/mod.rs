@@ -1,5 +1,5 @@
 //! The PostgreSQL sink (feature `postgres`): Avro records upserted in batches into the
-//! table `cargo xtask gen` generated for their topic (README, "PostgreSQL sink").
+//! table `cargo xtask gen` generated for their topic.
 //!
 //! The table model is codegen's own ([`SinkTable`] wraps
 //! [`avrokit_schema::sql::table::Table`]), so the sink writes exactly the columns and
@@ -10,7 +10,7 @@
 //! writer lacks leaves its column to the table's default).
 //!
 //! ```no_run
-//! # async fn run(records: &[avrokit::postgres::Record<'_>]) -> Result<(), avrokit::postgres::SinkError> {
+//! # async fn run(records: &[avrokit::postgres::EncodedValue<'_>]) -> Result<(), avrokit::postgres::SinkError> {
 //! use avrokit::postgres::{PgSink, Sink, SinkTable, SinkWriter, connect};
 //! let sink = Sink::new("raw_device_health", SinkWriter::Avrokit, ["device_id", "reported_at"]);
 //! # let value = avrokit::Schema::parse("{}").unwrap();
@@ -20,6 +20,101 @@
 //! // Only now may the consumer commit the batch's offsets.
 //! # let _ = committed; Ok(()) }
 //! ```
+//!
+//! Without a database, the same table model gives the DDL and the plan of a writer schema:
+//!
+//! ```rust
+//! use avrokit::AvroMessage;
+//! use avrokit::postgres::{RowPlan, Sink, SinkTable, SinkWriter};
+//!
+//! #[derive(AvroMessage)]
+//! #[avro(schema_json = r#"{"type": "record", "name": "Health", "namespace": "demo", "fields": [
+//!     {"name": "device_id", "type": "string"},
+//!     {"name": "battery_pct", "type": "int"},
+//!     {"name": "note", "type": ["null", "string"], "default": null}]}"#)]
+//! struct Health {
+//!     device_id: String,
+//!     battery_pct: i32,
+//!     note: Option<String>,
+//! }
+//!
+//! let sink = Sink::new("device_health", SinkWriter::Avrokit, ["device_id"]);
+//! let table = SinkTable::of::<Health>("demo.health", &sink)?;
+//! let ddl = table.table().render(); // what `avrokit gen` writes to generated/sql/device_health.sql
+//! assert!(ddl.contains("CREATE TABLE IF NOT EXISTS device_health ("));
+//! assert!(ddl.contains("PRIMARY KEY (device_id)"));
+//!
+//! // Records an older schema wrote (no `note`) fill the columns they have:
+//! let v1 = avrokit::Schema::parse(r#"{"type": "record", "name": "Health", "namespace": "demo", "fields": [
+//!     {"name": "device_id", "type": "string"}, {"name": "battery_pct", "type": "int"}]}"#)?;
+//! let plan = RowPlan::new(table.table(), table.value(), &v1)?;
+//! let row = plan.decode(&[12, b'l', b'o', b'c', b'k', b'-', b'1', 160, 1]).expect("a valid record");
+//! assert_eq!(row.values.len(), 2); // device_id and battery_pct; `note` keeps its default
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! **Dependencies.** The feature adds tokio-postgres with its `runtime` feature and what
+//! that brings (postgres-protocol, postgres-types, tokio-util, socket2, the SCRAM/MD5
+//! hashes, stringprep, whoami). No TLS: connect over loopback or a private network.
+//!
+//! **One table model.** [`SinkTable`] wraps the table `avrokit gen` builds the DDL from,
+//! so a test can render the runtime's table for every generated type and compare it byte
+//! for byte with `generated/sql/*.sql`. [`PgSink::new`] prepares `SELECT <columns> FROM
+//! <table> LIMIT 0` and refuses to start when the table is missing (PostgreSQL's `42P01`)
+//! or a column's type is not the model's (a migration not run: `avrokit migrate`).
+//!
+//! **Row plans.** A [`RowPlan`] is built once per writer schema (cached by fingerprint):
+//! each writer field is matched to its column by name or alias, and the (Avro type, column
+//! type) pair chooses the conversion. A writer field without a column, a type that cannot
+//! fill its column, or a missing key or NOT NULL-without-default column is a
+//! [`PlanError`] before any byte is read; a column the writer lacks gets its default on
+//! insert and keeps its value on update.
+//!
+//! | Avro (writer) | column | value sent (binary) |
+//! |---|---|---|
+//! | boolean, int, long, float, double | BOOLEAN, INTEGER, BIGINT, REAL, DOUBLE PRECISION | as is; int → BIGINT/REAL/DOUBLE and long/float → DOUBLE (Avro promotions) |
+//! | string; bytes | TEXT; BYTEA | as is (bytes → TEXT must be UTF-8, string → BYTEA its bytes) |
+//! | fixed | BYTEA | the bytes |
+//! | enum | TEXT | the symbol; a symbol outside the column's CHECK is refused at the record |
+//! | decimal (bytes or fixed) | NUMERIC(p, s) or NUMERIC | exact, any number of digits up to the precision |
+//! | uuid (string / fixed 16) | UUID | the 16 bytes |
+//! | date; time-millis, time-micros | DATE; TIME | days, microseconds after midnight |
+//! | timestamp-*, local-timestamp-* | TIMESTAMPTZ, TIMESTAMP | microseconds (nanoseconds cut, toward the past) |
+//! | duration | INTERVAL | months, days, milliseconds × 1000 |
+//! | time-micros, timestamp-micros/-nanos, local-timestamp-* | BIGINT (connector tables) | the raw number, as the connectors write it |
+//! | uuid fixed, duration | BYTEA (connector tables) | the raw bytes |
+//! | array of a scalar above | `<element>[]` | a one-dimensional array |
+//! | map of scalars | HSTORE (Debezium's table) | each value as text |
+//! | record, map, union of several types, other arrays | JSONB | the Avro JSON encoding of the value ([`crate::avro_json`]): lossless, and it reads back with `avro_json::from_json` and the writer schema |
+//! | `["null", T]` | T's column, nullable | NULL or T's value (no union wrapper, also in JSONB) |
+//!
+//! Values PostgreSQL cannot hold are refused at the record and field before the database:
+//! timestamps and dates outside PostgreSQL's range, times outside a day, durations with
+//! more than 2³¹−1 months or days, decimals beyond the precision, U+0000 in TEXT, JSONB or
+//! HSTORE.
+//!
+//! **Upsert.** [`PgSink::write_batch`] decodes the whole batch first (a bad record fails
+//! it without a round trip), keeps the last record of each key (PostgreSQL refuses to
+//! update a row twice in one statement), then runs one transaction: `INSERT … ON CONFLICT
+//! (key) DO UPDATE SET <the plan's non-key columns> = EXCLUDED…, sink_timestamp =
+//! CURRENT_TIMESTAMP` (`created_at` keeps the first write's time); `DO NOTHING` when every
+//! column the plan fills is key; a plain INSERT for a table without key. It returns
+//! [`Committed`] only after `COMMIT` succeeded; any error rolls the whole batch back. A
+//! commit whose outcome is lost with the connection is an error: the batch is written
+//! again on redelivery, which the upsert makes harmless.
+//!
+//! **Errors** ([`SinkError`]): `Value { record, field, error }` (malformed bytes with their
+//! offset, out-of-range values, NULL for NOT NULL), `Plan { record, error }`,
+//! `ColumnType { column, expected, found }`, `Table` (the `gen` refusals), and
+//! `Database { doing, code, message, source }` with PostgreSQL's SQLSTATE and message
+//! ([`SinkError::sqlstate`]).
+//!
+//! **Strategies.** [`Strategy::Insert`] (the default): multi-row `INSERT … VALUES … ON
+//! CONFLICT` with binary bind parameters, up to 65,535 parameters per statement, prepared
+//! once per writer schema and row count. [`Strategy::Copy`]: `COPY … FROM STDIN (FORMAT
+//! binary)` into a session `TEMP` table, then `INSERT … SELECT … ON CONFLICT`; it pays a
+//! fixed cost per batch that only large batches of wide rows win back, so it is for bulk
+//! loads (`xtask/BENCHMARKS.md` has the measurements).
 
 mod check;
 mod convert;
@@ -36,7 +131,7 @@ pub use avrokit_schema::sql::{Index, Sink, SinkWriter};
 pub use error::{PlanError, SinkError, ValueError};
 pub use numeric::Numeric;
 pub use plan::{Row, RowPlan};
-pub use sink::{Committed, PgSink, Record, Strategy};
+pub use sink::{Committed, EncodedValue, PgSink, Strategy};
 pub use table::SinkTable;
 pub use tokio_postgres;
 pub use value::SqlValue;

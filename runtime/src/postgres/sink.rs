@@ -27,10 +27,10 @@ pub enum Strategy {
     Copy,
 }
 
-/// One record to write: its Avro binary value and the schema it was written with (from
-/// the registry, for records off Kafka).
+/// One value to write as a row: its Avro binary encoding and the schema it was written
+/// with (from the registry, for records off Kafka).
 #[derive(Debug, Clone, Copy)]
-pub struct Record<'a> {
+pub struct EncodedValue<'a> {
     /// The writer schema.
     pub writer: &'a Schema,
     /// The Avro binary encoding of the value (no wire-format header).
@@ -129,7 +129,7 @@ impl PgSink {
     /// record is decoded before the transaction opens, so a bad record fails the batch
     /// without a round trip; of records with equal keys the last one wins. On error
     /// nothing of the batch is in the table.
-    pub async fn write_batch(&mut self, records: &[Record<'_>]) -> Result<Committed, SinkError> {
+    pub async fn write_batch(&mut self, records: &[EncodedValue<'_>]) -> Result<Committed, SinkError> {
         let groups = self.decode(records)?;
         let rows = groups.iter().map(|(_, rows)| rows.len()).sum();
         let statements = match self.strategy {
@@ -161,7 +161,7 @@ impl PgSink {
 
     /// The batch's rows, the last of each key only, grouped by plan in the order the
     /// plans first appear.
-    fn decode(&mut self, records: &[Record<'_>]) -> Result<Vec<Group>, SinkError> {
+    fn decode(&mut self, records: &[EncodedValue<'_>]) -> Result<Vec<Group>, SinkError> {
         let mut decoded = Vec::with_capacity(records.len());
         for (index, record) in records.iter().enumerate() {
             let plan = self

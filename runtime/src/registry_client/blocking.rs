@@ -17,11 +17,10 @@
 //! blocking call made while that runtime is blocked (a current-thread runtime calling
 //! this) would wait for itself.
 
-use super::api::{CompatibilityCheck, SubjectVersion, VersionSelector};
-use super::api::{Deletion, Normalize};
 use super::client::RegistryClient;
 use super::config::RegistryConfig;
-use super::error::{RegistryError, RegistryErrorKind};
+use super::error::RegistryError;
+use super::rest::{CompatibilityCheck, Deletion, Normalize, RestClient, SubjectVersion, VersionSelector};
 use crate::Schema;
 use avrokit_schema::Compatibility;
 use std::future::Future;
@@ -51,12 +50,14 @@ impl std::fmt::Debug for BlockingRegistryClient {
     }
 }
 
-/// A blocking twin of an async call of [`RegistryClient`], documented by a link to it.
+/// Blocking twins of the async calls of `$async` (the type `$target` is), each
+/// documented by a link to its async call.
 macro_rules! blocking_calls {
-    ($($name:ident($($arg:ident: $ty:ty),*) -> $out:ty;)*) => {$(
-        #[doc = concat!("[`RegistryClient::", stringify!($name), "`], waited for.")]
+    ($async:literal, |$this:ident| $target:expr; $($name:ident($($arg:ident: $ty:ty),*) -> $out:ty;)*) => {$(
+        #[doc = concat!("[`", $async, "::", stringify!($name), "`], waited for.")]
         pub fn $name(&self, $($arg: $ty),*) -> Result<$out, RegistryError> {
-            self.block_on(self.client.$name($($arg),*))
+            let $this = self;
+            $this.block_on($target.$name($($arg),*))
         }
     )*};
 }
@@ -66,7 +67,7 @@ impl BlockingRegistryClient {
     /// [`RegistryClient::new`] refuses, or when the thread cannot be started.
     pub fn new(config: RegistryConfig) -> Result<Self, RegistryError> {
         let client = RegistryClient::new(config)?;
-        let setup = |what: String| RegistryError::new("(client setup)", RegistryErrorKind::Config { what });
+        let setup = RegistryError::setup;
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
@@ -101,12 +102,19 @@ impl BlockingRegistryClient {
         self.client.known_schema(id)
     }
 
+    /// The uncached REST calls underneath, blocking: each one a request, whatever the
+    /// caches hold.
+    pub fn rest(&self) -> BlockingRest<'_> {
+        BlockingRest { client: self }
+    }
+
     blocking_calls! {
+        "RegistryClient", |this| this.client;
         register(subject: &str, schema: &str, normalize: Normalize) -> u32;
-        lookup(subject: &str, schema: &str, normalize: Normalize) -> SubjectVersion;
-        schema_by_id(id: u32) -> String;
+        lookup(subject: &str, schema: &str, normalize: Normalize) -> u32;
+        schema_by_id(id: u32) -> Arc<Schema>;
+        latest(subject: &str) -> Arc<SubjectVersion>;
         version(subject: &str, version: VersionSelector) -> SubjectVersion;
-        latest(subject: &str) -> SubjectVersion;
         subjects() -> Vec<String>;
         versions(subject: &str) -> Vec<u32>;
         check_compatibility(subject: &str, version: Option<VersionSelector>, schema: &str) -> CompatibilityCheck;
@@ -114,10 +122,6 @@ impl BlockingRegistryClient {
         set_config(subject: Option<&str>, level: Compatibility) -> Compatibility;
         delete_subject(subject: &str, deletion: Deletion) -> Vec<u32>;
         delete_version(subject: &str, version: VersionSelector, deletion: Deletion) -> u32;
-        cached_register(subject: &str, schema: &str, normalize: Normalize) -> u32;
-        cached_lookup(subject: &str, schema: &str, normalize: Normalize) -> u32;
-        cached_schema(id: u32) -> Arc<Schema>;
-        cached_latest(subject: &str) -> Arc<SubjectVersion>;
     }
 
     /// The async client behind this one, for the serializers' shared code.
@@ -142,6 +146,45 @@ impl BlockingRegistryClient {
     }
 }
 
+/// The uncached REST calls of a [`BlockingRegistryClient`], blocking: [`RestClient`]'s
+/// calls, waited for on the client's runtime.
+#[derive(Debug, Clone, Copy)]
+pub struct BlockingRest<'a> {
+    client: &'a BlockingRegistryClient,
+}
+
+impl BlockingRest<'_> {
+    /// Runs `future` on the client's runtime.
+    fn block_on<F>(&self, future: F) -> F::Output
+    where
+        F: Future + Send,
+        F::Output: Send,
+    {
+        self.client.block_on(future)
+    }
+
+    /// The async REST client the calls run on.
+    fn rest(&self) -> &RestClient {
+        self.client.client.rest()
+    }
+
+    blocking_calls! {
+        "RestClient", |this| this.rest();
+        register(subject: &str, schema: &str, normalize: Normalize) -> u32;
+        lookup(subject: &str, schema: &str, normalize: Normalize) -> SubjectVersion;
+        schema_by_id(id: u32) -> String;
+        version(subject: &str, version: VersionSelector) -> SubjectVersion;
+        latest(subject: &str) -> SubjectVersion;
+        subjects() -> Vec<String>;
+        versions(subject: &str) -> Vec<u32>;
+        check_compatibility(subject: &str, version: Option<VersionSelector>, schema: &str) -> CompatibilityCheck;
+        config(subject: Option<&str>) -> Compatibility;
+        set_config(subject: Option<&str>, level: Compatibility) -> Compatibility;
+        delete_subject(subject: &str, deletion: Deletion) -> Vec<u32>;
+        delete_version(subject: &str, version: VersionSelector, deletion: Deletion) -> u32;
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -150,11 +193,10 @@ mod tests {
     use std::time::Duration;
 
     fn client(url: &str) -> BlockingRegistryClient {
-        let retry = RetryPolicy {
-            max_retries: 2,
-            initial_backoff: Duration::from_millis(1),
-            max_backoff: Duration::from_millis(4),
-        };
+        let retry = RetryPolicy::default()
+            .with_max_retries(2)
+            .with_initial_backoff(Duration::from_millis(1))
+            .with_max_backoff(Duration::from_millis(4));
         BlockingRegistryClient::new(RegistryConfig::new(url).with_retry(retry)).unwrap()
     }
 
@@ -176,9 +218,11 @@ mod tests {
     async fn calls_from_inside_a_current_thread_runtime_do_not_panic() {
         let server = serve(vec![answer("200 OK", r#"{"id":4}"#)]);
         let client = client(&server.url);
-        assert_eq!(client.cached_register("t-value", "{}", Normalize::AsSent), Ok(4));
-        assert_eq!(client.cached_register("t-value", "{}", Normalize::AsSent), Ok(4));
+        assert_eq!(client.register("t-value", "{}", Normalize::AsSent), Ok(4));
+        assert_eq!(client.register("t-value", "{}", Normalize::AsSent), Ok(4));
         assert_eq!(server.requests().len(), 1, "cached");
+        assert_eq!(client.rest().register("t-value", "{}", Normalize::AsSent), Ok(4));
+        assert_eq!(server.requests().len(), 2, "uncached");
     }
 
     #[test]
@@ -186,10 +230,14 @@ mod tests {
         let server = serve(vec![answer("200 OK", r#"{"schema":"\"int\""}"#)]);
         let original = client(&server.url);
         let clone = original.clone();
-        original.cached_schema(3).unwrap();
+        original.schema_by_id(3).unwrap();
         drop(original);
         assert!(clone.known_schema(3).is_some());
-        assert_eq!(clone.schema_by_id(3).unwrap(), "\"int\"", "the runtime is still driven");
+        assert_eq!(
+            clone.rest().schema_by_id(3).unwrap(),
+            "\"int\"",
+            "the runtime is still driven"
+        );
         assert_eq!(server.requests().len(), 2);
     }
 }

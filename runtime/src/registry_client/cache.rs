@@ -1,30 +1,26 @@
-//! The client's caches: (subject, schema) → id, id → schema, and subject → latest
-//! version.
+//! The cache layer, above the REST layer: (subject, schema) → id, id → schema, and
+//! subject → latest version.
 //!
 //! The first two answers are immutable in the registry (an id never changes meaning; a
 //! schema registered under a subject keeps its id), so those entries never expire. The
 //! latest version changes when someone registers a new one, so it is kept for a time to
 //! live (60 s by default). Each map is bounded and, when full, forgets its oldest entry.
-//! The caches live behind the client's `Arc`, so every clone shares them.
+//! The caches live behind the [`RegistryClient`](super::RegistryClient)'s `Arc`, so every
+//! clone shares them.
 //!
 //! Concurrent callers that miss on the same key share one request
 //! ([`SingleFlight`]): at start-up, a thousand tasks serializing the same type make one
 //! registration, not a thousand. Errors are handed to the callers that waited for that
 //! request, and never stored: the next call asks again (the registry may be back).
 
-use super::api::Normalize;
-use super::api::SubjectVersion;
-use super::client::RegistryClient;
 use super::error::{RegistryError, RegistryErrorKind};
+use super::rest::{Normalize, RestClient, SubjectVersion};
 use super::single_flight::SingleFlight;
 use crate::Schema;
 use std::sync::Arc;
 use std::time::Duration;
 
-/// The entries each map holds by default.
-pub const DEFAULT_CACHE_CAPACITY: usize = 1000;
-
-/// The caches one client and its clones share.
+/// The caches one client and its clones share, each filled through the REST layer.
 pub(super) struct Caches {
     /// (subject, schema text, normalize) → id.
     ids: SingleFlight<(String, String, Normalize), u32>,
@@ -46,101 +42,113 @@ impl Caches {
             latest_ttl,
         }
     }
-}
 
-impl RegistryClient {
-    /// [`register`](Self::register), cached: the id of `schema` under `subject`,
-    /// registering it on the first call only.
-    pub async fn cached_register(
+    /// The id of `schema` under `subject`, registered through `rest` on the first call
+    /// only.
+    pub(super) async fn register(
         &self,
+        rest: &RestClient,
         subject: &str,
         schema: &str,
         normalize: Normalize,
     ) -> Result<u32, RegistryError> {
         let key = (subject.to_owned(), schema.to_owned(), normalize);
-        self.inner
-            .caches
-            .ids
-            .get_or_fetch(key, || self.register(subject, schema, normalize))
+        self.ids
+            .get_or_fetch(key, || rest.register(subject, schema, normalize))
             .await
     }
 
-    /// [`lookup`](Self::lookup), cached: the id of `schema` under `subject`, which must
-    /// already be registered (for producers whose schemas CI registers).
-    pub async fn cached_lookup(&self, subject: &str, schema: &str, normalize: Normalize) -> Result<u32, RegistryError> {
+    /// The id of `schema` under `subject`, looked up through `rest` on the first call
+    /// only; the schema must already be registered. Shares its entries with
+    /// [`register`](Self::register): the same (subject, schema) has the same id.
+    pub(super) async fn lookup(
+        &self,
+        rest: &RestClient,
+        subject: &str,
+        schema: &str,
+        normalize: Normalize,
+    ) -> Result<u32, RegistryError> {
         let key = (subject.to_owned(), schema.to_owned(), normalize);
-        self.inner
-            .caches
-            .ids
-            .get_or_fetch(key, || async { Ok(self.lookup(subject, schema, normalize).await?.id) })
+        self.ids
+            .get_or_fetch(key, || async { Ok(rest.lookup(subject, schema, normalize).await?.id) })
             .await
     }
 
-    /// [`schema_by_id`](Self::schema_by_id), cached and parsed: the writer schema a
-    /// frame's id names.
-    pub async fn cached_schema(&self, id: u32) -> Result<Arc<Schema>, RegistryError> {
-        self.inner
-            .caches
-            .schemas
-            .get_or_fetch(id, || self.fetch_schema(id))
-            .await
+    /// The schema of `id`, fetched through `rest` and parsed on the first call only.
+    pub(super) async fn schema(&self, rest: &RestClient, id: u32) -> Result<Arc<Schema>, RegistryError> {
+        self.schemas.get_or_fetch(id, || fetch_schema(rest, id)).await
     }
 
-    /// The schema of `id` when the cache already holds it: no request, no `await` (a
-    /// deserializer's hot path).
-    pub fn known_schema(&self, id: u32) -> Option<Arc<Schema>> {
-        self.inner.caches.schemas.get(&id)
+    /// The schema of `id` when the cache already holds it.
+    pub(super) fn known_schema(&self, id: u32) -> Option<Arc<Schema>> {
+        self.schemas.get(&id)
     }
 
-    /// [`latest`](Self::latest), cached for the configured time to live
-    /// ([`RegistryConfig::latest_ttl`](super::RegistryConfig::latest_ttl)). When the
-    /// registry cannot be reached to refresh an expired answer, the expired answer is
-    /// used for another period: a producer keeps writing through an outage with the
-    /// version it was writing.
-    pub async fn cached_latest(&self, subject: &str) -> Result<Arc<SubjectVersion>, RegistryError> {
-        self.inner
-            .caches
-            .latest
+    /// The latest version of `subject`, fetched through `rest` once per time to live;
+    /// an expired answer is used for another period when the registry cannot be reached
+    /// to refresh it.
+    pub(super) async fn latest(&self, rest: &RestClient, subject: &str) -> Result<Arc<SubjectVersion>, RegistryError> {
+        self.latest
             .get_or_fetch(subject.to_owned(), || async {
-                Ok(Arc::new(self.latest(subject).await?))
+                Ok(Arc::new(rest.latest(subject).await?))
             })
             .await
     }
 
     /// How long a latest-version answer is used.
-    pub fn latest_ttl(&self) -> Duration {
-        self.inner.caches.latest_ttl
+    pub(super) fn latest_ttl(&self) -> Duration {
+        self.latest_ttl
     }
+}
 
-    /// [`schema_by_id`](Self::schema_by_id), parsed.
-    async fn fetch_schema(&self, id: u32) -> Result<Arc<Schema>, RegistryError> {
-        let text = self.schema_by_id(id).await?;
-        let schema = Schema::parse(&text).map_err(|err| {
-            RegistryError::new(
-                format!("GET /schemas/ids/{id}"),
-                RegistryErrorKind::InvalidResponse {
-                    what: format!("schema {id} is not a schema avrokit can read: {err}"),
-                },
-            )
-        })?;
-        Ok(Arc::new(schema))
-    }
+/// The schema of `id`, fetched and parsed.
+async fn fetch_schema(rest: &RestClient, id: u32) -> Result<Arc<Schema>, RegistryError> {
+    let text = rest.schema_by_id(id).await?;
+    let schema = Schema::parse(&text).map_err(|err| {
+        RegistryError::new(
+            format!("GET /schemas/ids/{id}"),
+            RegistryErrorKind::InvalidResponse {
+                what: format!("schema {id} is not a schema avrokit can read: {err}"),
+            },
+        )
+    })?;
+    Ok(Arc::new(schema))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::registry_client::config::{RegistryConfig, RetryPolicy};
     use crate::registry_client::test_server::{Canned, answer, serve};
-    use crate::registry_client::{RegistryConfig, RetryPolicy};
 
     const SCHEMA: &str =
         r#"{"schema":"{\"type\":\"record\",\"name\":\"R\",\"fields\":[{\"name\":\"a\",\"type\":\"int\"}]}"}"#;
 
-    fn client(url: &str, capacity: usize) -> RegistryClient {
-        let config = RegistryConfig::new(url)
-            .with_retry(RetryPolicy::none())
-            .with_cache_capacity(capacity);
-        RegistryClient::new(config).unwrap()
+    /// Caches of `capacity` entries and latest versions kept for `ttl`, over a REST
+    /// client of `url`: shared by the tasks of a test as a client's clones share them.
+    #[derive(Clone)]
+    struct Cached(Arc<(RestClient, Caches)>);
+
+    impl std::ops::Deref for Cached {
+        type Target = Caches;
+        fn deref(&self) -> &Caches {
+            &self.0.1
+        }
+    }
+
+    impl Cached {
+        fn rest(&self) -> &RestClient {
+            &self.0.0
+        }
+    }
+
+    fn cached(url: &str, capacity: usize, ttl: Duration) -> Cached {
+        let rest = RestClient::new(RegistryConfig::new(url).with_retry(RetryPolicy::none())).unwrap();
+        Cached(Arc::new((rest, Caches::new(capacity, ttl))))
+    }
+
+    fn client(url: &str, capacity: usize) -> Cached {
+        cached(url, capacity, Duration::from_secs(60))
     }
 
     /// An answer that arrives late enough for every thread to be waiting on it.
@@ -158,13 +166,13 @@ mod tests {
         let mut tasks = tokio::task::JoinSet::new();
         for _ in 0..8 {
             let client = client.clone();
-            tasks.spawn(async move { client.cached_schema(5).await.unwrap() });
+            tasks.spawn(async move { client.schema(client.rest(), 5).await.unwrap() });
         }
         let schemas = tasks.join_all().await;
         assert_eq!(server.requests(), vec!["GET /schemas/ids/5 HTTP/1.1"]);
         assert!(schemas.iter().all(|s| Arc::ptr_eq(s, &schemas[0])));
         // A clone hits the same cache, with or without awaiting.
-        client.clone().cached_schema(5).await.unwrap();
+        client.clone().schema(client.rest(), 5).await.unwrap();
         assert!(client.known_schema(5).is_some_and(|s| Arc::ptr_eq(&s, &schemas[0])));
         assert_eq!(server.requests().len(), 1);
     }
@@ -176,12 +184,12 @@ mod tests {
         let mut tasks = tokio::task::JoinSet::new();
         for _ in 0..6 {
             let client = client.clone();
-            tasks.spawn(async move { client.cached_register("t-value", "{}", Normalize::AsSent).await });
+            tasks.spawn(async move { client.register(client.rest(), "t-value", "{}", Normalize::AsSent).await });
         }
         assert!(tasks.join_all().await.iter().all(|id| id == &Ok(3)));
         assert_eq!(server.requests().len(), 1);
         client
-            .cached_register("u-value", "{}", Normalize::AsSent)
+            .register(client.rest(), "u-value", "{}", Normalize::AsSent)
             .await
             .unwrap();
         assert_eq!(server.requests().len(), 2, "another subject is another key");
@@ -197,7 +205,7 @@ mod tests {
         let mut tasks = tokio::task::JoinSet::new();
         for _ in 0..4 {
             let client = client.clone();
-            tasks.spawn(async move { client.cached_schema(1).await });
+            tasks.spawn(async move { client.schema(client.rest(), 1).await });
         }
         let results = tasks.join_all().await;
         assert_eq!(server.requests().len(), 1);
@@ -208,7 +216,7 @@ mod tests {
             "{results:?}"
         );
         // The registry is back: the next call asks again.
-        client.cached_schema(1).await.unwrap();
+        client.schema(client.rest(), 1).await.unwrap();
         assert_eq!(server.requests().len(), 2);
     }
 
@@ -217,12 +225,12 @@ mod tests {
         let server = serve(vec![answer("200 OK", SCHEMA)]);
         let client = client(&server.url, 2);
         for id in [1, 2, 3] {
-            client.cached_schema(id).await.unwrap();
+            client.schema(client.rest(), id).await.unwrap();
         }
-        client.cached_schema(3).await.unwrap();
-        client.cached_schema(2).await.unwrap();
+        client.schema(client.rest(), 3).await.unwrap();
+        client.schema(client.rest(), 2).await.unwrap();
         assert_eq!(server.requests().len(), 3);
-        client.cached_schema(1).await.unwrap();
+        client.schema(client.rest(), 1).await.unwrap();
         assert_eq!(server.requests().len(), 4, "id 1 was evicted");
     }
 
@@ -232,12 +240,9 @@ mod tests {
             "200 OK",
             r#"{"subject":"t-value","version":2,"id":9,"schema":"\"int\""}"#,
         )]);
-        let config = RegistryConfig::new(&server.url)
-            .with_retry(RetryPolicy::none())
-            .with_latest_ttl(Duration::from_millis(100));
-        let client = RegistryClient::new(config).unwrap();
+        let client = cached(&server.url, 10, Duration::from_millis(100));
         for _ in 0..3 {
-            let latest = client.cached_latest("t-value").await.unwrap();
+            let latest = client.latest(client.rest(), "t-value").await.unwrap();
             assert_eq!((latest.version, latest.id), (2, 9));
         }
         assert_eq!(
@@ -245,14 +250,15 @@ mod tests {
             vec!["GET /subjects/t-value/versions/latest HTTP/1.1"]
         );
         tokio::time::sleep(Duration::from_millis(120)).await;
-        client.cached_latest("t-value").await.unwrap();
+        client.latest(client.rest(), "t-value").await.unwrap();
         assert_eq!(server.requests().len(), 2, "expired, asked again");
     }
 
     #[tokio::test]
     async fn a_schema_avrokit_cannot_read_is_a_typed_error() {
         let server = serve(vec![answer("200 OK", r#"{"schema":"{\"type\":\"nonsense\"}"}"#)]);
-        let err = client(&server.url, 2).cached_schema(4).await.unwrap_err();
+        let client = client(&server.url, 2);
+        let err = client.schema(client.rest(), 4).await.unwrap_err();
         assert!(matches!(err.kind(), RegistryErrorKind::InvalidResponse { .. }), "{err}");
         assert!(
             err.to_string().contains("schema 4 is not a schema avrokit can read"),

@@ -1,41 +1,44 @@
-//! The async client and its one HTTP call: authentication, timeout, retries.
+//! The facade, the top layer: [`RegistryClient`], the REST layer and the caches behind one
+//! cheap-to-clone handle.
 
-use super::config::{RegistryConfig, RetryPolicy};
-use super::error::{RegistryError, RegistryErrorKind};
-use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderValue};
+use super::cache::Caches;
+use super::config::RegistryConfig;
+use super::error::RegistryError;
+use super::rest::{CompatibilityCheck, Deletion, Normalize, RestClient, SubjectVersion, VersionSelector};
+use crate::Schema;
+use avrokit_schema::Compatibility;
 use std::sync::Arc;
-
-/// The Confluent API's content type, sent as `Accept` and (with a body) `Content-Type`.
-const API_CONTENT_TYPE: HeaderValue = HeaderValue::from_static("application/vnd.schemaregistry.v1+json");
+use std::time::Duration;
 
 /// An async client of a registry's Confluent API, over `reqwest` on tokio. Cheap to
 /// clone: clones share the connection pool and the caches.
+///
+/// The answers that never change, or change rarely, come from caches shared by every
+/// clone: [`register`](Self::register), [`lookup`](Self::lookup) and
+/// [`schema_by_id`](Self::schema_by_id) ask the registry once per key,
+/// [`latest`](Self::latest) once per time to live. The other calls have nothing to
+/// cache and always ask. [`rest`](Self::rest) is the uncached layer underneath, one
+/// request per call, for when the registry's own current answer is wanted.
 ///
 /// Its calls need a tokio runtime with I/O and time enabled; code without one uses
 /// [`BlockingRegistryClient`](super::BlockingRegistryClient), which runs the same calls
 /// on a runtime of its own.
 #[derive(Clone)]
 pub struct RegistryClient {
-    pub(super) inner: Arc<Inner>,
+    inner: Arc<Inner>,
 }
 
 /// What clones share.
-pub(super) struct Inner {
-    base: String,
-    /// The precomputed `Authorization` value, marked sensitive: the only place a secret
-    /// lives.
-    authorization: Option<HeaderValue>,
-    retry: RetryPolicy,
-    http: reqwest::Client,
-    pub(super) caches: super::cache::Caches,
+struct Inner {
+    rest: RestClient,
+    caches: Caches,
 }
 
 impl std::fmt::Debug for RegistryClient {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("RegistryClient")
-            .field("url", &self.inner.base)
-            .field("authenticated", &self.inner.authorization.is_some())
-            .field("retry", &self.inner.retry)
+            .field("rest", &self.inner.rest)
+            .field("latest_ttl", &self.inner.caches.latest_ttl())
             .finish_non_exhaustive()
     }
 }
@@ -44,127 +47,137 @@ impl RegistryClient {
     /// A client for `config`; fails only on an unusable CA certificate or credentials
     /// that cannot be sent in a header. Needs no runtime.
     pub fn new(config: RegistryConfig) -> Result<Self, RegistryError> {
-        let mut builder = reqwest::Client::builder()
-            .use_rustls_tls()
-            .timeout(config.timeout)
-            .connect_timeout(config.timeout)
-            // The URL is the registry's own; a redirect elsewhere would carry the
-            // credentials to another host.
-            .redirect(reqwest::redirect::Policy::none());
-        if let Some(pem) = &config.ca_pem {
-            let certs = reqwest::Certificate::from_pem_bundle(pem)
-                .map_err(|err| config_error(format!("cannot read the CA certificate PEM: {}", describe(&err))))?;
-            if certs.is_empty() {
-                return Err(config_error("the CA PEM holds no certificate".into()));
-            }
-            builder = certs
-                .into_iter()
-                .fold(builder.tls_built_in_root_certs(false), |b, cert| {
-                    b.add_root_certificate(cert)
-                });
-        }
-        let http = builder
-            .build()
-            .map_err(|err| config_error(format!("cannot build the HTTP client: {}", describe(&err))))?;
-        let authorization = config
-            .auth
-            .as_ref()
-            .map(|auth| {
-                let mut value = HeaderValue::from_str(&auth.header())
-                    .map_err(|_| config_error("the credentials hold characters a header cannot carry".into()))?;
-                value.set_sensitive(true);
-                Ok(value)
-            })
-            .transpose()?;
+        let caches = Caches::new(config.cache_capacity, config.latest_ttl);
         Ok(Self {
             inner: Arc::new(Inner {
-                base: config.url.trim_end_matches('/').to_owned(),
-                authorization,
-                retry: config.retry,
-                http,
-                caches: super::cache::Caches::new(config.cache_capacity, config.latest_ttl),
+                rest: RestClient::new(config)?,
+                caches,
             }),
         })
     }
 
     /// The base URL.
     pub fn url(&self) -> &str {
-        &self.inner.base
+        self.inner.rest.url()
     }
 
-    /// One API call, retried by the policy; the body of a 2xx answer, or the typed error.
-    /// `path` starts with `/` and carries its query string.
-    pub(super) async fn call(
+    /// The uncached REST calls underneath: each one a request, whatever the caches hold.
+    pub fn rest(&self) -> &RestClient {
+        &self.inner.rest
+    }
+
+    /// The id of `schema` (Avro JSON) under `subject`, registering it on the first call
+    /// only (`POST /subjects/{s}/versions`; registering the same schema again gives the
+    /// same id, so the answer is cached for good).
+    pub async fn register(&self, subject: &str, schema: &str, normalize: Normalize) -> Result<u32, RegistryError> {
+        self.inner
+            .caches
+            .register(&self.inner.rest, subject, schema, normalize)
+            .await
+    }
+
+    /// The id of `schema` under `subject`, which must already be registered (for
+    /// producers whose schemas CI registers): looked up on the first call only
+    /// (`POST /subjects/{s}`). [`rest().lookup`](RestClient::lookup) gives the whole
+    /// version.
+    pub async fn lookup(&self, subject: &str, schema: &str, normalize: Normalize) -> Result<u32, RegistryError> {
+        self.inner
+            .caches
+            .lookup(&self.inner.rest, subject, schema, normalize)
+            .await
+    }
+
+    /// The schema with registry id `id`, parsed: the writer schema a frame's id names,
+    /// fetched on the first call only (`GET /schemas/ids/{id}`; an id never changes
+    /// meaning). [`rest().schema_by_id`](RestClient::schema_by_id) gives the registry's
+    /// text.
+    pub async fn schema_by_id(&self, id: u32) -> Result<Arc<Schema>, RegistryError> {
+        self.inner.caches.schema(&self.inner.rest, id).await
+    }
+
+    /// The schema of `id` when the cache already holds it: no request, no `await` (a
+    /// deserializer's hot path).
+    pub fn known_schema(&self, id: u32) -> Option<Arc<Schema>> {
+        self.inner.caches.known_schema(id)
+    }
+
+    /// The latest version of `subject`, cached for the configured time to live
+    /// ([`RegistryConfig::latest_ttl`]). When the registry cannot be reached to refresh
+    /// an expired answer, the expired answer is used for another period: a producer keeps
+    /// writing through an outage with the version it was writing.
+    /// [`rest().latest`](RestClient::latest) always asks.
+    pub async fn latest(&self, subject: &str) -> Result<Arc<SubjectVersion>, RegistryError> {
+        self.inner.caches.latest(&self.inner.rest, subject).await
+    }
+
+    /// How long a latest-version answer is used.
+    pub fn latest_ttl(&self) -> Duration {
+        self.inner.caches.latest_ttl()
+    }
+
+    /// [`RestClient::version`]: one version of a subject.
+    pub async fn version(&self, subject: &str, version: VersionSelector) -> Result<SubjectVersion, RegistryError> {
+        self.inner.rest.version(subject, version).await
+    }
+
+    /// [`RestClient::subjects`]: every subject.
+    pub async fn subjects(&self) -> Result<Vec<String>, RegistryError> {
+        self.inner.rest.subjects().await
+    }
+
+    /// [`RestClient::versions`]: a subject's version numbers.
+    pub async fn versions(&self, subject: &str) -> Result<Vec<u32>, RegistryError> {
+        self.inner.rest.versions(subject).await
+    }
+
+    /// [`RestClient::check_compatibility`]: whether `schema` could be registered under
+    /// `subject`.
+    pub async fn check_compatibility(
         &self,
-        method: reqwest::Method,
-        path: &str,
-        body: Option<String>,
-    ) -> Result<String, RegistryError> {
-        let url = format!("{}{path}", self.inner.base);
-        let mut attempts = 0;
-        loop {
-            attempts += 1;
-            let kind = match self.attempt(method.clone(), &url, body.clone()).await {
-                Ok((200..=299, text)) => return Ok(text),
-                Ok((status, text)) => RegistryErrorKind::from_response(status, &text, attempts),
-                Err(err) => RegistryErrorKind::Unreachable {
-                    attempts,
-                    cause: describe(&err.without_url()),
-                },
-            };
-            if !kind.is_retriable() || attempts > self.inner.retry.max_retries {
-                return Err(RegistryError::new(format!("{method} {path}"), kind));
-            }
-            tokio::time::sleep(self.inner.retry.backoff(attempts - 1)).await;
-        }
+        subject: &str,
+        version: Option<VersionSelector>,
+        schema: &str,
+    ) -> Result<CompatibilityCheck, RegistryError> {
+        self.inner.rest.check_compatibility(subject, version, schema).await
     }
 
-    /// One HTTP exchange: the status and body, or the transport error.
-    async fn attempt(
+    /// [`RestClient::config`]: the compatibility level, global or of a subject.
+    pub async fn config(&self, subject: Option<&str>) -> Result<Compatibility, RegistryError> {
+        self.inner.rest.config(subject).await
+    }
+
+    /// [`RestClient::set_config`]: sets the compatibility level, global or of a subject.
+    pub async fn set_config(
         &self,
-        method: reqwest::Method,
-        url: &str,
-        body: Option<String>,
-    ) -> Result<(u16, String), reqwest::Error> {
-        let mut request = self.inner.http.request(method, url).header(ACCEPT, API_CONTENT_TYPE);
-        if let Some(auth) = &self.inner.authorization {
-            request = request.header(AUTHORIZATION, auth.clone());
-        }
-        if let Some(body) = body {
-            request = request.header(CONTENT_TYPE, API_CONTENT_TYPE).body(body);
-        }
-        let response = request.send().await?;
-        let status = response.status().as_u16();
-        // 4xx and 5xx answers carry the registry's error body: read it, do not drop it.
-        let text = response.text().await?;
-        Ok((status, text))
+        subject: Option<&str>,
+        level: Compatibility,
+    ) -> Result<Compatibility, RegistryError> {
+        self.inner.rest.set_config(subject, level).await
     }
-}
 
-/// An error and its causes, `outer: inner: root`: reqwest's own message ("error sending
-/// request") says nothing of why (refused, timed out, certificate).
-fn describe(err: &dyn std::error::Error) -> String {
-    let mut text = err.to_string();
-    let mut source = err.source();
-    while let Some(cause) = source {
-        text.push_str(": ");
-        text.push_str(&cause.to_string());
-        source = cause.source();
+    /// [`RestClient::delete_subject`]: deletes a subject. Cached answers about it are
+    /// kept (ids stay valid for frames already written; a latest version expires with
+    /// its time to live).
+    pub async fn delete_subject(&self, subject: &str, deletion: Deletion) -> Result<Vec<u32>, RegistryError> {
+        self.inner.rest.delete_subject(subject, deletion).await
     }
-    text
-}
 
-fn config_error(what: String) -> RegistryError {
-    RegistryError::new("(client setup)", RegistryErrorKind::Config { what })
+    /// [`RestClient::delete_version`]: deletes one version of a subject.
+    pub async fn delete_version(
+        &self,
+        subject: &str,
+        version: VersionSelector,
+        deletion: Deletion,
+    ) -> Result<u32, RegistryError> {
+        self.inner.rest.delete_version(subject, version, deletion).await
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::registry_client::Auth;
-    use crate::registry_client::Normalize;
+    use crate::registry_client::config::{Auth, RetryPolicy};
     use crate::registry_client::test_server::{answer, serve};
-    use std::time::Duration;
 
     #[test]
     fn secrets_never_appear_in_debug() {
@@ -185,108 +198,28 @@ mod tests {
         }
     }
 
-    /// A client of `url` with short waits, so retry tests take milliseconds.
-    fn client(url: &str, max_retries: u32) -> RegistryClient {
-        let retry = RetryPolicy {
-            max_retries,
-            initial_backoff: Duration::from_millis(1),
-            max_backoff: Duration::from_millis(4),
-        };
-        RegistryClient::new(RegistryConfig::new(url).with_retry(retry)).unwrap()
-    }
-
     #[tokio::test]
-    async fn server_errors_are_retried_until_an_answer() {
+    async fn plain_names_are_cached_and_rest_always_asks() {
         let server = serve(vec![
-            answer(
-                "503 Service Unavailable",
-                r#"{"error_code":50003,"message":"forwarding"}"#,
-            ),
-            answer("500 Internal Server Error", "<html>oops</html>"),
-            answer("200 OK", "[1,2]"),
+            answer("200 OK", r#"{"id":7}"#),
+            answer("200 OK", r#"{"id":7}"#),
+            answer("200 OK", r#"{"schema":"\"int\""}"#),
         ]);
-        assert_eq!(client(&server.url, 3).versions("t-value").await.unwrap(), vec![1, 2]);
-        assert_eq!(server.requests().len(), 3);
-    }
-
-    #[tokio::test]
-    async fn server_errors_past_the_budget_report_the_attempts() {
-        let server = serve(vec![answer(
-            "500 Internal Server Error",
-            r#"{"error_code":50001,"message":"store"}"#,
-        )]);
-        let err = client(&server.url, 2).subjects().await.unwrap_err();
-        assert_eq!(server.requests().len(), 3);
-        assert_eq!(
-            err.to_string(),
-            "schema registry GET /subjects: HTTP 500, server error (50001) after 3 attempt(s): store"
-        );
-    }
-
-    #[tokio::test]
-    async fn client_errors_are_never_retried() {
-        for (status, body) in [
-            (
-                "404 Not Found",
-                r#"{"error_code":40403,"message":"Schema 9 not found"}"#,
-            ),
-            ("409 Conflict", r#"{"error_code":409,"message":"incompatible"}"#),
-            ("422 Unprocessable Entity", r#"{"error_code":42201,"message":"bad"}"#),
-            ("401 Unauthorized", r#"{"error_code":401,"message":"who"}"#),
-        ] {
-            let server = serve(vec![answer(status, body)]);
-            let err = client(&server.url, 5).schema_by_id(9).await.unwrap_err();
-            assert!(!err.is_retriable(), "{err}");
-            assert_eq!(server.requests(), vec!["GET /schemas/ids/9 HTTP/1.1"], "{status}");
+        let config = RegistryConfig::new(&server.url).with_retry(RetryPolicy::none());
+        let client = RegistryClient::new(config).unwrap();
+        for _ in 0..3 {
+            assert_eq!(client.register("t-value", "\"int\"", Normalize::AsSent).await, Ok(7));
         }
-    }
-
-    #[tokio::test]
-    async fn connection_errors_are_retried_then_reported() {
-        // A port nobody listens on: bound, then closed.
-        let closed = std::net::TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap();
-        let err = client(&format!("http://{closed}"), 2).subjects().await.unwrap_err();
-        assert!(
-            matches!(err.kind(), RegistryErrorKind::Unreachable { attempts: 3, .. }),
-            "{err}"
-        );
-        assert!(
-            err.to_string()
-                .starts_with("schema registry GET /subjects: cannot reach the registry after 3 attempt(s)"),
-            "{err}"
-        );
-    }
-
-    #[tokio::test]
-    async fn requests_carry_the_api_content_type_and_credentials() {
-        let server = serve(vec![answer("200 OK", r#"{"id":7}"#)]);
-        let config = RegistryConfig::new(&server.url).with_auth(Auth::Bearer("tok".into()));
-        let id = RegistryClient::new(config)
-            .unwrap()
-            .register("a/b", "{}", Normalize::ByRegistry)
-            .await
-            .unwrap();
-        assert_eq!(id, 7);
+        assert_eq!(server.requests().len(), 1, "cached");
         assert_eq!(
-            server.requests(),
-            vec!["POST /subjects/a%2Fb/versions?normalize=true HTTP/1.1"]
+            client.rest().register("t-value", "\"int\"", Normalize::AsSent).await,
+            Ok(7)
         );
-        let headers = server.headers()[0].to_ascii_lowercase();
-        for expected in [
-            "accept: application/vnd.schemaregistry.v1+json",
-            "content-type: application/vnd.schemaregistry.v1+json",
-            "authorization: bearer tok",
-        ] {
-            assert!(headers.contains(expected), "{expected} not in {headers}");
-        }
-    }
-
-    #[test]
-    fn an_unusable_ca_is_a_configuration_error() {
-        let err = RegistryClient::new(RegistryConfig::new("https://r").with_ca_pem("not a pem")).unwrap_err();
-        assert!(matches!(err.kind(), RegistryErrorKind::Config { .. }), "{err}");
+        assert_eq!(server.requests().len(), 2, "uncached");
+        let schema = client.schema_by_id(7).await.unwrap();
+        assert_eq!(schema.canonical_form(), "\"int\"");
+        assert!(client.clone().known_schema(7).is_some_and(|s| Arc::ptr_eq(&s, &schema)));
+        assert_eq!(client.rest().schema_by_id(7).await.unwrap(), "\"int\"");
+        assert_eq!(server.requests().len(), 4);
     }
 }

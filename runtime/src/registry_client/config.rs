@@ -8,8 +8,12 @@ use std::time::Duration;
 /// rayokota's Rust client agree on 60 s).
 pub const DEFAULT_LATEST_TTL: Duration = Duration::from_secs(60);
 
+/// The entries each cache holds by default.
+pub const DEFAULT_CACHE_CAPACITY: usize = 1000;
+
 /// How to authenticate to the registry. `Debug` never shows the secret.
 #[derive(Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Auth {
     /// HTTP basic (Confluent Cloud: API key and secret).
     Basic {
@@ -54,7 +58,20 @@ impl Auth {
 /// When to try a call again: after a transport error (no answer) or a 5xx, never after a
 /// 4xx (the same request gets the same answer). Waits grow exponentially from `initial`
 /// up to `max`, each with jitter, so clients that failed together do not retry together.
+///
+/// Built from [`RetryPolicy::default`] or [`RetryPolicy::none`] and the `with_*` methods:
+///
+/// ```
+/// # use avrokit::registry_client::RetryPolicy;
+/// use std::time::Duration;
+/// let quick = RetryPolicy::default()
+///     .with_max_retries(2)
+///     .with_initial_backoff(Duration::from_millis(10))
+///     .with_max_backoff(Duration::from_millis(100));
+/// assert_eq!(quick.max_retries, 2);
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct RetryPolicy {
     /// Retries after the first attempt (0: no retry).
     pub max_retries: u32,
@@ -85,6 +102,24 @@ impl RetryPolicy {
         }
     }
 
+    /// With `max_retries` retries after the first attempt (0: no retry).
+    pub fn with_max_retries(mut self, max_retries: u32) -> Self {
+        self.max_retries = max_retries;
+        self
+    }
+
+    /// With `initial_backoff` as the wait before the first retry (before jitter).
+    pub fn with_initial_backoff(mut self, initial_backoff: Duration) -> Self {
+        self.initial_backoff = initial_backoff;
+        self
+    }
+
+    /// With `max_backoff` as the longest wait (before jitter).
+    pub fn with_max_backoff(mut self, max_backoff: Duration) -> Self {
+        self.max_backoff = max_backoff;
+        self
+    }
+
     /// The wait before retry number `retry` (0-based): `initial * 2^retry`, capped at
     /// `max`, then a uniformly random point in its upper half ("equal jitter": never
     /// shorter than half the exponential step, never longer than it).
@@ -107,8 +142,20 @@ fn random_u64() -> u64 {
     std::collections::hash_map::RandomState::new().build_hasher().finish()
 }
 
-/// Where the registry is and how to talk to it.
+/// Where the registry is and how to talk to it: [`RegistryConfig::new`] and the `with_*`
+/// methods.
+///
+/// ```
+/// # use avrokit::registry_client::{Auth, RegistryConfig, RetryPolicy};
+/// use std::time::Duration;
+/// let config = RegistryConfig::new("https://registry.example.com")
+///     .with_auth(Auth::Bearer("token".into()))
+///     .with_timeout(Duration::from_secs(5))
+///     .with_retry(RetryPolicy::none());
+/// assert_eq!(config.retry.max_retries, 0);
+/// ```
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct RegistryConfig {
     /// The Confluent API's base URL (Apicurio: `http://host:8080/apis/ccompat/v7`).
     pub url: String,
@@ -137,7 +184,7 @@ impl RegistryConfig {
             timeout: Duration::from_secs(30),
             retry: RetryPolicy::default(),
             ca_pem: None,
-            cache_capacity: super::cache::DEFAULT_CACHE_CAPACITY,
+            cache_capacity: DEFAULT_CACHE_CAPACITY,
             latest_ttl: DEFAULT_LATEST_TTL,
         }
     }

@@ -184,7 +184,7 @@ impl<T: AvroMessage, C: RegistryAccess> Deserializer<T, C> {
     async fn fetch_writer(&self, id: u32) -> Result<Arc<Schema>, DeserializeError> {
         self.client
             .registry()
-            .cached_schema(id)
+            .schema_by_id(id)
             .await
             .map_err(|source| DeserializeError::fetching(id, source))
     }

@@ -10,6 +10,7 @@ use thiserror::Error;
 /// A failed registry call: which request, and why.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 #[error("schema registry {request}: {kind}")]
+#[non_exhaustive]
 pub struct RegistryError {
     /// The request, as `METHOD /path` (credentials are never part of it).
     pub request: String,
@@ -24,6 +25,17 @@ impl RegistryError {
             request: request.into(),
             kind,
         }
+    }
+
+    /// The error of setting a client up (an unusable CA certificate, credentials a header
+    /// cannot carry, a runtime that cannot start).
+    pub(super) fn setup(what: String) -> Self {
+        Self::new("(client setup)", RegistryErrorKind::Config { what })
+    }
+
+    /// The request, as `METHOD /path`.
+    pub fn request(&self) -> &str {
+        &self.request
     }
 
     /// What went wrong.

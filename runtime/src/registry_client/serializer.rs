@@ -2,13 +2,12 @@
 //! found once per topic (registered, looked up, the latest version, or fixed).
 
 use super::access::RegistryAccess;
-use super::api::Normalize;
-use super::api::SubjectVersion;
 use super::blocking::BlockingRegistryClient;
 use super::client::RegistryClient;
 use super::error::RegistryError;
 use super::quick::Quick;
-use super::subject::SubjectNameStrategy;
+use super::rest::{Normalize, SubjectVersion};
+use super::subject::{RecordPart, SubjectNameStrategy};
 use crate::error::EncodeError;
 use crate::message::AvroMessage;
 use crate::schema::Schema;
@@ -23,6 +22,7 @@ use thiserror::Error;
 
 /// Which id a serializer writes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
 pub enum IdSource {
     /// Register `T`'s schema on first use (the registry returns the existing id when it
     /// has it): the default, as Confluent's serializers.
@@ -114,7 +114,7 @@ struct Known {
 pub struct Serializer<T, C = RegistryClient> {
     client: C,
     strategy: SubjectNameStrategy,
-    is_key: bool,
+    part: RecordPart,
     ids: IdSource,
     normalize: Normalize,
     /// topic → id, so the hot path neither builds the subject nor copies the schema text.
@@ -136,7 +136,7 @@ impl<T, C: std::fmt::Debug> std::fmt::Debug for Serializer<T, C> {
         f.debug_struct("Serializer")
             .field("client", &self.client)
             .field("strategy", &self.strategy)
-            .field("is_key", &self.is_key)
+            .field("part", &self.part)
             .field("ids", &self.ids)
             .finish_non_exhaustive()
     }
@@ -150,7 +150,7 @@ impl<T: AvroMessage, C: RegistryAccess> Serializer<T, C> {
         Self {
             client,
             strategy: SubjectNameStrategy::TopicName,
-            is_key: false,
+            part: RecordPart::Value,
             ids: IdSource::AutoRegister,
             normalize: Normalize::AsSent,
             known: RwLock::new(HashMap::new()),
@@ -160,15 +160,20 @@ impl<T: AvroMessage, C: RegistryAccess> Serializer<T, C> {
         }
     }
 
-    /// For keys (`<topic>-key` under TopicName) instead of values.
-    pub fn for_keys(mut self) -> Self {
-        self.is_key = true;
+    /// For keys (`<topic>-key` under TopicName) instead of values: `for_part(RecordPart::Key)`.
+    pub fn for_keys(self) -> Self {
+        self.for_part(RecordPart::Key)
+    }
+
+    /// For `part` of the records: their keys or their values (the default).
+    pub fn for_part(mut self, part: RecordPart) -> Self {
+        self.part = part;
         self
     }
 
     /// Whether this serializer writes keys ([`for_keys`](Self::for_keys)) or values.
-    pub fn is_key(&self) -> bool {
-        self.is_key
+    pub fn part(&self) -> RecordPart {
+        self.part
     }
 
     /// With another subject name strategy.
@@ -192,7 +197,7 @@ impl<T: AvroMessage, C: RegistryAccess> Serializer<T, C> {
     /// The subject `T`'s schema goes under for `topic`.
     pub fn subject(&self, topic: &str) -> Result<String, SerializeError> {
         self.strategy
-            .subject(topic, self.is_key, T::FULL_NAME)
+            .subject(topic, self.part, T::FULL_NAME)
             .ok_or(SerializeError::NoSubject {
                 strategy: self.strategy,
             })
@@ -229,16 +234,16 @@ impl<T: AvroMessage, C: RegistryAccess> Serializer<T, C> {
         let (id, until) = match self.ids {
             IdSource::Fixed(id) => (id, None),
             IdSource::AutoRegister => {
-                let id = client.cached_register(&subject, schema, self.normalize).await;
+                let id = client.register(&subject, schema, self.normalize).await;
                 (id.map_err(failed)?, None)
             }
             IdSource::LookupOnly => {
-                let id = client.cached_lookup(&subject, schema, self.normalize).await;
+                let id = client.lookup(&subject, schema, self.normalize).await;
                 (id.map_err(failed)?, None)
             }
             IdSource::Latest => {
                 let asked = Instant::now();
-                let latest = client.cached_latest(&subject).await.map_err(failed)?;
+                let latest = client.latest(&subject).await.map_err(failed)?;
                 (check_latest::<T>(&subject, &latest)?, Some(asked + client.latest_ttl()))
             }
         };

@@ -15,7 +15,7 @@ use super::metadata;
 use crate::endpoints::{KafkaArgs, RegistryArgs};
 use crate::schema_dir;
 use anyhow::{Context, bail};
-use avrokit::kafka::ConsumerSettings;
+use avrokit::kafka::{ConsumerSettings, OffsetCommit};
 use avrokit::kafka::rdkafka::consumer::{BaseConsumer, CommitMode, Consumer};
 use avrokit::kafka::rdkafka::message::{BorrowedMessage, Headers};
 use avrokit::kafka::rdkafka::{Message, Offset, TopicPartitionList};
@@ -171,7 +171,9 @@ fn consumer(args: &ConsumeArgs, brokers: &str) -> anyhow::Result<BaseConsumer> {
         .unwrap_or_else(|| format!("avrokit-console-{}", std::process::id()));
     let mut settings = ConsumerSettings::new(brokers, group, [args.topic.as_str()]);
     settings.kafka.overrides = args.kafka.settings()?.overrides;
-    settings.auto_commit = args.group.is_some();
+    if args.group.is_some() {
+        settings.commit = OffsetCommit::Background;
+    }
     let reset = if args.from_beginning { "earliest" } else { "latest" };
     let mut config = settings.client_config();
     // A `-X auto.offset.reset=...` given by the user wins over the flag's default.
@@ -282,7 +284,7 @@ fn read(
 /// A Confluent frame as its schema id and Avro JSON, by the writer schema of the id.
 fn decode(bytes: &[u8], registry: &BlockingRegistryClient, what: &str) -> Result<(u32, Value), Unreadable> {
     let (id, body) = wire::unframe(bytes).map_err(|err| Unreadable::Record(format!("the {what}: {err}")))?;
-    let schema = registry.cached_schema(id).map_err(|err| match err.kind() {
+    let schema = registry.schema_by_id(id).map_err(|err| match err.kind() {
         RegistryErrorKind::SchemaNotFound { .. } => {
             Unreadable::Record(format!("the {what}'s schema id {id} is not in the registry"))
         }

@@ -163,7 +163,7 @@ fn value_writer(
     let subject = args.subject.clone().unwrap_or_else(|| format!("{}-value", args.topic));
     if let Some(id) = args.schema_id {
         let schema = registry
-            .cached_schema(id)
+            .schema_by_id(id)
             .with_context(|| format!("fetching schema id {id}"))?;
         return Ok(Writer {
             schema: (*schema).clone(),

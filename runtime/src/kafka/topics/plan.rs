@@ -5,8 +5,19 @@ use crate::topic::{Topic, TopicConfig, TopicKey};
 use std::collections::BTreeMap;
 use std::fmt;
 
-/// What a topic should look like.
+/// What a topic should look like: [`TopicSpec::new`] and the `with_*` methods, or a
+/// catalog environment's settings ([`TopicSpec::for_topic`]).
+///
+/// ```
+/// # use avrokit::kafka::topics::TopicSpec;
+/// let spec = TopicSpec::new("orders.dlq")
+///     .with_partitions(3)
+///     .with_replication_factor(3)
+///     .with_configs([("retention.ms", "604800000")]);
+/// assert_eq!(spec.configs["retention.ms"], "604800000");
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct TopicSpec {
     /// The topic name.
     pub name: String,
@@ -19,6 +30,45 @@ pub struct TopicSpec {
 }
 
 impl TopicSpec {
+    /// Topic `name`: one partition, one replica, no topic-level configs until the
+    /// `with_*` methods say otherwise.
+    pub fn new(name: impl Into<String>) -> TopicSpec {
+        TopicSpec {
+            name: name.into(),
+            partitions: 1,
+            replication_factor: 1,
+            configs: BTreeMap::new(),
+        }
+    }
+
+    /// This spec for topic `name` (the same partitions, replicas and configs).
+    pub fn with_name(mut self, name: impl Into<String>) -> TopicSpec {
+        self.name = name.into();
+        self
+    }
+
+    /// With `partitions` partitions.
+    pub fn with_partitions(mut self, partitions: i32) -> TopicSpec {
+        self.partitions = partitions;
+        self
+    }
+
+    /// With `replication_factor` replicas of each partition.
+    pub fn with_replication_factor(mut self, replication_factor: i32) -> TopicSpec {
+        self.replication_factor = replication_factor;
+        self
+    }
+
+    /// With the topic-level `configs` (in place of any given before), as Kafka spells
+    /// them.
+    pub fn with_configs(
+        mut self,
+        configs: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
+    ) -> TopicSpec {
+        self.configs = configs.into_iter().map(|(k, v)| (k.into(), v.into())).collect();
+        self
+    }
+
     /// Topic `name` with the settings of one catalog environment (a generated
     /// descriptor's [`Topic::config`]). A partition count beyond `i32` becomes `i32::MAX`,
     /// which the broker refuses.

@@ -1,18 +1,21 @@
-//! The Confluent REST API calls, one method each, uncached.
+//! The REST layer, above the transport: the Confluent API's endpoints, one method each,
+//! uncached (every call is a request).
 //!
 //! Answers are read leniently (newer servers add fields such as `guid`, `ts`,
 //! `metadata`), and schema strings are never compared byte for byte: registries
 //! normalise them differently (Apicurio 3.3 returns compact canonical JSON).
 
-use super::client::RegistryClient;
+use super::config::RegistryConfig;
 use super::error::{RegistryError, RegistryErrorKind};
+use super::transport::Transport;
 use avrokit_schema::Compatibility;
 use reqwest::Method;
 use serde::Deserialize;
-use serde::de::DeserializeOwned;
+use std::sync::Arc;
 
 /// A version of a subject, as `GET /subjects/{s}/versions/{v}` and the lookup answer it.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
 pub struct SubjectVersion {
     /// The subject.
     pub subject: String,
@@ -44,6 +47,7 @@ impl std::fmt::Display for VersionSelector {
 
 /// The answer of a compatibility check.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
 pub struct CompatibilityCheck {
     /// The verdict.
     pub is_compatible: bool,
@@ -71,23 +75,45 @@ fn schema_body(schema: &str) -> String {
     serde_json::json!({ "schema": schema }).to_string()
 }
 
-impl RegistryClient {
+/// The registry's REST API, uncached: each method is one endpoint and one request
+/// (retried by the [`RetryPolicy`](super::RetryPolicy)). Cheap to clone: clones share the
+/// connection pool.
+///
+/// [`RegistryClient`](super::RegistryClient) is the client to use; it answers
+/// [`register`](super::RegistryClient::register), [`lookup`](super::RegistryClient::lookup),
+/// [`schema_by_id`](super::RegistryClient::schema_by_id) and
+/// [`latest`](super::RegistryClient::latest) from its caches, and hands out this layer as
+/// [`rest`](super::RegistryClient::rest) for answers that must come from the registry
+/// itself (a freshly registered latest version, the registry's own schema text). Its
+/// calls need a tokio runtime with I/O and time enabled.
+#[derive(Debug, Clone)]
+pub struct RestClient {
+    transport: Arc<Transport>,
+}
+
+impl RestClient {
+    /// A client of the registry `config` describes (its cache settings unused); fails
+    /// only on an unusable CA certificate or credentials that cannot be sent in a header.
+    /// Needs no runtime.
+    pub fn new(config: RegistryConfig) -> Result<Self, RegistryError> {
+        Ok(Self {
+            transport: Arc::new(Transport::new(&config)?),
+        })
+    }
+
+    /// The base URL.
+    pub fn url(&self) -> &str {
+        self.transport.url()
+    }
+
     /// A call whose 2xx body is JSON of type `T`.
-    async fn call_json<T: DeserializeOwned>(
+    async fn call_json<T: serde::de::DeserializeOwned>(
         &self,
         method: Method,
         path: &str,
         body: Option<String>,
     ) -> Result<T, RegistryError> {
-        let text = self.call(method.clone(), path, body).await?;
-        serde_json::from_str(&text).map_err(|err| {
-            RegistryError::new(
-                format!("{method} {path}"),
-                RegistryErrorKind::InvalidResponse {
-                    what: format!("{err} in {}", text.chars().take(200).collect::<String>()),
-                },
-            )
-        })
+        self.transport.call_json(method, path, body).await
     }
 
     /// Registers `schema` (Avro JSON) under `subject` (`POST /subjects/{s}/versions`) and
@@ -118,8 +144,8 @@ impl RegistryClient {
         self.call_json(Method::POST, &path, Some(schema_body(schema))).await
     }
 
-    /// The schema with registry id `id` (`GET /schemas/ids/{id}`): what a frame's id
-    /// means. Only Avro schemas are accepted.
+    /// The text of the schema with registry id `id` (`GET /schemas/ids/{id}`), as the
+    /// registry returns it: what a frame's id means. Only Avro schemas are accepted.
     pub async fn schema_by_id(&self, id: u32) -> Result<String, RegistryError> {
         #[derive(Deserialize)]
         struct ById {
@@ -293,6 +319,20 @@ impl ConfigAnswer {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::registry_client::test_server::{answer, serve};
+
+    #[tokio::test]
+    async fn every_call_is_a_request_to_its_endpoint() {
+        let server = serve(vec![answer("200 OK", r#"{"id":7}"#)]);
+        let rest = RestClient::new(RegistryConfig::new(&server.url)).unwrap();
+        for _ in 0..2 {
+            assert_eq!(rest.register("a/b", "{}", Normalize::ByRegistry).await, Ok(7));
+        }
+        assert_eq!(
+            server.requests(),
+            vec!["POST /subjects/a%2Fb/versions?normalize=true HTTP/1.1"; 2]
+        );
+    }
 
     #[test]
     fn subjects_are_one_path_segment() {
