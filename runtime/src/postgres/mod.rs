@@ -59,9 +59,10 @@
 //!
 //! **One table model.** [`SinkTable`] wraps the table `avrokit gen` builds the DDL from,
 //! so a test can render the runtime's table for every generated type and compare it byte
-//! for byte with `generated/sql/*.sql`. [`PgSink::new`] prepares `SELECT <columns> FROM
-//! <table> LIMIT 0` and refuses to start when the table is missing (PostgreSQL's `42P01`)
-//! or a column's type is not the model's (a migration not run: `avrokit migrate`).
+//! for byte with `generated/sql/*.sql`. [`PgSink::new`] prepares
+//! `SELECT <columns> FROM <table> LIMIT 0` and refuses to start when the table is missing
+//! (PostgreSQL's `42P01`) or a column's type is not the model's (a migration not run:
+//! `avrokit migrate`).
 //!
 //! **Row plans.** A [`RowPlan`] is built once per writer schema (cached by fingerprint):
 //! each writer field is matched to its column by name or alias, and the (Avro type, column
