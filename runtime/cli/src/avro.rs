@@ -43,7 +43,7 @@ pub struct SchemaSource {
     #[arg(long = "type", value_name = "FULL.NAME")]
     pub type_name: Option<String>,
     /// The schema directory `--type` looks in.
-    #[arg(long, default_value = "avro-schemas")]
+    #[arg(long, env = crate::schema_dir::SCHEMAS_VAR, default_value = crate::schema_dir::DEFAULT_SCHEMAS, value_name = "DIR")]
     pub schemas: PathBuf,
 }
 

@@ -179,6 +179,33 @@ impl KafkaArgs {
     }
 }
 
+/// Whether the brokers of `kafka` answer a metadata request within 10 s: their health, or
+/// a one-line error naming them.
+#[cfg(feature = "kafka")]
+pub fn reachable(kafka: &KafkaArgs) -> anyhow::Result<avrokit::kafka::BrokerHealth> {
+    let settings = kafka.settings()?;
+    let brokers = settings.bootstrap_servers.clone();
+    avrokit::kafka::Monitor::new(settings, std::time::Duration::from_secs(10))
+        .health()
+        .map_err(|err| anyhow::anyhow!("cannot reach Kafka at {brokers}: {err}"))
+}
+
+/// A PostgreSQL database: `--database-url` (or `DATABASE_URL`).
+#[derive(Args, Debug, Clone, Default)]
+pub struct DatabaseArgs {
+    /// The database, `postgres://USER:PASSWORD@HOST:PORT/DB` (or the key-value form;
+    /// plain TCP or a Unix socket, no TLS) [default: the running dev stack's].
+    #[arg(long = "database-url", env = DATABASE_VAR, value_name = "URL", hide_env_values = true)]
+    pub url: Option<String>,
+}
+
+impl DatabaseArgs {
+    /// The database's URL.
+    pub fn url(&self) -> anyhow::Result<String> {
+        resolve(self.url.as_deref(), DATABASE_VAR, "database", "--database-url URL")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

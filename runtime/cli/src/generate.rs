@@ -2,6 +2,7 @@
 //! `--check`, compared with) a generated crate: Rust types with derived codecs in
 //! `OUT/src`, sink DDL and migrations in `OUT/sql`, connector JSON in `OUT/connect`.
 
+use crate::schema_dir::{OutDir, SchemaPaths};
 use anyhow::Context;
 use avrokit_codegen::output::{Staleness, WriteSummary};
 use avrokit_codegen::{Generated, Generator};
@@ -12,16 +13,12 @@ use std::process::ExitCode;
 /// Arguments of `avrokit gen`.
 #[derive(Args, Debug, Clone)]
 pub struct GenArgs {
-    /// Directory of `.avsc` files (searched recursively).
-    #[arg(long, default_value = "avro-schemas")]
-    pub schemas: PathBuf,
-    /// The topic catalog [default: SCHEMAS/catalog.toml when it exists].
-    #[arg(long, value_name = "FILE")]
-    pub catalog: Option<PathBuf>,
-    /// The generated crate's directory: Rust in OUT/src, SQL in OUT/sql, connectors in
-    /// OUT/connect.
-    #[arg(long, default_value = "generated")]
-    pub out: PathBuf,
+    /// The schemas and the catalog (without one, `gen` writes the Rust types only).
+    #[command(flatten)]
+    pub paths: SchemaPaths,
+    /// Where the output goes.
+    #[command(flatten)]
+    pub out: OutDir,
     /// Write the Rust files here instead of OUT/src.
     #[arg(long, value_name = "DIR")]
     pub rust_out: Option<PathBuf>,
@@ -61,9 +58,8 @@ pub struct GenArgs {
 impl Default for GenArgs {
     fn default() -> Self {
         GenArgs {
-            schemas: PathBuf::from("avro-schemas"),
-            catalog: None,
-            out: PathBuf::from("generated"),
+            paths: SchemaPaths::default(),
+            out: OutDir::default(),
             rust_out: None,
             single_file: None,
             root_file: "lib.rs".to_owned(),
@@ -88,16 +84,16 @@ struct Outputs {
 impl GenArgs {
     fn outputs(&self) -> Outputs {
         Outputs {
-            rust: self.rust_out.clone().unwrap_or_else(|| self.out.join("src")),
-            sql: self.out.join("sql"),
-            connect: self.out.join("connect"),
+            rust: self.rust_out.clone().unwrap_or_else(|| self.out.out.join("src")),
+            sql: self.out.sql(),
+            connect: self.out.connect(),
         }
     }
 
     /// The generator these flags describe.
     pub fn generator(&self) -> Generator {
         let outputs = self.outputs();
-        let mut generator = Generator::new(&self.schemas)
+        let mut generator = Generator::new(&self.paths.schemas)
             .schema_layout(if self.any_layout {
                 avrokit_codegen::SchemaLayout::Any
             } else {
@@ -109,18 +105,15 @@ impl GenArgs {
         if let Some(file) = &self.single_file {
             generator = generator.single_file(file);
         }
-        let catalog = self.catalog.clone().or_else(|| {
-            let conventional = self.schemas.join("catalog.toml");
-            conventional.is_file().then_some(conventional)
-        });
-        if let Some(catalog) = catalog {
+        if let Some(catalog) = self.paths.catalog_if_any() {
             generator = generator.catalog(catalog);
         }
         if !self.plain {
-            let dir = self
-                .derive_codecs
-                .clone()
-                .unwrap_or_else(|| relative_to(&self.out, &self.schemas).to_string_lossy().into_owned());
+            let dir = self.derive_codecs.clone().unwrap_or_else(|| {
+                relative_to(&self.out.out, &self.paths.schemas)
+                    .to_string_lossy()
+                    .into_owned()
+            });
             generator = generator.derive_codecs(dir);
         }
         if let Some(doc) = &self.root_doc {
@@ -184,7 +177,7 @@ pub fn run(args: &GenArgs) -> anyhow::Result<ExitCode> {
             counts.print(|kind| format!("{kind}, up to date"));
             return Ok(ExitCode::SUCCESS);
         }
-        eprintln!("{} is out of date ({} files):", args.out.display(), stale.len());
+        eprintln!("{} is out of date ({} files):", args.out.out.display(), stale.len());
         for item in &stale {
             eprintln!("  {item}");
         }

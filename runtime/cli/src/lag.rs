@@ -3,7 +3,8 @@
 //! partition, as a pipeline's lag monitor polls them.
 
 use crate::endpoints::KafkaArgs;
-use avrokit::kafka::{KafkaSettings, Monitor, TopicLag};
+use crate::output::{OutputFormat, print_json, text_or_json};
+use avrokit::kafka::{BrokerHealth, KafkaSettings, Monitor, TopicLag};
 use clap::Args;
 use std::fmt::Write;
 use std::process::ExitCode;
@@ -20,33 +21,26 @@ pub struct LagArgs {
     /// Print again every this many seconds, until interrupted.
     #[arg(long)]
     pub watch: Option<u64>,
-    /// `text` (a table per group) or `json` (one object per report, for scripts).
-    #[arg(long, value_enum, default_value_t = LagFormat::Text)]
-    pub format: LagFormat,
+    /// `text` (a table per group) or `json`: one object per report (a line each, with
+    /// `--watch`): `brokers` (`host:port` list), `topics` (how many the cluster has),
+    /// `metadata_ms`, and `partitions`, each `{"group", "topic", "partition",
+    /// "committed" (null before the first commit), "latest", "lag"}`.
+    #[arg(long, value_parser = text_or_json(), default_value = "text")]
+    pub format: OutputFormat,
     /// The brokers.
     #[command(flatten)]
     pub kafka: KafkaArgs,
 }
 
-/// How `lag` prints.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
-pub enum LagFormat {
-    /// A table per group.
-    #[default]
-    Text,
-    /// One JSON object per report: `brokers`, `topics`, `metadata_ms`, and `partitions`
-    /// (`group`, `topic`, `partition`, `committed`, `latest`, `lag` each).
-    Json,
-}
-
 /// Runs `avrokit lag`: exit 0, or 2 when the brokers cannot be asked.
 pub fn run(args: &LagArgs) -> anyhow::Result<ExitCode> {
     let settings: KafkaSettings = args.kafka.settings()?;
+    let brokers = settings.bootstrap_servers.clone();
     let monitor = Monitor::new(settings, Duration::from_secs(10));
     loop {
         match args.format {
-            LagFormat::Text => print!("{}", report(&monitor, args)?),
-            LagFormat::Json => println!("{}", json_report(&monitor, args)?),
+            OutputFormat::Json => print_json(&json_report(&monitor, &brokers, args)?),
+            _ => print!("{}", report(&monitor, &brokers, args)?),
         }
         match args.watch {
             Some(seconds) => std::thread::sleep(Duration::from_secs(seconds.max(1))),
@@ -55,8 +49,15 @@ pub fn run(args: &LagArgs) -> anyhow::Result<ExitCode> {
     }
 }
 
-fn report(monitor: &Monitor, args: &LagArgs) -> anyhow::Result<String> {
-    let health = monitor.health()?;
+/// The brokers' health, or a one-line error naming them.
+fn health(monitor: &Monitor, brokers: &str) -> anyhow::Result<BrokerHealth> {
+    monitor
+        .health()
+        .map_err(|err| anyhow::anyhow!("cannot reach Kafka at {brokers}: {err}"))
+}
+
+fn report(monitor: &Monitor, brokers: &str, args: &LagArgs) -> anyhow::Result<String> {
+    let health = health(monitor, brokers)?;
     let mut out = format!(
         "brokers: {} ({}), {} topics, metadata in {} ms\n",
         health.brokers.len(),
@@ -85,8 +86,8 @@ fn groups(monitor: &Monitor, args: &LagArgs) -> anyhow::Result<Vec<String>> {
 }
 
 /// The report as one JSON object.
-fn json_report(monitor: &Monitor, args: &LagArgs) -> anyhow::Result<serde_json::Value> {
-    let health = monitor.health()?;
+fn json_report(monitor: &Monitor, brokers: &str, args: &LagArgs) -> anyhow::Result<serde_json::Value> {
+    let health = health(monitor, brokers)?;
     let topics: Vec<&str> = args.topics.iter().map(String::as_str).collect();
     let mut rows = Vec::new();
     for group in groups(monitor, args)? {

@@ -23,20 +23,32 @@
 //! | `connect deploy\|status\|delete\|validate` | [`connect`] | Kafka Connect |
 //! | `lag` | `lag` (feature `kafka`) | Kafka |
 //! | `consume`, `produce` | `console` (feature `kafka`) | Kafka and a registry |
+//! | `migrate` | `migrate` (feature `postgres`) | PostgreSQL |
 //! | `avro tojson\|fromjson\|fingerprint\|canonical` | [`avro`] | nothing |
 //! | `stack up\|down\|status\|env` | [`stack`] | Java 17, Maven, PostgreSQL binaries |
 //!
 //! Every service address comes from a flag, else its environment variable
 //! (`SCHEMA_REGISTRY_URL`, `KAFKA_BOOTSTRAP_SERVERS`, `KAFKA_CONNECT_URL`,
 //! `DATABASE_URL`, as `avrokit stack env` prints them), else the dev stack of the current
-//! repository when it runs ([`endpoints`]).
+//! repository when it runs ([`endpoints`]). So is every path: `--schemas`
+//! (`AVROKIT_SCHEMAS`), `--catalog` (`AVROKIT_CATALOG`) and `--out` (`AVROKIT_OUT`)
+//! ([`schema_dir`]).
+//!
+//! Output: `--format json` on `compat`, `register`, `topics plan|apply`, `connect status`,
+//! `lag`, `migrate` and `stack status` prints one JSON document on stdout ([`output`]; each
+//! flag's help names its fields); progress on long work (the stack's first fetch, topic
+//! changes, waiting for connectors, migrations) goes to stderr.
 //!
 //! Exit codes, for every command: **0** success, **1** a finding (an incompatible schema,
-//! a stale generated file, a failed connector, a lint error), **2** a usage or environment
-//! error (bad flags, an unreachable service, input that does not load).
+//! a stale generated file, a failed connector, a changed migration, a lint error), **2** a
+//! usage or environment error (bad flags, an unreachable or refusing service, input that
+//! does not load), printed as one `error: ...` line on stderr.
 //!
-//! Without the default feature `kafka` the crate builds no librdkafka: `gen`, `compat`,
-//! `register`, `connect`, `avro` and `stack` remain.
+//! Features: `kafka` (default; implies `registry`) brings librdkafka for `topics`, `lag`,
+//! `consume` and `produce`; `registry` the registry client for `register` and `compat
+//! --registry`; `postgres` (default) tokio-postgres for `migrate`. Without any of them the
+//! crate builds neither librdkafka, an HTTP/TLS stack for the registry nor a PostgreSQL
+//! client: `gen`, `compat` (against git), `connect`, `avro` and `stack` remain.
 
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
@@ -51,10 +63,13 @@ pub mod generate;
 #[cfg(feature = "kafka")]
 pub mod lag;
 pub mod lint;
+#[cfg(feature = "postgres")]
+pub mod migrate;
+pub mod output;
 #[cfg(feature = "registry")]
 pub mod register;
 mod rustfmt;
-mod schema_dir;
+pub mod schema_dir;
 pub mod stack;
 #[cfg(feature = "kafka")]
 pub mod topics;

@@ -43,6 +43,10 @@ enum Command {
     /// Send JSON lines (or `--fake N` random values) to a topic, Avro-encoded.
     #[cfg(feature = "kafka")]
     Produce(avrokit_cli::console::produce::ProduceArgs),
+    /// Apply the generated sink tables' migrations (OUT/sql/migrations) to PostgreSQL
+    /// (`--database-url` or DATABASE_URL), each once, recorded in `avrokit_migrations`.
+    #[cfg(feature = "postgres")]
+    Migrate(avrokit_cli::migrate::MigrateArgs),
     /// Lint the schemas: naming, docs, optional fields, enum defaults and the rules the
     /// catalog's `[lint]` (or `--config FILE`) turns on.
     Lint(avrokit_cli::lint::LintArgs),
@@ -67,6 +71,8 @@ fn main() -> ExitCode {
         Command::Consume(args) => avrokit_cli::console::consume::run(&args),
         #[cfg(feature = "kafka")]
         Command::Produce(args) => avrokit_cli::console::produce::run(&args),
+        #[cfg(feature = "postgres")]
+        Command::Migrate(args) => avrokit_cli::migrate::run(&args),
         Command::Lint(args) => avrokit_cli::lint::run(&args),
         Command::Avro(args) => avro::run(&args),
         Command::Stack(args) => stack::run(&args),

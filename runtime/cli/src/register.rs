@@ -10,20 +10,22 @@
 //! generated types' `schema_json()` return), which is what a `Serializer` registers on
 //! first use, so the ids agree with what producers will frame.
 
-use crate::compat::registry::against_registry;
+use crate::compat::registry::{against_registry, ask_registry};
 use crate::endpoints::RegistryArgs;
+use crate::output::{OutputFormat, print_json, text_or_json};
+use crate::schema_dir::SchemaPaths;
 use anyhow::Context;
 use avrokit::registry_client::Normalize;
 use avrokit::registry_client::{BlockingRegistryClient, Compatibility, RegistryErrorKind};
-use avrokit_codegen::gate::{Format, Options, Status};
+use avrokit_codegen::gate::{Checked, Format, Options, Problem, Status};
 use avrokit_codegen::ir::{Schema, SchemaSet};
 use avrokit_codegen::schema_json;
 use clap::Args;
-use std::path::PathBuf;
+use serde_json::{Value, json};
 use std::process::ExitCode;
 
 /// Arguments of `avrokit register`.
-#[derive(Args, Debug)]
+#[derive(Args, Debug, Default)]
 pub struct RegisterArgs {
     /// The registry.
     #[command(flatten)]
@@ -31,19 +33,19 @@ pub struct RegisterArgs {
     /// Check compatibility and print what would be registered, registering nothing.
     #[arg(long)]
     pub dry_run: bool,
-    /// The schema directory, with its `catalog.toml`.
-    #[arg(long, default_value = "avro-schemas")]
-    pub schemas: PathBuf,
-}
-
-impl Default for RegisterArgs {
-    fn default() -> Self {
-        RegisterArgs {
-            registry: RegistryArgs::default(),
-            dry_run: false,
-            schemas: PathBuf::from("avro-schemas"),
-        }
-    }
+    /// The schemas and the catalog whose subjects to register.
+    #[command(flatten)]
+    pub paths: SchemaPaths,
+    /// `text` (the gate's report, then a line per subject) or `json`: one object,
+    /// `{"registry" (URL), "dry_run", "compatible" (the gate passed), "registered" (new
+    /// versions, or that would be), "unchanged", "gate": [{"subject", "compatible",
+    /// "mode", "failed_version", "messages": [{"kind", "location", "message"}]}],
+    /// "problems": [{"rule", "message"}], "subjects": [{"subject", "action"
+    /// (`registered`, `would_register` or `unchanged`), "version", "id" (null when only
+    /// planned), "level" (the catalog's), "level_from" (the level it replaced, else
+    /// null)}]}`; nothing is registered (`subjects` empty) when the gate fails.
+    #[arg(long, value_parser = text_or_json(), default_value = "text")]
+    pub format: OutputFormat,
 }
 
 /// One subject to register: its name, self-contained schema JSON and the catalog's level.
@@ -53,54 +55,192 @@ struct Planned {
     level: Compatibility,
 }
 
+/// What happened (or would) to one subject.
+struct Outcome {
+    subject: String,
+    action: &'static str,
+    version: u32,
+    id: Option<u32>,
+    level: Compatibility,
+    level_from: Option<Compatibility>,
+}
+
+impl Outcome {
+    /// The line `register` prints for it.
+    fn line(&self, dry_run: bool) -> String {
+        let subject = &self.subject;
+        let id = self.id.map_or_else(|| "-".to_owned(), |id| id.to_string());
+        match self.action {
+            "would_register" => format!("{subject:<32} would register as version {}", self.version),
+            "unchanged" if dry_run => format!(
+                "{subject:<32} version {:<4} id {id}  (already registered: would stay)",
+                self.version
+            ),
+            "unchanged" => format!(
+                "{subject:<32} version {:<4} id {id}  (already registered)",
+                self.version
+            ),
+            _ => format!("{subject:<32} version {:<4} id {id}", self.version),
+        }
+    }
+
+    fn json(&self) -> Value {
+        json!({
+            "subject": self.subject,
+            "action": self.action,
+            "version": self.version,
+            "id": self.id,
+            "level": self.level.as_str(),
+            "level_from": self.level_from.map(|l| l.as_str()),
+        })
+    }
+}
+
 /// Runs `avrokit register`: exit 0 when every subject is registered (or would be), 1 when
 /// the gate finds an incompatible subject, 2 when something cannot be decided.
 pub fn run(args: &RegisterArgs) -> anyhow::Result<ExitCode> {
     let client = args.registry.blocking_client()?;
     let url = client.url().to_owned();
-    let options = Options::new(&args.schemas).with_format(Format::Text);
-    match against_registry(&options, &client)? {
-        Status::Compatible => {}
-        status => {
-            println!("register: nothing registered: the registry would refuse the schemas above");
-            return Ok(ExitCode::from(status.code()));
+    let json = args.format.is_json();
+    let options = Options::new(&args.paths.schemas)
+        .with_catalog(args.paths.catalog.clone())
+        .with_format(if json { Format::Json } else { Format::Text });
+    let report = |compatible: bool, gate: &[Checked], problems: &[Problem], outcomes: &[Outcome]| {
+        let count = |action: &str| outcomes.iter().filter(|o| o.action == action).count();
+        print_json(&json!({
+            "registry": url,
+            "dry_run": args.dry_run,
+            "compatible": compatible,
+            "registered": count("registered") + count("would_register"),
+            "unchanged": count("unchanged"),
+            "gate": gate.iter().map(gate_json).collect::<Vec<_>>(),
+            "problems": problems
+                .iter()
+                .map(|p| json!({"rule": p.rule, "message": p.message}))
+                .collect::<Vec<_>>(),
+            "subjects": outcomes.iter().map(Outcome::json).collect::<Vec<_>>(),
+        }));
+    };
+    // The gate first: every subject asked before any is registered.
+    let (gate, problems) = if json {
+        let (gate, problems) = ask_registry(&options, &client)?;
+        let passed = problems.is_empty() && gate.iter().all(|c| c.verdict.compatible);
+        if !passed {
+            report(false, &gate, &problems, &[]);
+            eprintln!("register: nothing registered: the registry would refuse the schemas");
+            return Ok(ExitCode::from(crate::FINDING));
         }
+        (gate, problems)
+    } else {
+        match against_registry(&options, &client)? {
+            Status::Compatible => {}
+            status => {
+                println!("register: nothing registered: the registry would refuse the schemas above");
+                return Ok(ExitCode::from(status.code()));
+            }
+        }
+        (Vec::new(), Vec::new())
+    };
+    let planned = plan(&args.paths)?;
+    let mut outcomes = Vec::new();
+    for entry in &planned {
+        let outcome = if args.dry_run {
+            would_register(&client, entry)?
+        } else {
+            register(&client, entry)?
+        };
+        if !json {
+            println!("{}", outcome.line(args.dry_run));
+            if let Some(from) = outcome.level_from {
+                println!(
+                    "{:<32} level {from} -> {} (the catalog's)",
+                    outcome.subject, outcome.level
+                );
+            }
+        }
+        outcomes.push(outcome);
     }
-    let planned = plan(&args.schemas)?;
-    for Planned { subject, schema, level } in &planned {
-        if args.dry_run {
-            println!("{}", dry_run_line(&client, subject, schema)?);
-            continue;
-        }
-        let id = client
-            .register(subject, schema, Normalize::AsSent)
-            .with_context(|| format!("registering {subject}"))?;
-        // Registration answers only the id; the lookup names the version it is.
-        let version = client
-            .rest()
-            .lookup(subject, schema, Normalize::AsSent)
-            .with_context(|| format!("looking up {subject} after registering it"))?;
-        println!("{subject:<32} version {:<4} id {id}", version.version);
-        // After registering: a registry may know no level for a subject it has never
-        // seen. From here on it enforces the catalog's mode itself, whoever registers next.
-        let current = client
-            .config(Some(subject))
-            .with_context(|| format!("reading the compatibility level of {subject}"))?;
-        if current != *level {
-            client
-                .set_config(Some(subject), *level)
-                .with_context(|| format!("setting the compatibility level of {subject} to {level}"))?;
-            println!("{subject:<32} level {current} -> {level} (the catalog's)");
-        }
+    if json {
+        report(true, &gate, &problems, &outcomes);
+    } else {
+        let verb = if args.dry_run { "would register" } else { "registered" };
+        println!("register: {verb} {} subject(s) at {url}", planned.len());
     }
-    let verb = if args.dry_run { "would register" } else { "registered" };
-    println!("register: {verb} {} subject(s) at {url}", planned.len());
     Ok(ExitCode::SUCCESS)
 }
 
+/// One subject's verdict as `register --format json` prints it.
+fn gate_json(checked: &Checked) -> Value {
+    let verdict = &checked.verdict;
+    json!({
+        "subject": checked.subject,
+        "compatible": verdict.compatible,
+        "mode": verdict.mode.as_str(),
+        "failed_version": verdict.failed_version,
+        "messages": verdict
+            .messages
+            .iter()
+            .map(|m| json!({"kind": m.kind.as_str(), "location": m.location, "message": m.message}))
+            .collect::<Vec<_>>(),
+    })
+}
+
+/// Registers `entry` (a no-op for a schema the subject already has), then sets the
+/// subject's level to the catalog's.
+fn register(client: &BlockingRegistryClient, entry: &Planned) -> anyhow::Result<Outcome> {
+    let Planned { subject, schema, level } = entry;
+    let known = match client.rest().lookup(subject, schema, Normalize::AsSent) {
+        Ok(found) => Some(found),
+        Err(err)
+            if matches!(
+                err.kind(),
+                RegistryErrorKind::SubjectNotFound { .. } | RegistryErrorKind::SchemaNotFound { .. }
+            ) =>
+        {
+            None
+        }
+        Err(err) => return Err(err).with_context(|| format!("looking up {subject}")),
+    };
+    let (action, version, id) = match known {
+        Some(found) => ("unchanged", found.version, found.id),
+        None => {
+            let id = client
+                .register(subject, schema, Normalize::AsSent)
+                .with_context(|| format!("registering {subject}"))?;
+            // Registration answers only the id; the lookup names the version it is.
+            let version = client
+                .rest()
+                .lookup(subject, schema, Normalize::AsSent)
+                .with_context(|| format!("looking up {subject} after registering it"))?;
+            ("registered", version.version, id)
+        }
+    };
+    // After registering: a registry may know no level for a subject it has never
+    // seen. From here on it enforces the catalog's mode itself, whoever registers next.
+    let current = client
+        .config(Some(subject))
+        .with_context(|| format!("reading the compatibility level of {subject}"))?;
+    let level_from = if current != *level {
+        client
+            .set_config(Some(subject), *level)
+            .with_context(|| format!("setting the compatibility level of {subject} to {level}"))?;
+        Some(current)
+    } else {
+        None
+    };
+    Ok(Outcome {
+        subject: subject.clone(),
+        action,
+        version,
+        id: Some(id),
+        level: *level,
+        level_from,
+    })
+}
+
 /// Every catalog subject with its self-contained schema, in catalog order.
-fn plan(schemas: &std::path::Path) -> anyhow::Result<Vec<Planned>> {
-    let (set, catalog) = crate::schema_dir::load(schemas)?;
+fn plan(paths: &SchemaPaths) -> anyhow::Result<Vec<Planned>> {
+    let (set, catalog) = crate::schema_dir::load(paths)?;
     let entry = |subject: String, schema: &Schema, set: &SchemaSet, level| Planned {
         subject,
         schema: schema_json::to_json(set, schema),
@@ -116,24 +256,27 @@ fn plan(schemas: &std::path::Path) -> anyhow::Result<Vec<Planned>> {
     Ok(planned)
 }
 
-/// What registering `schema` under `subject` would do, found without changing anything.
-fn dry_run_line(client: &BlockingRegistryClient, subject: &str, schema: &str) -> anyhow::Result<String> {
+/// What registering `entry` would do, found without changing anything.
+fn would_register(client: &BlockingRegistryClient, entry: &Planned) -> anyhow::Result<Outcome> {
+    let Planned { subject, schema, level } = entry;
+    let outcome = |action, version, id| Outcome {
+        subject: subject.clone(),
+        action,
+        version,
+        id,
+        level: *level,
+        level_from: None,
+    };
     match client.rest().lookup(subject, schema, Normalize::AsSent) {
-        Ok(found) => Ok(format!(
-            "{subject:<32} version {:<4} id {}  (already registered: would stay)",
-            found.version, found.id
-        )),
+        Ok(found) => Ok(outcome("unchanged", found.version, Some(found.id))),
         Err(err) => match err.kind() {
-            RegistryErrorKind::SubjectNotFound { .. } => Ok(format!("{subject:<32} would register as version 1")),
+            RegistryErrorKind::SubjectNotFound { .. } => Ok(outcome("would_register", 1, None)),
             RegistryErrorKind::SchemaNotFound { .. } => {
                 let latest = client
                     .rest()
                     .latest(subject)
                     .with_context(|| format!("the latest version of {subject}"))?;
-                Ok(format!(
-                    "{subject:<32} would register as version {}",
-                    latest.version + 1
-                ))
+                Ok(outcome("would_register", latest.version + 1, None))
             }
             _ => Err(err).with_context(|| format!("looking up {subject}")),
         },

@@ -6,11 +6,14 @@
 //! never leaves the cluster half-way between two catalogs.
 
 use crate::endpoints::KafkaArgs;
+use crate::output::{OutputFormat, print_json, text_or_json};
+use crate::schema_dir::SchemaPaths;
 use anyhow::{Context, bail};
-use avrokit::kafka::topics::{TopicAction, TopicAdmin, TopicSpec};
+use avrokit::kafka::rdkafka::ClientConfig;
+use avrokit::kafka::topics::{TopicAction, TopicAdmin, TopicPlan, TopicSpec};
 use avrokit_codegen::catalog::Catalog;
 use clap::{Args, Subcommand};
-use std::path::PathBuf;
+use serde_json::{Value, json};
 use std::process::ExitCode;
 
 /// Arguments of `avrokit topics`.
@@ -40,12 +43,21 @@ pub struct ApplyArgs {
     /// Print the plan and change nothing.
     #[arg(long)]
     pub dry_run: bool,
+    /// `text` (the plan, then what was done) or `json`: one object, `{"environment",
+    /// "bootstrap_servers", "dry_run", "applied" (whether changes were made), "create",
+    /// "alter", "unchanged", "refused" (counts), "topics": [{"name", "action"
+    /// (`create`, `alter`, `unchanged` or `refused`), "partitions", "replication_factor",
+    /// "configs" (the wanted ones), "partitions_from" (an alter's old count, else null),
+    /// "config_changes": [{"key", "from", "to"}], "reasons" (a refusal's),
+    /// "warnings"}]}`.
+    #[arg(long, value_parser = text_or_json(), default_value = "text")]
+    pub format: OutputFormat,
     /// The brokers.
     #[command(flatten)]
     pub kafka: KafkaArgs,
-    /// The schema directory with its `catalog.toml`.
-    #[arg(long, default_value = "avro-schemas")]
-    pub schemas: PathBuf,
+    /// The schemas and the catalog.
+    #[command(flatten)]
+    pub paths: SchemaPaths,
 }
 
 impl Default for ApplyArgs {
@@ -53,8 +65,9 @@ impl Default for ApplyArgs {
         ApplyArgs {
             env: "dev".to_owned(),
             dry_run: false,
+            format: OutputFormat::Text,
             kafka: KafkaArgs::default(),
-            schemas: PathBuf::from("avro-schemas"),
+            paths: SchemaPaths::default(),
         }
     }
 }
@@ -70,7 +83,7 @@ pub fn run(args: &TopicsArgs) -> anyhow::Result<ExitCode> {
 
 /// The plan for the catalog's environment, printed; applied unless `dry_run`.
 pub fn apply(args: &ApplyArgs, dry_run: bool) -> anyhow::Result<ExitCode> {
-    let (_, catalog) = crate::schema_dir::load(&args.schemas)?;
+    let (_, catalog) = crate::schema_dir::load(&args.paths)?;
     if !catalog.environments.contains(&args.env) {
         bail!(
             "environment `{}` is not in the catalog's environments ({})",
@@ -80,33 +93,61 @@ pub fn apply(args: &ApplyArgs, dry_run: bool) -> anyhow::Result<ExitCode> {
     }
     let bootstrap = args.kafka.bootstrap()?;
     let specs = specs(&catalog, &args.env);
+    let json = args.format.is_json();
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_time()
         .build()
         .context("starting the async runtime")?;
+    // Unreachable brokers answer no metadata request: say so at once, in one line, rather
+    // than after every topic's own timeout.
+    crate::endpoints::reachable(&args.kafka)?;
+    let mut config = ClientConfig::new();
+    config.set("bootstrap.servers", &bootstrap);
+    for (key, value) in args.kafka.extra()? {
+        config.set(key, value);
+    }
     runtime.block_on(async {
-        let admin = TopicAdmin::connect(&bootstrap)?;
+        let admin = TopicAdmin::from_config(&config)?;
         eprintln!("topics: reading {} topic(s) from {bootstrap}", specs.len());
         let plans = admin
             .plan(specs)
             .await
             .with_context(|| format!("reading the topics of {bootstrap}"))?;
-        println!("topics: plan for environment `{}` on {bootstrap}:", args.env);
-        for plan in &plans {
-            println!("  {}", plan.to_string().replace('\n', "\n  "));
-        }
         let count = |f: fn(&TopicAction) -> bool| plans.iter().filter(|p| f(&p.action)).count();
-        let created = count(|a| matches!(a, TopicAction::Create));
-        let altered = count(|a| matches!(a, TopicAction::Alter { .. }));
-        let unchanged = count(|a| matches!(a, TopicAction::Unchanged));
-        let refused = count(|a| matches!(a, TopicAction::Refused { .. }));
-        let totals = format!("{created} to create, {altered} to alter, {unchanged} unchanged, {refused} refused");
-        if refused > 0 {
-            println!("topics: {totals}; nothing applied: fix the refused topics (see above) first");
+        let counts = Counts {
+            create: count(|a| matches!(a, TopicAction::Create)),
+            alter: count(|a| matches!(a, TopicAction::Alter { .. })),
+            unchanged: count(|a| matches!(a, TopicAction::Unchanged)),
+            refused: count(|a| matches!(a, TopicAction::Refused { .. })),
+        };
+        let report = |applied: bool| {
+            print_json(&json_report(&args.env, &bootstrap, dry_run, applied, &plans, &counts));
+        };
+        if !json {
+            println!("topics: plan for environment `{}` on {bootstrap}:", args.env);
+            for plan in &plans {
+                println!("  {}", plan.to_string().replace('\n', "\n  "));
+            }
+        }
+        let totals = format!(
+            "{} to create, {} to alter, {} unchanged, {} refused",
+            counts.create, counts.alter, counts.unchanged, counts.refused
+        );
+        if counts.refused > 0 {
+            if json {
+                report(false);
+                eprintln!("topics: {totals}; nothing applied: fix the refused topics first");
+            } else {
+                println!("topics: {totals}; nothing applied: fix the refused topics (see above) first");
+            }
             return Ok(ExitCode::from(crate::FINDING));
         }
         if dry_run {
-            println!("topics: {totals}; dry run, nothing applied");
+            if json {
+                report(false);
+            } else {
+                println!("topics: {totals}; dry run, nothing applied");
+            }
             return Ok(ExitCode::SUCCESS);
         }
         let changing: Vec<_> = plans.iter().filter(|p| p.changes_something()).collect();
@@ -114,8 +155,78 @@ pub fn apply(args: &ApplyArgs, dry_run: bool) -> anyhow::Result<ExitCode> {
             eprintln!("topics: [{}/{}] {}", done + 1, changing.len(), plan.spec.name);
             admin.apply(plan).await?;
         }
-        println!("topics: {created} created, {altered} altered, {unchanged} unchanged");
+        if json {
+            report(!changing.is_empty());
+        } else {
+            println!(
+                "topics: {} created, {} altered, {} unchanged",
+                counts.create, counts.alter, counts.unchanged
+            );
+        }
         Ok(ExitCode::SUCCESS)
+    })
+}
+
+/// How many topics each action concerns.
+struct Counts {
+    create: usize,
+    alter: usize,
+    unchanged: usize,
+    refused: usize,
+}
+
+/// The plan (and whether it was applied) as `--format json` prints it.
+fn json_report(
+    environment: &str,
+    bootstrap: &str,
+    dry_run: bool,
+    applied: bool,
+    plans: &[TopicPlan],
+    counts: &Counts,
+) -> Value {
+    let topics: Vec<Value> = plans.iter().map(plan_json).collect();
+    json!({
+        "environment": environment,
+        "bootstrap_servers": bootstrap,
+        "dry_run": dry_run,
+        "applied": applied,
+        "create": counts.create,
+        "alter": counts.alter,
+        "unchanged": counts.unchanged,
+        "refused": counts.refused,
+        "topics": topics,
+    })
+}
+
+/// One topic's plan as JSON.
+fn plan_json(plan: &TopicPlan) -> Value {
+    let spec = &plan.spec;
+    let (action, partitions_from, changes, reasons) = match &plan.action {
+        TopicAction::Create => ("create", None, Vec::new(), Vec::new()),
+        TopicAction::Alter {
+            configs, partitions, ..
+        } => (
+            "alter",
+            partitions.map(|(from, _)| from),
+            configs
+                .iter()
+                .map(|c| json!({"key": c.key, "from": c.from, "to": c.to}))
+                .collect(),
+            Vec::new(),
+        ),
+        TopicAction::Unchanged => ("unchanged", None, Vec::new(), Vec::new()),
+        TopicAction::Refused { reasons } => ("refused", None, Vec::new(), reasons.clone()),
+    };
+    json!({
+        "name": spec.name,
+        "action": action,
+        "partitions": spec.partitions,
+        "replication_factor": spec.replication_factor,
+        "configs": spec.configs,
+        "partitions_from": partitions_from,
+        "config_changes": changes,
+        "reasons": reasons,
+        "warnings": plan.warnings,
     })
 }
 

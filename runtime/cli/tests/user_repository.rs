@@ -2,12 +2,15 @@
 //! their own (a fresh git repository in the temp directory, outside this workspace):
 //! their schema and catalog, then `gen`, `compat` against git history (a compatible
 //! change on a branch passes, a breaking one fails at the field), `register`, `compat
-//! --registry`, `topics apply`, the sink table from the generated DDL, `connect deploy`,
-//! `produce` of 1000 records, `consume` of them back as they were sent, the connector's
-//! rows in PostgreSQL, `lag` at 0 for the caught-up group and `connect delete`.
+//! --registry`, `topics apply`, `migrate` (the sink table from the generated migration,
+//! recorded, so a second run does nothing), `connect deploy`, `produce` of 1000 records,
+//! `consume` of them back as they were sent, the connector's rows in PostgreSQL, `lag` at
+//! 0 for the caught-up group and `connect delete`.
 //!
-//! Every service comes from the environment (`KAFKA_BOOTSTRAP_SERVERS`, ...), as in a
-//! user's CI. Without a running stack the test prints `SKIPPED ...` and passes.
+//! The command is installed as a user's would be: the built binary copied into a `bin/`
+//! directory put first on `PATH`, and run as plain `avrokit` from the repository. Every
+//! service comes from the environment (`KAFKA_BOOTSTRAP_SERVERS`, ..., `DATABASE_URL`), as
+//! in a user's CI. Without a running stack the test prints `SKIPPED ...` and passes.
 
 mod scratch;
 mod scratch_repo;
@@ -17,6 +20,7 @@ use scratch_repo::Repo;
 use serde_json::{Value, json};
 use std::io::Write;
 use std::net::{TcpStream, ToSocketAddrs};
+use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
@@ -65,17 +69,51 @@ fn order_schema(extra_field: &str) -> String {
 const NOTE: &str = r#",
     {"name": "note", "type": ["null", "string"], "default": null}"#;
 
+/// The built `avrokit` copied into a fresh `bin/` directory, as `cargo install` would put
+/// it; removed on drop.
+struct Installed {
+    bin: PathBuf,
+}
+
+impl Installed {
+    fn new(name: &str) -> Installed {
+        let bin = std::env::temp_dir().join(format!("{name}-install")).join("bin");
+        let _ = std::fs::remove_dir_all(&bin);
+        std::fs::create_dir_all(&bin).unwrap();
+        std::fs::copy(env!("CARGO_BIN_EXE_avrokit"), bin.join("avrokit")).expect("installing avrokit");
+        Installed { bin }
+    }
+
+    /// `PATH` with the `bin/` directory first.
+    fn path(&self) -> String {
+        let rest = std::env::var_os("PATH").unwrap_or_default();
+        let dirs = std::iter::once(self.bin.clone()).chain(std::env::split_paths(&rest));
+        std::env::join_paths(dirs).unwrap().to_string_lossy().into_owned()
+    }
+}
+
+impl Drop for Installed {
+    fn drop(&mut self) {
+        if let Some(dir) = self.bin.parent() {
+            let _ = std::fs::remove_dir_all(dir);
+        }
+    }
+}
+
 struct Team {
     repo: Repo,
     env: Vec<(&'static str, String)>,
+    installed: Installed,
 }
 
 impl Team {
-    /// `avrokit ARGS` in the repository, stdin piped in; the output (printed).
+    /// `avrokit ARGS` (the installed command, found on `PATH`) in the repository, stdin
+    /// piped in; the output (printed).
     fn avrokit(&self, args: &[&str], stdin: &str) -> Output {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_avrokit"))
+        let mut child = Command::new("avrokit")
             .args(args)
             .current_dir(&self.repo.dir)
+            .env("PATH", self.installed.path())
             .envs(self.env.iter().map(|(k, v)| (*k, v.as_str())))
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
@@ -143,8 +181,21 @@ fn a_team_runs_its_pipeline_from_its_own_repository() {
     let team = Team {
         repo: Repo::new(&format!("user-{millis}")),
         env,
+        installed: Installed::new(&format!("avrokit-user-{millis}")),
     };
     assert!(!team.repo.dir.starts_with(scratch::root()), "outside the workspace");
+    // Plain `avrokit` is the installed copy, not a workspace build.
+    let version = team.ok(&["--version"]);
+    assert!(version.starts_with("avrokit "), "{version}");
+    let found = Command::new("sh")
+        .args(["-c", "command -v avrokit"])
+        .env("PATH", team.installed.path())
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&found.stdout).trim(),
+        team.installed.bin.join("avrokit").display().to_string()
+    );
     team.repo.write("t/order.avsc", &order_schema(""));
     team.repo.write(
         "catalog.toml",
@@ -199,8 +250,25 @@ primary_key = ["order_id"]
     team.ok(&["register"]);
     team.ok(&["compat", "--registry"]);
     team.ok(&["topics", "apply"]);
-    let ddl = std::fs::read_to_string(team.repo.dir.join(format!("generated/sql/{table}.sql"))).unwrap();
-    team.sql(&ddl);
+    // The sink table, from the generated migration, into DATABASE_URL's database.
+    let migration = format!("0001_{table}_create.sql");
+    let pending: Value = serde_json::from_str(&team.ok(&["migrate", "--dry-run", "--format", "json"])).unwrap();
+    let mine: Vec<&Value> = pending["migrations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|m| m["name"] == json!(migration))
+        .collect();
+    assert_eq!(mine.len(), 1, "{pending}");
+    assert_eq!(mine[0]["status"], json!("pending"));
+    let migrated = team.ok(&["migrate"]);
+    assert!(
+        migrated.contains(&format!("applied   {migration}  (now)")),
+        "{migrated}"
+    );
+    assert_eq!(team.sql(&format!("SELECT to_regclass('{table}') IS NOT NULL")), "t");
+    let again = team.ok(&["migrate"]);
+    assert!(again.contains("migrate: 0 applied"), "{again}");
     let connector = format!("{table}-sink");
     team.ok(&["connect", "deploy"]);
 
@@ -257,5 +325,7 @@ primary_key = ["order_id"]
     );
 
     team.ok(&["connect", "delete", &connector]);
-    team.sql(&format!("DROP TABLE {table}"));
+    team.sql(&format!(
+        "DROP TABLE {table}; DELETE FROM avrokit_migrations WHERE name = '{migration}'"
+    ));
 }

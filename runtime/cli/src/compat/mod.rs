@@ -16,9 +16,11 @@ pub mod registry;
 use crate::endpoints;
 #[cfg(feature = "registry")]
 use crate::endpoints::RegistryAuthArgs;
+pub use crate::output::OutputFormat;
+use crate::schema_dir::SchemaPaths;
 use avrokit_codegen::Compatibility;
 use avrokit_codegen::gate::{self, Baseline, Options, Status};
-use clap::{Args, Subcommand, ValueEnum};
+use clap::{Args, Subcommand};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -92,18 +94,6 @@ impl CheckArgs {
     }
 }
 
-/// How results are printed (the command line's names for [`gate::Format`]).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
-pub enum OutputFormat {
-    /// `FILE:LINE:COL: RULE: message` lines and a summary, in the spirit of `buf breaking`.
-    #[default]
-    Text,
-    /// One JSON object: `compatible`, `mode`, `messages`, `warnings`, `subjects`.
-    Json,
-    /// GitHub Actions annotations (`::error file=…,line=…::…`) and the summary.
-    Github,
-}
-
 impl From<OutputFormat> for gate::Format {
     fn from(format: OutputFormat) -> Self {
         match format {
@@ -134,14 +124,14 @@ pub struct GateArgs {
     #[cfg(feature = "registry")]
     #[command(flatten)]
     pub auth: RegistryAuthArgs,
-    /// The schema directory, relative to the current directory.
-    #[arg(long, default_value = "avro-schemas")]
-    pub schemas: PathBuf,
-    /// The topic catalog, whose topics give the subjects and their modes [default:
-    /// SCHEMAS/catalog.toml].
-    #[arg(long, value_name = "FILE")]
-    pub catalog: Option<PathBuf>,
-    /// Output: `text` (`FILE:LINE:COL: RULE: message`), `json`, or `github` annotations.
+    /// The schemas and the catalog.
+    #[command(flatten)]
+    pub paths: SchemaPaths,
+    /// Output: `text` (`FILE:LINE:COL: RULE: message` lines and a summary), `github`
+    /// (Actions annotations), or `json`: one object with `compatible` (the gate passes),
+    /// `strict`, `mode`, `messages` and `warnings` (each naming its `subject`, located),
+    /// `subjects` (`subject`, `compatible`, `passes`, `mode`, `failed_version`,
+    /// `registry_messages`) and `problems`; with `--registry` its notes go to stderr.
     #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
     pub format: OutputFormat,
     /// Fail on warnings too (logical-type changes the registry accepts).
@@ -157,8 +147,7 @@ impl Default for GateArgs {
             registry: None,
             #[cfg(feature = "registry")]
             auth: RegistryAuthArgs::default(),
-            schemas: PathBuf::from("avro-schemas"),
-            catalog: None,
+            paths: SchemaPaths::default(),
             format: OutputFormat::Text,
             strict: false,
         }
@@ -168,8 +157,8 @@ impl Default for GateArgs {
 impl GateArgs {
     /// Runs the form the flags ask for (against the merge base with `main` when none).
     pub fn run(&self) -> anyhow::Result<Status> {
-        let options = Options::new(&self.schemas)
-            .with_catalog(self.catalog.clone())
+        let options = Options::new(&self.paths.schemas)
+            .with_catalog(self.paths.catalog.clone())
             .with_format(self.format.into())
             .with_strictness(strictness(self.strict));
         if let Some(url) = &self.registry {

@@ -198,6 +198,18 @@ fn explain(
 /// Asks the registry about every subject of the catalog in `options` and prints its
 /// answers; paths in messages read from the current directory.
 pub fn against_registry(options: &Options, client: &BlockingRegistryClient) -> anyhow::Result<Status> {
+    let (results, problems) = ask_registry(options, client)?;
+    let passed = print_report(&results, &problems, options.format, options.strictness);
+    Ok(Status::from_passed(passed))
+}
+
+/// The registry's answer about every subject of the catalog in `options`, printing only
+/// the notes and per-subject lines (on stderr when `options.format` is JSON, so that the
+/// caller's one JSON document stays alone on stdout).
+pub fn ask_registry(
+    options: &Options,
+    client: &BlockingRegistryClient,
+) -> anyhow::Result<(Vec<Checked>, Vec<Problem>)> {
     let current = WorkingTree::load(options)?;
     // Status lines go where they do not break the one JSON object on stdout.
     let say = |line: String| {
@@ -293,8 +305,7 @@ pub fn against_registry(options: &Options, client: &BlockingRegistryClient) -> a
             });
         }
     }
-    let passed = print_report(&results, &problems, options.format, options.strictness);
-    Ok(Status::from_passed(passed))
+    Ok((results, problems))
 }
 
 #[cfg(test)]

@@ -7,10 +7,13 @@ mod files;
 mod report;
 
 use crate::endpoints::{self, CONNECT_VAR};
+use crate::output::{OutputFormat, print_json, text_or_json};
+use crate::schema_dir::OutDir;
 use anyhow::bail;
 use avrokit_codegen::connect::ConnectorFile;
 use clap::{Args, Subcommand};
 use client::ConnectClient;
+use serde_json::json;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Duration;
@@ -29,22 +32,27 @@ pub struct Files {
     /// The catalog environment whose files to use.
     #[arg(long, default_value = "dev")]
     pub env: String,
-    /// The generated connector files (`gen` writes them to `generated/connect`).
-    #[arg(long, default_value = "generated/connect")]
-    pub dir: PathBuf,
+    /// Where `gen` wrote the output; the connector files are in OUT/connect.
+    #[command(flatten)]
+    pub out: OutDir,
+    /// The connector files' directory, instead of OUT/connect.
+    #[arg(long, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
     /// Connectors to use (default: every file of the environment).
     pub names: Vec<String>,
 }
 
 impl Files {
+    /// The directory of the connector files (a subdirectory per environment).
+    pub fn dir(&self) -> PathBuf {
+        self.dir.clone().unwrap_or_else(|| self.out.connect())
+    }
+
     fn load(&self) -> anyhow::Result<Vec<ConnectorFile>> {
-        let connectors = files::load(Path::new(&self.dir), &self.env, &self.names)?;
+        let dir = self.dir();
+        let connectors = files::load(Path::new(&dir), &self.env, &self.names)?;
         if connectors.is_empty() {
-            bail!(
-                "no connector files for environment `{}` in {}",
-                self.env,
-                self.dir.display()
-            );
+            bail!("no connector files for environment `{}` in {}", self.env, dir.display());
         }
         Ok(connectors)
     }
@@ -84,6 +92,13 @@ pub enum ConnectCommand {
         target: Target,
         /// Connectors to show (default: every connector of the cluster).
         names: Vec<String>,
+        /// `text` (a line per connector, with the traces of failures) or `json`: one
+        /// object, `{"connect_url", "healthy" (none failed or missing), "connectors":
+        /// [{"name", "found" (false: no such connector), "state" (`RUNNING`, `FAILED`,
+        /// `PAUSED`, ...; null when not found), "worker_id", "trace" (a failure's, else
+        /// null), "tasks": [{"id", "state", "worker_id", "trace"}]}]}`.
+        #[arg(long, value_parser = text_or_json(), default_value = "text")]
+        format: OutputFormat,
     },
     /// Delete connectors (their consumer group offsets stay).
     Delete {
@@ -140,7 +155,7 @@ pub fn run(args: &ConnectArgs) -> anyhow::Result<ExitCode> {
                 ExitCode::from(crate::FINDING)
             })
         }
-        ConnectCommand::Status { target, names } => {
+        ConnectCommand::Status { target, names, format } => {
             let client = target.client()?;
             let names = if names.is_empty() {
                 client.connectors()?
@@ -148,19 +163,26 @@ pub fn run(args: &ConnectArgs) -> anyhow::Result<ExitCode> {
                 names.clone()
             };
             let mut healthy = true;
+            let mut shown = Vec::new();
             for name in &names {
-                match client.status(name)? {
-                    Some(status) => {
-                        healthy &= !status.failed();
-                        println!("{}", report::render(name, &status));
-                    }
-                    None => {
-                        healthy = false;
-                        println!("{name}: no such connector");
+                let status = client.status(name)?;
+                healthy &= status.as_ref().is_some_and(|s| !s.failed());
+                if format.is_json() {
+                    shown.push(report::json(name, status.as_ref()));
+                } else {
+                    match status {
+                        Some(status) => println!("{}", report::render(name, &status)),
+                        None => println!("{name}: no such connector"),
                     }
                 }
             }
-            if names.is_empty() {
+            if format.is_json() {
+                print_json(&json!({
+                    "connect_url": client.url(),
+                    "healthy": healthy,
+                    "connectors": shown,
+                }));
+            } else if names.is_empty() {
                 println!("connect: no connectors at {}", client.url());
             }
             Ok(if healthy {

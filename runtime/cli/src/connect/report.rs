@@ -2,6 +2,7 @@
 //! of whatever failed.
 
 use super::client::Status;
+use serde_json::{Value, json};
 
 /// `name: connector STATE, task 0 STATE, ...` and, below, each failure's trace.
 pub fn render(name: &str, status: &Status) -> String {
@@ -33,6 +34,41 @@ pub fn render(name: &str, status: &Status) -> String {
         }
     }
     text
+}
+
+/// A connector's status as `connect status --format json` prints it (`None`: there is
+/// no such connector).
+pub fn json(name: &str, status: Option<&Status>) -> Value {
+    let Some(status) = status else {
+        return json!({
+            "name": name,
+            "found": false,
+            "state": null,
+            "worker_id": null,
+            "trace": null,
+            "tasks": [],
+        });
+    };
+    let tasks: Vec<Value> = status
+        .tasks
+        .iter()
+        .map(|(id, task)| {
+            json!({
+                "id": id,
+                "state": task.state,
+                "worker_id": task.worker_id,
+                "trace": task.trace,
+            })
+        })
+        .collect();
+    json!({
+        "name": name,
+        "found": true,
+        "state": status.connector.state,
+        "worker_id": status.connector.worker_id,
+        "trace": status.connector.trace,
+        "tasks": tasks,
+    })
 }
 
 fn indent(trace: &str) -> String {

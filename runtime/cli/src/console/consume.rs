@@ -13,18 +13,17 @@ use super::key::{KeyEncoding, hex};
 use super::line::{Header, Position, RecordLine, error_line};
 use super::metadata;
 use crate::endpoints::{KafkaArgs, RegistryArgs};
-use crate::schema_dir;
+use crate::schema_dir::{self, SchemaPaths};
 use anyhow::{Context, bail};
-use avrokit::kafka::{ConsumerSettings, OffsetCommit};
 use avrokit::kafka::rdkafka::consumer::{BaseConsumer, CommitMode, Consumer};
 use avrokit::kafka::rdkafka::message::{BorrowedMessage, Headers};
 use avrokit::kafka::rdkafka::{Message, Offset, TopicPartitionList};
+use avrokit::kafka::{ConsumerSettings, OffsetCommit};
 use avrokit::registry_client::{BlockingRegistryClient, RegistryError, RegistryErrorKind};
 use avrokit::{avro_json, wire};
 use clap::Args;
 use serde_json::Value;
 use std::io::Write;
-use std::path::PathBuf;
 use std::process::ExitCode;
 use std::str::FromStr;
 use std::time::{Duration, Instant};
@@ -59,9 +58,9 @@ pub struct ConsumeArgs {
     /// `string`).
     #[arg(long, value_enum)]
     pub key_format: Option<KeyEncoding>,
-    /// The schema directory whose `catalog.toml` gives the topic's key format.
-    #[arg(long, default_value = "avro-schemas")]
-    pub schemas: PathBuf,
+    /// The schemas and the catalog, which gives the topic's key format.
+    #[command(flatten)]
+    pub paths: SchemaPaths,
     /// The brokers.
     #[command(flatten)]
     pub kafka: KafkaArgs,
@@ -123,7 +122,7 @@ enum Unreadable {
 /// Runs `avrokit consume`: exit 0, 1 when some records could not be read (each printed
 /// as an error line), 2 when Kafka or the registry cannot be used.
 pub fn run(args: &ConsumeArgs) -> anyhow::Result<ExitCode> {
-    let catalog = schema_dir::catalog_topic(&args.schemas, &args.topic).unwrap_or_else(|err| {
+    let catalog = schema_dir::catalog_topic(&args.paths, &args.topic).unwrap_or_else(|err| {
         eprintln!("warning: {err:#}\nwarning: keys are read as --key-format says, or as text");
         None
     });

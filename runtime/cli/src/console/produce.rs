@@ -14,7 +14,7 @@ use super::key::{KeyEncoding, from_hex};
 use super::line::{Envelope, Header};
 use super::metadata;
 use crate::endpoints::{KafkaArgs, RegistryArgs};
-use crate::schema_dir;
+use crate::schema_dir::{self, SchemaPaths};
 use anyhow::{Context, bail};
 use avrokit::kafka::ProducerSettings;
 use avrokit::kafka::rdkafka::error::{KafkaError, RDKafkaErrorCode};
@@ -70,10 +70,9 @@ pub struct ProduceArgs {
     /// keys are hex in JSON).
     #[arg(long, value_enum)]
     pub key_format: Option<KeyEncoding>,
-    /// The schema directory: its `catalog.toml` gives the topic's types, and `--type`
-    /// looks there.
-    #[arg(long, default_value = "avro-schemas")]
-    pub schemas: PathBuf,
+    /// The schemas (`--type` looks there) and the catalog, which gives the topic's types.
+    #[command(flatten)]
+    pub paths: SchemaPaths,
     /// The brokers.
     #[command(flatten)]
     pub kafka: KafkaArgs,
@@ -99,7 +98,7 @@ impl Writer {
 /// Runs `avrokit produce`: exit 0 when every record was acknowledged, 2 at bad input or
 /// when Kafka or the registry cannot be used.
 pub fn run(args: &ProduceArgs) -> anyhow::Result<ExitCode> {
-    let catalog = schema_dir::catalog_topic(&args.schemas, &args.topic)?;
+    let catalog = schema_dir::catalog_topic(&args.paths, &args.topic)?;
     let catalog_topic = catalog.as_ref().map(|(set, topic)| (set, topic));
     let registry = args.registry.blocking_client()?;
     let value = value_writer(args, catalog_topic, &registry)?;
@@ -187,14 +186,14 @@ fn value_writer(
         let text = std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?;
         Schema::parse(&text).map_err(|err| anyhow::anyhow!("{}: the schema does not load:\n{err}", file.display()))?
     } else if let Some(name) = &args.type_name {
-        crate::avro::named_type(&args.schemas, name)?
+        crate::avro::named_type(&args.paths.schemas, name)?
     } else if let Some((set, topic)) = catalog {
         schema_dir::runtime_schema(set, &topic.value)?
     } else {
         bail!(
             "no schema for topic `{}`: {} does not list it; pass --schema FILE.avsc, --type FULL.NAME, --subject-latest or --schema-id ID",
             args.topic,
-            args.schemas.join("catalog.toml").display()
+            args.paths.catalog_file().display()
         );
     };
     register(registry, subject, schema)
@@ -218,7 +217,7 @@ fn key_writer(
         }
         _ => bail!(
             "Avro keys need a key type: {} names none for `{}`",
-            args.schemas.join("catalog.toml").display(),
+            args.paths.catalog_file().display(),
             args.topic
         ),
     }

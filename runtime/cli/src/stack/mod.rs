@@ -56,7 +56,15 @@ pub enum StackCommand {
     /// Stop exactly the processes `stack up` started and remove their data (logs stay).
     Down,
     /// Show each service's pid, port and health (exit 1 when one is not healthy).
-    Status,
+    Status {
+        /// `text` (a line per service) or `json`: one object, `{"healthy" (every service
+        /// running and healthy), "stack_dir", "port_offset", "versions": {"kafka",
+        /// "apicurio_registry", "debezium_jdbc", "postgres"}, "services": [{"name",
+        /// "pid" (null when not running), "port", "running", "healthy", "problem" (why
+        /// not healthy, else null)}], "logs", "env_file" (null when the stack is down)}`.
+        #[arg(long, value_parser = crate::output::text_or_json(), default_value = "text")]
+        format: crate::output::OutputFormat,
+    },
     /// Print KAFKA_BOOTSTRAP_SERVERS, SCHEMA_REGISTRY_URL, KAFKA_CONNECT_URL and
     /// DATABASE_URL as `KEY=VALUE` lines (`eval $(avrokit stack env)` exports nothing:
     /// use `set -a; . <(avrokit stack env); set +a`).
@@ -151,9 +159,9 @@ pub fn run(args: &StackArgs) -> anyhow::Result<ExitCode> {
             down::down(&stack)?;
             Ok(ExitCode::SUCCESS)
         }
-        StackCommand::Status => {
+        StackCommand::Status { format } => {
             let stack = Stack::open(None)?;
-            Ok(if status::status(&stack) {
+            Ok(if status::status(&stack, *format) {
                 ExitCode::SUCCESS
             } else {
                 ExitCode::from(crate::FINDING)
