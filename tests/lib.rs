@@ -58,3 +58,9 @@ pub mod psql;
 pub mod registry;
 pub mod stack_env;
 pub mod stack_registry;
+
+/// The Rust blocks of `README.md`, compiled and run as doctests
+/// (`cargo test --doc -p avrokit-tests`), so the README's examples stay true.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;

@@ -11,7 +11,7 @@
 //! message is reviewed. A case is a `.avsc` file, or a directory of them when the problem
 //! spans files (a duplicate definition, a reference into another file). A lenient case
 //! has three expected outputs beside it: `<case>.snap` (the warnings), `<case>.strict.snap`
-//! (the errors under `LoadOptions::strict`) and, for the two shapes that have no value,
+//! (the errors under `Strictness::Strict`) and, for the two shapes that have no value,
 //! `<case>.generate.snap` (the generator's refusal).
 
 use avrokit_codegen::source::SourceFile;
