@@ -17,6 +17,7 @@
 //! |---|---|---|
 //! | `gen` | [`generate`] | the schema directory |
 //! | `compat` | [`compat`] | git history, or a registry |
+//! | `docs` | [`docs`] | the schema directory (and git for the history) |
 //! | `lint` | [`lint`] | the schema directory (and its catalog's `[lint]`) |
 //! | `register` | [`register`] | a registry |
 //! | `topics apply\|plan` | `topics` (feature `kafka`) | Kafka |
@@ -58,6 +59,7 @@ pub mod compat;
 pub mod connect;
 #[cfg(feature = "kafka")]
 pub mod console;
+pub mod docs;
 pub mod endpoints;
 pub mod generate;
 #[cfg(feature = "kafka")]

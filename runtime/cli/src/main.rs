@@ -26,6 +26,9 @@ enum Command {
     /// The compatibility gate: against git history (default: the merge base with main),
     /// a live registry (`--registry`), or one pair (`compat check`).
     Compat(compat::CompatArgs),
+    /// The schema catalog site: static HTML pages for every topic, type and sink table,
+    /// with search, a graph and each type's version history from git.
+    Docs(avrokit_cli::docs::DocsArgs),
     #[cfg(feature = "registry")]
     /// Register every catalog subject's schema, after the gate, with the catalog's level.
     Register(register::RegisterArgs),
@@ -60,6 +63,7 @@ fn main() -> ExitCode {
     let result = match Cli::parse().command {
         Command::Gen(args) => generate::run(&args),
         Command::Compat(args) => compat::run(&args),
+        Command::Docs(args) => avrokit_cli::docs::run(&args),
         #[cfg(feature = "registry")]
         Command::Register(args) => register::run(&args),
         #[cfg(feature = "kafka")]
