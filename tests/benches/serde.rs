@@ -43,7 +43,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::task::{Context, Poll, Waker};
 use std::time::{Duration, Instant};
 
-/// The overhead target of the README: framed under 1.10 × bare.
+/// The overhead target: framed under 1.10 × bare (`xtask/BENCHMARKS.md`).
 const TARGET_RATIO: f64 = 1.10;
 
 /// The target against Python confluent-kafka: at least 20 × faster.

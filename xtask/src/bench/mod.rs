@@ -1,8 +1,10 @@
-//! `cargo xtask bench`: measurements that back the README's speed claims.
+//! `cargo xtask bench`: the measurements recorded in `xtask/BENCHMARKS.md`.
 //!
 //! `bench gen` compares avrokit's code generation (and the `cargo check` time of what it
-//! generates) with rsgen-avro's on the same synthetic schemas; `bench e2e` measures the
-//! Kafka producer and PostgreSQL sink on the local stack.
+//! generates) with rsgen-avro's on the same synthetic schemas; `bench codec`, `compat` and
+//! `serde` run the criterion benches of `tests/benches/` and print the ratios against
+//! their targets; `bench e2e` measures the Kafka producers and the PostgreSQL sinks on the
+//! local stack.
 
 mod check;
 mod codec_bench;
