@@ -1,47 +1,20 @@
-//! `Serializer` and `Deserializer`, async and blocking: offline against a one-answer
-//! socket (bad frames, an unknown id, a registry gone after warm-up, the latest version
-//! used or refused, decoding into an existing value), and online against the stack's Apicurio (round trips, v1 read as v2
-//! and the reverse, an incompatible type refused, the latest version). Without a running
-//! stack the online test prints `SKIPPED ...` and passes.
+//! `Serializer` and `Deserializer`, async and blocking, offline against a one-answer
+//! socket: bad frames, an unknown id, a registry gone after warm-up, the latest version
+//! used or refused, decoding into an existing value. The same against the stack's
+//! registry is `stack_registry_serde.rs`.
 
 use avrokit::AvroMessage;
-use avrokit::registry_client::Deletion;
 use avrokit::registry_client::{
-    BlockingDeserializer, BlockingRegistryClient, BlockingSerializer, Compatibility, DeserializeError, Deserializer,
-    IdSource, RegistryClient, RegistryConfig, RegistryErrorKind, RetryPolicy, SerializeError, Serializer,
+    BlockingDeserializer, BlockingRegistryClient, BlockingSerializer, DeserializeError, Deserializer, IdSource,
+    RegistryClient, RegistryConfig, RegistryErrorKind, RetryPolicy, SerializeError, Serializer,
 };
 use avrokit::wire::{self, FrameError};
 use std::io::{Read, Write};
 use std::net::TcpListener;
-use std::path::Path;
 
-#[derive(AvroMessage, Debug, Clone, PartialEq)]
-#[avro(schema_json = r#"{"type":"record","name":"Reading","namespace":"it.serde","fields":[
-  {"name":"sensor","type":"string"},{"name":"value","type":"double"}]}"#)]
-struct ReadingV1 {
-    sensor: String,
-    value: f64,
-}
+mod readings;
 
-/// V1 plus a field with a default: BACKWARD (and FORWARD) compatible.
-#[derive(AvroMessage, Debug, Clone, PartialEq)]
-#[avro(schema_json = r#"{"type":"record","name":"Reading","namespace":"it.serde","fields":[
-  {"name":"sensor","type":"string"},{"name":"value","type":"double"},
-  {"name":"unit","type":"string","default":"C"}]}"#)]
-struct ReadingV2 {
-    sensor: String,
-    value: f64,
-    unit: String,
-}
-
-/// V1 with `sensor` an int: incompatible.
-#[derive(AvroMessage, Debug, Clone, PartialEq)]
-#[avro(schema_json = r#"{"type":"record","name":"Reading","namespace":"it.serde","fields":[
-  {"name":"sensor","type":"int"},{"name":"value","type":"double"}]}"#)]
-struct ReadingBroken {
-    sensor: i32,
-    value: f64,
-}
+use readings::{ReadingV1, ReadingV2};
 
 /// A registry that answers the first `count` connections with `status` and `body`, then
 /// stops listening (a registry that went away).
@@ -281,146 +254,6 @@ async fn a_latest_version_of_another_schema_is_refused() {
     assert!(err.to_string().contains("its canonical form differs"), "{err}");
     assert!(!err.is_retriable());
 }
-/// The stack's registry, or `None` (having said why) when it is not running.
-fn registry(test: &str) -> Option<RegistryClient> {
-    let url = std::env::var("SCHEMA_REGISTRY_URL").ok().or_else(|| {
-        let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent()?;
-        let text = std::fs::read_to_string(root.join("target/stack/stack.env")).ok()?;
-        text.lines()
-            .filter_map(|l| l.split_once('='))
-            .find(|(k, _)| k.trim() == "SCHEMA_REGISTRY_URL")
-            .map(|(_, v)| v.trim().to_owned())
-    });
-    let reachable = url.as_deref().is_some_and(|url| {
-        BlockingRegistryClient::new(offline_config(url))
-            .and_then(|c| c.subjects())
-            .is_ok()
-    });
-    if !reachable {
-        let _ = writeln!(
-            std::io::stderr(),
-            "SKIPPED {test}: no schema registry answers (SCHEMA_REGISTRY_URL or target/stack/stack.env: {url:?}); \
-             run it with `cargo xtask test`, or `cargo xtask stack up` then \
-             `cargo test -p avrokit --features registry --test registry_serde`"
-        );
-        return None;
-    }
-    RegistryClient::new(RegistryConfig::new(url?)).ok()
-}
-
-#[tokio::test]
-async fn round_trips_and_evolution_against_apicurio() {
-    let Some(client) = registry("round_trips_and_evolution_against_apicurio") else {
-        return;
-    };
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_nanos())
-        .unwrap_or(0);
-    let topic = format!("avrokit-it-serde-{}-{nanos}", std::process::id());
-    let subject = format!("{topic}-value");
-    // Apicurio enforces nothing until a level is set.
-    client
-        .set_config(Some(&subject), Compatibility::Backward)
-        .await
-        .unwrap();
-
-    let v1 = ReadingV1 {
-        sensor: "s-1".into(),
-        value: 21.5,
-    };
-    let v2 = ReadingV2 {
-        sensor: "s-2".into(),
-        value: -3.25,
-        unit: "K".into(),
-    };
-    let bytes1 = Serializer::<ReadingV1>::new(client.clone())
-        .serialize(&topic, &v1)
-        .await
-        .unwrap();
-    let (id1, _) = wire::unframe(&bytes1).unwrap();
-    assert_eq!(
-        client.rest().latest(&subject).await.unwrap().id,
-        id1,
-        "auto-registered under {subject}"
-    );
-    let bytes2 = Serializer::<ReadingV2>::new(client.clone())
-        .serialize(&topic, &v2)
-        .await
-        .unwrap();
-    let (id2, _) = wire::unframe(&bytes2).unwrap();
-    assert_ne!(id1, id2);
-    assert_eq!(client.versions(&subject).await.unwrap(), vec![1, 2]);
-
-    // Fresh clients: the writer schemas come from the registry, not from the caches above.
-    let fresh = || RegistryClient::new(RegistryConfig::new(client.url())).unwrap();
-    let de1 = Deserializer::<ReadingV1>::new(fresh());
-    let de2 = Deserializer::<ReadingV2>::new(fresh());
-    assert_eq!(de1.deserialize(&bytes1).await.unwrap(), v1);
-    assert_eq!(de2.deserialize(&bytes2).await.unwrap(), v2);
-    // v1 read as v2: the reader's default fills `unit`.
-    assert_eq!(
-        de2.deserialize(&bytes1).await.unwrap(),
-        ReadingV2 {
-            sensor: "s-1".into(),
-            value: 21.5,
-            unit: "C".into()
-        }
-    );
-    // v2 read as v1: `unit` skipped.
-    assert_eq!(
-        de1.deserialize(&bytes2).await.unwrap(),
-        ReadingV1 {
-            sensor: "s-2".into(),
-            value: -3.25
-        }
-    );
-
-    // The latest version is v2: a v2 serializer may write its id, a v1 one may not.
-    let latest = Serializer::<ReadingV2>::new(client.clone()).with_ids(IdSource::Latest);
-    assert_eq!(latest.schema_id(&topic).await.unwrap(), id2);
-    let err = Serializer::<ReadingV1>::new(client.clone())
-        .with_ids(IdSource::Latest)
-        .schema_id(&topic)
-        .await
-        .unwrap_err();
-    assert!(
-        matches!(err, SerializeError::LatestIsNotOurs { version: 2, .. }),
-        "{err}"
-    );
-    // The blocking twins read the same frames.
-    let blocking = BlockingRegistryClient::new(RegistryConfig::new(client.url())).unwrap();
-    assert_eq!(
-        BlockingDeserializer::<ReadingV1>::new(blocking.clone())
-            .deserialize(&bytes2)
-            .unwrap()
-            .sensor,
-        "s-2"
-    );
-    assert_eq!(
-        BlockingSerializer::<ReadingV2>::new(blocking)
-            .serialize(&topic, &v2)
-            .unwrap(),
-        bytes2
-    );
-
-    let err = Serializer::<ReadingBroken>::new(client.clone())
-        .serialize(&topic, &ReadingBroken { sensor: 1, value: 0.0 })
-        .await
-        .unwrap_err();
-    let SerializeError::Registry { source, .. } = &err else {
-        panic!("{err}")
-    };
-    assert!(matches!(source.kind(), RegistryErrorKind::Incompatible { .. }), "{err}");
-    assert!(!err.is_retriable(), "a refused schema stays refused");
-
-    let err = de1.deserialize(&wire::frame(2_000_000_000, b"")).await.unwrap_err();
-    assert!(matches!(err, DeserializeError::UnknownSchemaId { .. }), "{err}");
-
-    client.delete_subject(&subject, Deletion::Soft).await.unwrap();
-    client.delete_subject(&subject, Deletion::Permanent).await.unwrap();
-}
-
 /// The async calls' futures are `Send`, so a producer or consumer task on a multi-thread
 /// runtime can hold them across its own awaits (a compile-time check).
 #[test]

@@ -3,7 +3,7 @@
 //! and beside them `corpus/lenient/`: schemas Java's parser accepts that are probably not
 //! what their author meant (a logical type on a type it does not fit, a record that can
 //! never end). Those load with located, hinted warnings, and fail like malformed ones only
-//! with `LoadOptions::strict`.
+//! with `Strictness::Strict` in `LoadOptions`.
 //!
 //! Every case must fail to load, never panic, and report diagnostics that are located
 //! (line and column), carry a hint, and read well; the rendered diagnostics are pinned

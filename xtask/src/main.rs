@@ -31,7 +31,7 @@ enum Command {
     Gen(gen_cmd::GenArgs),
     /// Run the whole test suite: formatting, clippy, every test, and `gen --check`.
     Test(test_cmd::TestArgs),
-    /// Benchmarks: `bench codec|serde|compat|gen|sink|e2e`.
+    /// Benchmarks: `bench codec|serde|compat|gen|e2e`.
     Bench(bench::BenchArgs),
     /// Regenerate (or `--check`) the fastavro test vectors in `tests/vectors/`.
     Vectors(vectors_cmd::VectorsArgs),

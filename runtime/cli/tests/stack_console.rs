@@ -40,7 +40,7 @@ fn stack(test: &str) -> Option<(String, String)> {
         let _ = writeln!(
             std::io::stderr(),
             "SKIPPED {test}: no stack ({servers:?}); run it with `cargo xtask test`, or \
-             `avrokit stack up` then `cargo test -p avrokit-cli --test console`"
+             `avrokit stack up` then `cargo test -p avrokit-cli --test stack_console`"
         );
         return None;
     }

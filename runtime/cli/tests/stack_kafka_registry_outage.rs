@@ -3,10 +3,9 @@
 //! so production and consumption go on; a subject the registry has not seen fails
 //! clearly meanwhile, and works once the registry is back.
 //!
-//! It stops the stack's registry (`avrokit stack stop schema-registry`), whose
-//! storage is in memory, so it lives with the other fault tests in the xtask package,
-//! which cargo tests after every other package: no later test meets a registry that has
-//! forgotten its schemas. Without a running stack it prints `SKIPPED ...` and passes.
+//! It stops the stack's registry (`avrokit stack stop schema-registry`) and starts it
+//! again; the registry keeps its schemas in a file, so later tests find every id it gave
+//! out before. Without a running stack it prints `SKIPPED ...` and passes.
 
 mod scratch;
 mod stack_control;
@@ -68,7 +67,10 @@ async fn consume(bootstrap: &str, group: &str, topic: &str, registry: RegistryCl
 #[test]
 fn production_and_consumption_go_on_with_cached_schemas_while_the_registry_is_away() {
     let (Some(bootstrap), exported) = stack_setting("KAFKA_BOOTSTRAP_SERVERS") else {
-        let _ = writeln!(std::io::stderr(), "SKIPPED kafka_registry_outage: the stack is not up");
+        let _ = writeln!(
+            std::io::stderr(),
+            "SKIPPED stack_kafka_registry_outage: the stack is not up"
+        );
         return;
     };
     let (Some(registry_url), _) = stack_setting("SCHEMA_REGISTRY_URL") else {
@@ -78,7 +80,7 @@ fn production_and_consumption_go_on_with_cached_schemas_while_the_registry_is_aw
         assert!(!exported, "KAFKA_BOOTSTRAP_SERVERS={bootstrap} does not listen");
         let _ = writeln!(
             std::io::stderr(),
-            "SKIPPED kafka_registry_outage: nothing listens at {bootstrap}"
+            "SKIPPED stack_kafka_registry_outage: nothing listens at {bootstrap}"
         );
         return;
     }
@@ -116,7 +118,7 @@ fn production_and_consumption_go_on_with_cached_schemas_while_the_registry_is_aw
     if !restart.was_stopped() {
         let _ = writeln!(
             std::io::stderr(),
-            "SKIPPED kafka_registry_outage: no native registry process to stop"
+            "SKIPPED stack_kafka_registry_outage: no native registry process to stop"
         );
         return;
     }

@@ -40,7 +40,7 @@ fn registry(test: &str) -> Option<String> {
         let _ = writeln!(
             std::io::stderr(),
             "SKIPPED {test}: no schema registry answers ({url:?}); run it with `cargo xtask test`, or \
-             `avrokit stack up` then `cargo test -p avrokit-cli --test register`"
+             `avrokit stack up` then `cargo test -p avrokit-cli --test stack_register`"
         );
         return None;
     }

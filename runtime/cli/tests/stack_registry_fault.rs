@@ -63,7 +63,7 @@ fn registry(test: &str) -> Option<String> {
         let _ = writeln!(
             std::io::stderr(),
             "SKIPPED {test}: no schema registry answers ({url:?}); run it with `cargo xtask test`, or \
-             `avrokit stack up` then `cargo test -p avrokit-cli --test registry_fault`"
+             `avrokit stack up` then `cargo test -p avrokit-cli --test stack_registry_fault`"
         );
         return None;
     }
@@ -180,7 +180,7 @@ fn a_registry_restart_mid_run_is_survived() {
         started.elapsed()
     );
 
-    // Back (empty: Apicurio keeps schemas in memory): the same serializer registers v2.
+    // Back: the same serializer, whose failure was not cached, registers v2.
     restart.now();
     let framed2 = ser2.serialize(&topic, &v2).unwrap();
     let (id2, _) = wire::unframe(&framed2).unwrap();

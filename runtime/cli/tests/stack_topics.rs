@@ -29,8 +29,8 @@ fn bootstrap() -> Option<String> {
         assert!(!exported, "KAFKA_BOOTSTRAP_SERVERS={servers:?} does not listen");
         let _ = writeln!(
             std::io::stderr(),
-            "SKIPPED topics: no broker listens ({servers:?}); run it with `cargo xtask test`, or \
-             `avrokit stack up` then `cargo test -p avrokit-cli --test topics`"
+            "SKIPPED stack_topics: no broker listens ({servers:?}); run it with `cargo xtask test`, or \
+             `avrokit stack up` then `cargo test -p avrokit-cli --test stack_topics`"
         );
         return None;
     }

@@ -47,8 +47,8 @@ fn stack_env() -> Option<Vec<(&'static str, String)>> {
         assert!(!exported, "KAFKA_BOOTSTRAP_SERVERS={servers:?} does not listen");
         let _ = writeln!(
             std::io::stderr(),
-            "SKIPPED user_repository: no stack ({servers:?}); run it with `cargo xtask test`, or \
-             `avrokit stack up` then `cargo test -p avrokit-cli --test user_repository`"
+            "SKIPPED stack_user_repository: no stack ({servers:?}); run it with `cargo xtask test`, or \
+             `avrokit stack up` then `cargo test -p avrokit-cli --test stack_user_repository`"
         );
         return None;
     }

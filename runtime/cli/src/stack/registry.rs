@@ -1,4 +1,5 @@
-//! Apicurio Registry 3.x (in-memory storage), used through its Confluent-compatible API.
+//! Apicurio Registry 3.x (H2 storage in a file under the stack's data directory), used
+//! through its Confluent-compatible API.
 
 use super::Stack;
 use super::health::{Probe, http_agent, http_get_ok, http_put_json};
@@ -19,9 +20,15 @@ pub fn command(stack: &Stack) -> anyhow::Result<Command> {
     cmd.args([
         "-Dquarkus.http.host=127.0.0.1".to_string(),
         format!("-Dquarkus.http.port={port}"),
-        // The default storage is already in-memory (H2 `mem:`); say so explicitly.
+        // H2 in a file, not the default `mem:` database: like Confluent's registry (which
+        // keeps its schemas in a topic), a restart keeps every schema and id, so records
+        // framed before it still decode after it.
         "-Dapicurio.storage.kind=sql".to_string(),
         "-Dapicurio.storage.sql.kind=h2".to_string(),
+        format!(
+            "-Dapicurio.datasource.url=jdbc:h2:file:{};DB_CLOSE_ON_EXIT=FALSE",
+            database(stack)?.display()
+        ),
         // Confluent's server allows deletes; Apicurio's defaults forbid them.
         "-Dapicurio.rest.deletion.group.enabled=true".to_string(),
         "-Dapicurio.rest.deletion.artifact.enabled=true".to_string(),
@@ -32,6 +39,14 @@ pub fn command(stack: &Stack) -> anyhow::Result<Command> {
     .arg("-jar")
     .arg(jar);
     Ok(cmd)
+}
+
+/// The H2 database's path prefix (H2 adds `.mv.db`), in the registry's data directory so
+/// `stack down` removes it with the rest.
+fn database(stack: &Stack) -> anyhow::Result<PathBuf> {
+    let dir = stack.layout.data(Service::Registry).join("h2");
+    fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
+    Ok(dir.join("registry"))
 }
 
 fn tmp_dir(stack: &Stack) -> anyhow::Result<PathBuf> {

@@ -103,3 +103,13 @@ pub fn refusing_registry() -> String {
         )
     })
 }
+
+/// Stdout as the one JSON document it must be (trailing text is an error).
+pub fn document(out: &Output) -> serde_json::Value {
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|err| {
+        panic!(
+            "stdout is not one JSON document ({err}):\n{}",
+            String::from_utf8_lossy(&out.stdout)
+        )
+    })
+}

@@ -40,7 +40,7 @@ fn registry(test: &str) -> Option<String> {
     let skip = |why: String| {
         say(&format!(
             "SKIPPED {test}: {why}; run it with `cargo xtask test`, or `cargo xtask stack up` then \
-             `cargo test -p avrokit --features registry --test registry_apicurio`"
+             `cargo test -p avrokit --features registry --test stack_registry_apicurio`"
         ))
     };
     let url = match registry_url() {
