@@ -35,7 +35,7 @@ mod load;
 mod model;
 mod names;
 mod raw;
-mod toml_error;
+pub(crate) mod toml_error;
 mod units;
 
 pub use avrokit_schema::sql::{Index, Sink, SinkWriter};

@@ -9,18 +9,40 @@ use crate::diagnostic::Diagnostic;
 use crate::diagnostic::did_you_mean;
 use crate::source::{SourceFile, Span};
 
+/// What a TOML file is, for the messages about it: the catalog, or the gate's accept file.
+pub(crate) struct TomlDocument {
+    /// What the file is, in a message: `catalog`.
+    pub what: &'static str,
+    /// The README section that describes its format.
+    pub readme_section: &'static str,
+}
+
+/// The topic catalog.
+pub(crate) const CATALOG: TomlDocument = TomlDocument {
+    what: "catalog",
+    readme_section: "Topic catalog",
+};
+
 /// The diagnostic for an error of reading `file` as a catalog.
 pub(super) fn diagnostic(file: &SourceFile, err: &toml::de::Error) -> Diagnostic {
+    diagnostic_for(file, err, &CATALOG)
+}
+
+/// The diagnostic for an error of reading `file` as the TOML `document`.
+pub(crate) fn diagnostic_for(file: &SourceFile, err: &toml::de::Error, document: &TomlDocument) -> Diagnostic {
     let span = err.span().map_or(Span::new(0, 0), |r| Span::new(r.start, r.end));
     let message = err.message().trim_end().replace('\n', "; ");
     let (message, hint) = unknown_key(&message)
         .or_else(|| wrong_type(&message))
         .or_else(|| missing_key(&message))
-        .or_else(|| unquoted(&message, file.text().get(span.start..span.end)?))
+        .or_else(|| unquoted(&message, file.text().get(span.start..span.end)?, document.what))
         .unwrap_or_else(|| {
             (
-                format!("invalid catalog: {message}"),
-                "the catalog is TOML; see its format in README.md (\"Topic catalog\")".to_owned(),
+                format!("invalid {}: {message}", document.what),
+                format!(
+                    "the {} is TOML; see its format in README.md (\"{}\")",
+                    document.what, document.readme_section
+                ),
             )
         });
     Diagnostic::at(file, span, message).with_hint(hint)
@@ -67,10 +89,10 @@ fn wrong_type(message: &str) -> Option<(String, String)> {
 }
 
 /// `string values must be quoted`: the value, quoted.
-fn unquoted(message: &str, value: &str) -> Option<(String, String)> {
+fn unquoted(message: &str, value: &str, what: &str) -> Option<(String, String)> {
     message.starts_with("string values must be quoted").then(|| {
         (
-            format!("invalid catalog: the string `{value}` is not quoted"),
+            format!("invalid {what}: the string `{value}` is not quoted"),
             format!("write \"{value}\""),
         )
     })
@@ -100,7 +122,12 @@ mod tests {
         assert!(hint.contains("without quotes"));
         assert_eq!(missing_key("missing field `table`").unwrap().0, "missing key `table`");
         assert_eq!(unknown_key("expected `=`"), None);
-        let (_, hint) = unquoted("string values must be quoted, expected literal string", "a.B").unwrap();
+        let (_, hint) = unquoted(
+            "string values must be quoted, expected literal string",
+            "a.B",
+            "catalog",
+        )
+        .unwrap();
         assert_eq!(hint, "write \"a.B\"");
     }
 }

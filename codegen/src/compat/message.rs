@@ -133,6 +133,8 @@ mod tests {
             )],
             warnings: Vec::new(),
             failed_version: Some(2),
+            accepted: Vec::new(),
+            accepted_warnings: Vec::new(),
         };
         assert_eq!(
             registry_messages(&verdict, Some("\"int\"")),

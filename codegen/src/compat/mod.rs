@@ -54,7 +54,12 @@ mod warnings;
 pub use crate::Strictness;
 pub use crate::catalog::Compatibility;
 use crate::ir::{Schema, SchemaSet};
-pub use modes::check;
+pub use modes::{check, check_accepting};
+
+/// Which findings pass on purpose, asked with a finding's rule name
+/// ([`IncompatibilityKind::as_str`] or [`Warning::RULE`]) and its JSON pointer into the
+/// new schema ([`Incompatibility::new_location`]).
+pub type Accepts<'a> = &'a dyn Fn(&str, &str) -> bool;
 use std::path::PathBuf;
 
 /// The six kinds of incompatibility of Java's `SchemaIncompatibilityType`.
@@ -75,6 +80,16 @@ pub enum IncompatibilityKind {
 }
 
 impl IncompatibilityKind {
+    /// Every kind, in Java's order.
+    pub const ALL: [IncompatibilityKind; 6] = [
+        IncompatibilityKind::NameMismatch,
+        IncompatibilityKind::FixedSizeMismatch,
+        IncompatibilityKind::MissingEnumSymbols,
+        IncompatibilityKind::ReaderFieldMissingDefaultValue,
+        IncompatibilityKind::TypeMismatch,
+        IncompatibilityKind::MissingUnionBranch,
+    ];
+
     /// The Java (and registry) name: `NAME_MISMATCH`, `TYPE_MISMATCH`, ...
     pub fn as_str(self) -> &'static str {
         match self {
@@ -171,6 +186,9 @@ pub struct Warning {
 }
 
 impl Warning {
+    /// The rule name warnings are reported under.
+    pub const RULE: &'static str = "LOGICAL_TYPE_CHANGE";
+
     /// Where the new schema has the element.
     pub fn new_position(&self) -> &Position {
         if self.reader_is_new { &self.reader } else { &self.writer }
@@ -223,20 +241,70 @@ pub struct Version<'a> {
 
 /// The result of checking a new schema against a subject's earlier versions.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Verdict {
-    /// Whether the registry would accept the new schema (warnings do not count).
+    /// Whether the new schema passes: no incompatibility but accepted ones (warnings do
+    /// not count).
     pub compatible: bool,
     /// The mode checked.
     pub mode: Compatibility,
-    /// The incompatibilities with the first failing version (empty when compatible).
+    /// The incompatibilities with the first failing version (empty when compatible),
+    /// accepted ones left out.
     pub messages: Vec<Incompatibility>,
-    /// Logical-type changes against every version checked.
+    /// Logical-type changes against every version checked, accepted ones left out.
     pub warnings: Vec<Warning>,
     /// The version that failed, as the registry reports it in `{oldSchemaVersion: N}`.
     pub failed_version: Option<u32>,
+    /// Incompatibilities found but accepted on purpose ([`check_accepting`]), against
+    /// every version checked, each once.
+    pub accepted: Vec<Incompatibility>,
+    /// Logical-type changes accepted on purpose.
+    pub accepted_warnings: Vec<Warning>,
 }
 
 impl Verdict {
+    /// A passing verdict under `mode` with nothing found: a new subject, or what a
+    /// registry accepted without reasons to show.
+    pub fn pass(mode: Compatibility) -> Verdict {
+        Verdict {
+            compatible: true,
+            mode,
+            messages: Vec::new(),
+            warnings: Vec::new(),
+            failed_version: None,
+            accepted: Vec::new(),
+            accepted_warnings: Vec::new(),
+        }
+    }
+
+    /// Moves the findings `accepts` lets pass (asked with the rule name and the JSON
+    /// pointer into the new schema) from [`Verdict::messages`] and [`Verdict::warnings`]
+    /// to the accepted lists; the verdict becomes compatible when no message is left.
+    /// [`check_accepting`] does this per version, so a transitive walk goes on past an
+    /// accepted break; this is for a verdict made elsewhere (a registry's answer).
+    pub fn accept(&mut self, accepts: Accepts<'_>) {
+        let messages = std::mem::take(&mut self.messages);
+        let (accepted, failing): (Vec<_>, Vec<_>) = messages
+            .into_iter()
+            .partition(|m| accepts(m.kind.as_str(), m.new_location()));
+        for incompatibility in accepted {
+            if !self.accepted.contains(&incompatibility) {
+                self.accepted.push(incompatibility);
+            }
+        }
+        self.messages = failing;
+        let warnings = std::mem::take(&mut self.warnings);
+        let (accepted, kept): (Vec<_>, Vec<_>) = warnings
+            .into_iter()
+            .partition(|w| accepts(Warning::RULE, w.new_location()));
+        self.accepted_warnings.extend(accepted);
+        self.warnings = kept;
+        if self.messages.is_empty() {
+            self.compatible = true;
+            self.failed_version = None;
+        }
+    }
+
     /// Whether the gate passes: compatible, and with [`Strictness::Strict`] also without
     /// warnings.
     pub fn passes(&self, strictness: Strictness) -> bool {

@@ -1,19 +1,25 @@
 //! The seven compatibility modes with the Schema Registry's semantics: which schema reads
 //! which, against which earlier versions, and which failure is reported.
 
-use super::{Compatibility, Report, Verdict, Version, Warning, can_read};
+use super::{Accepts, Compatibility, Report, Verdict, Version, Warning, can_read};
 use crate::ir::{Schema, SchemaSet};
 
 /// Checks `new` against a subject's earlier versions (`previous`, oldest first) under
 /// `mode`. See the [module documentation](super) for the semantics.
 pub fn check(new: (&SchemaSet, &Schema), previous: &[Version<'_>], mode: Compatibility) -> Verdict {
-    let mut verdict = Verdict {
-        compatible: true,
-        mode,
-        messages: Vec::new(),
-        warnings: Vec::new(),
-        failed_version: None,
-    };
+    check_accepting(new, previous, mode, &|_, _| false)
+}
+
+/// [`check`], with the findings `accepts` lets pass moved to [`Verdict::accepted`] (and
+/// [`Verdict::accepted_warnings`]): a version whose every incompatibility is accepted
+/// does not fail, so a transitive walk goes on to the older versions.
+pub fn check_accepting(
+    new: (&SchemaSet, &Schema),
+    previous: &[Version<'_>],
+    mode: Compatibility,
+    accepts: Accepts<'_>,
+) -> Verdict {
+    let mut verdict = Verdict::pass(mode);
     let (backward, forward, transitive) = match mode {
         Compatibility::None => return verdict,
         Compatibility::Backward => (true, false, false),
@@ -37,9 +43,10 @@ pub fn check(new: (&SchemaSet, &Schema), previous: &[Version<'_>], mode: Compati
             let report = can_read(new, old_pair);
             absorb(&mut verdict.warnings, &mut messages, report, true);
         }
-        if !messages.is_empty() {
+        verdict.messages = messages;
+        verdict.accept(accepts);
+        if !verdict.messages.is_empty() {
             verdict.compatible = false;
-            verdict.messages = messages;
             verdict.failed_version = Some(old.number);
             break;
         }
@@ -73,5 +80,54 @@ fn mark(incompatibility: &mut super::Incompatibility, reader_is_new: bool) {
     incompatibility.reader_is_new = reader_is_new;
     for cause in &mut incompatibility.causes {
         mark(cause, reader_is_new);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::SourceFile;
+    use crate::{LoadOptions, load_files};
+
+    fn load(fields: &str) -> SchemaSet {
+        let text = format!(r#"{{"type":"record","name":"R","fields":[{fields}]}}"#);
+        load_files(vec![SourceFile::new("r.avsc", text)], &LoadOptions::default()).unwrap()
+    }
+
+    #[test]
+    fn an_accepted_break_does_not_stop_a_transitive_walk() {
+        let v1 = load(r#"{"name":"a","type":"string"}"#);
+        let v2 = load(r#"{"name":"a","type":"int"},{"name":"b","type":"string","default":"x"}"#);
+        let new = load(r#"{"name":"a","type":"int"},{"name":"b","type":"int","default":0}"#);
+        let previous = [
+            Version {
+                number: 1,
+                set: &v1,
+                schema: &v1.roots[0],
+            },
+            Version {
+                number: 2,
+                set: &v2,
+                schema: &v2.roots[0],
+            },
+        ];
+        let new = (&new, &new.roots[0]);
+        let plain = check(new, &previous, Compatibility::BackwardTransitive);
+        assert_eq!(plain.failed_version, Some(2));
+        assert_eq!(plain.messages[0].location, "/fields/1/type");
+
+        let accepts = |rule: &str, pointer: &str| rule == "TYPE_MISMATCH" && pointer == "/fields/1/type";
+        let verdict = check_accepting(new, &previous, Compatibility::BackwardTransitive, &accepts);
+        assert!(!verdict.compatible);
+        assert_eq!(verdict.failed_version, Some(1));
+        assert_eq!(verdict.messages.len(), 1);
+        assert_eq!(verdict.messages[0].location, "/fields/0/type");
+        assert_eq!(verdict.accepted.len(), 1);
+        assert_eq!(verdict.accepted[0].location, "/fields/1/type");
+
+        let everything = |_: &str, _: &str| true;
+        let verdict = check_accepting(new, &previous, Compatibility::BackwardTransitive, &everything);
+        assert!(verdict.compatible && verdict.messages.is_empty() && verdict.failed_version.is_none());
+        assert_eq!(verdict.accepted.len(), 2);
     }
 }

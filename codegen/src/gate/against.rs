@@ -10,6 +10,7 @@
 //! schema still uses its type is a `SCHEMA_REMOVED` problem located at the use.
 
 use super::Error;
+use super::accept::AcceptFile;
 use super::format::{Checked, Problem};
 use super::git::Repo;
 use super::snapshot::{self, Files, Layout, Snapshot};
@@ -45,7 +46,12 @@ pub struct Outcome {
 /// with its catalog `catalog` (`None`: `catalog.toml` in `schemas`) against `baseline`.
 /// Changes the current directory to the repository root, so every path in the outcome
 /// reads from there.
-pub fn run(schemas: &Path, catalog: Option<&Path>, baseline: &Baseline) -> Result<Outcome, Error> {
+pub fn run(
+    schemas: &Path,
+    catalog: Option<&Path>,
+    baseline: &Baseline,
+    accept: Option<&AcceptFile>,
+) -> Result<Outcome, Error> {
     let repo = Repo::discover(schemas)?;
     let dir = repo_relative(&repo, schemas, "the schema directory")?;
     let catalog = match catalog {
@@ -88,7 +94,7 @@ pub fn run(schemas: &Path, catalog: Option<&Path>, baseline: &Baseline) -> Resul
 
     let mut checked = Vec::with_capacity(subjects.len());
     for subject in &subjects {
-        checked.push(check_subject(&current, subject, &states, &mut notes));
+        checked.push(check_subject(&current, subject, &states, accept, &mut notes));
     }
     Ok(Outcome {
         baseline: label,
@@ -184,6 +190,7 @@ fn check_subject(
     current: &Snapshot,
     subject: &Subject,
     states: &[(Snapshot, String)],
+    accept: Option<&AcceptFile>,
     notes: &mut Vec<String>,
 ) -> Checked {
     // The registry stores a subject's schema once per distinct text: consecutive states
@@ -212,7 +219,8 @@ fn check_subject(
         notes.push(format!("{}: new subject, nothing to compare with", subject.name));
     }
     let previous: Vec<Version<'_>> = versions.iter().map(|(v, _, _)| *v).collect();
-    let verdict = compat::check((&current.set, &subject.schema), &previous, subject.mode);
+    let accepts = |rule: &str, pointer: &str| accept.is_some_and(|a| a.accepts(&subject.name, rule, pointer));
+    let verdict = compat::check_accepting((&current.set, &subject.schema), &previous, subject.mode, &accepts);
     let failed = verdict
         .failed_version
         .and_then(|n| versions.iter().find(|(v, _, _)| v.number == n));

@@ -2,6 +2,7 @@
 //! problem, then a summary), one JSON object, or GitHub workflow annotations.
 //! Every form of the gate prints through here, so they all read alike.
 
+use super::accept::{AcceptFile, Acceptance};
 use crate::Strictness;
 use crate::compat::{Incompatibility, Position, Verdict, Warning};
 use serde_json::{Value, json};
@@ -28,7 +29,7 @@ pub struct Checked {
 }
 
 /// The rule name warnings are printed under.
-pub const WARNING_RULE: &str = "LOGICAL_TYPE_CHANGE";
+pub const WARNING_RULE: &str = Warning::RULE;
 
 /// A failure that is no incompatibility between two versions: `SCHEMA_REMOVED` (a schema
 /// file is gone while a topic or another schema still uses its type), located at the use.
@@ -41,17 +42,50 @@ pub struct Problem {
     pub message: String,
 }
 
+/// The rule name stale accept-file entries are printed under.
+pub const STALE_RULE: &str = "STALE_ACCEPTANCE";
+
 /// Prints `results` in `format`; returns whether every subject passes (with
 /// [`Strictness::Strict`], warnings fail too).
 pub fn print(results: &[Checked], format: Format, strictness: Strictness) -> bool {
-    print_with_problems(results, &[], format, strictness)
+    print_with_problems(results, &[], None, format, strictness)
 }
 
 /// Prints `results` in `format` with `problems` (which always fail) listed before the
-/// subjects' messages; returns whether everything passes (with [`Strictness::Strict`],
-/// warnings fail too).
-pub fn print_with_problems(results: &[Checked], problems: &[Problem], format: Format, strictness: Strictness) -> bool {
-    let passed = problems.is_empty() && results.iter().all(|c| c.verdict.passes(strictness));
+/// subjects' messages, and with what `accept` accepted (each with its reason) and its
+/// stale entries; returns whether everything passes (with [`Strictness::Strict`],
+/// warnings and stale entries fail too).
+pub fn print_with_problems(
+    results: &[Checked],
+    problems: &[Problem],
+    accept: Option<&AcceptFile>,
+    format: Format,
+    strictness: Strictness,
+) -> bool {
+    let stale = accept.map(|a| a.stale(results)).unwrap_or_default();
+    let reason = |subject: &str, rule: &str, pointer: &str| {
+        accept
+            .and_then(|a| a.entries().iter().find(|e| e.matches(subject, rule, pointer)))
+            .map_or_else(String::new, |e| e.reason.clone())
+    };
+    let passed = problems.is_empty()
+        && results.iter().all(|c| c.verdict.passes(strictness))
+        && (stale.is_empty() || !strictness.is_strict());
+    // The gate reads from the repository root: the path from there, when it is inside.
+    let stale_path = accept
+        .map(|a| {
+            let path = a.path();
+            let root = std::env::current_dir().unwrap_or_default();
+            path.strip_prefix(&root).unwrap_or(path).display().to_string()
+        })
+        .unwrap_or_default();
+    let stale_message = |entry: &Acceptance| {
+        format!(
+            "{} {} at {} matches no finding any more: remove the entry (`--write-baseline` rewrites the file)",
+            entry.subject, entry.rule, entry.pointer
+        )
+    };
+    let notes = format!("{}{}", accepted_note(results, stale.len()), problems_note(problems));
     match format {
         Format::Text => {
             for problem in problems {
@@ -59,8 +93,14 @@ pub fn print_with_problems(results: &[Checked], problems: &[Problem], format: Fo
             }
             for checked in results {
                 text(checked);
+                for line in accepted_lines(checked, &reason) {
+                    println!("{line}");
+                }
             }
-            println!("{}{}", summary(results, strictness), problems_note(problems));
+            for entry in &stale {
+                println!("{stale_path}:{}: {STALE_RULE}: {}", entry.line, stale_message(entry));
+            }
+            println!("{}{notes}", summary(results, strictness));
         }
         Format::Github => {
             for problem in problems {
@@ -68,12 +108,53 @@ pub fn print_with_problems(results: &[Checked], problems: &[Problem], format: Fo
             }
             for checked in results {
                 github(checked, strictness);
+                for line in accepted_lines(checked, &reason) {
+                    println!("::notice::{}", line.replace('%', "%25").replace('\n', "%0A"));
+                }
             }
-            println!("{}{}", summary(results, strictness), problems_note(problems));
+            let level = if strictness.is_strict() { "error" } else { "warning" };
+            for entry in &stale {
+                let position = Position {
+                    file: stale_path.clone().into(),
+                    line: entry.line,
+                    column: 1,
+                };
+                annotation(level, &position, STALE_RULE, &stale_message(entry));
+            }
+            println!("{}{notes}", summary(results, strictness));
         }
         Format::Json => {
             let mut value = to_json(results, strictness);
             value["compatible"] = Value::from(passed);
+            value["accepted"] = results
+                .iter()
+                .flat_map(|c| {
+                    let accepted = c.verdict.accepted.iter().map(|i| {
+                        let mut value = incompatibility_json(i, &c.subject);
+                        value["reason"] = Value::from(reason(&c.subject, i.kind.as_str(), i.new_location()));
+                        value
+                    });
+                    let warnings = c.verdict.accepted_warnings.iter().map(|w| {
+                        let mut value = warning_json(w, &c.subject);
+                        value["reason"] = Value::from(reason(&c.subject, WARNING_RULE, w.new_location()));
+                        value
+                    });
+                    accepted.chain(warnings).collect::<Vec<_>>()
+                })
+                .collect();
+            value["stale"] = stale
+                .iter()
+                .map(|e| {
+                    json!({
+                        "file": stale_path,
+                        "line": e.line,
+                        "subject": e.subject,
+                        "type": e.rule,
+                        "location": e.pointer,
+                        "reason": e.reason,
+                    })
+                })
+                .collect();
             value["problems"] = problems
                 .iter()
                 .map(|p| {
@@ -91,6 +172,50 @@ pub fn print_with_problems(results: &[Checked], problems: &[Problem], format: Fo
         }
     }
     passed
+}
+
+/// The text lines of a subject's accepted findings, each with its reason.
+fn accepted_lines(checked: &Checked, reason: &dyn Fn(&str, &str, &str) -> String) -> Vec<String> {
+    let subject = &checked.subject;
+    let incompatibilities = checked.verdict.accepted.iter().map(|i| {
+        format!(
+            "{}: {}: {} at {} ({}), ACCEPTED: {}",
+            located(i.new_position()),
+            i.kind.as_str(),
+            i.message,
+            i.new_location(),
+            direction(i.reader_is_new),
+            reason(subject, i.kind.as_str(), i.new_location())
+        )
+    });
+    let warnings = checked.verdict.accepted_warnings.iter().map(|w| {
+        format!(
+            "{}: {WARNING_RULE}: {} at {} ({}), ACCEPTED: {}",
+            located(w.new_position()),
+            w.message,
+            w.new_location(),
+            direction(w.reader_is_new),
+            reason(subject, WARNING_RULE, w.new_location())
+        )
+    });
+    incompatibilities.chain(warnings).collect()
+}
+
+fn accepted_note(results: &[Checked], stale: usize) -> String {
+    let accepted: usize = results
+        .iter()
+        .map(|c| c.verdict.accepted.len() + c.verdict.accepted_warnings.len())
+        .sum();
+    let mut note = String::new();
+    if accepted > 0 {
+        note.push_str(&format!(", {accepted} accepted"));
+    }
+    match stale {
+        0 => {}
+        1 => note.push_str(", 1 stale accept entry"),
+        n => note.push_str(&format!(", {n} stale accept entries")),
+    }
+    note
 }
 
 fn problems_note(problems: &[Problem]) -> String {

@@ -5,6 +5,8 @@
 //! * [`check_pair`]: one pair of `.avsc` files, old and new, under one mode.
 //! * [`against_git`]: every subject of a schema directory against its earlier versions in
 //!   git up to a [`Baseline`] (a ref, or the merge base with a branch).
+//! * [`AcceptFile`]: findings accepted on purpose (reported, never failing), and
+//!   [`write_baseline`], which writes it from what the gate finds.
 //!
 //! The online form (`avrokit compat --registry URL`) lives in `avrokit-cli`, on the
 //! runtime's registry client; it reads the schemas through [`WorkingTree`] and prints
@@ -16,6 +18,7 @@
 //! whole-directory forms return an [`Error`] (also exit 2, never a pass) when they cannot
 //! decide: a ref the clone lacks, schemas that do not load.
 
+mod accept;
 mod against;
 mod check;
 mod format;
@@ -25,12 +28,13 @@ mod run;
 pub(crate) mod snapshot;
 mod subjects;
 
+pub use accept::{AcceptFile, Acceptance, BaselineChange, DEFAULT_FILE_NAME as ACCEPT_FILE_NAME};
 pub use against::Baseline;
 pub use check::check_pair;
 pub use format::{Checked, Format, Problem, print_with_problems as print_report};
 #[cfg(feature = "lint")]
 pub(crate) use format::{annotation, located};
-pub use run::{Options, WorkingTree, against_git};
+pub use run::{Options, WorkingTree, against_git, write_baseline};
 
 use std::process::ExitCode;
 

@@ -5,6 +5,7 @@
 //! turns the outcome into a [`Status`]: compatible, incompatible, or an [`Error`] when the
 //! gate cannot decide (a missing ref, schemas that do not load), which is never a pass.
 
+use super::accept::AcceptFile;
 use super::against::{self, Baseline};
 use super::format::{self, Format};
 use super::snapshot::{self, Layout};
@@ -35,8 +36,10 @@ pub struct Options {
     /// How to print.
     pub format: Format,
     /// [`Strictness::Strict`]: fail on warnings too (logical-type changes the registry
-    /// accepts).
+    /// accepts), and on stale entries of the accept file.
     pub strictness: Strictness,
+    /// Findings accepted on purpose ([`AcceptFile`]); `None`: every finding counts.
+    pub accept: Option<AcceptFile>,
 }
 
 impl Options {
@@ -48,7 +51,14 @@ impl Options {
             catalog: None,
             format: Format::Text,
             strictness: Strictness::Lenient,
+            accept: None,
         }
+    }
+
+    /// The same options accepting the findings of `accept`.
+    pub fn with_accept(mut self, accept: AcceptFile) -> Self {
+        self.accept = Some(accept);
+        self
     }
 
     /// The same options with the topic catalog at `catalog` (`None`: `catalog.toml` in
@@ -87,15 +97,60 @@ impl Options {
 /// against its earlier versions in git up to `baseline`. Changes the current directory to
 /// the repository root, so every path printed reads from there.
 pub fn against_git(options: &Options, baseline: &Baseline) -> Result<Status, Error> {
-    let outcome = against::run(&options.schemas, options.catalog.as_deref(), baseline)?;
+    let outcome = against::run(
+        &options.schemas,
+        options.catalog.as_deref(),
+        baseline,
+        options.accept.as_ref(),
+    )?;
     for note in &outcome.notes {
         eprintln!("note: {note}");
     }
     if options.format != Format::Json {
         println!("compat: against {}", outcome.baseline);
     }
-    let passed = format::print_with_problems(&outcome.checked, &outcome.problems, options.format, options.strictness);
+    let passed = format::print_with_problems(
+        &outcome.checked,
+        &outcome.problems,
+        options.accept.as_ref(),
+        options.format,
+        options.strictness,
+    );
     Ok(Status::from_passed(passed))
+}
+
+/// `compat --write-baseline`: checks like [`against_git`], then writes `accept` back so
+/// that it accepts every finding: entries still matching keep their reasons, stale ones
+/// go, new findings get `reason` (without one, new findings are an [`Error::Undecided`]
+/// and nothing is written). Removed schemas still in use cannot be accepted: they are
+/// printed and fail.
+pub fn write_baseline(
+    options: &Options,
+    baseline: &Baseline,
+    accept: &AcceptFile,
+    reason: Option<&str>,
+) -> Result<Status, Error> {
+    let outcome = against::run(&options.schemas, options.catalog.as_deref(), baseline, Some(accept))?;
+    for note in &outcome.notes {
+        eprintln!("note: {note}");
+    }
+    let (written, change) = accept.baseline(&outcome.checked, reason).map_err(Error::Undecided)?;
+    std::fs::write(written.path(), written.to_toml())?;
+    println!(
+        "compat: wrote {} against {}: {} entr{} ({} kept, {} added, {} removed)",
+        written.path().display(),
+        outcome.baseline,
+        written.entries().len(),
+        if written.entries().len() == 1 { "y" } else { "ies" },
+        change.kept,
+        change.added,
+        change.removed
+    );
+    if outcome.problems.is_empty() {
+        return Ok(Status::Compatible);
+    }
+    format::print_with_problems(&[], &outcome.problems, None, options.format, options.strictness);
+    Ok(Status::Incompatible)
 }
 
 /// The schema directory's current schemas and catalog, as the gate reads them (one named

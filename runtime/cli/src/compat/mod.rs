@@ -6,6 +6,9 @@
 //!   earlier versions in git ([`avrokit_codegen::gate::against_git`]).
 //! * `compat --registry [URL]`: every catalog subject against a live registry
 //!   ([`registry::against_registry`], on the runtime's registry client).
+//! * `--accept-file FILE` (default `SCHEMAS/compat-accept.toml` when it exists): findings
+//!   accepted on purpose, reported with their reasons and not failing; `--write-baseline
+//!   [--reason TEXT]` writes that file from what the gate finds against git.
 //!
 //! Every form exits 0 when compatible, 1 when not, 2 when it cannot decide (a file that
 //! does not load, a ref the clone lacks, a registry that cannot be asked).
@@ -19,7 +22,7 @@ use crate::endpoints::RegistryAuthArgs;
 pub use crate::output::OutputFormat;
 use crate::schema_dir::SchemaPaths;
 use avrokit_codegen::Compatibility;
-use avrokit_codegen::gate::{self, Baseline, Options, Status};
+use avrokit_codegen::gate::{self, AcceptFile, Baseline, Options, Status};
 use clap::{Args, Subcommand};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -134,9 +137,24 @@ pub struct GateArgs {
     /// `registry_messages`) and `problems`; with `--registry` its notes go to stderr.
     #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
     pub format: OutputFormat,
-    /// Fail on warnings too (logical-type changes the registry accepts).
+    /// Fail on warnings too (logical-type changes the registry accepts) and on stale
+    /// entries of the accept file.
     #[arg(long)]
     pub strict: bool,
+    /// Findings accepted on purpose: a TOML file of `[[accept]]` entries (`subject`,
+    /// `rule`, `pointer`, `reason`); default `SCHEMAS/compat-accept.toml` when it exists.
+    /// An accepted finding is reported with its reason and does not fail; an entry that
+    /// matches nothing is reported as stale (failing only with `--strict`).
+    #[arg(long, value_name = "FILE", env = "AVROKIT_ACCEPT_FILE")]
+    pub accept_file: Option<PathBuf>,
+    /// Write the accept file so that it accepts every current finding against git: entries
+    /// that still match keep their reasons, stale ones go, new ones get `--reason`.
+    #[arg(long, conflicts_with = "registry")]
+    pub write_baseline: bool,
+    /// The reason written beside each new entry by `--write-baseline` (needed when there
+    /// are new findings).
+    #[arg(long, value_name = "TEXT", requires = "write_baseline")]
+    pub reason: Option<String>,
 }
 
 impl Default for GateArgs {
@@ -150,6 +168,9 @@ impl Default for GateArgs {
             paths: SchemaPaths::default(),
             format: OutputFormat::Text,
             strict: false,
+            accept_file: None,
+            write_baseline: false,
+            reason: None,
         }
     }
 }
@@ -157,10 +178,35 @@ impl Default for GateArgs {
 impl GateArgs {
     /// Runs the form the flags ask for (against the merge base with `main` when none).
     pub fn run(&self) -> anyhow::Result<Status> {
-        let options = Options::new(&self.paths.schemas)
+        let mut options = Options::new(&self.paths.schemas)
             .with_catalog(self.paths.catalog.clone())
             .with_format(self.format.into())
             .with_strictness(strictness(self.strict));
+        // Absolute: the git forms read from the repository root.
+        let conventional = self.paths.schemas.join(gate::ACCEPT_FILE_NAME);
+        let accept_path = match &self.accept_file {
+            Some(path) => Some(std::path::absolute(path)?),
+            None if conventional.is_file() => Some(std::path::absolute(&conventional)?),
+            None => None,
+        };
+        let load =
+            |path: &std::path::Path| AcceptFile::load(path).map_err(|diagnostics| anyhow::anyhow!("{diagnostics}"));
+        if self.write_baseline {
+            let accept = match accept_path {
+                Some(path) if path.exists() => load(&path)?,
+                Some(path) => AcceptFile::empty(path),
+                None => AcceptFile::empty(std::path::absolute(&conventional)?),
+            };
+            return Ok(gate::write_baseline(
+                &options,
+                &self.baseline(),
+                &accept,
+                self.reason.as_deref(),
+            )?);
+        }
+        if let Some(path) = accept_path {
+            options = options.with_accept(load(&path)?);
+        }
         if let Some(url) = &self.registry {
             let url = endpoints::resolve(
                 url.as_deref()
@@ -179,12 +225,16 @@ impl GateArgs {
                 "this build has no registry client (feature `registry`): run `avrokit compat --registry {url}`"
             );
         }
-        let baseline = match (&self.against, &self.against_merge_base) {
+        Ok(gate::against_git(&options, &self.baseline())?)
+    }
+
+    /// The git baseline the flags name (the merge base with `main` when none).
+    fn baseline(&self) -> Baseline {
+        match (&self.against, &self.against_merge_base) {
             (Some(rev), _) => Baseline::Ref(rev.clone()),
             (_, Some(branch)) => Baseline::MergeBase(branch.clone()),
             _ => Baseline::MergeBase("main".to_owned()),
-        };
-        Ok(gate::against_git(&options, &baseline)?)
+        }
     }
 }
 

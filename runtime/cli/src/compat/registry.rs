@@ -199,7 +199,13 @@ fn explain(
 /// answers; paths in messages read from the current directory.
 pub fn against_registry(options: &Options, client: &BlockingRegistryClient) -> anyhow::Result<Status> {
     let (results, problems) = ask_registry(options, client)?;
-    let passed = print_report(&results, &problems, options.format, options.strictness);
+    let passed = print_report(
+        &results,
+        &problems,
+        options.accept.as_ref(),
+        options.format,
+        options.strictness,
+    );
     Ok(Status::from_passed(passed))
 }
 
@@ -243,13 +249,7 @@ pub fn ask_registry(
                 ));
             }
             let mode = if level == Compatibility::None { catalog } else { level };
-            let pass = |mode| Verdict {
-                compatible: true,
-                mode,
-                messages: Vec::new(),
-                warnings: Vec::new(),
-                failed_version: None,
-            };
+            let pass = Verdict::pass;
             let verdict = match check.outcome {
                 Outcome::New => {
                     say(format!(
@@ -295,6 +295,15 @@ pub fn ask_registry(
                     }
                     verdict.compatible = false;
                     verdict.failed_version = Some(version);
+                    if let Some(accept) = &options.accept {
+                        verdict.accept(&|rule, pointer| accept.accepts(&subject, rule, pointer));
+                        if verdict.compatible {
+                            say(format!(
+                                "note: {subject}: every finding is accepted, but the registry itself refuses this \
+                                 schema at level {level}: registering it needs the subject's level lowered first"
+                            ));
+                        }
+                    }
                     verdict
                 }
             };
