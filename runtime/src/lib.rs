@@ -125,7 +125,7 @@ pub mod kafka;
 mod message;
 #[cfg(feature = "postgres")]
 pub mod postgres;
-mod registry;
+mod registered;
 #[cfg(feature = "registry")]
 pub mod registry_client;
 pub mod resolve;
@@ -136,7 +136,7 @@ pub mod wire;
 pub use duration::Duration;
 pub use error::{DecodeError, DecodeErrorKind, EncodeError};
 pub use message::{AvroMessage, Definitions};
-pub use registry::{Reencoded, Registered, RoundTripError};
+pub use registered::{Reencoded, Registered, RoundTripError};
 pub use resolve::ResolveError;
 pub use schema::{Schema, SchemaError};
 pub use topic::{AvroKey, Topic, TopicKey};
