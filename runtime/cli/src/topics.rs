@@ -77,12 +77,14 @@ impl Default for ApplyArgs {
 pub fn run(args: &TopicsArgs) -> anyhow::Result<ExitCode> {
     match &args.command {
         TopicsCommand::Apply(apply_args) => apply(apply_args, apply_args.dry_run),
+        // `plan` is `apply --dry-run`.
         TopicsCommand::Plan(apply_args) => apply(apply_args, true),
     }
 }
 
-/// The plan for the catalog's environment, printed; applied unless `dry_run`.
-pub fn apply(args: &ApplyArgs, dry_run: bool) -> anyhow::Result<ExitCode> {
+/// The plan for the catalog's environment, printed; applied unless `dry_run` (the flag,
+/// or the `plan` subcommand). Callers go through [`run`] with a [`TopicsCommand`].
+fn apply(args: &ApplyArgs, dry_run: bool) -> anyhow::Result<ExitCode> {
     let (_, catalog) = crate::schema_dir::load(&args.paths)?;
     if !catalog.environments.contains(&args.env) {
         bail!(
