@@ -15,6 +15,9 @@ pub struct ContainerAttrs {
 #[derive(Default)]
 pub struct MemberAttrs {
     pub rename: Option<LitStr>,
+    /// `repr = "T"`: the field's type is an `AvroAdapter` over `T`, the schema's natural
+    /// type, which is what the derive checks against the schema.
+    pub repr: Option<syn::Type>,
 }
 
 pub fn container(attrs: &[Attribute]) -> syn::Result<ContainerAttrs> {
@@ -48,8 +51,14 @@ pub fn member(attrs: &[Attribute]) -> syn::Result<MemberAttrs> {
             if meta.path.is_ident("rename") {
                 out.rename = Some(meta.value()?.parse()?);
                 Ok(())
+            } else if meta.path.is_ident("repr") {
+                let text: LitStr = meta.value()?.parse()?;
+                out.repr = Some(text.parse()?);
+                Ok(())
             } else {
-                Err(meta.error("unknown avro attribute; expected `rename = \"wire name\"`"))
+                Err(meta.error(
+                    "unknown avro attribute; expected `rename = \"wire name\"` or `repr = \"natural Rust type\"`",
+                ))
             }
         })?;
     }

@@ -242,9 +242,15 @@ fn conforms<'t>(
         Schema::Long => plain("i64"),
         Schema::Float => plain("f32"),
         Schema::Double => plain("f64"),
-        Schema::String => plain("String"),
+        // The string and bytes types the runtime's `StrRepr` and `BytesRepr` read.
+        Schema::String => match (ident.as_str(), args.as_slice()) {
+            ("String", []) => Ok(()),
+            ("Box" | "Arc", [inner]) if segment(inner).is_some_and(|(i, a)| i == "str" && a.is_empty()) => Ok(()),
+            _ => Err(ty),
+        },
         Schema::Bytes => match (ident.as_str(), args.as_slice()) {
             ("Vec", [item]) if segment(item).is_some_and(|(i, a)| i == "u8" && a.is_empty()) => Ok(()),
+            ("Bytes", []) => Ok(()),
             _ => Err(ty),
         },
         Schema::Logical(logical) => {

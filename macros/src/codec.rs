@@ -106,8 +106,8 @@ pub fn decode(set: &SchemaSet, schema: &Schema) -> TokenStream {
         Schema::Long => quote!(r.read_long()?),
         Schema::Float => quote!(r.read_float()?),
         Schema::Double => quote!(r.read_double()?),
-        Schema::Bytes => quote!(r.read_bytes()?.to_vec()),
-        Schema::String => quote!(::std::string::String::from(r.read_str()?)),
+        Schema::Bytes => quote!(#c::BytesRepr::decode(r)?),
+        Schema::String => quote!(#c::StrRepr::decode(r)?),
         Schema::Logical(logical) => {
             let name = logical.name();
             let unit = unit(*logical);
@@ -168,16 +168,8 @@ pub fn decode(set: &SchemaSet, schema: &Schema) -> TokenStream {
 pub fn decode_in_place(set: &SchemaSet, schema: &Schema, place: &Ident) -> TokenStream {
     let c = quote!(::avrokit::codec);
     match schema {
-        Schema::String => quote!({
-            let text = r.read_str()?;
-            #place.clear();
-            #place.push_str(text);
-        }),
-        Schema::Bytes => quote!({
-            let bytes = r.read_bytes()?;
-            #place.clear();
-            #place.extend_from_slice(bytes);
-        }),
+        Schema::String => quote!(#c::StrRepr::decode_into(#place, r)?;),
+        Schema::Bytes => quote!(#c::BytesRepr::decode_into(#place, r)?;),
         Schema::Array(items) => {
             let fresh = decode(set, items);
             let reuse = decode_in_place(set, items, place);

@@ -253,33 +253,86 @@ fn record(
             ));
         }
     }
+    // An adapted field is checked, encoded and decoded as its `repr`.
+    let mut reprs: Vec<Option<syn::Type>> = Vec::with_capacity(matched.len());
     for (i, field) in matched.iter().enumerate() {
         if let Some(field) = field {
             let label = format!("field `{}`", record.fields[i].name);
-            if let Err(error) = check::check(set, &record.fields[i].schema, &field.ty, &label, checks) {
+            let repr = attrs::member(&field.attrs)?.repr;
+            let natural = repr.as_ref().unwrap_or(&field.ty);
+            if let Err(error) = check::check(set, &record.fields[i].schema, natural, &label, checks) {
                 push_error(error);
             }
+            reprs.push(repr);
         }
     }
     if let Some(errors) = errors {
         return Err(errors);
     }
     let matched: Vec<&syn::Field> = matched.into_iter().flatten().collect();
-    let encode = record.fields.iter().zip(&matched).map(|(avro, field)| {
-        let ident = &field.ident;
-        codec::encode(set, &avro.schema, &quote!((&self.#ident)))
-    });
-    let decode = record.fields.iter().zip(&matched).map(|(avro, field)| {
-        let ident = &field.ident;
+    let encode = record
+        .fields
+        .iter()
+        .zip(&matched)
+        .zip(&reprs)
+        .map(|((avro, field), repr)| {
+            let ident = &field.ident;
+            match repr {
+                Some(repr) => {
+                    let ty = &field.ty;
+                    let body = codec::encode(set, &avro.schema, &quote!((&repr)));
+                    // Spanned at the field's type: a wrong `Repr` is a compile error there.
+                    let assert = quote_spanned!(ty.span()=> ::avrokit::codec::adapter_repr::<#ty, #repr>(););
+                    quote!({
+                        #assert
+                        let repr: #repr = <#ty as ::avrokit::AvroAdapter>::to_repr(&self.#ident);
+                        #body
+                    })
+                }
+                None => codec::encode(set, &avro.schema, &quote!((&self.#ident))),
+            }
+        });
+    let decode_field = |avro: &avrokit_schema::ir::Field, field: &syn::Field, repr: &Option<syn::Type>| {
         let value = codec::decode(set, &avro.schema);
-        quote!(#ident: #value)
-    });
+        match repr {
+            Some(repr) => {
+                let ty = &field.ty;
+                quote!({
+                    let offset = r.position();
+                    let repr: #repr = #value;
+                    ::avrokit::codec::adapted::<#ty>(repr, offset)?
+                })
+            }
+            None => value,
+        }
+    };
+    let decode = record
+        .fields
+        .iter()
+        .zip(&matched)
+        .zip(&reprs)
+        .map(|((avro, field), repr)| {
+            let ident = &field.ident;
+            let value = decode_field(avro, field, repr);
+            quote!(#ident: #value)
+        });
     let place = quote::format_ident!("place");
-    let in_place = record.fields.iter().zip(&matched).map(|(avro, field)| {
-        let ident = &field.ident;
-        let body = codec::decode_in_place(set, &avro.schema, &place);
-        quote!({ let #place = &mut self.#ident; #body })
-    });
+    let in_place = record
+        .fields
+        .iter()
+        .zip(&matched)
+        .zip(&reprs)
+        .map(|((avro, field), repr)| {
+            let ident = &field.ident;
+            let body = match repr {
+                Some(_) => {
+                    let value = decode_field(avro, field, repr);
+                    quote!(*#place = #value;)
+                }
+                None => codec::decode_in_place(set, &avro.schema, &place),
+            };
+            quote!({ let #place = &mut self.#ident; #body })
+        });
     Ok(Codec {
         encode: quote!(#(#encode)*),
         decode: quote! {

@@ -133,6 +133,7 @@ mod schema;
 pub mod topic;
 pub mod wire;
 
+pub use codec::AvroAdapter;
 pub use duration::Duration;
 pub use error::{DecodeError, DecodeErrorKind, EncodeError};
 pub use message::{AvroMessage, Definitions};
@@ -142,6 +143,7 @@ pub use schema::{Schema, SchemaError};
 pub use topic::{AvroKey, Topic, TopicKey};
 
 pub use avrokit_macros::AvroMessage;
+pub use bytes;
 pub use chrono;
 pub use rust_decimal;
 pub use uuid;

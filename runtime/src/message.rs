@@ -104,6 +104,16 @@ pub trait AvroMessage: Sized {
         Ok(value)
     }
 
+    /// [`from_avro`](Self::from_avro) from a frame held as [`bytes::Bytes`]: `bytes`
+    /// fields of type `Bytes` share the frame (a reference count each) instead of
+    /// copying it; other types decode as from a slice.
+    fn from_avro_bytes(bytes: &bytes::Bytes) -> Result<Self, DecodeError> {
+        let mut reader = Reader::shared(bytes);
+        let value = Self::decode_from(&mut reader)?;
+        reader.finish()?;
+        Ok(value)
+    }
+
     /// [`from_avro`](Self::from_avro) into `self`, reusing its allocations (see
     /// [`decode_in_place`](Self::decode_in_place)): the fast way to decode a stream of
     /// records one at a time.

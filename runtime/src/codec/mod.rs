@@ -6,6 +6,7 @@ mod collections;
 #[doc(hidden)]
 pub mod logical;
 mod read;
+mod repr;
 mod utf8;
 mod write;
 
@@ -13,6 +14,9 @@ mod write;
 pub use collections::{for_each_item, read_array_in_place};
 pub use collections::{read_array, read_map};
 pub use read::Reader;
+pub use repr::AvroAdapter;
+#[doc(hidden)]
+pub use repr::{BytesRepr, StrRepr, adapted, adapter_repr};
 pub use write::{
     write_block, write_bool, write_bytes, write_double, write_fixed, write_float, write_int, write_long, write_str,
 };

@@ -4,6 +4,7 @@
 
 use super::utf8;
 use crate::error::{DecodeError, DecodeErrorKind};
+use bytes::Bytes;
 
 /// A cursor over Avro binary data.
 #[derive(Debug, Clone)]
@@ -11,6 +12,9 @@ pub struct Reader<'a> {
     bytes: &'a [u8],
     pos: usize,
     depth: usize,
+    /// The buffer `bytes` is, when the caller has it as [`Bytes`]: `bytes` values then
+    /// share it instead of being copied.
+    shared: Option<&'a Bytes>,
 }
 
 /// Records nested deeper than this are refused: recursive schemas let one byte per level
@@ -34,6 +38,18 @@ impl<'a> Reader<'a> {
             bytes,
             pos: 0,
             depth: 0,
+            shared: None,
+        }
+    }
+
+    /// A reader at the start of `bytes` whose `bytes` values decoded as [`Bytes`] share
+    /// the buffer (a reference count, no copy).
+    pub fn shared(bytes: &'a Bytes) -> Self {
+        Self {
+            bytes,
+            pos: 0,
+            depth: 0,
+            shared: Some(bytes),
         }
     }
 
@@ -208,6 +224,19 @@ impl<'a> Reader<'a> {
     pub fn read_bytes(&mut self) -> Result<&'a [u8], DecodeError> {
         let n = self.read_len()?;
         self.take(n, "bytes")
+    }
+
+    /// Reads `bytes` as [`Bytes`]: a slice of the input when the reader is
+    /// [`shared`](Self::shared), else a copy.
+    #[inline]
+    pub fn read_bytes_shared(&mut self) -> Result<Bytes, DecodeError> {
+        let n = self.read_len()?;
+        let start = self.pos;
+        let slice = self.take(n, "bytes")?;
+        Ok(match self.shared {
+            Some(shared) => shared.slice(start..start + n),
+            None => Bytes::copy_from_slice(slice),
+        })
     }
 
     /// Reads a `string`, borrowing it from the input.
