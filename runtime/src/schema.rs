@@ -34,6 +34,26 @@ impl Schema {
         })
     }
 
+    /// Parses a schema that uses named types defined elsewhere by name (a registry
+    /// schema with `references`): `referenced` holds the texts that define them, in any
+    /// order. The result is self-contained: the referenced types are written inline, each
+    /// at its first use, as if the schema had been registered without references, so
+    /// its canonical form and fingerprint are those of the whole schema.
+    pub fn parse_with_references(json: &str, referenced: &[&str]) -> Result<Self, SchemaError> {
+        if referenced.is_empty() {
+            return Self::parse(json);
+        }
+        let mut files = vec![SourceFile::new("<schema>", json)];
+        files.extend(
+            referenced
+                .iter()
+                .enumerate()
+                .map(|(i, text)| SourceFile::new(format!("<reference {}>", i + 1), *text)),
+        );
+        let set = load_files(files, &LoadOptions::default()).map_err(SchemaError)?;
+        Self::parse(&avrokit_schema::schema_json::to_json(&set, &set.roots[0]))
+    }
+
     /// Assembles the self-contained schema of `T` from the definitions of every type it
     /// reaches. The derive validated each definition at compile time, so failure here
     /// would be a bug in avrokit, not bad input.

@@ -20,7 +20,10 @@
 use super::client::RegistryClient;
 use super::config::RegistryConfig;
 use super::error::RegistryError;
-use super::rest::{CompatibilityCheck, Deletion, Normalize, RestClient, SubjectVersion, VersionSelector};
+use super::rest::{
+    CompatibilityCheck, Deletion, Normalize, RegisteredSchema, RestClient, SchemaReference, SubjectVersion,
+    VersionSelector,
+};
 use crate::Schema;
 use avrokit_schema::Compatibility;
 use std::future::Future;
@@ -171,8 +174,11 @@ impl BlockingRest<'_> {
     blocking_calls! {
         "RestClient", |this| this.rest();
         register(subject: &str, schema: &str, normalize: Normalize) -> u32;
+        register_with_references(subject: &str, schema: &str, references: &[SchemaReference], normalize: Normalize) -> u32;
         lookup(subject: &str, schema: &str, normalize: Normalize) -> SubjectVersion;
+        lookup_with_references(subject: &str, schema: &str, references: &[SchemaReference], normalize: Normalize) -> SubjectVersion;
         schema_by_id(id: u32) -> String;
+        schema_with_references(id: u32) -> RegisteredSchema;
         version(subject: &str, version: VersionSelector) -> SubjectVersion;
         latest(subject: &str) -> SubjectVersion;
         subjects() -> Vec<String>;

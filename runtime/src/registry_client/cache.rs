@@ -14,7 +14,7 @@
 //! request, and never stored: the next call asks again (the registry may be back).
 
 use super::error::{RegistryError, RegistryErrorKind};
-use super::rest::{Normalize, RestClient, SubjectVersion};
+use super::rest::{Normalize, RestClient, SchemaReference, SubjectVersion, VersionSelector};
 use super::single_flight::SingleFlight;
 use crate::Schema;
 use std::sync::Arc;
@@ -26,6 +26,8 @@ pub(super) struct Caches {
     ids: SingleFlight<(String, String, Normalize), u32>,
     /// id → parsed schema.
     schemas: SingleFlight<u32, Arc<Schema>>,
+    /// (subject, version) → that version: the schemas others reference.
+    versions: SingleFlight<(String, u32), Arc<SubjectVersion>>,
     /// subject → its latest version, for a time.
     latest: SingleFlight<String, Arc<SubjectVersion>>,
     latest_ttl: Duration,
@@ -38,6 +40,7 @@ impl Caches {
         Self {
             ids: SingleFlight::new(capacity, None),
             schemas: SingleFlight::new(capacity, None),
+            versions: SingleFlight::new(capacity, None),
             latest: SingleFlight::new(capacity, Some(latest_ttl)),
             latest_ttl,
         }
@@ -76,7 +79,54 @@ impl Caches {
 
     /// The schema of `id`, fetched through `rest` and parsed on the first call only.
     pub(super) async fn schema(&self, rest: &RestClient, id: u32) -> Result<Arc<Schema>, RegistryError> {
-        self.schemas.get_or_fetch(id, || fetch_schema(rest, id)).await
+        self.schemas.get_or_fetch(id, || self.fetch_schema(rest, id)).await
+    }
+
+    /// The schema of `id`, fetched and parsed, its references resolved.
+    async fn fetch_schema(&self, rest: &RestClient, id: u32) -> Result<Arc<Schema>, RegistryError> {
+        let registered = rest.schema_with_references(id).await?;
+        let referenced = self.referenced(rest, &registered.references).await?;
+        let texts: Vec<&str> = referenced.iter().map(|v| v.schema.as_str()).collect();
+        let schema = Schema::parse_with_references(&registered.schema, &texts).map_err(|err| {
+            RegistryError::new(
+                format!("GET /schemas/ids/{id}"),
+                RegistryErrorKind::InvalidResponse {
+                    what: format!("schema {id} is not a schema avrokit can read: {err}"),
+                },
+            )
+        })?;
+        Ok(Arc::new(schema))
+    }
+
+    /// Every version `references` names, and those their own references name (each
+    /// once, however many schemas share it), fetched through the version cache: a
+    /// version never changes, so a type shared by many schemas is asked for once.
+    async fn referenced(
+        &self,
+        rest: &RestClient,
+        references: &[SchemaReference],
+    ) -> Result<Vec<Arc<SubjectVersion>>, RegistryError> {
+        let mut pending: Vec<SchemaReference> = references.iter().rev().cloned().collect();
+        let mut found: Vec<Arc<SubjectVersion>> = Vec::new();
+        while let Some(reference) = pending.pop() {
+            if found
+                .iter()
+                .any(|v| v.subject == reference.subject && v.version == reference.version)
+            {
+                continue;
+            }
+            let key = (reference.subject.clone(), reference.version);
+            let version = self
+                .versions
+                .get_or_fetch(key, || async {
+                    let selector = VersionSelector::Number(reference.version);
+                    Ok(Arc::new(rest.version(&reference.subject, selector).await?))
+                })
+                .await?;
+            pending.extend(version.references.iter().rev().cloned());
+            found.push(version);
+        }
+        Ok(found)
     }
 
     /// The schema of `id` when the cache already holds it.
@@ -99,20 +149,6 @@ impl Caches {
     pub(super) fn latest_ttl(&self) -> Duration {
         self.latest_ttl
     }
-}
-
-/// The schema of `id`, fetched and parsed.
-async fn fetch_schema(rest: &RestClient, id: u32) -> Result<Arc<Schema>, RegistryError> {
-    let text = rest.schema_by_id(id).await?;
-    let schema = Schema::parse(&text).map_err(|err| {
-        RegistryError::new(
-            format!("GET /schemas/ids/{id}"),
-            RegistryErrorKind::InvalidResponse {
-                what: format!("schema {id} is not a schema avrokit can read: {err}"),
-            },
-        )
-    })?;
-    Ok(Arc::new(schema))
 }
 
 #[cfg(test)]
@@ -252,6 +288,54 @@ mod tests {
         tokio::time::sleep(Duration::from_millis(120)).await;
         client.latest(client.rest(), "t-value").await.unwrap();
         assert_eq!(server.requests().len(), 2, "expired, asked again");
+    }
+
+    #[tokio::test]
+    async fn references_are_fetched_once_and_inlined() {
+        let money = r#"{\"type\":\"record\",\"name\":\"Money\",\"namespace\":\"shared\",\"fields\":[{\"name\":\"cents\",\"type\":\"long\"}]}"#;
+        let order = r#"{\"type\":\"record\",\"name\":\"Order\",\"namespace\":\"shop\",\"fields\":[{\"name\":\"total\",\"type\":\"shared.Money\"},{\"name\":\"tip\",\"type\":\"shared.Money\"}]}"#;
+        let refs = r#"[{"name":"shared.Money","subject":"shared.Money","version":1}]"#;
+        let server = serve(vec![
+            answer("200 OK", format!(r#"{{"schema":"{order}","references":{refs}}}"#)),
+            answer(
+                "200 OK",
+                format!(r#"{{"subject":"shared.Money","version":1,"id":3,"schema":"{money}"}}"#),
+            ),
+            answer("200 OK", format!(r#"{{"schema":"{order}","references":{refs}}}"#)),
+        ]);
+        let client = client(&server.url, 10);
+        let schema = client.schema(client.rest(), 9).await.unwrap();
+        assert_eq!(
+            schema.canonical_form(),
+            r#"{"name":"shop.Order","type":"record","fields":[{"name":"total","type":{"name":"shared.Money","type":"record","fields":[{"name":"cents","type":"long"}]}},{"name":"tip","type":"shared.Money"}]}"#
+        );
+        // Another schema using the same version asks only for itself.
+        client.schema(client.rest(), 10).await.unwrap();
+        assert_eq!(
+            server.requests(),
+            vec![
+                "GET /schemas/ids/9 HTTP/1.1",
+                "GET /subjects/shared.Money/versions/1 HTTP/1.1",
+                "GET /schemas/ids/10 HTTP/1.1"
+            ]
+        );
+    }
+
+    #[tokio::test]
+    async fn a_missing_reference_is_named() {
+        let server = serve(vec![
+            answer(
+                "200 OK",
+                r#"{"schema":"{\"type\":\"record\",\"name\":\"O\",\"fields\":[{\"name\":\"m\",\"type\":\"M\"}]}","references":[{"name":"M","subject":"m-subject","version":4}]}"#,
+            ),
+            answer(
+                "404 Not Found",
+                r#"{"error_code":40402,"message":"Version 4 not found."}"#,
+            ),
+        ]);
+        let client = client(&server.url, 10);
+        let err = client.schema(client.rest(), 9).await.unwrap_err();
+        assert!(err.to_string().contains("GET /subjects/m-subject/versions/4"), "{err}");
     }
 
     #[tokio::test]

@@ -101,6 +101,13 @@
 //! - Schemas are registered self-contained, as [`AvroMessage::schema_json`](crate::AvroMessage::schema_json)
 //!   gives them (`avrokit register` sends the same text, so the ids agree), as
 //!   `{"schema": ...}` without references.
+//! - **References.** A writer schema registered with Confluent's `references` array (named
+//!   types used by name, each defined by a version of another subject) is read all the
+//!   same: the referenced versions are fetched (`GET /subjects/{s}/versions/{v}`, and
+//!   theirs in turn), cached for good (a version never changes) and inlined at their
+//!   first use ([`Schema::parse_with_references`](crate::Schema::parse_with_references)),
+//!   so the writer schema is self-contained when it is resolved against the reader's.
+//!   [`RestClient::register_with_references`] registers such a schema.
 //!
 //! # The blocking client
 //!
@@ -187,6 +194,9 @@ pub use client::RegistryClient;
 pub use config::{Auth, DEFAULT_CACHE_CAPACITY, DEFAULT_LATEST_TTL, RegistryConfig, RetryPolicy};
 pub use deserializer::{BlockingDeserializer, DeserializeError, Deserializer};
 pub use error::{RegistryError, RegistryErrorKind};
-pub use rest::{CompatibilityCheck, Deletion, Normalize, RestClient, SubjectVersion, VersionSelector};
+pub use rest::{
+    CompatibilityCheck, Deletion, Normalize, RegisteredSchema, RestClient, SchemaReference, SubjectVersion,
+    VersionSelector,
+};
 pub use serializer::{BlockingSerializer, IdSource, SerializeError, Serializer};
 pub use subject::{RecordPart, SubjectNameStrategy};

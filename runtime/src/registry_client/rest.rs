@@ -25,6 +25,44 @@ pub struct SubjectVersion {
     pub id: u32,
     /// The schema text, as the registry returns it.
     pub schema: String,
+    /// The subjects' versions whose named types the schema uses by name (empty for a
+    /// self-contained schema).
+    #[serde(default)]
+    pub references: Vec<SchemaReference>,
+}
+
+/// One entry of a schema's `references` array: the named type `name` is defined by
+/// version `version` of `subject` (Confluent's `{"name", "subject", "version"}`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Deserialize, serde::Serialize)]
+pub struct SchemaReference {
+    /// The full name of the referenced type, as the schema text uses it.
+    pub name: String,
+    /// The subject that holds it.
+    pub subject: String,
+    /// The version of that subject.
+    pub version: u32,
+}
+
+impl SchemaReference {
+    /// `name` defined by `version` of `subject`.
+    pub fn new(name: impl Into<String>, subject: impl Into<String>, version: u32) -> Self {
+        Self {
+            name: name.into(),
+            subject: subject.into(),
+            version,
+        }
+    }
+}
+
+/// A schema as `GET /schemas/ids/{id}` returns it: its text and what it references.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct RegisteredSchema {
+    /// The schema text, as the registry returns it.
+    pub schema: String,
+    /// The versions whose named types the text uses by name, to be resolved before it
+    /// can be parsed (empty for a self-contained schema).
+    pub references: Vec<SchemaReference>,
 }
 
 /// Which version of a subject.
@@ -70,9 +108,14 @@ pub(super) fn encode_segment(subject: &str) -> String {
 }
 
 /// The request body carrying an Avro schema (`schemaType` omitted: AVRO is the default
-/// everywhere, and some older servers reject the field).
-fn schema_body(schema: &str) -> String {
-    serde_json::json!({ "schema": schema }).to_string()
+/// everywhere, and some older servers reject the field), with its references when it has
+/// any (the field is left out otherwise, as older servers know no `references`).
+fn schema_body(schema: &str, references: &[SchemaReference]) -> String {
+    if references.is_empty() {
+        serde_json::json!({ "schema": schema }).to_string()
+    } else {
+        serde_json::json!({ "schema": schema, "references": references }).to_string()
+    }
 }
 
 /// The registry's REST API, uncached: each method is one endpoint and one request
@@ -119,6 +162,18 @@ impl RestClient {
     /// Registers `schema` (Avro JSON) under `subject` (`POST /subjects/{s}/versions`) and
     /// returns its id; registering the same schema again returns the same id.
     pub async fn register(&self, subject: &str, schema: &str, normalize: Normalize) -> Result<u32, RegistryError> {
+        self.register_with_references(subject, schema, &[], normalize).await
+    }
+
+    /// [`register`](Self::register) for a schema that uses the named types of other
+    /// subjects' versions by name (`references`, each already registered).
+    pub async fn register_with_references(
+        &self,
+        subject: &str,
+        schema: &str,
+        references: &[SchemaReference],
+        normalize: Normalize,
+    ) -> Result<u32, RegistryError> {
         #[derive(Deserialize)]
         struct Registered {
             id: u32,
@@ -128,7 +183,8 @@ impl RestClient {
             encode_segment(subject),
             normalize.query()
         );
-        let answer: Registered = self.call_json(Method::POST, &path, Some(schema_body(schema))).await?;
+        let body = schema_body(schema, references);
+        let answer: Registered = self.call_json(Method::POST, &path, Some(body)).await?;
         Ok(answer.id)
     }
 
@@ -140,23 +196,48 @@ impl RestClient {
         schema: &str,
         normalize: Normalize,
     ) -> Result<SubjectVersion, RegistryError> {
+        self.lookup_with_references(subject, schema, &[], normalize).await
+    }
+
+    /// [`lookup`](Self::lookup) of a schema registered with `references`.
+    pub async fn lookup_with_references(
+        &self,
+        subject: &str,
+        schema: &str,
+        references: &[SchemaReference],
+        normalize: Normalize,
+    ) -> Result<SubjectVersion, RegistryError> {
         let path = format!("/subjects/{}?normalize={}", encode_segment(subject), normalize.query());
-        self.call_json(Method::POST, &path, Some(schema_body(schema))).await
+        let body = schema_body(schema, references);
+        self.call_json(Method::POST, &path, Some(body)).await
     }
 
     /// The text of the schema with registry id `id` (`GET /schemas/ids/{id}`), as the
-    /// registry returns it: what a frame's id means. Only Avro schemas are accepted.
+    /// registry returns it: what a frame's id means. Only Avro schemas are accepted. A
+    /// schema with references is not self-contained;
+    /// [`schema_with_references`](Self::schema_with_references) says what it uses.
     pub async fn schema_by_id(&self, id: u32) -> Result<String, RegistryError> {
+        Ok(self.schema_with_references(id).await?.schema)
+    }
+
+    /// The schema with registry id `id` (`GET /schemas/ids/{id}`) and the references it
+    /// was registered with. Only Avro schemas are accepted.
+    pub async fn schema_with_references(&self, id: u32) -> Result<RegisteredSchema, RegistryError> {
         #[derive(Deserialize)]
         struct ById {
             schema: String,
             #[serde(rename = "schemaType")]
             schema_type: Option<String>,
+            #[serde(default)]
+            references: Vec<SchemaReference>,
         }
         let path = format!("/schemas/ids/{id}");
         let answer: ById = self.call_json(Method::GET, &path, None).await?;
         match answer.schema_type.as_deref() {
-            None | Some("AVRO") => Ok(answer.schema),
+            None | Some("AVRO") => Ok(RegisteredSchema {
+                schema: answer.schema,
+                references: answer.references,
+            }),
             Some(other) => Err(RegistryError::new(
                 format!("GET {path}"),
                 RegistryErrorKind::InvalidResponse {
@@ -205,7 +286,8 @@ impl RestClient {
             "/compatibility/subjects/{}/{versions}?verbose=true",
             encode_segment(subject)
         );
-        self.call_json(Method::POST, &path, Some(schema_body(schema))).await
+        self.call_json(Method::POST, &path, Some(schema_body(schema, &[])))
+            .await
     }
 
     /// The compatibility level: global (`None`), or a subject's, falling back to the
