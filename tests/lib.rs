@@ -52,6 +52,17 @@ pub mod sql_corpus {
     include!(concat!(env!("OUT_DIR"), "/sql/sql.rs"));
 }
 
+/// The types of `avro-schemas/` with `string` as `Box<str>` and `bytes` as
+/// `bytes::Bytes`.
+pub mod seed_box_str_bytes {
+    include!(concat!(env!("OUT_DIR"), "/seed_box_str_bytes/seed_box_str_bytes.rs"));
+}
+
+/// The types of `avro-schemas/` with `string` as `Arc<str>`.
+pub mod seed_arc_str {
+    include!(concat!(env!("OUT_DIR"), "/seed_arc_str/seed_arc_str.rs"));
+}
+
 pub mod kafka_scratch;
 pub mod pg_scratch;
 pub mod psql;

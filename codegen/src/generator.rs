@@ -7,7 +7,7 @@ use crate::diagnostic::Diagnostics;
 use crate::ir::SchemaSet;
 use crate::load::{LoadOptions, SchemaLayout, load_dir};
 use crate::output::{GeneratedFile, Staleness, WriteSummary, check_files, write_files};
-use crate::rust::{Layout, RustOptions};
+use crate::rust::{BytesType, CodegenConfig, Layout, RustOptions, StringType};
 use std::io;
 use std::path::{Path, PathBuf};
 
@@ -34,6 +34,8 @@ pub struct Generator {
     migrations: Option<PathBuf>,
     load: LoadOptions,
     rust: RustOptions,
+    /// A file whose `[codegen]` table is read (beside the catalog's).
+    codegen_file: Option<PathBuf>,
 }
 
 /// Everything one run produced.
@@ -66,6 +68,7 @@ impl Generator {
             migrations: None,
             load: LoadOptions::default(),
             rust: RustOptions::default(),
+            codegen_file: None,
         }
     }
 
@@ -128,6 +131,66 @@ impl Generator {
         self
     }
 
+    /// Read the `[codegen]` table of `path` (a TOML file holding just that table); the
+    /// catalog's `[codegen]` table is read without this. Settings given to the builder
+    /// apply over the files'.
+    pub fn codegen_file(mut self, path: impl Into<PathBuf>) -> Self {
+        self.codegen_file = Some(path.into());
+        self
+    }
+
+    /// The generated code's configuration: string and bytes types, overrides, extra
+    /// derives and attributes ([`CodegenConfig`]), over what the files say.
+    pub fn codegen(mut self, config: CodegenConfig) -> Self {
+        self.rust.codegen.merge(config);
+        self
+    }
+
+    /// The Rust type of `string` values (default `String`).
+    pub fn string_type(mut self, string_type: StringType) -> Self {
+        self.rust.codegen.string_type = string_type;
+        self
+    }
+
+    /// The Rust type of `bytes` values (default `Vec<u8>`).
+    pub fn bytes_type(mut self, bytes_type: BytesType) -> Self {
+        self.rust.codegen.bytes_type = bytes_type;
+        self
+    }
+
+    /// Derive `derive` (a path: `PartialOrd`, `schemars::JsonSchema`) on every type.
+    pub fn derive(mut self, derive: impl Into<String>) -> Self {
+        self.rust.codegen.derives.push(derive.into());
+        self
+    }
+
+    /// Put the outer attribute `attribute` (`#[non_exhaustive]`) on every type.
+    pub fn attribute(mut self, attribute: impl Into<String>) -> Self {
+        self.rust.codegen.attributes.push(attribute.into());
+        self
+    }
+
+    /// Fields whose type is the named type `full_name` hold `rust_type` instead, an
+    /// `avrokit::AvroAdapter` over the generated type.
+    pub fn type_override(mut self, full_name: &str, rust_type: impl Into<String>) -> Self {
+        self.rust.codegen.type_settings(full_name).rust_type = Some(rust_type.into());
+        self
+    }
+
+    /// Field `field` of record `record` holds `rust_type`, an `avrokit::AvroAdapter` over
+    /// the field's natural type.
+    pub fn field_override(mut self, record: &str, field: &str, rust_type: impl Into<String>) -> Self {
+        self.rust.codegen.field_type(record, field, rust_type);
+        self
+    }
+
+    /// Values of the custom `logicalType` `name` are `rust_type`, an
+    /// `avrokit::AvroAdapter` over the underlying type's Rust type.
+    pub fn logical_type(mut self, name: &str, rust_type: impl Into<String>) -> Self {
+        self.rust.codegen.logical_type(name, rust_type);
+        self
+    }
+
     /// The doc comment of the root module.
     pub fn root_doc(mut self, doc: impl Into<String>) -> Self {
         self.rust.root_doc = doc.into();
@@ -141,9 +204,19 @@ impl Generator {
             Some(path) => Some(load_catalog(path, &schemas)?),
             None => None,
         };
+        // The files' settings first, the builder's over them.
+        let mut codegen = CodegenConfig::default();
+        for path in self.catalog.iter().chain(&self.codegen_file) {
+            codegen.merge(CodegenConfig::load(path)?);
+        }
+        codegen.merge(self.rust.codegen.clone());
+        let rust_options = RustOptions {
+            codegen,
+            ..self.rust.clone()
+        };
         let rust = match &catalog {
-            Some(catalog) => crate::rust::generate_with_topics(&schemas, &self.rust, catalog)?,
-            None => crate::rust::generate(&schemas, &self.rust)?,
+            Some(catalog) => crate::rust::generate_with_topics(&schemas, &rust_options, catalog)?,
+            None => crate::rust::generate(&schemas, &rust_options)?,
         };
         let existing = match &self.migrations {
             Some(dir) => Some(

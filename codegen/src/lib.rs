@@ -80,3 +80,5 @@ pub use avrokit_schema::{
 };
 #[cfg(feature = "rust")]
 pub use generator::{Generated, Generator};
+#[cfg(feature = "rust")]
+pub use rust::{BytesType, CodegenConfig, StringType, TypeSettings};

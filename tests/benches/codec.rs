@@ -204,6 +204,8 @@ const AVROKIT_IN_PLACE: &str = "avrokit in place";
 const VALUE_PATH: &str = "apache-avro Value";
 const SERDE_PATH: &str = "apache-avro serde";
 const HAND_WRITTEN: &str = "hand-written";
+/// avrokit decoding `Box<str>`/`bytes::Bytes` types from a shared frame.
+const AVROKIT_SHARED: &str = "avrokit Bytes shared";
 
 fn group<'a>(c: &'a mut Criterion, record: &str, op: &str, encoded_len: usize) -> BenchmarkGroup<'a, WallTime> {
     let mut group = c.benchmark_group(format!("codec/{record}/{op}"));
@@ -297,6 +299,24 @@ where
     g.finish();
 }
 
+/// The allocating decode of the same record generated with `string` as `Box<str>` and
+/// `bytes` as `bytes::Bytes`, from a frame held as `Bytes` (`from_avro_bytes`: the bytes
+/// fields share the frame), in the decode group of `compare`.
+fn shared_bytes<S: AvroMessage + Debug>(c: &mut Criterion, record: &str, bytes: &[u8]) {
+    let frame = avrokit::bytes::Bytes::copy_from_slice(bytes);
+    let decoded = S::from_avro_bytes(&frame).expect("decodes");
+    assert_eq!(
+        decoded.to_avro().expect("encodes"),
+        bytes,
+        "{record}: Bytes types write other bytes"
+    );
+    let mut g = group(c, record, "decode", bytes.len());
+    g.bench_function(AVROKIT_SHARED, |b| {
+        b.iter(|| S::from_avro_bytes(black_box(&frame)).expect("decodes"))
+    });
+    g.finish();
+}
+
 /// The hand-written `TelescopeData` codec, in the groups of `compare`, checked to agree
 /// with avrokit first.
 fn hand_written(c: &mut Criterion, data: &TelescopeData) {
@@ -325,11 +345,21 @@ fn hand_written(c: &mut Criterion, data: &TelescopeData) {
 fn records(c: &mut Criterion) {
     let (ours, theirs) = telescope_data();
     compare(c, "TelescopeData", &ours, &theirs);
+    shared_bytes::<avrokit_tests::seed_box_str_bytes::astro::beam::TelescopeData>(
+        c,
+        "TelescopeData",
+        &ours.to_avro().expect("encodes"),
+    );
     hand_written(c, &ours);
     let (ours, theirs) = telescope_status();
     compare(c, "TelescopeStatus", &ours, &theirs);
     let (ours, theirs) = element_telemetry();
     compare(c, "ElementTelemetry", &ours, &theirs);
+    shared_bytes::<avrokit_tests::seed_box_str_bytes::cosmic::horizons::ElementTelemetry>(
+        c,
+        "ElementTelemetry",
+        &ours.to_avro().expect("encodes"),
+    );
 }
 
 /// TelescopeCommand as its first version wrote it, before `priority` was added.

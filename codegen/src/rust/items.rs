@@ -35,6 +35,17 @@ impl Style<'_> {
         }
     }
 
+    /// `#[avro(repr = "...")]`: the natural type an adapted field stands for.
+    fn codec_repr(&self, natural: &TokenStream) -> TokenStream {
+        match self.derive_schema_dir {
+            Some(_) => {
+                let natural = natural.to_string();
+                quote!(#[avro(repr = #natural)])
+            }
+            None => TokenStream::new(),
+        }
+    }
+
     /// The `#[avro(...)]` attribute giving a union enum its schema.
     fn codec_union(&self, union_json: &str) -> TokenStream {
         match self.derive_schema_dir {
@@ -66,6 +77,12 @@ impl Style<'_> {
         }
     }
 }
+
+/// What records and unions derive (the last two when they can be `Eq`).
+const EQ_DERIVES: &[&str] = &["Debug", "Clone", "PartialEq", "Eq", "Hash"];
+
+/// What enums and fixed newtypes derive.
+const ORD_DERIVES: &[&str] = &["Debug", "Clone", "Copy", "PartialEq", "Eq", "Hash", "PartialOrd", "Ord"];
 
 /// `#[doc]` attributes: the Avro doc (if any), then a line naming the Avro type.
 fn docs(doc: Option<&str>, avro_line: Option<String>) -> TokenStream {
@@ -101,11 +118,14 @@ pub(super) fn named_item(cx: &TypeCx<'_>, style: &Style<'_>, id: TypeId) -> Resu
             let serde = style.serde_derive();
             let codec = style.codec_derive();
             let codec_attr = style.codec_named(&named.name.to_string());
+            let extra = cx.plan.config.derives(Some(id), &[ORD_DERIVES, &["Default"]].concat());
+            let attributes = cx.plan.config.attributes(Some(id));
             Ok(quote! {
                 #doc
-                #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, #default_derive #codec)]
+                #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, #default_derive #extra #codec)]
                 #serde
                 #codec_attr
+                #attributes
                 pub enum #name { #(#variants),* }
             })
         }
@@ -131,11 +151,14 @@ pub(super) fn named_item(cx: &TypeCx<'_>, style: &Style<'_>, id: TypeId) -> Resu
                 let with = style.serde(quote!(with = "::avrokit::fixed_bytes"));
                 let codec = style.codec_derive();
                 let codec_attr = style.codec_named(&named.name.to_string());
+                let extra = cx.plan.config.derives(Some(id), ORD_DERIVES);
+                let attributes = cx.plan.config.attributes(Some(id));
                 Ok(quote! {
                     #doc
-                    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, #codec)]
+                    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, #extra #codec)]
                     #serde
                     #codec_attr
+                    #attributes
                     pub struct #name(#with pub [u8; #size]);
                 })
             }
@@ -155,27 +178,55 @@ fn record_item(
     let kind = if record.is_error { "error" } else { "record" };
     let doc = docs(named.doc.as_deref(), Some(format!("Avro {kind} `{}`.", named.name)));
     let eq = cx.is_eq(Node::Record(id)).then(|| quote!(Eq, Hash,));
-    let fields = record.fields.iter().enumerate().map(|(i, field)| {
-        let field_name = ident(&plan.fields[i]);
-        let boxed = cx.analysis.boxed.contains(&(Node::Record(id), i));
-        let ty = cx.slot_type(&field.schema, &(id, i, Vec::new()), boxed);
-        // Every item gets a doc (the generated crate denies `missing_docs`).
-        let doc = match &field.doc {
-            Some(doc) => docs(Some(doc), None),
-            None => docs(None, Some(format!("Avro field `{}`.", field.name))),
-        };
-        let rename = style.rename(&plan.fields[i], &field.name);
-        quote!(#doc #rename pub #field_name: #ty)
-    });
+    let mut adapted = false;
+    let fields: Vec<TokenStream> = record
+        .fields
+        .iter()
+        .enumerate()
+        .map(|(i, field)| {
+            let field_name = ident(&plan.fields[i]);
+            let boxed = cx.analysis.boxed.contains(&(Node::Record(id), i));
+            let site = (id, i, Vec::new());
+            let natural = cx.slot_type(&field.schema, &site, boxed);
+            let ty = match cx.plan.config.field(id, i) {
+                Some(user) => user.clone(),
+                None => cx.adapted_type(&field.schema, &site, boxed),
+            };
+            // A user type stands for the natural one: the derive checks the schema against
+            // that, and the adapter's `Repr` against it at this field.
+            let repr = if ty.to_string() == natural.to_string() {
+                TokenStream::new()
+            } else {
+                adapted = true;
+                style.codec_repr(&natural)
+            };
+            // Every item gets a doc (the generated crate denies `missing_docs`).
+            let doc = match &field.doc {
+                Some(doc) => docs(Some(doc), None),
+                None => docs(None, Some(format!("Avro field `{}`.", field.name))),
+            };
+            let rename = style.rename(&plan.fields[i], &field.name);
+            quote!(#doc #rename #repr pub #field_name: #ty)
+        })
+        .collect();
     let serde = style.serde_derive();
-    let default_impl = record_default(cx, id, named, record)?;
+    // Schema defaults are values of the natural types, which adapted fields do not hold.
+    let default_impl = if adapted {
+        TokenStream::new()
+    } else {
+        record_default(cx, id, named, record)?
+    };
     let codec = style.codec_derive();
     let codec_attr = style.codec_named(&named.name.to_string());
+    let present: &[&str] = if eq.is_some() { EQ_DERIVES } else { &EQ_DERIVES[..3] };
+    let extra = cx.plan.config.derives(Some(id), present);
+    let attributes = cx.plan.config.attributes(Some(id));
     Ok(quote! {
         #doc
-        #[derive(Debug, Clone, PartialEq, #eq #codec)]
+        #[derive(Debug, Clone, PartialEq, #eq #extra #codec)]
         #serde
         #codec_attr
+        #attributes
         pub struct #name { #(#fields),* }
         #default_impl
     })
@@ -249,11 +300,15 @@ pub(super) fn union_item(cx: &TypeCx<'_>, style: &Style<'_>, index: usize) -> To
     let codec = style.codec_derive();
     let union_schema = Schema::Union(union.branches.clone());
     let codec_attr = style.codec_union(&crate::schema_json::to_json_referencing(cx.plan.set, &union_schema));
+    let present: &[&str] = if eq.is_some() { EQ_DERIVES } else { &EQ_DERIVES[..3] };
+    let extra = cx.plan.config.derives(None, present);
+    let attributes = cx.plan.config.attributes(None);
     quote! {
         #doc
-        #[derive(Debug, Clone, PartialEq, #eq #codec)]
+        #[derive(Debug, Clone, PartialEq, #eq #extra #codec)]
         #serde
         #codec_attr
+        #attributes
         #[allow(clippy::large_enum_variant)]
         pub enum #name { #(#variants),* }
     }

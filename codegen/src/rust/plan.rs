@@ -62,6 +62,8 @@ pub(super) struct Plan<'a> {
     pub types: Vec<TypePlan>,
     pub unions: Vec<UnionPlan>,
     pub union_at: HashMap<Site, usize>,
+    /// The configuration, resolved against these schemas.
+    pub config: super::config::Resolved,
 }
 
 impl<'a> Plan<'a> {
@@ -99,6 +101,7 @@ impl<'a> Plan<'a> {
             types,
             unions: Vec::new(),
             union_at: HashMap::new(),
+            config: super::config::Resolved::default(),
         };
         for (id, named) in set.iter() {
             if let NamedKind::Record(record) = &named.kind {

@@ -80,6 +80,24 @@ impl<'p> TypeCx<'p> {
     /// The Rust type of a record field or union branch at `site`; `boxed` when the slot
     /// breaks a cycle.
     pub fn slot_type(&self, schema: &Schema, site: &Site, boxed: bool) -> TokenStream {
+        self.type_at(schema, site, boxed, false)
+    }
+
+    /// [`slot_type`](Self::slot_type) with the configured user types in place of named
+    /// types and custom logical types (through optionals, arrays and map values, where
+    /// `AvroAdapter` reaches): the type a record field holds.
+    pub fn adapted_type(&self, schema: &Schema, site: &Site, boxed: bool) -> TokenStream {
+        self.type_at(schema, site, boxed, true)
+    }
+
+    fn type_at(&self, schema: &Schema, site: &Site, boxed: bool, adapted: bool) -> TokenStream {
+        let config = &self.plan.config;
+        if adapted
+            && !matches!(schema, Schema::Union(_) | Schema::Array(_) | Schema::Map(_))
+            && let Some(user) = config.logical(site)
+        {
+            return user.clone();
+        }
         match schema {
             Schema::Null => quote!(()),
             Schema::Boolean => quote!(bool),
@@ -87,26 +105,26 @@ impl<'p> TypeCx<'p> {
             Schema::Long => quote!(i64),
             Schema::Float => quote!(f32),
             Schema::Double => quote!(f64),
-            Schema::Bytes => {
+            Schema::Bytes => config.bytes().unwrap_or_else(|| {
                 let vec = self.prelude("Vec");
                 quote!(#vec<u8>)
-            }
-            Schema::String => self.prelude("String"),
+            }),
+            Schema::String => config.string(self.prelude("String"), self.prelude("Box")),
             Schema::Logical(logical) => logical_type(*logical),
             Schema::Array(items) => {
                 let vec = self.prelude("Vec");
-                let item = self.slot_type(items, &child(site, Segment::Item), false);
+                let item = self.type_at(items, &child(site, Segment::Item), false, adapted);
                 quote!(#vec<#item>)
             }
             Schema::Map(values) => {
                 let string = self.prelude("String");
-                let value = self.slot_type(values, &child(site, Segment::Value), false);
+                let value = self.type_at(values, &child(site, Segment::Value), false, adapted);
                 quote!(::std::collections::BTreeMap<#string, #value>)
             }
             Schema::Union(_) => match schema.as_optional() {
                 Some((inner, _)) => {
                     let option = self.prelude("Option");
-                    let inner = self.slot_type(inner, site, boxed);
+                    let inner = self.type_at(inner, site, boxed, adapted);
                     quote!(#option<#inner>)
                 }
                 None => {
@@ -114,6 +132,9 @@ impl<'p> TypeCx<'p> {
                     self.boxed(self.path(&union.module, &union.ident), boxed)
                 }
             },
+            Schema::Named(id) if adapted && config.named(*id).is_some() => {
+                config.named(*id).cloned().expect("checked by the guard")
+            }
             Schema::Named(id) => {
                 let named = self.plan.set.get(*id);
                 let plan = &self.plan.types[id.0];

@@ -28,10 +28,21 @@ impl TypeCx<'_> {
             (Schema::Long, Value::Long(n)) => int(i128::from(*n)),
             (Schema::Float, Value::Float(f)) => float(f64::from(*f), "f32"),
             (Schema::Double, Value::Double(f)) => float(*f, "f64"),
-            (Schema::Bytes, Value::Bytes(bytes)) => byte_vec(bytes),
+            (Schema::Bytes, Value::Bytes(bytes)) => {
+                let vec = byte_vec(bytes);
+                match self.plan.config.bytes() {
+                    Some(ty) => quote!(#ty::from(#vec)),
+                    None => vec,
+                }
+            }
             (Schema::String, Value::String(s)) => {
                 let string = self.prelude("String");
-                quote!(#string::from(#s))
+                if self.plan.config.plain_string() {
+                    quote!(#string::from(#s))
+                } else {
+                    let ty = self.plan.config.string(string, self.prelude("Box"));
+                    quote!(<#ty>::from(#s))
+                }
             }
             (Schema::Logical(logical), value) => logical_value(*logical, value)?,
             (Schema::Array(items), Value::Array(values)) => {

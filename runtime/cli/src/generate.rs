@@ -53,6 +53,19 @@ pub struct GenArgs {
     /// Write nothing; exit 1 and list stale files when the output is out of date.
     #[arg(long)]
     pub check: bool,
+    /// The Rust type of `string` values, over the `[codegen]` table's `string_type`.
+    #[arg(long, value_name = "TYPE", value_parser = avrokit_codegen::StringType::NAMES)]
+    pub string_type: Option<String>,
+    /// The Rust type of `bytes` values, over the `[codegen]` table's `bytes_type`.
+    #[arg(long, value_name = "TYPE", value_parser = avrokit_codegen::BytesType::NAMES)]
+    pub bytes_type: Option<String>,
+    /// Derive this on every generated type (repeatable), besides the `[codegen]` table's.
+    #[arg(long = "derive", value_name = "PATH")]
+    pub derives: Vec<String>,
+    /// A TOML file whose `[codegen]` table configures the generated code (the catalog's
+    /// `[codegen]` table is read without this).
+    #[arg(long, value_name = "FILE")]
+    pub codegen_config: Option<PathBuf>,
 }
 
 impl Default for GenArgs {
@@ -70,6 +83,10 @@ impl Default for GenArgs {
             root_doc: None,
             rustfmt_config: None,
             check: false,
+            string_type: None,
+            bytes_type: None,
+            derives: Vec::new(),
+            codegen_config: None,
         }
     }
 }
@@ -118,6 +135,19 @@ impl GenArgs {
         }
         if let Some(doc) = &self.root_doc {
             generator = generator.root_doc(doc);
+        }
+        // clap has checked the spellings against the same lists.
+        if let Some(t) = self.string_type.as_deref().and_then(avrokit_codegen::StringType::parse) {
+            generator = generator.string_type(t);
+        }
+        if let Some(t) = self.bytes_type.as_deref().and_then(avrokit_codegen::BytesType::parse) {
+            generator = generator.bytes_type(t);
+        }
+        for derive in &self.derives {
+            generator = generator.derive(derive);
+        }
+        if let Some(file) = &self.codegen_config {
+            generator = generator.codegen_file(file);
         }
         generator
     }
