@@ -9,16 +9,25 @@
 //! self-contained (named types it uses inlined, as `schema_json::to_json` writes it and the
 //! generated types' `schema_json()` return), which is what a `Serializer` registers on
 //! first use, so the ids agree with what producers will frame.
+//!
+//! With `--references` each named type a subject's schema uses is registered as its own
+//! subject instead, named by the type's full name (`shared.Money`: the subject Confluent's
+//! `RecordNameStrategy` gives the type, and the one its Java and Python serializers look
+//! references up by), before the schemas that use it; each schema is then registered as its
+//! own definition, the types it uses referred to by name, with Confluent's `references`
+//! array (`[{"name": "shared.Money", "subject": "shared.Money", "version": 3}]`) naming the
+//! version just registered (or found). A type's subject gets the level of the first topic
+//! that uses it.
 
 use crate::compat::registry::{against_registry, ask_registry};
 use crate::endpoints::RegistryArgs;
 use crate::output::{OutputFormat, print_json, text_or_json};
 use crate::schema_dir::SchemaPaths;
 use anyhow::Context;
-use avrokit::registry_client::Normalize;
 use avrokit::registry_client::{BlockingRegistryClient, Compatibility, RegistryErrorKind};
+use avrokit::registry_client::{Normalize, SchemaReference};
 use avrokit_codegen::gate::{Checked, Format, Options, Problem, Status};
-use avrokit_codegen::ir::{Schema, SchemaSet};
+use avrokit_codegen::ir::{NamedKind, Schema, SchemaSet, TypeId};
 use avrokit_codegen::schema_json;
 use clap::Args;
 use serde_json::{Value, json};
@@ -36,6 +45,10 @@ pub struct RegisterArgs {
     /// The schemas and the catalog whose subjects to register.
     #[command(flatten)]
     pub paths: SchemaPaths,
+    /// Register every named type a schema uses as its own subject (the type's full name)
+    /// and the schema with `references` to them, instead of self-contained.
+    #[arg(long)]
+    pub references: bool,
     /// `text` (the gate's report, then a line per subject) or `json`: one object,
     /// `{"registry" (URL), "dry_run", "compatible" (the gate passed), "registered" (new
     /// versions, or that would be), "unchanged", "gate": [{"subject", "compatible",
@@ -48,10 +61,14 @@ pub struct RegisterArgs {
     pub format: OutputFormat,
 }
 
-/// One subject to register: its name, self-contained schema JSON and the catalog's level.
+/// One subject to register: its name, schema JSON (self-contained, or its own
+/// definition with `references`) and the catalog's level.
 struct Planned {
     subject: String,
     schema: String,
+    /// The named types the schema uses by name: (full name, subject), the subject planned
+    /// earlier; its version is known once that subject is registered.
+    references: Vec<(String, String)>,
     level: Compatibility,
 }
 
@@ -141,13 +158,25 @@ pub fn run(args: &RegisterArgs) -> anyhow::Result<ExitCode> {
         }
         (Vec::new(), Vec::new())
     };
-    let planned = plan(&args.paths)?;
-    let mut outcomes = Vec::new();
+    let planned = plan(&args.paths, args.references)?;
+    let mut outcomes: Vec<Outcome> = Vec::new();
     for entry in &planned {
+        let references = entry
+            .references
+            .iter()
+            .map(|(name, subject)| {
+                let version = outcomes
+                    .iter()
+                    .find(|o| &o.subject == subject)
+                    .map(|o| o.version)
+                    .with_context(|| format!("{subject} is referenced before it is planned"))?;
+                Ok(SchemaReference::new(name, subject, version))
+            })
+            .collect::<anyhow::Result<Vec<_>>>()?;
         let outcome = if args.dry_run {
-            would_register(&client, entry)?
+            would_register(&client, entry, &references)?
         } else {
-            register(&client, entry)?
+            register(&client, entry, &references)?
         };
         if !json {
             println!("{}", outcome.line(args.dry_run));
@@ -187,9 +216,16 @@ fn gate_json(checked: &Checked) -> Value {
 
 /// Registers `entry` (a no-op for a schema the subject already has), then sets the
 /// subject's level to the catalog's.
-fn register(client: &BlockingRegistryClient, entry: &Planned) -> anyhow::Result<Outcome> {
-    let Planned { subject, schema, level } = entry;
-    let known = match client.rest().lookup(subject, schema, Normalize::AsSent) {
+fn register(
+    client: &BlockingRegistryClient,
+    entry: &Planned,
+    references: &[SchemaReference],
+) -> anyhow::Result<Outcome> {
+    let Planned {
+        subject, schema, level, ..
+    } = entry;
+    let rest = client.rest();
+    let known = match rest.lookup_with_references(subject, schema, references, Normalize::AsSent) {
         Ok(found) => Some(found),
         Err(err)
             if matches!(
@@ -204,13 +240,12 @@ fn register(client: &BlockingRegistryClient, entry: &Planned) -> anyhow::Result<
     let (action, version, id) = match known {
         Some(found) => ("unchanged", found.version, found.id),
         None => {
-            let id = client
-                .register(subject, schema, Normalize::AsSent)
+            let id = rest
+                .register_with_references(subject, schema, references, Normalize::AsSent)
                 .with_context(|| format!("registering {subject}"))?;
             // Registration answers only the id; the lookup names the version it is.
-            let version = client
-                .rest()
-                .lookup(subject, schema, Normalize::AsSent)
+            let version = rest
+                .lookup_with_references(subject, schema, references, Normalize::AsSent)
                 .with_context(|| format!("looking up {subject} after registering it"))?;
             ("registered", version.version, id)
         }
@@ -238,27 +273,108 @@ fn register(client: &BlockingRegistryClient, entry: &Planned) -> anyhow::Result<
     })
 }
 
-/// Every catalog subject with its self-contained schema, in catalog order.
-fn plan(paths: &SchemaPaths) -> anyhow::Result<Vec<Planned>> {
+/// Every catalog subject with its schema, in catalog order: self-contained, or (with
+/// `references`) preceded by the subjects of the named types it uses.
+fn plan(paths: &SchemaPaths, references: bool) -> anyhow::Result<Vec<Planned>> {
     let (set, catalog) = crate::schema_dir::load(paths)?;
-    let entry = |subject: String, schema: &Schema, set: &SchemaSet, level| Planned {
-        subject,
-        schema: schema_json::to_json(set, schema),
-        level,
+    let mut planner = Planner {
+        set: &set,
+        planned: Vec::new(),
+        in_progress: Vec::new(),
     };
-    let mut planned = Vec::new();
     for topic in &catalog.topics {
-        planned.push(entry(topic.value_subject(), &topic.value, &set, topic.compatibility));
+        let mut subjects = vec![(topic.value_subject(), &topic.value)];
         if let (Some(subject), Some(key)) = (topic.key_subject(), &topic.key) {
-            planned.push(entry(subject, key, &set, topic.compatibility));
+            subjects.push((subject, key));
+        }
+        for (subject, schema) in subjects {
+            if references {
+                planner.with_references(subject, schema, topic.compatibility)?;
+            } else {
+                planner.planned.push(Planned {
+                    subject,
+                    schema: schema_json::to_json(&set, schema),
+                    references: Vec::new(),
+                    level: topic.compatibility,
+                });
+            }
         }
     }
-    Ok(planned)
+    Ok(planner.planned)
+}
+
+/// Plans subjects whose schemas refer to the named types they use.
+struct Planner<'a> {
+    set: &'a SchemaSet,
+    planned: Vec<Planned>,
+    /// The types being planned, innermost last: a type met again here uses itself
+    /// through others.
+    in_progress: Vec<TypeId>,
+}
+
+impl Planner<'_> {
+    /// Plans `subject` for `schema` after the subjects of the named types it uses (each
+    /// once, named by its full name), referring to them.
+    fn with_references(&mut self, subject: String, schema: &Schema, level: Compatibility) -> anyhow::Result<()> {
+        let own = match schema {
+            Schema::Named(id) => Some(*id),
+            _ => None,
+        };
+        let mut used = Vec::new();
+        match own.map(|id| &self.set.get(id).kind) {
+            Some(NamedKind::Record(record)) => {
+                for field in &record.fields {
+                    named_types(&field.schema, &mut used);
+                }
+            }
+            Some(_) => {}
+            None => named_types(schema, &mut used),
+        }
+        used.retain(|id| Some(*id) != own);
+        self.in_progress.extend(own);
+        let mut references = Vec::new();
+        for id in used {
+            let name = self.set.get(id).name.to_string();
+            if self.in_progress.contains(&id) {
+                anyhow::bail!(
+                    "{name} and {subject} use each other: a registry cannot hold them as references to each other; register without --references"
+                );
+            }
+            if !self.planned.iter().any(|p| p.subject == name) {
+                self.with_references(name.clone(), &Schema::Named(id), level)?;
+            }
+            references.push((name.clone(), name));
+        }
+        self.in_progress.retain(|id| Some(*id) != own);
+        self.planned.push(Planned {
+            subject,
+            schema: schema_json::definition_json(self.set, schema),
+            references,
+            level,
+        });
+        Ok(())
+    }
+}
+
+/// Adds the named types `schema` names (not those they use in turn), each once.
+fn named_types(schema: &Schema, out: &mut Vec<TypeId>) {
+    match schema {
+        Schema::Array(inner) | Schema::Map(inner) => named_types(inner, out),
+        Schema::Union(branches) => branches.iter().for_each(|b| named_types(b, out)),
+        Schema::Named(id) if !out.contains(id) => out.push(*id),
+        _ => {}
+    }
 }
 
 /// What registering `entry` would do, found without changing anything.
-fn would_register(client: &BlockingRegistryClient, entry: &Planned) -> anyhow::Result<Outcome> {
-    let Planned { subject, schema, level } = entry;
+fn would_register(
+    client: &BlockingRegistryClient,
+    entry: &Planned,
+    references: &[SchemaReference],
+) -> anyhow::Result<Outcome> {
+    let Planned {
+        subject, schema, level, ..
+    } = entry;
     let outcome = |action, version, id| Outcome {
         subject: subject.clone(),
         action,
@@ -267,7 +383,10 @@ fn would_register(client: &BlockingRegistryClient, entry: &Planned) -> anyhow::R
         level: *level,
         level_from: None,
     };
-    match client.rest().lookup(subject, schema, Normalize::AsSent) {
+    match client
+        .rest()
+        .lookup_with_references(subject, schema, references, Normalize::AsSent)
+    {
         Ok(found) => Ok(outcome("unchanged", found.version, Some(found.id))),
         Err(err) => match err.kind() {
             RegistryErrorKind::SubjectNotFound { .. } => Ok(outcome("would_register", 1, None)),

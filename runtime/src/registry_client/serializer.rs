@@ -244,7 +244,17 @@ impl<T: AvroMessage, C: RegistryAccess> Serializer<T, C> {
             IdSource::Latest => {
                 let asked = Instant::now();
                 let latest = client.latest(&subject).await.map_err(failed)?;
-                (check_latest::<T>(&subject, &latest)?, Some(asked + client.latest_ttl()))
+                // A version with references is not self-contained: its id's schema, as the
+                // client resolves it, is.
+                let schema = if latest.references.is_empty() {
+                    Schema::parse(&latest.schema).map_err(|err| err.to_string())
+                } else {
+                    Ok((*client.schema_by_id(latest.id).await.map_err(failed)?).clone())
+                };
+                (
+                    check_latest::<T>(&subject, &latest, schema)?,
+                    Some(asked + client.latest_ttl()),
+                )
             }
         };
         if until.is_none() {
@@ -286,8 +296,12 @@ impl<T: AvroMessage, C: RegistryAccess> Serializer<T, C> {
 }
 
 /// The id of `latest` when it is `T`'s own schema, or why it is not.
-fn check_latest<T: AvroMessage>(subject: &str, latest: &SubjectVersion) -> Result<u32, SerializeError> {
-    let why = match Schema::parse(&latest.schema) {
+fn check_latest<T: AvroMessage>(
+    subject: &str,
+    latest: &SubjectVersion,
+    schema: Result<Schema, String>,
+) -> Result<u32, SerializeError> {
+    let why = match schema {
         Ok(schema) if schema.canonical_form() == T::schema().canonical_form() => return Ok(latest.id),
         Ok(schema) => format!(
             "its canonical form differs: {} where {} has {}",
