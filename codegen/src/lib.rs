@@ -76,7 +76,7 @@ pub mod sql;
 // generation code and users of this crate need one dependency.
 pub use avrokit_schema::{
     Compatibility, Diagnostic, Diagnostics, KeyFormat, LoadOptions, SchemaLayout, Severity, Strictness, canonical,
-    diagnostic, did_you_mean, ir, json, load, load_dir, load_files, rust_names, schema_json, source,
+    diagnostic, did_you_mean, idl, ir, json, load, load_dir, load_files, rust_names, schema_files, schema_json, source,
 };
 #[cfg(feature = "rust")]
 pub use generator::{Generated, Generator};

@@ -1,6 +1,7 @@
 //! # avrokit-schema
 //!
-//! The schema model every other avrokit crate shares: `.avsc` text loaded into one
+//! The schema model every other avrokit crate shares: `.avsc` JSON or Avro IDL (`.avdl`,
+//! see [`idl`]) loaded into one
 //! intermediate representation ([`ir::SchemaSet`]) whose every type, field and default
 //! knows where it was written, so any problem is a [`Diagnostic`] with file, line and
 //! column.
@@ -33,6 +34,7 @@
 pub mod canonical;
 mod compatibility;
 pub mod diagnostic;
+pub mod idl;
 pub mod ir;
 pub mod json;
 mod key_format;
@@ -45,4 +47,4 @@ pub mod sql;
 pub use compatibility::Compatibility;
 pub use diagnostic::{Diagnostic, Diagnostics, Severity, Strictness, did_you_mean};
 pub use key_format::KeyFormat;
-pub use load::{LoadOptions, SchemaLayout, load_dir, load_files};
+pub use load::{LoadOptions, SchemaLayout, load_dir, load_files, schema_files};

@@ -31,6 +31,7 @@ pub(super) struct Converted {
 /// error in `diagnostics`; otherwise it is ignored with a warning in `warnings`.
 pub(super) fn convert(
     files: &[(SourceFile, Json)],
+    mains: &[Option<(Json, Option<String>)>],
     definitions: &Definitions,
     strictness: Strictness,
     diagnostics: &mut Diagnostics,
@@ -49,7 +50,12 @@ pub(super) fn convert(
     let mut roots = Vec::with_capacity(files.len());
     for (index, (_, json)) in files.iter().enumerate() {
         converter.file = index;
-        roots.push(converter.schema(json, None));
+        let types = converter.schema(json, None);
+        // An `.avdl` file with `schema Type;` is rooted there, not at its list of types.
+        roots.push(match mains.get(index).and_then(Option::as_ref) {
+            Some((main, namespace)) => converter.schema(main, namespace.as_deref()),
+            None => types,
+        });
     }
     Converted {
         types: converter.types,

@@ -107,12 +107,10 @@ impl DefaultChecker<'_> {
                 .and_then(|n| i64::try_from(n).ok())
                 .map(Value::Long)
                 .ok_or_else(|| self.mismatch(schema, json, "an integer that fits in 64 bits")),
-            Schema::Float => json
-                .as_f64()
+            Schema::Float => floating(json)
                 .map(|f| Value::Float(f as f32))
                 .ok_or_else(|| self.mismatch(schema, json, "a number")),
-            Schema::Double => json
-                .as_f64()
+            Schema::Double => floating(json)
                 .map(Value::Double)
                 .ok_or_else(|| self.mismatch(schema, json, "a number")),
             Schema::Bytes => self.bytes(schema, json, None).map(Value::Bytes),
@@ -326,6 +324,18 @@ impl DefaultChecker<'_> {
 }
 
 /// An integral JSON number (no fraction, no exponent), as i128 so range checks are exact.
+/// A float or double default: a number, or one of the strings `"NaN"`, `"Infinity"` and
+/// `"-Infinity"`, which JSON cannot hold as numbers and Java writes (an IDL default of
+/// `NaN` becomes one of them) and reads back.
+fn floating(json: &Json) -> Option<f64> {
+    match json.as_str() {
+        Some("NaN") => Some(f64::NAN),
+        Some("Infinity") => Some(f64::INFINITY),
+        Some("-Infinity") => Some(f64::NEG_INFINITY),
+        _ => json.as_f64(),
+    }
+}
+
 fn integer(json: &Json) -> Option<i128> {
     match &json.kind {
         JsonKind::Number(text) if !text.contains(['.', 'e', 'E']) => text.parse().ok(),

@@ -10,6 +10,12 @@ use heck::ToKebabCase;
 
 pub(super) fn check(files: &[(SourceFile, Json)], definitions: &Definitions, diagnostics: &mut Diagnostics) {
     for (index, (file, json)) in files.iter().enumerate() {
+        // An `.avdl` file declares several types by design (a protocol, or a schema file
+        // with its helper types), and the `.avpr` and `.avsc` files it imports may live
+        // outside the directory: the rule binds the directory's own `.avsc` files only.
+        if !file.path().extension().is_some_and(|ext| ext == "avsc") {
+            continue;
+        }
         let defined: Vec<_> = definitions.list.iter().filter(|d| d.file == index).collect();
         let Some(top) = defined.iter().find(|d| d.span == json.span) else {
             diagnostics.push(

@@ -1,6 +1,8 @@
-//! Loading a directory of `.avsc` files into a [`SchemaSet`].
+//! Loading a directory of `.avsc` and `.avdl` files into a [`SchemaSet`].
 //!
-//! Four passes, each its own module: `collect` finds every named definition so that
+//! Five passes, each its own module: `sources` reads every file into JSON (an `.avdl`
+//! file through [`crate::idl`], into the tree an `.avsc` author would have written, its
+//! spans in the IDL text) and reads the files `.avdl` files import; `collect` finds every named definition so that
 //! references resolve across files in any order; `convert` checks every attribute and
 //! builds the IR; `defaults` checks field defaults once every type is known; and
 //! `recursion` finds records that can only ever contain themselves. Every problem is
@@ -21,6 +23,7 @@ mod layout;
 pub(crate) mod logical;
 pub(crate) mod names;
 mod recursion;
+mod sources;
 
 use crate::diagnostic::{Diagnostic, Diagnostics, Strictness};
 use crate::ir::{NamedKind, NamedType, SchemaSet};
@@ -79,9 +82,10 @@ pub enum SchemaLayout {
     OneTypePerFile,
 }
 
-/// Loads every `*.avsc` file under `dir` (recursively, in path order).
+/// Loads every `*.avsc` and `*.avdl` file under `dir` (recursively, in path order), and
+/// the files the `.avdl` files import.
 pub fn load_dir(dir: &Path, options: &LoadOptions) -> Result<SchemaSet, Diagnostics> {
-    let paths = avsc_files(dir)?;
+    let paths = schema_files(dir)?;
     let mut files = Vec::with_capacity(paths.len());
     let mut diagnostics = Diagnostics::default();
     for path in paths {
@@ -96,20 +100,17 @@ pub fn load_dir(dir: &Path, options: &LoadOptions) -> Result<SchemaSet, Diagnost
     load_files(files, options)
 }
 
-/// Loads schema files already in memory (their paths are used for diagnostics only).
+/// Loads schema files already in memory: `.avsc` JSON, or Avro IDL when the path ends in
+/// `.avdl`. The paths are shown in diagnostics, and an `.avdl` file's imports are read
+/// relative to its path.
 pub fn load_files(files: Vec<SourceFile>, options: &LoadOptions) -> Result<SchemaSet, Diagnostics> {
     let mut diagnostics = Diagnostics::default();
-    let mut parsed = Vec::with_capacity(files.len());
-    for file in files {
-        match json::parse(file.text()) {
-            Ok(json) => parsed.push((file, json)),
-            Err(err) => diagnostics.push(syntax_diagnostic(&file, err)),
-        }
-    }
+    let sources::Parsed { files: parsed, mains } = sources::parse_all(files, &mut diagnostics);
     let definitions = collect::collect(&parsed, &mut diagnostics);
     let mut warnings = Vec::new();
     let converted = convert::convert(
         &parsed,
+        &mains,
         &definitions,
         options.strictness,
         &mut diagnostics,
@@ -201,13 +202,14 @@ fn syntax_diagnostic(file: &SourceFile, err: json::SyntaxError) -> Diagnostic {
     )
 }
 
-fn avsc_files(dir: &Path) -> Result<Vec<PathBuf>, Diagnostics> {
+/// The schema files of a directory: `.avsc` and `.avdl`, recursively, in path order.
+pub fn schema_files(dir: &Path) -> Result<Vec<PathBuf>, Diagnostics> {
     let mut out = Vec::new();
     let mut pending = vec![dir.to_path_buf()];
     while let Some(current) = pending.pop() {
         let entries = std::fs::read_dir(&current).map_err(|err| {
             Diagnostic::file(&current, format!("cannot read the schema directory: {err}"))
-                .with_hint("pass the directory that holds the .avsc files")
+                .with_hint("pass the directory that holds the .avsc (or .avdl) files")
         })?;
         for entry in entries {
             let path = entry
@@ -215,7 +217,7 @@ fn avsc_files(dir: &Path) -> Result<Vec<PathBuf>, Diagnostics> {
                 .path();
             if path.is_dir() {
                 pending.push(path);
-            } else if path.extension().is_some_and(|ext| ext == "avsc") {
+            } else if path.extension().is_some_and(|ext| ext == "avsc" || ext == "avdl") {
                 out.push(path);
             }
         }
