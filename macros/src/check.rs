@@ -161,10 +161,16 @@ pub fn check(set: &SchemaSet, schema: &Schema, ty: &Type, label: &str, named: &m
             }
             _ => "",
         };
+        // The other types the runtime reads these values into.
+        let also = match schema {
+            Schema::String => " (or `Box<str>`, `Arc<str>`)",
+            Schema::Bytes => " (or `bytes::Bytes`)",
+            _ => "",
+        };
         syn::Error::new_spanned(
             offending,
             format!(
-                "{label}: the schema has {}, which is {} in Rust; found `{found}`{hint}",
+                "{label}: the schema has {}, which is {}{also} in Rust; found `{found}`{hint}",
                 kind_and_name(set, schema),
                 expectation(set, schema)
             ),

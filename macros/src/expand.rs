@@ -282,10 +282,12 @@ fn record(
                     let ty = &field.ty;
                     let body = codec::encode(set, &avro.schema, &quote!((&repr)));
                     // Spanned at the field's type: a wrong `Repr` is a compile error there.
-                    let assert = quote_spanned!(ty.span()=> ::avrokit::codec::adapter_repr::<#ty, #repr>(););
-                    quote!({
-                        #assert
+                    let convert = quote_spanned! {ty.span()=>
+                        ::avrokit::codec::adapter_repr::<#ty, #repr>();
                         let repr: #repr = <#ty as ::avrokit::AvroAdapter>::to_repr(&self.#ident);
+                    };
+                    quote!({
+                        #convert
                         #body
                     })
                 }
@@ -297,10 +299,11 @@ fn record(
         match repr {
             Some(repr) => {
                 let ty = &field.ty;
+                let adapt = quote_spanned!(ty.span()=> ::avrokit::codec::adapted::<#ty>(repr, offset)?);
                 quote!({
                     let offset = r.position();
                     let repr: #repr = #value;
-                    ::avrokit::codec::adapted::<#ty>(repr, offset)?
+                    #adapt
                 })
             }
             None => value,

@@ -44,6 +44,14 @@ use proc_macro::TokenStream;
 /// Field and variant attribute: `#[avro(rename = "wireName")]` when the Rust name is not
 /// the idiomatic form of the Avro name.
 ///
+/// Field attribute: `#[avro(repr = "i64")]` when the field's type is a user type standing
+/// for the schema's value through `avrokit::AvroAdapter`: the derive checks `repr`
+/// against the schema, and the adapter's `Repr` must be exactly `repr` (a compile error
+/// at the field otherwise).
+///
+/// Besides the natural Rust types, `string` values may be `Box<str>` or `Arc<str>` and
+/// `bytes` values `bytes::Bytes` (shared with the frame by `from_avro_bytes`).
+///
 /// When the Rust type and the schema disagree (a missing or extra field, a type mismatch,
 /// wrong enum symbols or union branches) compilation fails at the offending field, saying
 /// what the schema expects.

@@ -133,7 +133,7 @@ fn resolve(base: &Path, relative: &str) -> PathBuf {
     }
 }
 
-/// The `.avsc` files under `dir` (subdirectories included, links followed) with their
+/// The `.avsc` and `.avdl` files under `dir` (subdirectories included, links followed) with their
 /// stamps, read from metadata alone: every derive checks its cached directory this way,
 /// so only the entries that may be schemas or directories cost a `stat`.
 fn avsc_sources(dir: &Path) -> Result<Sources, String> {
@@ -151,7 +151,8 @@ fn avsc_sources(dir: &Path) -> Result<Sources, String> {
                 pending.push(path);
                 continue;
             }
-            let is_avsc = path.extension().is_some_and(|e| e == "avsc");
+            // `.avdl` (Avro IDL) files are schema files too: the loader reads both.
+            let is_avsc = path.extension().is_some_and(|e| e == "avsc" || e == "avdl");
             if !is_avsc && !file_type.is_symlink() {
                 continue;
             }
