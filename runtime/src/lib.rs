@@ -131,6 +131,7 @@ pub mod registry_client;
 pub mod resolve;
 mod schema;
 pub mod topic;
+mod topic_value;
 pub mod wire;
 
 pub use codec::AvroAdapter;
@@ -141,6 +142,7 @@ pub use registered::{Reencoded, Registered, RoundTripError};
 pub use resolve::ResolveError;
 pub use schema::{Schema, SchemaError};
 pub use topic::{AvroKey, Topic, TopicKey};
+pub use topic_value::TopicValue;
 
 pub use avrokit_macros::AvroMessage;
 pub use bytes;

@@ -1,14 +1,15 @@
-//! [`Deserializer`]: a Confluent frame to a value of an [`AvroMessage`] type, read
-//! through the writer's schema fetched by id.
+//! [`Deserializer`]: a Confluent frame to a value of an [`AvroMessage`](crate::AvroMessage)
+//! type (or of the one of a topic's several value types the writer schema's name picks,
+//! [`TopicValue`]), read through the writer's schema fetched by id.
 
 use super::access::RegistryAccess;
 use super::blocking::BlockingRegistryClient;
 use super::client::RegistryClient;
 use super::error::{RegistryError, RegistryErrorKind};
 use super::quick::Quick;
-use crate::message::AvroMessage;
 use crate::resolve::ResolveError;
 use crate::schema::Schema;
+use crate::topic_value::TopicValue;
 use crate::wire::{self, FrameError};
 use std::future::Future;
 use std::marker::PhantomData;
@@ -112,43 +113,34 @@ enum Lookup<'a, O, D> {
 
 /// Where a decoded value goes: a new value ([`Fresh`]) or over an existing one
 /// (`&mut T`, reusing its allocations).
-trait Target<T: AvroMessage> {
+trait Target<T: TopicValue> {
     /// What decoding gives: the value, or nothing when it was decoded in place.
     type Output;
-    /// Decodes data of `T`'s own schema.
-    fn decode(self, body: &[u8]) -> Result<Self::Output, ResolveError>;
-    /// Decodes data of `writer`, resolving it into `T`.
-    fn resolve(self, body: &[u8], writer: &Schema) -> Result<Self::Output, ResolveError>;
+    /// Decodes data of `writer` as `T`'s type `index`, resolving it (directly when
+    /// `writer` is that type's own schema).
+    fn resolve(self, index: usize, body: &[u8], writer: &Schema) -> Result<Self::Output, ResolveError>;
 }
 
 /// Decoding into a new value.
 struct Fresh;
 
-impl<T: AvroMessage> Target<T> for Fresh {
+impl<T: TopicValue> Target<T> for Fresh {
     type Output = T;
 
-    fn decode(self, body: &[u8]) -> Result<T, ResolveError> {
-        Ok(T::from_avro(body)?)
-    }
-
-    fn resolve(self, body: &[u8], writer: &Schema) -> Result<T, ResolveError> {
-        T::from_avro_with_writer(body, writer)
+    fn resolve(self, index: usize, body: &[u8], writer: &Schema) -> Result<T, ResolveError> {
+        T::decode_value(index, body, writer)
     }
 }
 
-impl<T: AvroMessage> Target<T> for &mut T {
+impl<T: TopicValue> Target<T> for &mut T {
     type Output = ();
 
-    fn decode(self, body: &[u8]) -> Result<(), ResolveError> {
-        Ok(self.set_from_avro(body)?)
-    }
-
-    fn resolve(self, body: &[u8], writer: &Schema) -> Result<(), ResolveError> {
-        self.set_from_avro_with_writer(body, writer)
+    fn resolve(self, index: usize, body: &[u8], writer: &Schema) -> Result<(), ResolveError> {
+        self.set_value(index, body, writer)
     }
 }
 
-impl<T: AvroMessage, C: RegistryAccess> Deserializer<T, C> {
+impl<T: TopicValue, C: RegistryAccess> Deserializer<T, C> {
     /// A deserializer fetching writer schemas through `client` (and its shared cache).
     /// With a [`RegistryClient`] its calls are `async`, with a
     /// [`BlockingRegistryClient`] they block.
@@ -169,8 +161,9 @@ impl<T: AvroMessage, C: RegistryAccess> Deserializer<T, C> {
     ) -> Result<Lookup<'a, D::Output, D>, DeserializeError> {
         let (id, body) = wire::unframe(bytes)?;
         if self.own_id.load(Ordering::Relaxed) == u64::from(id) {
+            // Only set for a one-type `T`, whose own schema this is.
             return target
-                .decode(body)
+                .resolve(0, body, T::type_schema(0))
                 .map(Lookup::Decoded)
                 .map_err(|source| DeserializeError::Decode { id, source });
         }
@@ -189,8 +182,9 @@ impl<T: AvroMessage, C: RegistryAccess> Deserializer<T, C> {
             .map_err(|source| DeserializeError::fetching(id, source))
     }
 
-    /// Decodes `body`, written with `writer`: directly when it is `T`'s schema (and then
-    /// remembered as such), through a resolution plan when it differs.
+    /// Decodes `body`, written with `writer`, as the type of `T` the writer's name picks:
+    /// directly when it is that type's schema (and, for a one-type `T`, then remembered
+    /// as such), through a resolution plan when it differs.
     fn decode_with<D: Target<T>>(
         &self,
         id: u32,
@@ -198,16 +192,16 @@ impl<T: AvroMessage, C: RegistryAccess> Deserializer<T, C> {
         writer: &Schema,
         target: D,
     ) -> Result<D::Output, DeserializeError> {
-        if writer.fingerprint() == T::fingerprint() {
+        let decode_error = |source| DeserializeError::Decode { id, source };
+        let index = T::type_for(writer).map_err(decode_error)?;
+        if T::TYPES == 1 && writer.fingerprint() == T::type_schema(0).fingerprint() {
             self.own_id.store(u64::from(id), Ordering::Relaxed);
         }
-        target
-            .resolve(body, writer)
-            .map_err(|source| DeserializeError::Decode { id, source })
+        target.resolve(index, body, writer).map_err(decode_error)
     }
 }
 
-impl<T: AvroMessage> Deserializer<T> {
+impl<T: TopicValue> Deserializer<T> {
     /// The value in `bytes`: its writer schema fetched by id once (then cached), decoded
     /// directly when it is `T`'s schema and through a resolution plan when it differs.
     ///
@@ -218,7 +212,7 @@ impl<T: AvroMessage> Deserializer<T> {
     }
 
     /// [`deserialize`](Self::deserialize) into `value`, reusing its allocations (see
-    /// [`AvroMessage::set_from_avro`]): for a loop that reads one message after another.
+    /// [`AvroMessage::set_from_avro`](crate::AvroMessage::set_from_avro)): for a loop that reads one message after another.
     /// On error `value` holds a valid value of unspecified content.
     pub fn deserialize_into<'a>(
         &'a self,
@@ -247,7 +241,7 @@ impl<T: AvroMessage> Deserializer<T> {
     }
 }
 
-impl<T: AvroMessage> Deserializer<T, BlockingRegistryClient> {
+impl<T: TopicValue> Deserializer<T, BlockingRegistryClient> {
     /// The value in `bytes`, as [`Deserializer::deserialize`], blocking while a writer
     /// schema is fetched.
     pub fn deserialize(&self, bytes: &[u8]) -> Result<T, DeserializeError> {

@@ -1,4 +1,5 @@
-//! [`Serializer`]: a value of an [`AvroMessage`] type to a Confluent frame, its schema id
+//! [`Serializer`]: a value of an [`AvroMessage`](crate::AvroMessage) type (or of one of a
+//! topic's several value types, [`TopicValue`]) to a Confluent frame, its schema id
 //! found once per topic (registered, looked up, the latest version, or fixed).
 
 use super::access::RegistryAccess;
@@ -9,8 +10,8 @@ use super::quick::Quick;
 use super::rest::{Normalize, SubjectVersion};
 use super::subject::{RecordPart, SubjectNameStrategy};
 use crate::error::EncodeError;
-use crate::message::AvroMessage;
 use crate::schema::Schema;
+use crate::topic_value::TopicValue;
 use crate::wire;
 use std::collections::HashMap;
 use std::future::Future;
@@ -117,10 +118,11 @@ pub struct Serializer<T, C = RegistryClient> {
     part: RecordPart,
     ids: IdSource,
     normalize: Normalize,
-    /// topic → id, so the hot path neither builds the subject nor copies the schema text.
-    known: RwLock<HashMap<String, Known>>,
-    /// The first topic resolved and its id, when ids never expire, read without a lock:
-    /// most serializers write one topic.
+    /// Per value type ([`TopicValue::type_index`]): topic → id, so the hot path neither
+    /// builds the subject nor copies the schema text.
+    known: Vec<RwLock<HashMap<String, Known>>>,
+    /// The first topic resolved and its id, when ids never expire and `T` is one type,
+    /// read without a lock: most serializers write one topic.
     first: OnceLock<(String, u32)>,
     /// The largest frame written so far: a new frame's buffer starts that big, so a
     /// kilobyte record is one allocation instead of a doubling series.
@@ -142,7 +144,7 @@ impl<T, C: std::fmt::Debug> std::fmt::Debug for Serializer<T, C> {
     }
 }
 
-impl<T: AvroMessage, C: RegistryAccess> Serializer<T, C> {
+impl<T: TopicValue, C: RegistryAccess> Serializer<T, C> {
     /// A value serializer through `client`: TopicName subjects (`<topic>-value`),
     /// auto-registering. With a [`RegistryClient`] its calls are `async`, with a
     /// [`BlockingRegistryClient`] they block.
@@ -153,7 +155,7 @@ impl<T: AvroMessage, C: RegistryAccess> Serializer<T, C> {
             part: RecordPart::Value,
             ids: IdSource::AutoRegister,
             normalize: Normalize::AsSent,
-            known: RwLock::new(HashMap::new()),
+            known: (0..T::TYPES).map(|_| RwLock::default()).collect(),
             first: OnceLock::new(),
             size_hint: AtomicUsize::new(0),
             _type: PhantomData,
@@ -194,17 +196,24 @@ impl<T: AvroMessage, C: RegistryAccess> Serializer<T, C> {
         self
     }
 
-    /// The subject `T`'s schema goes under for `topic`.
+    /// The subject `T`'s schema goes under for `topic` (of its first type, when `T` is
+    /// an enum of several: [`subject_of`](Self::subject_of) names the others').
     pub fn subject(&self, topic: &str) -> Result<String, SerializeError> {
+        self.subject_of(topic, 0)
+    }
+
+    /// The subject of `T`'s type `index` ([`TopicValue::type_index`]) for `topic`.
+    pub fn subject_of(&self, topic: &str, index: usize) -> Result<String, SerializeError> {
         self.strategy
-            .subject(topic, self.part, T::FULL_NAME)
+            .subject(topic, self.part, T::type_name(index))
             .ok_or(SerializeError::NoSubject {
                 strategy: self.strategy,
             })
     }
 
-    /// The id already known for `topic`, if it is still current: the hot path.
-    fn remembered(&self, topic: &str) -> Option<u32> {
+    /// The id already known for `topic` and `T`'s type `index`, if it is still current:
+    /// the hot path. An [`IdSource::Fixed`] id is every type's.
+    fn remembered(&self, topic: &str, index: usize) -> Option<u32> {
         if let IdSource::Fixed(id) = self.ids {
             return Some(id);
         }
@@ -213,7 +222,7 @@ impl<T: AvroMessage, C: RegistryAccess> Serializer<T, C> {
         {
             return Some(*id);
         }
-        let known = self.known.read().ok()?;
+        let known = self.known.get(index)?.read().ok()?;
         let entry = known.get(topic)?;
         entry
             .until
@@ -221,12 +230,13 @@ impl<T: AvroMessage, C: RegistryAccess> Serializer<T, C> {
             .then_some(entry.id)
     }
 
-    /// Asks the registry (through the client's shared caches) for `topic`'s id and
-    /// remembers it.
-    async fn resolve(&self, topic: &str) -> Result<u32, SerializeError> {
-        let subject = self.subject(topic)?;
+    /// Asks the registry (through the client's shared caches) for the id of `T`'s type
+    /// `index` in `topic` and remembers it.
+    async fn resolve(&self, topic: &str, index: usize) -> Result<u32, SerializeError> {
+        let subject = self.subject_of(topic, index)?;
         let client = self.client.registry();
-        let schema = T::schema_json();
+        let own = T::type_schema(index);
+        let schema = own.json();
         let failed = |source| SerializeError::Registry {
             subject: subject.clone(),
             source,
@@ -252,17 +262,17 @@ impl<T: AvroMessage, C: RegistryAccess> Serializer<T, C> {
                     Ok((*client.schema_by_id(latest.id).await.map_err(failed)?).clone())
                 };
                 (
-                    check_latest::<T>(&subject, &latest, schema)?,
+                    check_latest::<T>(&subject, &latest, own, schema)?,
                     Some(asked + client.latest_ttl()),
                 )
             }
         };
-        if until.is_none() {
+        if until.is_none() && T::TYPES == 1 {
             // A topic's id never changes here (as in `known`), so whichever topic comes
             // first may take the lock-free slot.
             let _ = self.first.set((topic.to_owned(), id));
         }
-        if let Ok(mut known) = self.known.write() {
+        if let Some(Ok(mut known)) = self.known.get(index).map(RwLock::write) {
             known.insert(topic.to_owned(), Known { id, until });
         }
         Ok(id)
@@ -281,14 +291,15 @@ impl<T: AvroMessage, C: RegistryAccess> Serializer<T, C> {
     /// [`Serializer::schema_id`] fetches it). For callers that frame into a shared buffer
     /// they must not hold across an await.
     pub fn serialize_known(&self, topic: &str, value: &T, out: &mut Vec<u8>) -> Option<Result<(), SerializeError>> {
-        self.remembered(topic).map(|id| self.write(id, value, out))
+        self.remembered(topic, value.type_index())
+            .map(|id| self.write(id, value, out))
     }
 
     /// Appends the frame of `value` with `id` to `out`; on an error `out` is as it was.
     fn write(&self, id: u32, value: &T, out: &mut Vec<u8>) -> Result<(), SerializeError> {
         let start = out.len();
         wire::write_header(id, out);
-        value.encode_to(out).map_err(|err| {
+        value.encode_value(out).map_err(|err| {
             out.truncate(start);
             SerializeError::Encode(err)
         })
@@ -296,18 +307,19 @@ impl<T: AvroMessage, C: RegistryAccess> Serializer<T, C> {
 }
 
 /// The id of `latest` when it is `T`'s own schema, or why it is not.
-fn check_latest<T: AvroMessage>(
+fn check_latest<T>(
     subject: &str,
     latest: &SubjectVersion,
+    own: &Schema,
     schema: Result<Schema, String>,
 ) -> Result<u32, SerializeError> {
     let why = match schema {
-        Ok(schema) if schema.canonical_form() == T::schema().canonical_form() => return Ok(latest.id),
+        Ok(schema) if schema.canonical_form() == own.canonical_form() => return Ok(latest.id),
         Ok(schema) => format!(
             "its canonical form differs: {} where {} has {}",
             schema.canonical_form(),
             std::any::type_name::<T>(),
-            T::schema().canonical_form()
+            own.canonical_form()
         ),
         Err(err) => format!("it does not parse: {err}"),
     };
@@ -320,16 +332,31 @@ fn check_latest<T: AvroMessage>(
     })
 }
 
-impl<T: AvroMessage + Sync> Serializer<T> {
-    /// The id written for `topic`: remembered, or asked of the registry once.
+impl<T: TopicValue + Sync> Serializer<T> {
+    /// The id written for `topic`: remembered, or asked of the registry once (of `T`'s
+    /// first type, when it is an enum of several: [`schema_id_for`](Self::schema_id_for)
+    /// gives a value's).
     ///
     /// The remembered id is read when this is called; the future then completes at its
     /// first poll, and only a miss waits for the registry (as do `serialize` and
     /// `serialize_into`).
     pub fn schema_id<'a>(&'a self, topic: &'a str) -> impl Future<Output = Result<u32, SerializeError>> + Send + 'a {
-        match self.remembered(topic) {
+        self.schema_id_of(topic, 0)
+    }
+
+    /// The id written for `value` in `topic`: that of its own type.
+    pub fn schema_id_for<'a>(
+        &'a self,
+        topic: &'a str,
+        value: &T,
+    ) -> impl Future<Output = Result<u32, SerializeError>> + Send + 'a {
+        self.schema_id_of(topic, value.type_index())
+    }
+
+    fn schema_id_of<'a>(&'a self, topic: &'a str, index: usize) -> Quick<'a, Result<u32, SerializeError>> {
+        match self.remembered(topic, index) {
             Some(id) => Quick::ready(Ok(id)),
-            None => Quick::waiting(self.resolve(topic)),
+            None => Quick::waiting(self.resolve(topic, index)),
         }
     }
 
@@ -339,9 +366,10 @@ impl<T: AvroMessage + Sync> Serializer<T> {
         topic: &'a str,
         value: &'a T,
     ) -> impl Future<Output = Result<Vec<u8>, SerializeError>> + Send + 'a {
-        match self.remembered(topic) {
+        let index = value.type_index();
+        match self.remembered(topic, index) {
             Some(id) => Quick::ready(self.framed(id, value)),
-            None => Quick::waiting(async move { self.framed(self.resolve(topic).await?, value) }),
+            None => Quick::waiting(async move { self.framed(self.resolve(topic, index).await?, value) }),
         }
     }
 
@@ -353,31 +381,42 @@ impl<T: AvroMessage + Sync> Serializer<T> {
         value: &'a T,
         out: &'a mut Vec<u8>,
     ) -> impl Future<Output = Result<(), SerializeError>> + Send + 'a {
-        match self.remembered(topic) {
+        let index = value.type_index();
+        match self.remembered(topic, index) {
             Some(id) => Quick::ready(self.write(id, value, out)),
-            None => Quick::waiting(async move { self.write(self.resolve(topic).await?, value, out) }),
+            None => Quick::waiting(async move { self.write(self.resolve(topic, index).await?, value, out) }),
         }
     }
 }
 
-impl<T: AvroMessage> Serializer<T, BlockingRegistryClient> {
-    /// The id written for `topic`: remembered, or asked of the registry once (blocking).
+impl<T: TopicValue> Serializer<T, BlockingRegistryClient> {
+    /// The id written for `topic`: remembered, or asked of the registry once (blocking;
+    /// of `T`'s first type when it is an enum of several).
     pub fn schema_id(&self, topic: &str) -> Result<u32, SerializeError> {
-        match self.remembered(topic) {
+        self.schema_id_of(topic, 0)
+    }
+
+    /// The id written for `value` in `topic`: that of its own type (blocking).
+    pub fn schema_id_for(&self, topic: &str, value: &T) -> Result<u32, SerializeError> {
+        self.schema_id_of(topic, value.type_index())
+    }
+
+    fn schema_id_of(&self, topic: &str, index: usize) -> Result<u32, SerializeError> {
+        match self.remembered(topic, index) {
             Some(id) => Ok(id),
-            None => self.client.block_on(self.resolve(topic)),
+            None => self.client.block_on(self.resolve(topic, index)),
         }
     }
 
     /// `value` as a Confluent frame for `topic`.
     pub fn serialize(&self, topic: &str, value: &T) -> Result<Vec<u8>, SerializeError> {
-        self.framed(self.schema_id(topic)?, value)
+        self.framed(self.schema_id_for(topic, value)?, value)
     }
 
     /// Appends the Confluent frame of `value` for `topic` to `out` (to reuse a buffer);
     /// on an error `out` is as it was.
     pub fn serialize_into(&self, topic: &str, value: &T, out: &mut Vec<u8>) -> Result<(), SerializeError> {
-        let id = self.schema_id(topic)?;
+        let id = self.schema_id_for(topic, value)?;
         self.write(id, value, out)
     }
 }
