@@ -33,4 +33,20 @@ fn main() {
         generated.write_rust(&out.join(module)).expect("OUT_DIR is writable");
         generated.print_rerun_if_changed();
     }
+    // The options corpus as its catalog's `[codegen]` table configures it, and plain.
+    let dir = "corpus/codegen-options";
+    for (module, catalog) in [("codegen_options", true), ("codegen_options_plain", false)] {
+        let mut generator = avrokit_codegen::Generator::new(dir)
+            .single_file(format!("{module}.rs"))
+            .serde_feature(None)
+            .derive_codecs(dir);
+        if catalog {
+            generator = generator.catalog(format!("{dir}/catalog.toml"));
+        }
+        let generated = generator
+            .generate()
+            .unwrap_or_else(|diagnostics| panic!("{dir} must load:\n{diagnostics}"));
+        generated.write_rust(&out.join(module)).expect("OUT_DIR is writable");
+        generated.print_rerun_if_changed();
+    }
 }

@@ -63,6 +63,18 @@ pub mod seed_arc_str {
     include!(concat!(env!("OUT_DIR"), "/seed_arc_str/seed_arc_str.rs"));
 }
 
+/// The types of `corpus/codegen-options/`, configured by its catalog's `[codegen]`
+/// table (over the user types of [`codegen_adapters`]).
+pub mod codegen_options {
+    include!(concat!(env!("OUT_DIR"), "/codegen_options/codegen_options.rs"));
+}
+
+/// The types of `corpus/codegen-options/` without configuration.
+pub mod codegen_options_plain {
+    include!(concat!(env!("OUT_DIR"), "/codegen_options_plain/codegen_options_plain.rs"));
+}
+
+pub mod codegen_adapters;
 pub mod kafka_scratch;
 pub mod pg_scratch;
 pub mod psql;

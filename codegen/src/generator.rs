@@ -36,6 +36,9 @@ pub struct Generator {
     rust: RustOptions,
     /// A file whose `[codegen]` table is read (beside the catalog's).
     codegen_file: Option<PathBuf>,
+    /// The string and bytes types chosen here, over any file's.
+    string_type: Option<StringType>,
+    bytes_type: Option<BytesType>,
 }
 
 /// Everything one run produced.
@@ -69,6 +72,8 @@ impl Generator {
             load: LoadOptions::default(),
             rust: RustOptions::default(),
             codegen_file: None,
+            string_type: None,
+            bytes_type: None,
         }
     }
 
@@ -146,15 +151,15 @@ impl Generator {
         self
     }
 
-    /// The Rust type of `string` values (default `String`).
+    /// The Rust type of `string` values (default `String`), over the files' choice.
     pub fn string_type(mut self, string_type: StringType) -> Self {
-        self.rust.codegen.string_type = string_type;
+        self.string_type = Some(string_type);
         self
     }
 
-    /// The Rust type of `bytes` values (default `Vec<u8>`).
+    /// The Rust type of `bytes` values (default `Vec<u8>`), over the files' choice.
     pub fn bytes_type(mut self, bytes_type: BytesType) -> Self {
-        self.rust.codegen.bytes_type = bytes_type;
+        self.bytes_type = Some(bytes_type);
         self
     }
 
@@ -210,6 +215,8 @@ impl Generator {
             codegen.merge(CodegenConfig::load(path)?);
         }
         codegen.merge(self.rust.codegen.clone());
+        codegen.string_type = self.string_type.unwrap_or(codegen.string_type);
+        codegen.bytes_type = self.bytes_type.unwrap_or(codegen.bytes_type);
         let rust_options = RustOptions {
             codegen,
             ..self.rust.clone()

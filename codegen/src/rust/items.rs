@@ -39,7 +39,7 @@ impl Style<'_> {
     fn codec_repr(&self, natural: &TokenStream) -> TokenStream {
         match self.derive_schema_dir {
             Some(_) => {
-                let natural = natural.to_string();
+                let natural = spelled(natural);
                 quote!(#[avro(repr = #natural)])
             }
             None => TokenStream::new(),
@@ -84,6 +84,17 @@ const EQ_DERIVES: &[&str] = &["Debug", "Clone", "PartialEq", "Eq", "Hash"];
 /// What enums and fixed newtypes derive.
 const ORD_DERIVES: &[&str] = &["Debug", "Clone", "Copy", "PartialEq", "Eq", "Hash", "PartialOrd", "Ord"];
 
+/// A type as a person writes it (`Vec<i64>`, not the token stream's `Vec < i64 >`).
+fn spelled(ty: &TokenStream) -> String {
+    ty.to_string()
+        .replace(" :: ", "::")
+        .replace(":: ", "::")
+        .replace(" <", "<")
+        .replace("< ", "<")
+        .replace(" >", ">")
+        .replace(" ,", ",")
+}
+
 /// `#[doc]` attributes: the Avro doc (if any), then a line naming the Avro type.
 fn docs(doc: Option<&str>, avro_line: Option<String>) -> TokenStream {
     let mut lines: Vec<String> = doc
@@ -118,7 +129,12 @@ pub(super) fn named_item(cx: &TypeCx<'_>, style: &Style<'_>, id: TypeId) -> Resu
             let serde = style.serde_derive();
             let codec = style.codec_derive();
             let codec_attr = style.codec_named(&named.name.to_string());
-            let extra = cx.plan.config.derives(Some(id), &[ORD_DERIVES, &["Default"]].concat());
+            let present = if e.default.is_some() {
+                [ORD_DERIVES, &["Default"]].concat()
+            } else {
+                ORD_DERIVES.to_vec()
+            };
+            let extra = cx.plan.config.derives(Some(id), &present);
             let attributes = cx.plan.config.attributes(Some(id));
             Ok(quote! {
                 #doc
