@@ -279,12 +279,24 @@ impl JsonWriter<'_> {
             (_, Value::Long(n)) => {
                 let _ = write!(self.out, "{n}");
             }
-            (_, Value::Float(f)) => self.out.push_str(&serde_json::Value::from(f64::from(*f)).to_string()),
-            (_, Value::Double(f)) => self.out.push_str(&serde_json::Value::from(*f).to_string()),
+            (_, Value::Float(f)) => self.out.push_str(&float_json(f64::from(*f))),
+            (_, Value::Double(f)) => self.out.push_str(&float_json(*f)),
             (_, Value::Bytes(bytes) | Value::Fixed(bytes)) => self.bytes(bytes),
             (_, Value::String(s)) => self.string(s),
             _ => self.out.push_str("null"),
         }
+    }
+}
+
+/// A float or double default as JSON: a number, or for the values JSON has no number for
+/// the strings `"NaN"`, `"Infinity"` and `"-Infinity"`, as Java writes them and as the
+/// loader reads them back (not `null`, which would not load).
+fn float_json(value: f64) -> String {
+    match value {
+        v if v.is_nan() => "\"NaN\"".to_owned(),
+        f64::INFINITY => "\"Infinity\"".to_owned(),
+        f64::NEG_INFINITY => "\"-Infinity\"".to_owned(),
+        v => serde_json::Value::from(v).to_string(),
     }
 }
 

@@ -46,11 +46,17 @@ pub struct Snapshot {
     pub catalog: Option<Catalog>,
 }
 
-/// The files of one state, not loaded yet: `.avsc` files (sorted by path) and the
+/// Whether a path in the schema directory is a schema file: `.avsc` JSON or Avro IDL
+/// (`.avdl`), which the loader reads alike.
+fn is_schema_path(path: &str) -> bool {
+    path.ends_with(".avsc") || path.ends_with(".avdl")
+}
+
+/// The files of one state, not loaded yet: `.avsc` and `.avdl` files (sorted by path) and the
 /// catalog's text, paths relative to the repository root.
 #[derive(Clone, Default)]
 pub struct Files {
-    /// The `.avsc` files.
+    /// The `.avsc` and `.avdl` files.
     pub schemas: Vec<SourceFile>,
     /// `catalog.toml`, if present.
     pub catalog: Option<SourceFile>,
@@ -64,7 +70,7 @@ impl Files {
             let Some(text) = blobs.get(&file.blob) else { continue };
             if file.path == layout.catalog {
                 files.catalog = Some(SourceFile::new(&file.path, text.clone()));
-            } else if file.path.ends_with(".avsc") {
+            } else if is_schema_path(&file.path) {
                 files.schemas.push(SourceFile::new(&file.path, text.clone()));
             }
         }
@@ -75,7 +81,7 @@ impl Files {
     /// The blobs [`Files::from_tree`] needs.
     pub fn wanted<'a>(tree: &'a [TreeFile], layout: &'a Layout) -> impl Iterator<Item = &'a str> {
         tree.iter()
-            .filter(|f| f.path.ends_with(".avsc") || f.path == layout.catalog)
+            .filter(|f| is_schema_path(&f.path) || f.path == layout.catalog)
             .map(|f| f.blob.as_str())
     }
 
@@ -109,7 +115,7 @@ pub fn working_files(layout: &Layout) -> Result<Files, Error> {
             let path = entry?.path();
             if path.is_dir() {
                 pending.push(path);
-            } else if path.extension().is_some_and(|e| e == "avsc") {
+            } else if path.to_str().is_some_and(is_schema_path) {
                 let text = std::fs::read_to_string(&path)?;
                 files.schemas.push(SourceFile::new(path, text));
             }

@@ -44,7 +44,18 @@ impl Subject {
             Lineage::TopicKey(name) => topic(name).filter(|t| t.key_subject().is_some())?.key.as_ref(),
             Lineage::Type(names) => {
                 let id = names.iter().find_map(|n| state.set.lookup(n))?;
-                state.set.roots.iter().find(|root| **root == Schema::Named(id))
+                // A file's top-level type, or one of the types of a file whose root is a
+                // list of them (an `.avdl` protocol or schema file, a top-level union).
+                let branches = |root: &'a Schema| match root {
+                    Schema::Union(branches) => branches.as_slice(),
+                    _ => std::slice::from_ref(root),
+                };
+                state
+                    .set
+                    .roots
+                    .iter()
+                    .flat_map(branches)
+                    .find(|schema| **schema == Schema::Named(id))
             }
         }
     }

@@ -26,6 +26,7 @@
 //! | `consume`, `produce` | `console` (feature `kafka`) | Kafka and a registry |
 //! | `migrate` | `migrate` (feature `postgres`) | PostgreSQL |
 //! | `avro tojson\|fromjson\|fingerprint\|canonical` | [`avro`] | nothing |
+//! | `idl2schemata` | [`idl`] | `.avdl` files |
 //! | `stack up\|down\|status\|env` | [`stack`] | Java 17, Maven, PostgreSQL binaries |
 //!
 //! Every service address comes from a flag, else its environment variable
@@ -62,6 +63,7 @@ pub mod console;
 pub mod docs;
 pub mod endpoints;
 pub mod generate;
+pub mod idl;
 #[cfg(feature = "kafka")]
 pub mod lag;
 pub mod lint;

@@ -55,6 +55,8 @@ enum Command {
     Lint(avrokit_cli::lint::LintArgs),
     /// Avro data by a schema: `avro tojson|fromjson|canonical|fingerprint`.
     Avro(avro::AvroArgs),
+    /// Write the named types of Avro IDL (`.avdl`) files as `.avsc` files, one per type.
+    Idl2schemata(avrokit_cli::idl::Idl2SchemataArgs),
     /// The Docker-free dev stack: `stack up|down|status|env`.
     Stack(stack::StackArgs),
 }
@@ -79,6 +81,7 @@ fn main() -> ExitCode {
         Command::Migrate(args) => avrokit_cli::migrate::run(&args),
         Command::Lint(args) => avrokit_cli::lint::run(&args),
         Command::Avro(args) => avro::run(&args),
+        Command::Idl2schemata(args) => avrokit_cli::idl::run(&args),
         Command::Stack(args) => stack::run(&args),
     };
     match result {

@@ -8,6 +8,12 @@ use crate::json::Json;
 use crate::source::SourceFile;
 use heck::ToKebabCase;
 
+/// The file a type's definition lives in under the layout rule: its simple name in
+/// kebab-case (`TelescopeData` → `telescope-data.avsc`).
+pub fn file_name(simple_name: &str) -> String {
+    format!("{}.avsc", simple_name.to_kebab_case())
+}
+
 pub(super) fn check(files: &[(SourceFile, Json)], definitions: &Definitions, diagnostics: &mut Diagnostics) {
     for (index, (file, json)) in files.iter().enumerate() {
         // An `.avdl` file declares several types by design (a protocol, or a schema file
@@ -29,7 +35,7 @@ pub(super) fn check(files: &[(SourceFile, Json)], definitions: &Definitions, dia
             continue;
         };
         for nested in defined.iter().filter(|d| d.span != json.span) {
-            let expected = format!("{}.avsc", nested.name.name.to_kebab_case());
+            let expected = file_name(&nested.name.name);
             diagnostics.push(
                 Diagnostic::at(
                     file,
@@ -39,7 +45,7 @@ pub(super) fn check(files: &[(SourceFile, Json)], definitions: &Definitions, dia
                 .with_hint(format!("move it to its own file `{expected}` and refer to it by name")),
             );
         }
-        let expected = format!("{}.avsc", top.name.name.to_kebab_case());
+        let expected = file_name(&top.name.name);
         let actual = file
             .path()
             .file_name()

@@ -25,6 +25,8 @@ pub(crate) mod names;
 mod recursion;
 mod sources;
 
+pub use layout::file_name;
+
 use crate::diagnostic::{Diagnostic, Diagnostics, Strictness};
 use crate::ir::{NamedKind, NamedType, SchemaSet};
 use crate::json;
