@@ -43,6 +43,7 @@ pub mod rust_names;
 pub mod schema_json;
 pub mod source;
 pub mod sql;
+pub mod subject;
 
 pub use compatibility::Compatibility;
 pub use diagnostic::{Diagnostic, Diagnostics, Severity, Strictness, did_you_mean};
