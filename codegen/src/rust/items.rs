@@ -259,15 +259,17 @@ fn record_default(cx: &TypeCx<'_>, id: TypeId, named: &NamedType, record: &Recor
     for (i, field) in record.fields.iter().enumerate() {
         let default = field.default.as_ref().expect("every field has a default");
         let boxed = cx.analysis.boxed.contains(&(Node::Record(id), i));
-        let value = cx
-            .value_expr(&field.schema, default, &(id, i, Vec::new()), boxed)
-            .map_err(|message| {
-                Diagnostic::at(
-                    cx.plan.set.file(field.origin),
-                    field.origin.span,
-                    format!("field `{}`: {message}", field.name),
-                )
-            })?;
+        let value = match cx.value_expr(&field.schema, default, &(id, i, Vec::new()), boxed) {
+            Err(message) if message == super::values::ADAPTED_RECORD => return Ok(TokenStream::new()),
+            value => value,
+        };
+        let value = value.map_err(|message| {
+            Diagnostic::at(
+                cx.plan.set.file(field.origin),
+                field.origin.span,
+                format!("field `{}`: {message}", field.name),
+            )
+        })?;
         let field_name = ident(&plan.fields[i]);
         values.push(quote!(#field_name: #value));
     }

@@ -3,7 +3,7 @@
 use super::graph::{Analysis, Node};
 use super::idents::ident;
 use super::plan::{Plan, Segment, Site};
-use crate::ir::{FixedLogical, Logical, NamedKind, Schema};
+use crate::ir::{FixedLogical, Logical, NamedKind, Schema, TypeId};
 use proc_macro2::TokenStream;
 use quote::quote;
 use std::collections::HashSet;
@@ -147,6 +147,19 @@ impl<'p> TypeCx<'p> {
                 }
             }
         }
+    }
+
+    /// Whether a field of record `id` holds a configured user type.
+    pub fn is_adapted(&self, id: TypeId) -> bool {
+        let NamedKind::Record(record) = &self.plan.set.get(id).kind else {
+            return false;
+        };
+        record.fields.iter().enumerate().any(|(i, field)| {
+            let site = (id, i, Vec::new());
+            self.plan.config.field(id, i).is_some()
+                || self.adapted_type(&field.schema, &site, false).to_string()
+                    != self.slot_type(&field.schema, &site, false).to_string()
+        })
     }
 
     fn boxed(&self, ty: TokenStream, boxed: bool) -> TokenStream {

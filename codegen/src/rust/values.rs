@@ -18,6 +18,11 @@ const MAX_MILLIS: i64 = 8_200_000_000_000_000;
 const MAX_MICROS: i64 = 8_200_000_000_000_000_000;
 const DAYS_FROM_CE_TO_EPOCH: i64 = 719_163;
 
+/// The error of [`TypeCx::value_expr`] for a value of a record with user-typed fields:
+/// schema defaults are values of the natural types, so no literal of it is written and
+/// the record holding the default gets no `Default` impl.
+pub(super) const ADAPTED_RECORD: &str = "a record with user-typed fields has no literal";
+
 impl TypeCx<'_> {
     /// The expression for `value` as a value of `schema` at `site`.
     pub fn value_expr(&self, schema: &Schema, value: &Value, site: &Site, boxed: bool) -> Result<TokenStream, String> {
@@ -94,6 +99,9 @@ impl TypeCx<'_> {
                             quote!(#path([#(#bytes),*]))
                         }
                     },
+                    (NamedKind::Record(_), Value::Record(_)) if self.is_adapted(*id) => {
+                        return Err(ADAPTED_RECORD.to_owned());
+                    }
                     (NamedKind::Record(record), Value::Record(values)) => {
                         let fields = record.fields.iter().zip(values).enumerate().map(|(i, (field, v))| {
                             let name = ident(&plan.fields[i]);
