@@ -103,11 +103,9 @@ fn write_schema(set: &SchemaSet, schema: &Schema, seen: &mut HashSet<TypeId>, ou
             write_json_string(&full, out);
             match &named.kind {
                 NamedKind::Record(record) => {
-                    out.push_str(if record.is_error {
-                        ",\"type\":\"error\""
-                    } else {
-                        ",\"type\":\"record\""
-                    });
+                    // An error is a record here, as Java's `SchemaNormalization` writes
+                    // it: the forms (and fingerprints) must match the registry's.
+                    out.push_str(",\"type\":\"record\"");
                     out.push_str(",\"fields\":[");
                     for (i, field) in record.fields.iter().enumerate() {
                         if i > 0 {
@@ -158,6 +156,16 @@ mod tests {
         assert_eq!(
             parsing_canonical_form(&set, &set.roots[0]),
             r#"{"name":"x.R","type":"record","fields":[{"name":"a","type":"long"},{"name":"e","type":{"name":"x.E","type":"enum","symbols":["A","B"]}},{"name":"e2","type":"x.E"},{"name":"m","type":{"type":"map","values":{"name":"y.F","type":"fixed","size":2}}}]}"#
+        );
+    }
+
+    #[test]
+    fn an_error_is_a_record_in_canonical_form_as_java_writes_it() {
+        let text = r#"{"type": "error", "name": "Oops", "fields": [{"name": "why", "type": "string"}]}"#;
+        let set = load_files(vec![SourceFile::new("e.avsc", text)], &LoadOptions::default()).unwrap();
+        assert_eq!(
+            parsing_canonical_form(&set, &set.roots[0]),
+            r#"{"name":"Oops","type":"record","fields":[{"name":"why","type":"string"}]}"#
         );
     }
 

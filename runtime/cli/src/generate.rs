@@ -39,7 +39,7 @@ pub struct GenArgs {
     #[arg(long, value_name = "DIR")]
     pub derive_codecs: Option<String>,
     /// Accept any file layout (by default each `.avsc` file holds one named type and is
-    /// named after it in kebab-case).
+    /// named after it in kebab-case; `.avdl` files hold any number of types).
     #[arg(long)]
     pub any_layout: bool,
     /// The generated crate's documentation (its root module's doc comment).

@@ -27,8 +27,8 @@ pub const DEFAULT_OUT: &str = "generated";
 /// `--catalog FILE` (or `AVROKIT_CATALOG`); shared by every command that reads them.
 #[derive(Args, Debug, Clone)]
 pub struct SchemaPaths {
-    /// The directory of `.avsc` files (searched recursively), relative to the current
-    /// directory.
+    /// The directory of `.avsc` and `.avdl` (Avro IDL) files (searched recursively),
+    /// relative to the current directory.
     #[arg(long, env = SCHEMAS_VAR, default_value = DEFAULT_SCHEMAS, value_name = "DIR")]
     pub schemas: PathBuf,
     /// The topic catalog, whose topics give the subjects, their modes and the sinks

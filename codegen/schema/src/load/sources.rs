@@ -124,8 +124,22 @@ fn protocol_types(file: &SourceFile, json: Json) -> Result<Json, Diagnostic> {
     if !matches!(json.kind, JsonKind::Object(_)) || json.get("protocol").is_none() {
         return Err(Diagnostic::at(file, json.span, "not an Avro protocol").with_hint(hint));
     }
-    // `"namespace": null` (Java writes it) is the null namespace: nothing to add.
-    let namespace = json.get("namespace").filter(|ns| ns.value.as_str().is_some()).cloned();
+    // `"namespace": null` (Java writes it) is the null namespace: nothing to add. Without
+    // the key, a dotted protocol name carries the namespace (`org.foo.Bar` → `org.foo`).
+    let namespace = match json.get("namespace") {
+        Some(ns) => ns.value.as_str().map(|_| ns.clone()),
+        None => json.get("protocol").and_then(|name| {
+            let (namespace, _) = name.value.as_str()?.rsplit_once('.')?;
+            Some(Member {
+                key: "namespace".to_owned(),
+                key_span: name.key_span,
+                value: Json {
+                    span: name.value.span,
+                    kind: JsonKind::String(namespace.to_owned()),
+                },
+            })
+        }),
+    };
     let Some(types) = json.get("types").cloned() else {
         return Ok(Json {
             span: json.span,
