@@ -7,7 +7,7 @@
 
 use crate::compat::Position;
 use crate::ir::{Origin, SchemaSet};
-use crate::json::{self, Json, JsonKind};
+use crate::json::{Json, JsonKind};
 use crate::source::Span;
 
 /// One step below an element: an attribute, or an item of an array attribute.
@@ -33,7 +33,8 @@ pub(super) struct Located {
 
 impl<'a> Locator<'a> {
     pub(super) fn new(set: &'a SchemaSet) -> Self {
-        let files = set.files.iter().map(|file| json::parse(file.text()).ok()).collect();
+        // `.avdl` files too: the tree the loader built from the IDL, spans into its text.
+        let files = set.files.iter().map(crate::load::source_json).collect();
         Locator { set, files }
     }
 

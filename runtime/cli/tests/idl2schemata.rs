@@ -1,7 +1,9 @@
 //! `avrokit idl2schemata` end to end: `.avdl` files in, one `.avsc` per named type out
 //! (kebab-case file names, the one-type-per-file layout), and the round trip: the written
 //! files load to the same canonical form for every type, for a mixed directory and for
-//! every Apache Avro IDL test input in `tests/corpus/idl/apache/input/`.
+//! every Apache Avro IDL test input in `tests/corpus/idl/apache/input/`. And the other
+//! commands that read a schema directory read `.avdl` files in it: `lint` locates its
+//! findings in the IDL text.
 
 use avrokit_codegen::canonical::parsing_canonical_form;
 use avrokit_codegen::ir::{Schema, SchemaSet};
@@ -198,4 +200,28 @@ fn a_directory_without_idl_is_an_error() {
         "{}",
         text(&output.stderr)
     );
+}
+
+#[test]
+fn lint_locates_findings_in_idl_files() {
+    let dir = scratch("lint");
+    std::fs::write(
+        dir.join("pointing.avdl"),
+        "@namespace(\"astro\")\nprotocol Pointing {\n  /** A target. */\n  record Target {\n    /** Its note. */\n    union { string, null } note = \"\";\n  }\n}\n",
+    )
+    .unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_avrokit"))
+        .args(["lint", "--schemas"])
+        .arg(&dir)
+        .env_remove("AVROKIT_SCHEMAS")
+        .env_remove("AVROKIT_CATALOG")
+        .output()
+        .expect("runs");
+    assert_eq!(output.status.code(), Some(1), "{}", text(&output.stderr));
+    let stdout = text(&output.stdout);
+    let expected = format!(
+        "{}:6:5: optional-field: optional field `note` lists null as branch 1: write [\"null\", \"string\"] with \"default\": null at /0/fields/0/type (error)",
+        dir.join("pointing.avdl").display()
+    );
+    assert!(stdout.contains(&expected), "{stdout}");
 }

@@ -713,7 +713,7 @@ impl Parser {
             }
             "union" => {
                 let hint = "a union lists its branches between braces: `union { null, string }`";
-                let open = self.expect_punct('{', "after `union`", hint)?;
+                self.expect_punct('{', "after `union`", hint)?;
                 let mut branches = Vec::new();
                 loop {
                     let branch = self.full_type()?;
@@ -725,7 +725,7 @@ impl Parser {
                     break;
                 }
                 let json = Json {
-                    span: Span::new(open.start, self.last_end()),
+                    span: Span::new(span.start, self.last_end()),
                     kind: JsonKind::Array(branches),
                 };
                 (json, false, true)

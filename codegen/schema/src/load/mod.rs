@@ -26,6 +26,7 @@ mod recursion;
 mod sources;
 
 pub use layout::file_name;
+pub use sources::source_json;
 
 use crate::diagnostic::{Diagnostic, Diagnostics, Strictness};
 use crate::ir::{NamedKind, NamedType, SchemaSet};

@@ -117,6 +117,18 @@ pub(super) fn parse_all(files: Vec<SourceFile>, diagnostics: &mut Diagnostics) -
     parsed
 }
 
+/// The JSON tree the loader converts for `file` (by its extension: `.avsc` JSON, the
+/// `.avdl` file's types as parsed by [`crate::idl`], an `.avpr` file's types), spans into
+/// the file's text; `None` when it does not parse. Tools that walk from a file's top
+/// down to an element of the IR (a JSON pointer, the attributes as written) start here.
+pub fn source_json(file: &SourceFile) -> Option<Json> {
+    match Format::of(file.path()) {
+        Format::Schema => json::parse(file.text()).ok(),
+        Format::Idl => idl::parse(file.text()).ok().map(|idl| idl.types),
+        Format::Protocol => protocol_types(file, json::parse(file.text()).ok()?).ok(),
+    }
+}
+
 /// The `types` of a protocol (`.avpr`) as an array of schemas, each top-level named type
 /// given the protocol's namespace when it names none, as the protocol implies.
 fn protocol_types(file: &SourceFile, json: Json) -> Result<Json, Diagnostic> {
