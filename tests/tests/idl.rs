@@ -7,6 +7,8 @@
 //! - `corpus/idl/malformed/`: broken IDL, one mistake per case (a directory when the
 //!   mistake spans files); every case fails with located, hinted diagnostics pinned by a
 //!   snapshot beside it (`<case>.snap`).
+//! - Robustness: mutations of real IDL (cut, inserted and replaced text) never panic the
+//!   parser or the loader; they load or fail with located diagnostics.
 //! - Java's own reading: Apache Avro 1.12.1's `IdlReader` (what `avro-tools
 //!   idl2schemata` runs, from Maven Central via `corpus/idl/java/pom.xml`) reads every
 //!   Apache input and `corpus/idl/java/features*.avdl` (every feature avrokit reads); each
@@ -301,5 +303,33 @@ fn drop_unnamed_type_properties(json: &mut serde_json::Value) {
         }
         serde_json::Value::Array(items) => items.iter_mut().for_each(drop_unnamed_type_properties),
         _ => {}
+    }
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(3000))]
+    #[test]
+    fn mutated_idl_loads_or_fails_located_never_panics(
+        which in 0usize..2,
+        at in 0usize..4000,
+        cut in 0usize..12,
+        insert in "[ -~\n\u{e9}]{0,4}",
+    ) {
+        let source = [corpus("java").join("features.avdl"), corpus("apache").join("input/simple.avdl")];
+        let text = std::fs::read_to_string(&source[which]).unwrap();
+        let mut start = at.min(text.len());
+        while !text.is_char_boundary(start) {
+            start -= 1;
+        }
+        let mut end = (start + cut).min(text.len());
+        while !text.is_char_boundary(end) {
+            end += 1;
+        }
+        let mutated = format!("{}{insert}{}", &text[..start], &text[end..]);
+        if let Err(diagnostics) = load_files(vec![SourceFile::new("mutated.avdl", mutated)], &LoadOptions::default()) {
+            for diagnostic in &diagnostics.0 {
+                proptest::prop_assert!(diagnostic.line > 0 && diagnostic.column > 0, "{diagnostic}");
+            }
+        }
     }
 }

@@ -457,8 +457,10 @@ fn doc_text(body: &str) -> String {
         .map(|(i, l)| {
             if i == 0 {
                 l.trim().to_owned()
+            } else if l.is_char_boundary(indent) && l[..indent].trim().is_empty() {
+                l[indent..].trim_end().to_owned()
             } else {
-                l.get(indent..).unwrap_or("").trim_end().to_owned()
+                l.trim().to_owned()
             }
         })
         .collect();

@@ -103,3 +103,50 @@ pub fn parse(text: &str) -> Result<IdlFile, SyntaxError> {
 pub fn is_idl_path(path: &std::path::Path) -> bool {
     path.extension().is_some_and(|ext| ext == "avdl")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn deep_nesting_is_an_error_not_a_stack_overflow() {
+        let types = format!("schema {}int{};", "array<".repeat(100_000), ">".repeat(100_000));
+        assert!(parse(&types).unwrap_err().message.contains("nesting deeper"));
+        let value = format!("record R {{ int x = {}; }}", "[".repeat(100_000));
+        assert!(parse(&value).unwrap_err().message.contains("nesting deeper"));
+    }
+
+    #[test]
+    fn fields_sharing_a_type_each_get_the_type_and_their_own_doc() {
+        let idl = parse("/** Shared. */ string? a = \"x\", /** Own. */ b;").map(|_| ());
+        // A field outside a record is a syntax error, located at the type.
+        assert_eq!(idl.unwrap_err().span, Span::new(15, 21));
+        let idl = parse("record R { /** Shared. */ string? a = \"x\", /** Own. */ b; }").unwrap();
+        let crate::json::JsonKind::Array(types) = &idl.types.kind else {
+            panic!()
+        };
+        let fields = &types[0].get("fields").unwrap().value;
+        let crate::json::JsonKind::Array(fields) = &fields.kind else {
+            panic!()
+        };
+        let summary: Vec<_> = fields
+            .iter()
+            .map(|f| {
+                (
+                    f.get("doc")
+                        .and_then(|d| d.value.as_str())
+                        .unwrap_or_default()
+                        .to_owned(),
+                    f.get("type").unwrap().value.to_value().to_string(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            summary,
+            [
+                ("Shared.".to_owned(), r#"["string","null"]"#.to_owned()),
+                ("Own.".to_owned(), r#"["null","string"]"#.to_owned()),
+            ]
+        );
+    }
+}
