@@ -6,16 +6,20 @@
 use avrokit::{AvroMessage, EncodeError, ResolveError, Schema, TopicValue};
 
 #[derive(AvroMessage, Debug, Clone, PartialEq)]
-#[avro(schema_json = r#"{"type": "record", "name": "Created", "namespace": "shop", "fields": [
-    {"name": "id", "type": "string"}, {"name": "cents", "type": "long"}]}"#)]
+#[avro(
+    schema_json = r#"{"type": "record", "name": "Created", "namespace": "shop", "fields": [
+    {"name": "id", "type": "string"}, {"name": "cents", "type": "long"}]}"#
+)]
 struct Created {
     id: String,
     cents: i64,
 }
 
 #[derive(AvroMessage, Debug, Clone, PartialEq)]
-#[avro(schema_json = r#"{"type": "record", "name": "Cancelled", "namespace": "shop", "fields": [
-    {"name": "id", "type": "string"}, {"name": "reason", "type": "string", "default": "none"}]}"#)]
+#[avro(
+    schema_json = r#"{"type": "record", "name": "Cancelled", "namespace": "shop", "fields": [
+    {"name": "id", "type": "string"}, {"name": "reason", "type": "string", "default": "none"}]}"#
+)]
 struct Cancelled {
     id: String,
     reason: String,
@@ -98,8 +102,7 @@ fn each_value_is_decoded_as_the_type_its_writer_names() {
 
 #[test]
 fn a_writer_of_another_type_is_refused_naming_the_topics_types() {
-    let other =
-        Schema::parse(r#"{"type":"record","name":"Refunded","namespace":"shop","fields":[]}"#).unwrap();
+    let other = Schema::parse(r#"{"type":"record","name":"Refunded","namespace":"shop","fields":[]}"#).unwrap();
     let err = decode(b"", &other).unwrap_err().to_string();
     assert!(
         err.contains("shop.Refunded") && err.contains("shop.Created, shop.Cancelled"),
