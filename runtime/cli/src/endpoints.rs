@@ -38,8 +38,8 @@ pub fn resolve(given: Option<&str>, var: &str, what: &str, flag: &str) -> anyhow
 
 #[cfg(feature = "registry")]
 /// How to authenticate to the registry and which CA to trust; shared by every command
-/// that calls it.
-#[derive(Args, Debug, Clone, Default)]
+/// that calls it. `Debug` shows neither the password nor the token.
+#[derive(Args, Clone, Default)]
 pub struct RegistryAuthArgs {
     /// Registry user (Confluent Cloud: the API key); needs the password.
     #[arg(
@@ -70,6 +70,19 @@ pub struct RegistryAuthArgs {
     /// A PEM file of CA certificates to trust for an `https` registry (a private CA).
     #[arg(long = "registry-ca", env = "SCHEMA_REGISTRY_CA", value_name = "PEM")]
     pub ca: Option<PathBuf>,
+}
+
+#[cfg(feature = "registry")]
+impl std::fmt::Debug for RegistryAuthArgs {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let hidden = |secret: &Option<String>| secret.as_ref().map(|_| "<redacted>");
+        f.debug_struct("RegistryAuthArgs")
+            .field("user", &self.user)
+            .field("password", &hidden(&self.password))
+            .field("token", &hidden(&self.token))
+            .field("ca", &self.ca)
+            .finish()
+    }
 }
 
 #[cfg(feature = "registry")]
@@ -133,17 +146,66 @@ impl RegistryArgs {
     }
 }
 
-/// Kafka brokers: `--bootstrap-servers` (or `KAFKA_BOOTSTRAP_SERVERS`) and any further
-/// librdkafka settings (`-X security.protocol=SASL_SSL`, ...).
-#[derive(Args, Debug, Clone, Default)]
+/// Kafka brokers: `--bootstrap-servers` (or `KAFKA_BOOTSTRAP_SERVERS`), the security
+/// settings (flags or `KAFKA_SECURITY_PROTOCOL`, `KAFKA_SASL_MECHANISM`,
+/// `KAFKA_SASL_USERNAME`, `KAFKA_SASL_PASSWORD`, `KAFKA_SSL_CA_LOCATION`) and any further
+/// librdkafka settings (`-X key=value`, which win).
+///
+/// The SASL settings apply only under a `SASL_*` protocol and the CA only under `SSL` or
+/// `SASL_SSL`, so an environment that names them (`avrokit stack env` prints the secure
+/// endpoints' ones) leaves a plaintext client as it was. `Debug` shows no secret value.
+#[derive(Args, Clone, Default)]
 pub struct KafkaArgs {
     /// The brokers, `host:port,...` [default: the running dev stack's].
     #[arg(long, env = KAFKA_VAR, value_name = "HOSTS")]
     pub bootstrap_servers: Option<String>,
+    /// `security.protocol`: `PLAINTEXT`, `SSL`, `SASL_PLAINTEXT` or `SASL_SSL`.
+    #[arg(long = "security-protocol", env = "KAFKA_SECURITY_PROTOCOL", value_name = "PROTOCOL")]
+    pub security_protocol: Option<String>,
+    /// `sasl.mechanism` under a `SASL_*` protocol: `PLAIN`, `SCRAM-SHA-256`,
+    /// `SCRAM-SHA-512` or `OAUTHBEARER`.
+    #[arg(long = "sasl-mechanism", env = "KAFKA_SASL_MECHANISM", value_name = "MECHANISM")]
+    pub sasl_mechanism: Option<String>,
+    /// `sasl.username` under a `SASL_*` protocol.
+    #[arg(long = "sasl-username", env = "KAFKA_SASL_USERNAME", value_name = "USER")]
+    pub sasl_username: Option<String>,
+    /// `sasl.password` under a `SASL_*` protocol (prefer the variable to the flag: a
+    /// command line is visible to other users).
+    #[arg(
+        long = "sasl-password",
+        env = "KAFKA_SASL_PASSWORD",
+        hide_env_values = true,
+        value_name = "PASSWORD"
+    )]
+    pub sasl_password: Option<String>,
+    /// `ssl.ca.location` under `SSL` or `SASL_SSL`: a PEM file of CA certificates to trust
+    /// (a private CA).
+    #[arg(long = "ssl-ca-location", env = "KAFKA_SSL_CA_LOCATION", value_name = "PEM")]
+    pub ssl_ca_location: Option<String>,
     /// A further librdkafka client setting, `KEY=VALUE` (repeatable): security, SASL,
     /// TLS files, timeouts.
     #[arg(short = 'X', long = "kafka-config", value_name = "KEY=VALUE")]
     pub config: Vec<String>,
+}
+
+impl std::fmt::Debug for KafkaArgs {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // `-X` values may be secrets (`sasl.password=...`): their keys tell enough.
+        let keys: Vec<&str> = self
+            .config
+            .iter()
+            .map(|pair| pair.split_once('=').map_or(pair.as_str(), |(key, _)| key))
+            .collect();
+        f.debug_struct("KafkaArgs")
+            .field("bootstrap_servers", &self.bootstrap_servers)
+            .field("security_protocol", &self.security_protocol)
+            .field("sasl_mechanism", &self.sasl_mechanism)
+            .field("sasl_username", &self.sasl_username)
+            .field("sasl_password", &self.sasl_password.as_ref().map(|_| "<redacted>"))
+            .field("ssl_ca_location", &self.ssl_ca_location)
+            .field("config_keys", &keys)
+            .finish()
+    }
 }
 
 impl KafkaArgs {
@@ -157,15 +219,42 @@ impl KafkaArgs {
         )
     }
 
-    /// The extra settings as pairs.
+    /// The librdkafka settings beyond the brokers, as pairs: the security settings that
+    /// apply under the protocol, then the `-X` pairs (a later pair wins).
     pub fn extra(&self) -> anyhow::Result<Vec<(String, String)>> {
-        self.config
-            .iter()
-            .map(|pair| match pair.split_once('=') {
-                Some((key, value)) if !key.trim().is_empty() => Ok((key.trim().to_owned(), value.to_owned())),
+        let mut pairs = Vec::new();
+        let given = |value: &Option<String>| value.as_ref().filter(|v| !v.trim().is_empty()).cloned();
+        if let Some(protocol) = given(&self.security_protocol) {
+            let upper = protocol.trim().to_ascii_uppercase();
+            if !["PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"].contains(&upper.as_str()) {
+                bail!(
+                    "--security-protocol {protocol} (or KAFKA_SECURITY_PROTOCOL): not one of PLAINTEXT, SSL, \
+                     SASL_PLAINTEXT, SASL_SSL"
+                );
+            }
+            pairs.push(("security.protocol".to_owned(), upper.clone()));
+            if upper.starts_with("SASL_") {
+                let sasl = [
+                    ("sasl.mechanism", &self.sasl_mechanism),
+                    ("sasl.username", &self.sasl_username),
+                    ("sasl.password", &self.sasl_password),
+                ];
+                pairs.extend(
+                    sasl.iter()
+                        .filter_map(|(key, value)| Some((key.to_string(), given(value)?))),
+                );
+            }
+            if upper.ends_with("SSL") {
+                pairs.extend(given(&self.ssl_ca_location).map(|ca| ("ssl.ca.location".to_owned(), ca)));
+            }
+        }
+        for pair in &self.config {
+            match pair.split_once('=') {
+                Some((key, value)) if !key.trim().is_empty() => pairs.push((key.trim().to_owned(), value.to_owned())),
                 _ => bail!("-X {pair}: a Kafka setting is KEY=VALUE"),
-            })
-            .collect()
+            }
+        }
+        Ok(pairs)
     }
 
     /// The client settings: brokers and extras.
@@ -186,8 +275,26 @@ pub fn reachable(kafka: &KafkaArgs) -> anyhow::Result<avrokit::kafka::BrokerHeal
     let settings = kafka.settings()?;
     let brokers = settings.bootstrap_servers.clone();
     avrokit::kafka::Monitor::new(settings, std::time::Duration::from_secs(10))
-        .health()
-        .map_err(|err| anyhow::anyhow!("cannot reach Kafka at {brokers}: {err}"))
+        .reach()
+        .map_err(|err| {
+            // A TLS listener closes a plaintext client's first request unanswered.
+            let plaintext = !settings_protocol(kafka).is_some_and(|p| p.ends_with("SSL"));
+            let closed_at_once = err.reason.as_deref().is_some_and(|r| r.contains("APIVERSION_QUERY"));
+            let hint = if plaintext && closed_at_once {
+                "; a TLS listener? set --security-protocol SSL or SASL_SSL (KAFKA_SECURITY_PROTOCOL)"
+            } else {
+                ""
+            };
+            anyhow::anyhow!("cannot reach Kafka at {brokers}: {err}{hint}")
+        })
+}
+
+/// The `security.protocol` the client will use (upper case), if any is set.
+#[cfg(feature = "kafka")]
+fn settings_protocol(kafka: &KafkaArgs) -> Option<String> {
+    let pairs = kafka.extra().ok()?;
+    let (_, protocol) = pairs.iter().rev().find(|(key, _)| key == "security.protocol")?;
+    Some(protocol.to_ascii_uppercase())
 }
 
 /// A PostgreSQL database: `--database-url` (or `DATABASE_URL`).
@@ -226,8 +333,8 @@ mod tests {
     #[test]
     fn kafka_extras_are_key_value_pairs() {
         let args = KafkaArgs {
-            bootstrap_servers: None,
             config: vec!["security.protocol=SASL_SSL".into(), "sasl.password=a=b".into()],
+            ..KafkaArgs::default()
         };
         assert_eq!(
             args.extra().unwrap(),
@@ -237,9 +344,83 @@ mod tests {
             ]
         );
         let bad = KafkaArgs {
-            bootstrap_servers: None,
             config: vec!["oops".into()],
+            ..KafkaArgs::default()
         };
         assert!(bad.extra().unwrap_err().to_string().contains("KEY=VALUE"));
+    }
+
+    fn secure_args(protocol: Option<&str>) -> KafkaArgs {
+        KafkaArgs {
+            security_protocol: protocol.map(str::to_owned),
+            sasl_mechanism: Some("SCRAM-SHA-512".into()),
+            sasl_username: Some("avrokit".into()),
+            sasl_password: Some("hunter2-secret".into()),
+            ssl_ca_location: Some("/tmp/ca.pem".into()),
+            ..KafkaArgs::default()
+        }
+    }
+
+    #[test]
+    fn security_settings_apply_under_their_protocol_only() {
+        let extra = |args: &KafkaArgs| -> Vec<String> {
+            args.extra()
+                .unwrap()
+                .into_iter()
+                .map(|(k, v)| format!("{k}={v}"))
+                .collect()
+        };
+        assert!(
+            extra(&secure_args(None)).is_empty(),
+            "no protocol: a plaintext client as before"
+        );
+        assert_eq!(
+            extra(&secure_args(Some("sasl_ssl"))),
+            [
+                "security.protocol=SASL_SSL",
+                "sasl.mechanism=SCRAM-SHA-512",
+                "sasl.username=avrokit",
+                "sasl.password=hunter2-secret",
+                "ssl.ca.location=/tmp/ca.pem"
+            ]
+        );
+        assert_eq!(
+            extra(&secure_args(Some("SSL"))),
+            ["security.protocol=SSL", "ssl.ca.location=/tmp/ca.pem"]
+        );
+        let mut overridden = secure_args(Some("SASL_SSL"));
+        overridden.config = vec!["sasl.username=other".into()];
+        assert_eq!(
+            extra(&overridden).last().unwrap(),
+            "sasl.username=other",
+            "-X comes last and wins"
+        );
+        let err = secure_args(Some("TLS")).extra().unwrap_err().to_string();
+        assert!(
+            err.contains("not one of PLAINTEXT, SSL, SASL_PLAINTEXT, SASL_SSL"),
+            "{err}"
+        );
+    }
+
+    #[cfg(feature = "registry")]
+    #[test]
+    fn registry_auth_debug_shows_no_secret() {
+        let auth = RegistryAuthArgs {
+            user: Some("avrokit".into()),
+            password: Some("pw-secret-1".into()),
+            token: Some("tk-secret-2".into()),
+            ca: None,
+        };
+        let shown = format!("{auth:?}");
+        assert!(!shown.contains("-secret-") && shown.contains("avrokit"), "{shown}");
+    }
+
+    #[test]
+    fn debug_shows_no_secret() {
+        let mut args = secure_args(Some("SASL_SSL"));
+        args.config = vec!["sasl.password=x-secret-x".into()];
+        let shown = format!("{args:?}");
+        assert!(!shown.contains("hunter2") && !shown.contains("x-secret-x"), "{shown}");
+        assert!(shown.contains("sasl.password") && shown.contains("avrokit"), "{shown}");
     }
 }

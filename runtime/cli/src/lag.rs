@@ -52,7 +52,7 @@ pub fn run(args: &LagArgs) -> anyhow::Result<ExitCode> {
 /// The brokers' health, or a one-line error naming them.
 fn health(monitor: &Monitor, brokers: &str) -> anyhow::Result<BrokerHealth> {
     monitor
-        .health()
+        .reach()
         .map_err(|err| anyhow::anyhow!("cannot reach Kafka at {brokers}: {err}"))
 }
 

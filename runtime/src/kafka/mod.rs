@@ -137,9 +137,9 @@ pub mod topics;
 pub use consumer::{ConsumeError, Consumer, Decode, HandlerError, Record, RunSummary};
 pub use dead_letter::DeadLetters;
 pub use framed::{Framed, WriterSchemas};
-pub use monitor::{BrokerHealth, Monitor, PartitionOffsets, TopicLag};
+pub use monitor::{BrokerHealth, Monitor, PartitionOffsets, TopicLag, Unreachable};
 pub use producer::{Delivery, EncodeKey, PendingDelivery, ProduceError, Producer};
-pub use settings::{ConsumerSettings, KafkaSettings, OffsetCommit, ProducerSettings};
+pub use settings::{ConsumerSettings, KafkaSettings, OffsetCommit, ProducerSettings, is_secret_setting};
 pub use shutdown::Shutdown;
 
 /// The Kafka client underneath, for what avrokit does not wrap (headers, raw messages).

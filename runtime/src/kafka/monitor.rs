@@ -2,10 +2,75 @@
 //! offsets of a topic's partitions, and how far a consumer group lags behind them.
 
 use super::settings::KafkaSettings;
-use rdkafka::consumer::{BaseConsumer, Consumer as _};
+use rdkafka::client::ClientContext;
+use rdkafka::config::RDKafkaLogLevel;
+use rdkafka::consumer::{BaseConsumer, Consumer as _, ConsumerContext};
 use rdkafka::error::KafkaError;
 use rdkafka::{Offset, TopicPartitionList};
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
+
+/// Why the brokers did not answer: the request's error and the first error librdkafka
+/// reported while trying (a failed SASL login, a certificate it does not trust, a
+/// plaintext client at a TLS listener), which the request's own error does not say.
+#[derive(Debug)]
+pub struct Unreachable {
+    /// The metadata request's error (often just `BrokerTransportFailure`).
+    pub error: KafkaError,
+    /// librdkafka's first reported error or failure log line, if any.
+    pub reason: Option<String>,
+}
+
+impl std::fmt::Display for Unreachable {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.reason {
+            Some(reason) => write!(f, "{}: {reason}", self.error),
+            None => write!(f, "{}", self.error),
+        }
+    }
+}
+
+impl std::error::Error for Unreachable {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&self.error)
+    }
+}
+
+/// The monitor's client context: keeps librdkafka's first error (from its error callback
+/// or an error-level log line) so a failed request can say why. The first, because the
+/// cause comes first and "all brokers are down" follows it.
+#[derive(Default)]
+struct LastError(Mutex<Option<String>>);
+
+impl LastError {
+    fn keep(&self, reason: &str) {
+        if let Ok(mut first) = self.0.lock()
+            && first.is_none()
+            && !reason.contains("brokers are down")
+        {
+            *first = Some(reason.trim().to_owned());
+        }
+    }
+
+    fn take(&self) -> Option<String> {
+        self.0.lock().ok().and_then(|mut last| last.take())
+    }
+}
+
+impl ClientContext for LastError {
+    fn log(&self, level: RDKafkaLogLevel, fac: &str, log_message: &str) {
+        use RDKafkaLogLevel::{Alert, Critical, Emerg, Error};
+        if matches!(level, Emerg | Alert | Critical | Error) || fac == "FAIL" {
+            self.keep(log_message);
+        }
+    }
+
+    fn error(&self, error: KafkaError, reason: &str) {
+        self.keep(&format!("{error}: {reason}"));
+    }
+}
+
+impl ConsumerContext for LastError {}
 
 /// The brokers as a metadata request saw them.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -108,17 +173,39 @@ impl Monitor {
         }
     }
 
-    fn client(&self, group: &str) -> Result<BaseConsumer, KafkaError> {
-        self.settings
-            .client_config(&[("group.id", group.to_owned()), ("enable.auto.commit", "false".into())])
-            .create()
+    fn client(&self, group: &str) -> Result<BaseConsumer<LastError>, KafkaError> {
+        let mut config = self
+            .settings
+            .client_config(&[("group.id", group.to_owned()), ("enable.auto.commit", "false".into())]);
+        // A connection closed at once (a plaintext client at a TLS listener) is logged at
+        // the info level only.
+        config.set_log_level(RDKafkaLogLevel::Info);
+        config.create_with_context(LastError::default())
     }
 
     /// Whether the brokers answer a metadata request, and how fast (blocks).
     pub fn health(&self) -> Result<BrokerHealth, KafkaError> {
-        let client = self.client("avrokit-monitor")?;
+        self.reach().map_err(|unreachable| unreachable.error)
+    }
+
+    /// [`health`](Monitor::health), with librdkafka's reason when the brokers do not
+    /// answer (blocks).
+    pub fn reach(&self) -> Result<BrokerHealth, Unreachable> {
+        let unreachable = |error| Unreachable { error, reason: None };
+        let client = self.client("avrokit-monitor").map_err(unreachable)?;
         let started = Instant::now();
-        let metadata = client.fetch_metadata(None, self.timeout)?;
+        let metadata = match client.fetch_metadata(None, self.timeout) {
+            Ok(metadata) => metadata,
+            Err(error) => {
+                // Error events and log lines wait in the client's queue until it is
+                // polled (a zero-timeout poll returns before serving them): 200 ms at most.
+                for _ in 0..20 {
+                    let _ = client.poll(Duration::from_millis(10));
+                }
+                let reason = client.context().take();
+                return Err(Unreachable { error, reason });
+            }
+        };
         Ok(BrokerHealth {
             brokers: metadata
                 .brokers()

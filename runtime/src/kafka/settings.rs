@@ -9,8 +9,9 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 /// Settings every client shares: the brokers and librdkafka settings to pass through.
-/// Built by [`KafkaSettings::new`] and [`set`](KafkaSettings::set).
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Built by [`KafkaSettings::new`] and [`set`](KafkaSettings::set). `Debug` shows the
+/// value of no secret setting ([`is_secret_setting`]).
+#[derive(Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct KafkaSettings {
     /// `bootstrap.servers`.
@@ -18,6 +19,37 @@ pub struct KafkaSettings {
     /// Any librdkafka setting, applied last so it wins over the defaults
     /// (`security.protocol`, `sasl.mechanisms`, `ssl.ca.location`, `linger.ms`, ...).
     pub overrides: BTreeMap<String, String>,
+}
+
+/// Whether the librdkafka setting `key` holds a secret (`sasl.password`,
+/// `ssl.key.password`, `sasl.oauthbearer.client.secret`, `ssl.key.pem`,
+/// `sasl.jaas.config`, ...): `Debug` output shows its key, never its value.
+pub fn is_secret_setting(key: &str) -> bool {
+    let key = key.to_ascii_lowercase();
+    ["password", "secret", "jaas", "key.pem", "token"]
+        .iter()
+        .any(|part| key.contains(part))
+}
+
+impl std::fmt::Debug for KafkaSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let overrides: BTreeMap<&str, &str> = self
+            .overrides
+            .iter()
+            .map(|(key, value)| {
+                let shown = if is_secret_setting(key) {
+                    "<redacted>"
+                } else {
+                    value.as_str()
+                };
+                (key.as_str(), shown)
+            })
+            .collect();
+        f.debug_struct("KafkaSettings")
+            .field("bootstrap_servers", &self.bootstrap_servers)
+            .field("overrides", &overrides)
+            .finish()
+    }
 }
 
 impl KafkaSettings {
@@ -228,6 +260,11 @@ pub struct ConsumerSettings {
     /// When offsets are committed: after each handled batch (the default), or in the
     /// background.
     pub commit: OffsetCommit,
+    /// Whether each batch is decoded into the records of the one before (default true):
+    /// strings, byte buffers, arrays and nested records keep their allocations, as
+    /// [`AvroMessage::decode_in_place`](crate::AvroMessage::decode_in_place) does. Off,
+    /// every record's value is decoded afresh; handlers see the same values either way.
+    pub reuse_values: bool,
 }
 
 impl ConsumerSettings {
@@ -246,6 +283,7 @@ impl ConsumerSettings {
             attempts: 3,
             backoff: Duration::from_millis(200),
             commit: OffsetCommit::AfterHandler,
+            reuse_values: true,
         }
     }
 
@@ -291,6 +329,12 @@ impl ConsumerSettings {
         self
     }
 
+    /// Decoding into the previous batch's records (`true`, the default) or afresh.
+    pub fn with_reuse_values(mut self, reuse_values: bool) -> Self {
+        self.reuse_values = reuse_values;
+        self
+    }
+
     /// The librdkafka configuration.
     pub fn client_config(&self) -> ClientConfig {
         self.kafka.client_config(&[
@@ -313,6 +357,20 @@ mod tests {
 
     fn get(config: &ClientConfig, key: &str) -> Option<String> {
         config.get(key).map(str::to_owned)
+    }
+
+    #[test]
+    fn debug_shows_secret_keys_but_not_their_values() {
+        let settings = ProducerSettings::new("k:9093")
+            .set("security.protocol", "SASL_SSL")
+            .set("sasl.username", "avrokit")
+            .set("sasl.password", "pw-one-secret")
+            .set("ssl.key.password", "pw-two-secret")
+            .set("sasl.oauthbearer.client.secret", "pw-three-secret");
+        let shown = format!("{settings:?} {:?}", settings.kafka);
+        assert!(!shown.contains("-secret"), "{shown}");
+        assert!(shown.contains("sasl.password") && shown.contains("SASL_SSL") && shown.contains("avrokit"));
+        assert!(!is_secret_setting("ssl.ca.location") && is_secret_setting("SASL.PASSWORD"));
     }
 
     #[test]

@@ -94,7 +94,7 @@ impl Transport {
                 Ok((status, text)) => RegistryErrorKind::from_response(status, &text, attempts),
                 Err(err) => RegistryErrorKind::Unreachable {
                     attempts,
-                    cause: describe(&err.without_url()),
+                    cause: plaintext_hint(&self.base, describe(&err.without_url())),
                 },
             };
             if !kind.is_retriable() || attempts > self.retry.max_retries {
@@ -136,6 +136,16 @@ impl Transport {
         // 4xx and 5xx answers carry the registry's error body: read it, do not drop it.
         let text = response.text().await?;
         Ok((status, text))
+    }
+}
+
+/// `cause`, with a hint when an `http://` URL met a server that closed the connection
+/// without answering: what a TLS-only endpoint does to a plaintext request.
+fn plaintext_hint(base: &str, cause: String) -> String {
+    if base.starts_with("http://") && cause.contains("connection closed before message completed") {
+        format!("{cause} (an HTTPS-only endpoint? the URL says http://)")
+    } else {
+        cause
     }
 }
 

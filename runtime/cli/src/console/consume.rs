@@ -129,6 +129,9 @@ pub fn run(args: &ConsumeArgs) -> anyhow::Result<ExitCode> {
     let keys = KeyEncoding::choose(args.key_format, catalog.as_ref().map(|(_, topic)| topic));
     let registry = args.registry.blocking_client()?;
     let brokers = args.kafka.bootstrap()?;
+    // Says why the brokers refuse (a failed SASL login, an untrusted certificate), which
+    // the consumer's own metadata error does not.
+    crate::endpoints::reachable(&args.kafka)?;
     let consumer = consumer(args, &brokers)?;
     let partitions = metadata::partitions(consumer.client(), &args.topic, &brokers)?;
     match args.partition {

@@ -108,6 +108,9 @@ pub fn run(args: &ProduceArgs) -> anyhow::Result<ExitCode> {
         _ => None,
     };
     let brokers = args.kafka.bootstrap()?;
+    // Says why the brokers refuse (a failed SASL login, an untrusted certificate), which
+    // the producer's own metadata error does not.
+    crate::endpoints::reachable(&args.kafka)?;
     let mut settings = ProducerSettings::new(&brokers);
     settings.kafka.overrides = args.kafka.settings()?.overrides;
     let producer: ThreadedProducer<Deliveries> = settings

@@ -101,10 +101,9 @@ fn compose_services_and_host_ports_match_the_native_stack() {
     );
 }
 
-#[test]
-fn compose_images_are_the_native_versions() {
-    let doc = compose();
-    let image = |name: &str| text(&service(&doc, name)["image"]);
+/// Asserts that the images `image` names per service are the versions the native stack
+/// runs; used on the file as written and on a Compose implementation's reading of it.
+fn assert_native_images(image: impl Fn(&str) -> String) {
     assert_eq!(image("kafka"), format!("apache/kafka:{KAFKA_VERSION}"));
     assert_eq!(image("connect"), format!("apache/kafka:{KAFKA_VERSION}"));
     assert!(
@@ -112,6 +111,87 @@ fn compose_images_are_the_native_versions() {
         "schema-registry image must be Apicurio {APICURIO_VERSION}"
     );
     assert_eq!(image("postgres"), format!("postgres:{POSTGRES_MAJOR}"));
+}
+
+#[test]
+fn compose_images_are_the_native_versions() {
+    let doc = compose();
+    assert_native_images(|name| text(&service(&doc, name)["image"]));
+}
+
+/// The Compose implementation the file is validated with: the loader Docker Compose v2
+/// itself reads files with (compose-spec/compose-go), whose `cmd` prints the normalised
+/// model, installed once from the Go module proxy into `target/tools/`. Docker Compose v1
+/// (the Python `docker-compose` on PyPI, 1.29.2) rejects the file's top-level `name` key,
+/// part of the Compose Specification it predates.
+const COMPOSE_GO: &str = "github.com/compose-spec/compose-go/v2/cmd";
+/// The newest compose-go the machine's Go (1.26.8) builds: v2.17.0 asks for Go 1.26.11.
+const COMPOSE_GO_VERSION: &str = "v2.16.2";
+
+/// compose-go's `cmd`, installed if missing; `None` without a `go` command.
+fn compose_go() -> Option<PathBuf> {
+    let dir = root()
+        .join("target/tools")
+        .join(format!("compose-go-{COMPOSE_GO_VERSION}"));
+    let binary = dir.join("cmd");
+    if binary.is_file() {
+        return Some(binary);
+    }
+    let status = std::process::Command::new("go")
+        .args(["install", &format!("{COMPOSE_GO}@{COMPOSE_GO_VERSION}")])
+        .env("GOBIN", &dir)
+        .env("GOTOOLCHAIN", "local")
+        .status();
+    match status {
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => None,
+        Err(err) => panic!("running `go install {COMPOSE_GO}@{COMPOSE_GO_VERSION}`: {err}"),
+        Ok(status) => {
+            assert!(
+                status.success(),
+                "`go install {COMPOSE_GO}@{COMPOSE_GO_VERSION}` failed ({status})"
+            );
+            Some(binary)
+        }
+    }
+}
+
+#[test]
+fn compose_go_reads_the_file_with_the_native_versions_and_ports() {
+    let Some(tool) = compose_go() else {
+        eprintln!("SKIPPED compose_go_reads_the_file: no `go` command to install compose-go with");
+        return;
+    };
+    let out = std::process::Command::new(&tool)
+        .args(["--format", "json", "docker-compose.yml"])
+        .current_dir(root())
+        .output()
+        .expect("runs compose-go");
+    assert!(
+        out.status.success(),
+        "compose-go rejects docker-compose.yml: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let model: serde_json::Value = serde_json::from_slice(&out.stdout).expect("compose-go prints JSON");
+    assert_eq!(model["name"], "avrokit");
+    let field = |name: &str, key: &str| model["services"][name][key].clone();
+    assert_native_images(|name| field(name, "image").as_str().unwrap_or_default().to_owned());
+    for s in Service::ALL {
+        let published: Vec<String> = field(s.name(), "ports")
+            .as_array()
+            .map(|ports| {
+                ports
+                    .iter()
+                    .map(|p| p["published"].as_str().unwrap_or_default().to_owned())
+                    .collect()
+            })
+            .unwrap_or_default();
+        assert_eq!(
+            published,
+            [s.default_port().to_string()],
+            "service `{s}`'s published ports"
+        );
+    }
+    assert_eq!(field("kafka-ui", "profiles"), serde_json::json!(["tools"]));
 }
 
 #[test]

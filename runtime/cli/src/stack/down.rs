@@ -20,7 +20,7 @@ pub fn down(stack: &Stack) -> anyhow::Result<()> {
 pub fn stop_all(stack: &Stack) -> anyhow::Result<()> {
     let layout = &stack.layout;
     let mut errors = Vec::new();
-    for service in Service::ALL.iter().rev() {
+    for service in Service::PROCESSES.iter().rev() {
         // PostgreSQL: SIGINT is its "fast" shutdown; the JVMs run their shutdown hooks on TERM.
         let signal = if *service == Service::Postgres { "INT" } else { "TERM" };
         match process::stop(layout, *service, signal, Duration::from_secs(30)) {

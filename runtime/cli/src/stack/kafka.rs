@@ -3,7 +3,8 @@
 use super::Stack;
 use super::health::Probe;
 use super::java;
-use super::topology::Service;
+use super::secure::{Credentials, TlsFiles};
+use super::topology::{KAFKA_SASL_MECHANISM, Service};
 use anyhow::{Context, bail};
 use std::fs;
 use std::io::{Read, Write};
@@ -36,19 +37,30 @@ pub fn command(stack: &Stack) -> anyhow::Result<Command> {
     Ok(cmd)
 }
 
-/// The broker's configuration: loopback listeners, replication factor 1 everywhere.
+/// The broker's configuration: loopback listeners (plaintext, and SASL_SSL with SCRAM
+/// over the stack's throwaway CA), replication factor 1 everywhere.
 fn server_properties(stack: &Stack, data: &Path) -> String {
     let port = stack.ports.of(Service::Kafka);
     let controller = stack.ports.kafka_controller();
+    let secure = stack.ports.kafka_sasl_ssl();
+    let keystore = TlsFiles::of(&stack.layout).kafka_keystore();
+    let mechanism = KAFKA_SASL_MECHANISM.to_ascii_lowercase();
     format!(
         "# Written by `avrokit stack up`; regenerated on every start.
 process.roles=broker,controller
 node.id=1
-listeners=PLAINTEXT://127.0.0.1:{port},CONTROLLER://127.0.0.1:{controller}
-advertised.listeners=PLAINTEXT://127.0.0.1:{port}
+listeners=PLAINTEXT://127.0.0.1:{port},CONTROLLER://127.0.0.1:{controller},SASL_SSL://127.0.0.1:{secure}
+advertised.listeners=PLAINTEXT://127.0.0.1:{port},SASL_SSL://127.0.0.1:{secure}
 controller.listener.names=CONTROLLER
 inter.broker.listener.name=PLAINTEXT
-listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT
+listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT,SASL_SSL:SASL_SSL
+# SCRAM users live in the cluster's metadata (added when the storage is formatted), so
+# the login module needs no credentials of its own; the key is unencrypted PEM, readable
+# by its owner only, so no keystore password is written here.
+sasl.enabled.mechanisms={KAFKA_SASL_MECHANISM}
+listener.name.sasl_ssl.{mechanism}.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required;
+listener.name.sasl_ssl.ssl.keystore.type=PEM
+listener.name.sasl_ssl.ssl.keystore.location={keystore}
 controller.quorum.voters=1@127.0.0.1:{controller}
 log.dirs={data}
 num.partitions=1
@@ -66,26 +78,38 @@ num.network.threads=2
 num.io.threads=2
 log.retention.hours=24
 ",
-        data = data.display()
+        data = data.display(),
+        keystore = keystore.display()
     )
 }
 
-/// `kafka.tools.StorageTool format` (the class behind `kafka-storage.sh`), once per data dir.
+/// `kafka.tools.StorageTool format` (the class behind `kafka-storage.sh`), once per data
+/// dir, adding the SCRAM user of the SASL_SSL listener.
 fn format_storage(stack: &Stack, config: &Path, log4j: &str) -> anyhow::Result<()> {
+    let credentials = Credentials::load(&stack.layout)
+        .context("the secure endpoints' credentials are missing (run/tls): run `avrokit stack down`, then `up`")?;
     let log = stack.layout.logs().join("kafka-format.log");
-    let out = fs::File::create(&log).with_context(|| format!("creating {}", log.display()))?;
-    let status = java::command(256)
+    let out = java::command(256)
         .arg(log4j)
         .arg("-cp")
         .arg(classpath(&stack.layout.kafka_libs()))
         .args(["kafka.tools.StorageTool", "format", "--ignore-formatted"])
         .args(["-t", CLUSTER_ID, "-c"])
         .arg(config)
+        // On the tool's command line for its few seconds (a loopback throwaway stack); the
+        // tool does not print it.
+        .arg("--add-scram")
+        .arg(format!(
+            "{KAFKA_SASL_MECHANISM}=[name={},password={}]",
+            credentials.user, credentials.password
+        ))
         .stdin(Stdio::null())
-        .stdout(out.try_clone()?)
-        .stderr(out)
-        .status()
+        .output()
         .context("running kafka.tools.StorageTool")?;
+    let status = out.status;
+    let text = [out.stdout, out.stderr].concat();
+    fs::write(&log, without_scram_keys(&String::from_utf8_lossy(&text)))
+        .with_context(|| format!("writing {}", log.display()))?;
     if !status.success() {
         bail!(
             "formatting Kafka's storage failed ({status}); log: {}\n{}",
@@ -94,6 +118,18 @@ fn format_storage(stack: &Stack, config: &Path, log4j: &str) -> anyhow::Result<(
         );
     }
     Ok(())
+}
+
+/// The format tool's output without the SCRAM credential records it prints (salt, stored
+/// and server keys: enough to attack the password offline).
+fn without_scram_keys(text: &str) -> String {
+    text.lines()
+        .map(|line| match line.find("UserScramCredentialRecord") {
+            Some(at) => format!("{}UserScramCredentialRecord(<redacted>)", &line[..at]),
+            None => line.to_owned(),
+        })
+        .map(|line| line + "\n")
+        .collect()
 }
 
 /// A Java classpath wildcard for every jar in `dir`.
@@ -149,4 +185,20 @@ fn api_versions(port: u16) -> anyhow::Result<()> {
         bail!("the broker does not list the Metadata API yet");
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_format_log_keeps_no_scram_keys() {
+        let out = "Bootstrap metadata: BootstrapMetadata(records=[ApiMessageAndVersion(FeatureLevelRecord(name='x')), \
+                   ApiMessageAndVersion(UserScramCredentialRecord(name='avrokit', salt=[1, 2], storedKey=[3]))])\n\
+                   Formatting metadata directory /d with metadata.version 4.3-IV0.\n";
+        let kept = without_scram_keys(out);
+        assert!(!kept.contains("storedKey") && !kept.contains("salt"), "{kept}");
+        assert!(kept.contains("FeatureLevelRecord") && kept.contains("UserScramCredentialRecord(<redacted>)"));
+        assert!(kept.ends_with("Formatting metadata directory /d with metadata.version 4.3-IV0.\n"));
+    }
 }

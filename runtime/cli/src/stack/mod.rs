@@ -25,6 +25,7 @@ mod layout;
 mod postgres;
 mod process;
 mod registry;
+mod secure;
 mod service;
 mod status;
 mod topology;
@@ -66,9 +67,21 @@ pub enum StackCommand {
         format: crate::output::OutputFormat,
     },
     /// Print KAFKA_BOOTSTRAP_SERVERS, SCHEMA_REGISTRY_URL, KAFKA_CONNECT_URL and
-    /// DATABASE_URL as `KEY=VALUE` lines (`eval $(avrokit stack env)` exports nothing:
-    /// use `set -a; . <(avrokit stack env); set +a`).
-    Env,
+    /// DATABASE_URL as `KEY=VALUE` lines, then the secure endpoints under names no command
+    /// reads by itself: KAFKA_SECURE_BOOTSTRAP_SERVERS (SASL_SSL), KAFKA_SASL_MECHANISM,
+    /// KAFKA_SASL_USERNAME, KAFKA_SASL_PASSWORD, KAFKA_SSL_CA_LOCATION,
+    /// SCHEMA_REGISTRY_SECURE_URL (HTTPS), SCHEMA_REGISTRY_SECURE_USER,
+    /// SCHEMA_REGISTRY_SECURE_PASSWORD, SCHEMA_REGISTRY_SECURE_CA (`eval $(avrokit stack
+    /// env)` exports nothing: use `set -a; . <(avrokit stack env); set +a`).
+    Env {
+        /// Print the secure endpoints under the names every command reads
+        /// (KAFKA_BOOTSTRAP_SERVERS, KAFKA_SECURITY_PROTOCOL=SASL_SSL, KAFKA_SASL_*,
+        /// KAFKA_SSL_CA_LOCATION, SCHEMA_REGISTRY_URL, SCHEMA_REGISTRY_USER,
+        /// SCHEMA_REGISTRY_PASSWORD, SCHEMA_REGISTRY_CA), so sourcing them points every
+        /// command at SASL_SSL and HTTPS.
+        #[arg(long)]
+        secure: bool,
+    },
     /// Stop one service of the running stack, keeping its data (fault tests).
     Stop {
         /// `postgres`, `kafka`, `schema-registry` or `connect`.
@@ -177,9 +190,16 @@ pub fn run(args: &StackArgs) -> anyhow::Result<ExitCode> {
             service::start(&stack, service::parse(service)?)?;
             Ok(ExitCode::SUCCESS)
         }
-        StackCommand::Env => {
+        StackCommand::Env { secure } => {
             let stack = Stack::open(None)?;
-            print!("{}", env_file::render(stack.ports));
+            if *secure {
+                match env_file::render_secure(&stack.layout, stack.ports) {
+                    Some(lines) => print!("{lines}"),
+                    None => anyhow::bail!("the stack has no secure endpoints yet: start it with `avrokit stack up`"),
+                }
+            } else {
+                print!("{}", env_file::render(&stack.layout, stack.ports));
+            }
             if up::all_running(&stack.layout) {
                 Ok(ExitCode::SUCCESS)
             } else {

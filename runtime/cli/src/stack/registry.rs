@@ -4,6 +4,7 @@
 use super::Stack;
 use super::health::{Probe, http_agent, http_get_ok, http_put_json};
 use super::java;
+use super::secure::{self, TlsFiles};
 use super::topology::{REGISTRY_CCOMPAT_PATH, REGISTRY_COMPATIBILITY, Service};
 use anyhow::{Context, bail};
 use std::fs;
@@ -14,12 +15,62 @@ const CONFLUENT_CONTENT_TYPE: &str = "application/vnd.schemaregistry.v1+json";
 
 /// The registry command: the Quarkus runner jar with loopback HTTP on the stack's port.
 pub fn command(stack: &Stack) -> anyhow::Result<Command> {
-    let jar = runner_jar(&stack.layout.apicurio())?;
     let port = stack.ports.of(Service::Registry);
     let mut cmd = java::command(384);
     cmd.args([
         "-Dquarkus.http.host=127.0.0.1".to_string(),
         format!("-Dquarkus.http.port={port}"),
+    ]);
+    storage_and_jar(stack, Service::Registry, cmd)
+}
+
+/// The HTTPS registry: the same jar, HTTPS only on its own port with the stack's server
+/// certificate, HTTP basic auth against an embedded users realm, its own H2 file.
+///
+/// Apicurio's basic auth (`quarkus.http.auth.basic`, honoured by its own authentication
+/// mechanism) covers every port of an instance; a second instance keeps the plaintext
+/// registry open as before. The settings, the password among them, are in
+/// `config/application.properties` of its working directory (readable by its owner only),
+/// which Quarkus reads at start: nothing secret on a command line.
+pub fn tls_command(stack: &Stack) -> anyhow::Result<Command> {
+    let files = TlsFiles::of(&stack.layout);
+    let credentials = secure::Credentials::load(&stack.layout)
+        .context("the secure endpoints' credentials are missing (run/tls): run `avrokit stack down`, then `up`")?;
+    let work = stack.layout.run().join("schema-registry-tls");
+    let config_dir = work.join("config");
+    fs::create_dir_all(&config_dir).with_context(|| format!("creating {}", config_dir.display()))?;
+    let properties = format!(
+        "# Written by `avrokit stack up`: the HTTPS registry's settings.
+quarkus.http.host=127.0.0.1
+quarkus.http.ssl-port={port}
+quarkus.http.insecure-requests=disabled
+quarkus.http.ssl.certificate.files={cert}
+quarkus.http.ssl.certificate.key-files={key}
+quarkus.http.auth.basic=true
+quarkus.security.users.embedded.enabled=true
+quarkus.security.users.embedded.plain-text=true
+quarkus.security.users.embedded.users.{user}={password}
+quarkus.security.users.embedded.roles.{user}=sr-admin
+",
+        port = stack.ports.of(Service::RegistryTls),
+        cert = files.server_cert().display(),
+        key = files.server_key().display(),
+        user = credentials.user,
+        password = credentials.password,
+    );
+    let path = config_dir.join("application.properties");
+    fs::write(&path, properties).with_context(|| format!("writing {}", path.display()))?;
+    fs::set_permissions(&path, std::os::unix::fs::PermissionsExt::from_mode(0o600))?;
+    let mut cmd = java::command(384);
+    cmd.current_dir(&work);
+    storage_and_jar(stack, Service::RegistryTls, cmd)
+}
+
+/// The settings both registries share (storage in an H2 file of `service`'s data
+/// directory, deletes allowed) and the jar to run.
+fn storage_and_jar(stack: &Stack, service: Service, mut cmd: Command) -> anyhow::Result<Command> {
+    let jar = runner_jar(&stack.layout.apicurio())?;
+    cmd.args([
         // H2 in a file, not the default `mem:` database: like Confluent's registry (which
         // keeps its schemas in a topic), a restart keeps every schema and id, so records
         // framed before it still decode after it.
@@ -27,14 +78,14 @@ pub fn command(stack: &Stack) -> anyhow::Result<Command> {
         "-Dapicurio.storage.sql.kind=h2".to_string(),
         format!(
             "-Dapicurio.datasource.url=jdbc:h2:file:{};DB_CLOSE_ON_EXIT=FALSE",
-            database(stack)?.display()
+            database(stack, service)?.display()
         ),
         // Confluent's server allows deletes; Apicurio's defaults forbid them.
         "-Dapicurio.rest.deletion.group.enabled=true".to_string(),
         "-Dapicurio.rest.deletion.artifact.enabled=true".to_string(),
         "-Dapicurio.rest.deletion.artifact-version.enabled=true".to_string(),
         "-Dquarkus.otel.sdk.disabled=true".to_string(),
-        format!("-Djava.io.tmpdir={}", tmp_dir(stack)?.display()),
+        format!("-Djava.io.tmpdir={}", tmp_dir(stack, service)?.display()),
     ])
     .arg("-jar")
     .arg(jar);
@@ -43,14 +94,14 @@ pub fn command(stack: &Stack) -> anyhow::Result<Command> {
 
 /// The H2 database's path prefix (H2 adds `.mv.db`), in the registry's data directory so
 /// `stack down` removes it with the rest.
-fn database(stack: &Stack) -> anyhow::Result<PathBuf> {
-    let dir = stack.layout.data(Service::Registry).join("h2");
+fn database(stack: &Stack, service: Service) -> anyhow::Result<PathBuf> {
+    let dir = stack.layout.data(service).join("h2");
     fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
     Ok(dir.join("registry"))
 }
 
-fn tmp_dir(stack: &Stack) -> anyhow::Result<PathBuf> {
-    let dir = stack.layout.data(Service::Registry).join("tmp");
+fn tmp_dir(stack: &Stack, service: Service) -> anyhow::Result<PathBuf> {
+    let dir = stack.layout.data(service).join("tmp");
     fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
     Ok(dir)
 }
@@ -108,4 +159,26 @@ pub fn configure(stack: &Stack) -> anyhow::Result<()> {
         bail!("GET {url} answered {now} after PUT {REGISTRY_COMPATIBILITY}");
     }
     Ok(())
+}
+
+/// Healthy when Quarkus reports ready over HTTPS (the stack's CA) and the Confluent API
+/// answers `GET /subjects` to the stack's user.
+pub fn tls_probe(stack: &Stack) -> Probe {
+    match secure::registry_call(&stack.layout, stack.ports, "GET", "/subjects", None)? {
+        (200, _) => {}
+        (status, body) => return Err(format!("GET /subjects over HTTPS: HTTP {status}: {body}")),
+    }
+    Ok(())
+}
+
+/// Sets the HTTPS registry's global compatibility level, as [`configure`] does the
+/// plaintext one's.
+pub fn tls_configure(stack: &Stack) -> anyhow::Result<()> {
+    let body = format!(r#"{{"compatibility":"{REGISTRY_COMPATIBILITY}"}}"#);
+    match secure::registry_call(&stack.layout, stack.ports, "PUT", "/config", Some(&body))
+        .map_err(anyhow::Error::msg)?
+    {
+        (200, answer) if answer.contains(REGISTRY_COMPATIBILITY) => Ok(()),
+        (status, answer) => bail!("PUT /config over HTTPS: HTTP {status}: {answer}"),
+    }
 }

@@ -17,10 +17,10 @@ const HEALTH_TIMEOUT: Duration = Duration::from_secs(120);
 
 /// The service named `name` (as `stack status` shows it: `schema-registry`, `kafka`, ...).
 pub fn parse(name: &str) -> anyhow::Result<Service> {
-    match Service::ALL.into_iter().find(|s| s.name() == name) {
+    match Service::PROCESSES.into_iter().find(|s| s.name() == name) {
         Some(service) => Ok(service),
         None => {
-            let names: Vec<&str> = Service::ALL.iter().map(|s| s.name()).collect();
+            let names: Vec<&str> = Service::PROCESSES.iter().map(|s| s.name()).collect();
             bail!("no service {name:?} in the stack; one of: {}", names.join(", "))
         }
     }
@@ -48,6 +48,7 @@ pub fn start(stack: &Stack, service: Service) -> anyhow::Result<()> {
         Service::Postgres => postgres::command(stack)?,
         Service::Kafka => (kafka::command(stack)?, false),
         Service::Registry => (registry::command(stack)?, false),
+        Service::RegistryTls => (registry::tls_command(stack)?, false),
         Service::Connect => (connect::command(stack)?, false),
     };
     let pid = process::start(layout, service, command)?;
@@ -55,11 +56,13 @@ pub fn start(stack: &Stack, service: Service) -> anyhow::Result<()> {
         Service::Postgres => postgres::probe(stack),
         Service::Kafka => kafka::probe(stack),
         Service::Registry => registry::probe(stack),
+        Service::RegistryTls => registry::tls_probe(stack),
         Service::Connect => connect::probe(stack),
     })?;
     let set_up = match service {
         Service::Postgres if pg_fresh => postgres::create_database(stack),
         Service::Registry => registry::configure(stack),
+        Service::RegistryTls => registry::tls_configure(stack),
         _ => Ok(()),
     };
     set_up.map_err(|e| unhealthy(layout, service, &format!("{e:#}")))?;

@@ -1,7 +1,7 @@
 //! `stack status`: each service's pid, port and health, probed once.
 
 use super::topology::{APICURIO_VERSION, DEBEZIUM_VERSION, KAFKA_VERSION, POSTGRES_MAJOR, Service};
-use super::{Stack, connect, kafka, postgres, process, registry};
+use super::{Stack, connect, kafka, postgres, process, registry, secure};
 use crate::output::{OutputFormat, print_json};
 use serde_json::json;
 
@@ -18,7 +18,7 @@ struct Row {
 /// is running and healthy.
 pub fn status(stack: &Stack, format: OutputFormat) -> bool {
     let layout = &stack.layout;
-    let rows: Vec<Row> = Service::ALL
+    let rows: Vec<Row> = Service::PROCESSES
         .into_iter()
         .map(|service| {
             let port = stack.ports.of(service);
@@ -30,6 +30,7 @@ pub fn status(stack: &Stack, format: OutputFormat) -> bool {
                         Service::Postgres => postgres::probe(stack),
                         Service::Kafka => kafka::probe(stack),
                         Service::Registry => registry::probe(stack),
+                        Service::RegistryTls => registry::tls_probe(stack),
                         Service::Connect => connect::probe(stack),
                     };
                     probe.err()
@@ -46,19 +47,22 @@ pub fn status(stack: &Stack, format: OutputFormat) -> bool {
     let all_healthy = rows.iter().all(|row| row.problem.is_none());
     let env_file = layout.env_file().exists().then(|| layout.env_file());
     if format.is_json() {
+        let as_json = |row: &Row| {
+            json!({
+                "name": row.service.name(),
+                "pid": row.pid,
+                "port": row.port,
+                "running": row.pid.is_some(),
+                "healthy": row.problem.is_none(),
+                "problem": row.problem,
+            })
+        };
         let services: Vec<_> = rows
             .iter()
-            .map(|row| {
-                json!({
-                    "name": row.service.name(),
-                    "pid": row.pid,
-                    "port": row.port,
-                    "running": row.pid.is_some(),
-                    "healthy": row.problem.is_none(),
-                    "problem": row.problem,
-                })
-            })
+            .filter(|row| Service::ALL.contains(&row.service))
+            .map(as_json)
             .collect();
+        let registry_tls = rows.iter().find(|row| row.service == Service::RegistryTls).map(as_json);
         print_json(&json!({
             "healthy": all_healthy,
             "stack_dir": layout.base().display().to_string(),
@@ -70,6 +74,13 @@ pub fn status(stack: &Stack, format: OutputFormat) -> bool {
                 "postgres": POSTGRES_MAJOR,
             },
             "services": services,
+            // The secure endpoints: the broker's SASL_SSL listener (SCRAM-SHA-512) and
+            // the HTTPS registry with basic auth (`stack env` prints their settings).
+            "secure": {
+                "kafka_sasl_ssl_port": stack.ports.kafka_sasl_ssl(),
+                "registry_url": secure::registry_url(stack.ports),
+                "registry": registry_tls,
+            },
             "logs": layout.logs().display().to_string(),
             "env_file": env_file.map(|f| f.display().to_string()),
         }));
@@ -79,7 +90,7 @@ pub fn status(stack: &Stack, format: OutputFormat) -> bool {
         "Kafka {KAFKA_VERSION} (KRaft) + Connect, Apicurio Registry {APICURIO_VERSION}, \
          Debezium JDBC sink {DEBEZIUM_VERSION}, PostgreSQL {POSTGRES_MAJOR}"
     );
-    println!("{:<16} {:<8} {:<6} health", "service", "pid", "port");
+    println!("{:<20} {:<8} {:<6} health", "service", "pid", "port");
     for row in &rows {
         let pid = row.pid.map_or_else(|| "-".to_owned(), |pid| pid.to_string());
         let health = match (&row.pid, &row.problem) {
@@ -87,8 +98,14 @@ pub fn status(stack: &Stack, format: OutputFormat) -> bool {
             (None, Some(why)) => why.clone(),
             (Some(_), Some(why)) => format!("UNHEALTHY: {why}"),
         };
-        println!("{:<16} {:<8} {:<6} {health}", row.service.name(), pid, row.port);
+        println!("{:<20} {:<8} {:<6} {health}", row.service.name(), pid, row.port);
     }
+    println!(
+        "secure: Kafka SASL_SSL (SCRAM-SHA-512) 127.0.0.1:{}, registry {} (basic auth); \
+         `avrokit stack env` has their settings",
+        stack.ports.kafka_sasl_ssl(),
+        secure::registry_url(stack.ports)
+    );
     println!("logs: {}", layout.logs().display());
     if let Some(file) = env_file {
         println!("env:  {}", file.display());

@@ -16,11 +16,26 @@ pub enum Service {
     Registry,
     /// Kafka Connect (distributed mode) with the Debezium JDBC sink and an Avro converter.
     Connect,
+    /// A second Apicurio Registry serving HTTPS only, with HTTP basic auth (its own
+    /// storage). Not in [`Service::ALL`]: it starts and stops with the stack but is
+    /// reported in `stack status`'s secure section, so the four services' rows stay as
+    /// they were. Apicurio's basic auth (`quarkus.http.auth.basic`) covers every port of
+    /// an instance, so the plaintext registry cannot also require it.
+    RegistryTls,
 }
 
 impl Service {
     /// Every service, in the order `stack up` starts them.
     pub const ALL: [Service; 4] = [Service::Postgres, Service::Kafka, Service::Registry, Service::Connect];
+
+    /// Every process `stack up` starts: [`Service::ALL`] and the HTTPS registry.
+    pub const PROCESSES: [Service; 5] = [
+        Service::Postgres,
+        Service::Kafka,
+        Service::Registry,
+        Service::RegistryTls,
+        Service::Connect,
+    ];
 
     /// The service's name: pid file, log file and docker-compose service name.
     pub fn name(self) -> &'static str {
@@ -29,6 +44,7 @@ impl Service {
             Service::Kafka => "kafka",
             Service::Registry => "schema-registry",
             Service::Connect => "connect",
+            Service::RegistryTls => "schema-registry-tls",
         }
     }
 
@@ -39,6 +55,7 @@ impl Service {
             Service::Kafka => 9092,
             Service::Registry => 8081,
             Service::Connect => 8083,
+            Service::RegistryTls => 8443,
         }
     }
 }
@@ -51,6 +68,13 @@ impl fmt::Display for Service {
 
 /// The KRaft controller listener of the combined Kafka node (loopback only, not for clients).
 pub const KAFKA_CONTROLLER_PORT: u16 = 9093;
+/// The broker's SASL_SSL listener (SCRAM-SHA-512), beside the plaintext one.
+pub const KAFKA_SASL_SSL_PORT: u16 = 9094;
+/// The SASL mechanism of [`KAFKA_SASL_SSL_PORT`].
+pub const KAFKA_SASL_MECHANISM: &str = "SCRAM-SHA-512";
+/// The user of the secure endpoints (Kafka SCRAM and registry basic auth); its password
+/// is drawn at every `stack up` (`secure.rs`).
+pub const SECURE_USER: &str = "avrokit";
 /// Kafka UI, started by docker compose under the `tools` profile only.
 #[cfg(test)]
 pub const KAFKA_UI_PORT: u16 = 8080;
@@ -106,10 +130,10 @@ pub struct Ports {
 impl Ports {
     /// Ports shifted by `offset` (0 = the seeds' ports: 9092, 8081, 8083, 5432).
     pub fn with_offset(offset: u16) -> anyhow::Result<Ports> {
-        let highest = Service::ALL
+        let highest = Service::PROCESSES
             .iter()
             .map(|s| s.default_port())
-            .chain([KAFKA_CONTROLLER_PORT])
+            .chain([KAFKA_CONTROLLER_PORT, KAFKA_SASL_SSL_PORT])
             .max()
             .unwrap_or(0);
         if u32::from(highest) + u32::from(offset) > 65_535 {
@@ -133,13 +157,19 @@ impl Ports {
         KAFKA_CONTROLLER_PORT + self.offset
     }
 
+    /// The broker's SASL_SSL listener.
+    pub fn kafka_sasl_ssl(self) -> u16 {
+        KAFKA_SASL_SSL_PORT + self.offset
+    }
+
     /// Every port the native stack listens on, with a label for messages.
     pub fn all(self) -> Vec<(String, u16)> {
-        let mut ports: Vec<(String, u16)> = Service::ALL
+        let mut ports: Vec<(String, u16)> = Service::PROCESSES
             .iter()
             .map(|s| (s.name().to_string(), self.of(*s)))
             .collect();
         ports.push(("kafka (controller)".to_string(), self.kafka_controller()));
+        ports.push(("kafka (SASL_SSL)".to_string(), self.kafka_sasl_ssl()));
         ports
     }
 }

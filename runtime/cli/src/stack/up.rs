@@ -3,7 +3,7 @@
 use super::health::{unhealthy, wait_healthy};
 use super::layout::Layout;
 use super::topology::Service;
-use super::{Stack, connect, down, env_file, fetch, java, kafka, postgres, process, registry};
+use super::{Stack, connect, down, env_file, fetch, java, kafka, postgres, process, registry, secure};
 use anyhow::{Context, bail};
 use std::fs;
 use std::net::{SocketAddr, TcpListener};
@@ -12,12 +12,15 @@ use std::time::{Duration, Instant};
 /// How long each service may take to become healthy (generous: a loaded 2-core machine).
 const HEALTH_TIMEOUT: Duration = Duration::from_secs(120);
 
-/// Whether any service of the stack is running.
+/// Whether any process of the stack is running.
 pub fn any_running(layout: &Layout) -> bool {
-    Service::ALL.iter().any(|s| process::running_pid(layout, *s).is_some())
+    Service::PROCESSES
+        .iter()
+        .any(|s| process::running_pid(layout, *s).is_some())
 }
 
-/// Whether every service of the stack is running.
+/// Whether every service of the stack is running (the HTTPS registry aside: a stack an
+/// older avrokit started has none, and is up all the same).
 pub fn all_running(layout: &Layout) -> bool {
     Service::ALL.iter().all(|s| process::running_pid(layout, *s).is_some())
 }
@@ -28,10 +31,16 @@ pub fn up(stack: &Stack) -> anyhow::Result<()> {
     if all_running(layout) {
         env_file::write(layout, stack.ports)?;
         eprintln!("stack: already up; environment in {}", layout.env_file().display());
+        if process::running_pid(layout, Service::RegistryTls).is_none() {
+            eprintln!(
+                "stack: without the secure endpoints (SASL_SSL, HTTPS registry): an older avrokit \
+                 started it; `avrokit stack down` then `up` adds them"
+            );
+        }
         return Ok(());
     }
     if any_running(layout) {
-        let running: Vec<&str> = Service::ALL
+        let running: Vec<&str> = Service::PROCESSES
             .iter()
             .filter(|s| process::running_pid(layout, **s).is_some())
             .map(|s| s.name())
@@ -53,6 +62,7 @@ pub fn up(stack: &Stack) -> anyhow::Result<()> {
     }
     fs::create_dir_all(layout.run())?;
     fs::write(layout.port_offset_file(), format!("{}\n", stack.ports.offset()))?;
+    secure::prepare(layout).context("making the secure endpoints' CA, certificate and password")?;
     let launch = Instant::now();
     match start_all(stack) {
         Ok(()) => {}
@@ -72,7 +82,7 @@ pub fn up(stack: &Stack) -> anyhow::Result<()> {
         layout.logs().display()
     );
     eprintln!("stack: environment written to {}", layout.env_file().display());
-    print!("{}", env_file::render(stack.ports));
+    print!("{}", env_file::render(layout, stack.ports));
     Ok(())
 }
 
@@ -82,6 +92,7 @@ fn start_all(stack: &Stack) -> anyhow::Result<()> {
     // then waits for the broker by itself (its admin client retries for a minute), so it
     // need not wait for a healthy Kafka; health is then awaited in dependency order.
     let registry_pid = process::start(layout, Service::Registry, registry::command(stack)?)?;
+    let registry_tls_pid = process::start(layout, Service::RegistryTls, registry::tls_command(stack)?)?;
     let (pg_cmd, pg_fresh) = postgres::command(stack)?;
     let pg_pid = process::start(layout, Service::Postgres, pg_cmd)?;
     let kafka_pid = process::start(layout, Service::Kafka, kafka::command(stack)?)?;
@@ -105,6 +116,12 @@ fn start_all(stack: &Stack) -> anyhow::Result<()> {
     })?;
     registry::configure(stack).map_err(|e| unhealthy(layout, Service::Registry, &format!("{e:#}")))?;
     report(Service::Registry, registry_pid, stack, took);
+
+    let took = wait_healthy(layout, Service::RegistryTls, registry_tls_pid, HEALTH_TIMEOUT, || {
+        registry::tls_probe(stack)
+    })?;
+    registry::tls_configure(stack).map_err(|e| unhealthy(layout, Service::RegistryTls, &format!("{e:#}")))?;
+    report(Service::RegistryTls, registry_tls_pid, stack, took);
 
     let took = wait_healthy(layout, Service::Connect, connect_pid, HEALTH_TIMEOUT, || {
         connect::probe(stack)
