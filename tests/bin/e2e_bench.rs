@@ -1,50 +1,69 @@
 //! The measured side of `cargo xtask bench e2e` (which builds it in release mode, runs it
-//! and prints the table): avrokit's typed producer against a raw rdkafka producer, and the
-//! avrokit PostgreSQL sink as a child process whose peak RSS the bench reads.
+//! and prints the tables): one client per process, so the process's own CPU time
+//! (`getrusage(RUSAGE_SELF)`: the application thread and librdkafka's threads) is that
+//! client's cost.
 //!
 //! ```text
 //! e2e-bench topics create|delete TOPIC...
 //!     scratch topics with the catalog's dev settings of telescope.data (partitions,
 //!     replication, configs), so every contender writes the same kind of topic
-//! e2e-bench produce AVROKIT_TOPIC RAW_TOPIC FILL_TOPIC RECORDS ROUNDS FRAMES_FILE
-//!     ROUNDS alternating rounds of RECORDS TelescopeData (1 KiB payload) through
-//!     `Producer::send` (a task per record) and `Producer::enqueue` (streamed), and
-//!     through a raw `FutureProducer` sending the same records pre-framed in both ways;
-//!     then ROUNDS rounds of a fire-and-forget `ThreadedProducer`; then
-//!     FILL_TOPIC gets the records once (the sinks' input) and FRAMES_FILE the framed
-//!     records (Python's input). Prints one JSON object.
-//! e2e-bench sink TOPIC GROUP TABLE MAX_BATCH
-//!     `postgres_sink::run` from TOPIC into TABLE (a scratch copy of telescope_data_raw)
+//! e2e-bench fill TYPE TOPIC RECORDS FRAMES_FILE
+//!     avrokit's producer writes RECORDS records of TYPE into TOPIC (the consumers' and
+//!     sinks' input) and FRAMES_FILE the keys and framed values (Python's input)
+//! e2e-bench produce CONTENDER TYPE TOPIC RECORDS ROUNDS
+//!     ROUNDS rounds of RECORDS records of TYPE through one producer: avrokit-send,
+//!     raw-send, avrokit-stream, raw-stream or raw-threaded
+//! e2e-bench consume CONTENDER TYPE TOPIC GROUP RECORDS
+//!     reads the first RECORDS records of TOPIC as group GROUP and decodes them:
+//!     avrokit (the typed Consumer, commits after each batch), avrokit-background (the
+//!     same, offsets committed in the background) or raw (a StreamConsumer, unframing and
+//!     the derived from_avro)
+//! e2e-bench sink TYPE TOPIC GROUP TABLE MAX_BATCH
+//!     `postgres_sink::run` from TOPIC into TABLE (a scratch copy of the type's table)
 //!     until SIGINT/SIGTERM
-//! e2e-bench watch TABLE ROWS LAST_KEY
-//!     waits until TABLE holds ROWS rows, the last one LAST_KEY; prints when the first
+//! e2e-bench watch TABLE KEY_COLUMN ROWS LAST_KEY
+//!     waits until TABLE holds ROWS rows, LAST_KEY among them; prints when the first
 //!     and the last rows appeared
+//! e2e-bench copy FROM_TABLE TO_TABLE FILE
+//!     psql dumps FROM_TABLE into FILE (untimed), then a second psql loads FILE into
+//!     TO_TABLE with `\copy ... (FORMAT binary)`; prints its time and CPU (psql's, and
+//!     its server backend's when /proc shows it)
 //! ```
 //!
-//! KAFKA_BOOTSTRAP_SERVERS, SCHEMA_REGISTRY_URL and DATABASE_URL come from the environment.
+//! TYPE is `telescope` (TelescopeData with a 1 KiB payload) or `access` (AccessEvent,
+//! about 80 bytes). `produce` and `consume` print one JSON object: seconds and CPU seconds
+//! per round. KAFKA_BOOTSTRAP_SERVERS, SCHEMA_REGISTRY_URL and DATABASE_URL come from the
+//! environment.
 
-use avrokit::Topic;
 use avrokit::chrono::{DateTime, Utc};
 use avrokit::kafka::rdkafka::ClientConfig;
 use avrokit::kafka::rdkafka::ClientContext;
 use avrokit::kafka::rdkafka::admin::{AdminClient, AdminOptions};
 use avrokit::kafka::rdkafka::client::DefaultClientContext;
+use avrokit::kafka::rdkafka::consumer::{Consumer as _, StreamConsumer};
 use avrokit::kafka::rdkafka::error::{KafkaError, RDKafkaErrorCode};
+use avrokit::kafka::rdkafka::message::Message as _;
 use avrokit::kafka::rdkafka::producer::{
     BaseRecord, DeliveryResult, FutureProducer, FutureRecord, Producer as _, ProducerContext, ThreadedProducer,
 };
 use avrokit::kafka::topics::{TopicAdmin, TopicPlan, TopicSpec};
-use avrokit::kafka::{Consumer, ConsumerSettings, Producer, ProducerSettings, WriterSchemas, postgres_sink};
+use avrokit::kafka::{
+    Consumer, ConsumerSettings, OffsetCommit, Producer, ProducerSettings, WriterSchemas, postgres_sink,
+};
 use avrokit::postgres::{PgSink, SinkTable, connect};
 use avrokit::registry_client::{RegistryClient, RegistryConfig, Serializer};
+use avrokit::topic::SinkSpec;
+use avrokit::{AvroMessage, Topic};
 use avrokit_generated::astro::beam::TelescopeData;
+use avrokit_generated::smart::access::{AccessEvent, AccessEventType};
 use avrokit_generated::topics;
-use serde_json::json;
+use serde_json::{Value, json};
 use std::collections::VecDeque;
 use std::error::Error;
 use std::future::Future;
-use std::io::Write;
-use std::process::ExitCode;
+use std::hint::black_box;
+use std::io::{BufRead, BufReader, Write};
+use std::process::{Command, ExitCode, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -52,7 +71,7 @@ use tokio::sync::Semaphore;
 
 type BoxError = Box<dyn Error + Send + Sync>;
 
-/// The size of the `data` field: a 1 KiB payload.
+/// The size of TelescopeData's `data` field: a 1 KiB payload.
 const PAYLOAD: usize = 1024;
 /// Deliveries awaited at once by each Rust contender: far more than a linger batch, far
 /// fewer than librdkafka's queue (100k), so neither side ever waits on the other.
@@ -65,11 +84,28 @@ async fn main() -> ExitCode {
     let result = match args.as_slice() {
         ["topics", "create", names @ ..] => create_topics(names).await,
         ["topics", "delete", names @ ..] => delete_topics(names).await,
-        ["produce", avrokit, raw, fill, records, rounds, frames] => {
-            produce(avrokit, raw, fill, records, rounds, frames).await
-        }
-        ["sink", topic, group, table, max_batch] => sink(topic, group, table, max_batch).await,
-        ["watch", table, rows, last_key] => watch(table, rows, last_key).await,
+        ["fill", kind, topic, records, frames] => match *kind {
+            "telescope" => fill::<TelescopeData>(topic, records, frames).await,
+            "access" => fill::<AccessEvent>(topic, records, frames).await,
+            _ => Err(unknown_type(kind)),
+        },
+        ["produce", contender, kind, topic, records, rounds] => match *kind {
+            "telescope" => produce::<TelescopeData>(contender, topic, records, rounds).await,
+            "access" => produce::<AccessEvent>(contender, topic, records, rounds).await,
+            _ => Err(unknown_type(kind)),
+        },
+        ["consume", contender, kind, topic, group, records] => match *kind {
+            "telescope" => consume::<TelescopeData>(contender, topic, group, records).await,
+            "access" => consume::<AccessEvent>(contender, topic, group, records).await,
+            _ => Err(unknown_type(kind)),
+        },
+        ["sink", kind, topic, group, table, max_batch] => match *kind {
+            "telescope" => sink::<TelescopeData>(topic, group, table, max_batch).await,
+            "access" => sink::<AccessEvent>(topic, group, table, max_batch).await,
+            _ => Err(unknown_type(kind)),
+        },
+        ["watch", table, key_column, rows, last_key] => watch(table, key_column, rows, last_key).await,
+        ["copy", from, to, file] => copy(from, to, file),
         _ => Err("usage: see the comment at the top of tests/bin/e2e_bench.rs".into()),
     };
     match result {
@@ -81,6 +117,10 @@ async fn main() -> ExitCode {
     }
 }
 
+fn unknown_type(kind: &str) -> BoxError {
+    format!("unknown record type {kind:?} (telescope or access)").into()
+}
+
 fn env(key: &str) -> Result<String, BoxError> {
     std::env::var(key).map_err(|_| format!("{key} is not set").into())
 }
@@ -89,15 +129,131 @@ fn registry() -> Result<RegistryClient, BoxError> {
     Ok(RegistryClient::new(RegistryConfig::new(env("SCHEMA_REGISTRY_URL")?))?)
 }
 
-/// A descriptor of scratch topic `name` with telescope.data's types, and its sink's
+/// CPU seconds (user + system) of this whole process so far: every thread, librdkafka's
+/// included.
+fn cpu_secs() -> f64 {
+    rusage_secs(libc::RUSAGE_SELF)
+}
+
+/// CPU seconds of this process's children that were waited for.
+fn children_cpu_secs() -> f64 {
+    rusage_secs(libc::RUSAGE_CHILDREN)
+}
+
+/// User + system seconds of `getrusage(who)`.
+fn rusage_secs(who: libc::c_int) -> f64 {
+    let mut usage = std::mem::MaybeUninit::<libc::rusage>::zeroed();
+    // SAFETY: getrusage writes a whole `rusage` into the zeroed buffer it is given, and
+    // only reads `who`, one of the two constants above.
+    let usage = unsafe {
+        libc::getrusage(who, usage.as_mut_ptr());
+        usage.assume_init()
+    };
+    let secs = |t: libc::timeval| t.tv_sec as f64 + t.tv_usec as f64 / 1e6;
+    secs(usage.ru_utime) + secs(usage.ru_stime)
+}
+
+/// A record type the bench sends: how record `i` looks, its key, and the catalog topic
+/// whose settings and sink the scratch topics copy.
+trait BenchRecord: AvroMessage + Clone + Send + Sync + 'static {
+    /// The catalog's topic of this type.
+    const TOPIC: Topic<str, Self>;
+
+    /// Record `i` of every run; distinct primary keys in offset order.
+    fn record(i: usize) -> Self;
+
+    /// Its Kafka key.
+    fn key(&self) -> &str;
+
+    /// Its primary key in the sink's table, as text.
+    fn primary_key(&self) -> String;
+
+    /// Something of the decoded value, so no decode is optimised away.
+    fn touch(&self) -> usize;
+}
+
+impl BenchRecord for TelescopeData {
+    const TOPIC: Topic<str, Self> = topics::TELESCOPE_DATA;
+
+    /// Zero-padded keys, and an incompressible payload (lz4 gets no free ride).
+    fn record(i: usize) -> Self {
+        let mut state = (i as u64 + 1).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        let data = (0..PAYLOAD / 8)
+            .flat_map(|_| {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                state.to_le_bytes()
+            })
+            .collect();
+        let processed = i.is_multiple_of(2);
+        TelescopeData {
+            data_id: format!("e2e-{i:09}"),
+            observation_id: format!("e2e-obs-{}", i / 1000),
+            sequence_number: (i % 1000) as i32,
+            timestamp: DateTime::<Utc>::from_timestamp_millis(1_700_000_000_000 + i as i64).unwrap_or_default(),
+            data,
+            processed,
+            processing_pipeline_version: processed.then(|| "pipe-2.1".to_owned()),
+        }
+    }
+
+    fn key(&self) -> &str {
+        &self.data_id
+    }
+
+    fn primary_key(&self) -> String {
+        self.data_id.clone()
+    }
+
+    fn touch(&self) -> usize {
+        self.data.len() + self.data_id.len()
+    }
+}
+
+impl BenchRecord for AccessEvent {
+    const TOPIC: Topic<str, Self> = topics::SMART_ACCESS_EVENTS;
+
+    fn record(i: usize) -> Self {
+        const SOURCES: [&str; 3] = ["app", "keypad", "rfid"];
+        const TYPES: [AccessEventType; 3] = [AccessEventType::Open, AccessEventType::Close, AccessEventType::Fail];
+        AccessEvent {
+            event_id: avrokit::uuid::Uuid::from_u128(0x00e2_e000_0000_4000_8000_0000_0000_0000 | i as u128),
+            device_id: format!("lock-{:04}", i % 500),
+            event_ts: DateTime::<Utc>::from_timestamp_millis(1_700_000_000_000 + i as i64).unwrap_or_default(),
+            event_type: TYPES[i % 3],
+            trigger_source: SOURCES[i % 3].to_owned(),
+        }
+    }
+
+    fn key(&self) -> &str {
+        &self.device_id
+    }
+
+    fn primary_key(&self) -> String {
+        self.event_id.to_string()
+    }
+
+    fn touch(&self) -> usize {
+        self.device_id.len() + self.trigger_source.len()
+    }
+}
+
+/// A descriptor of scratch topic `name` with `V`'s catalog topic's types, and its sink's
 /// settings writing into `table` (the generated descriptors name the catalog's own).
-fn scratch_topic(name: &str, table: Option<&str>) -> Topic<str, TelescopeData> {
+fn scratch_topic<V: BenchRecord>(name: &str, table: Option<&str>) -> &'static Topic<str, V> {
     let leak = |s: String| -> &'static str { Box::leak(s.into_boxed_str()) };
-    let sink = table
-        .zip(topics::TELESCOPE_DATA.sink)
+    let sink: Option<SinkSpec> = table
+        .zip(V::TOPIC.sink)
         .map(|(table, spec)| spec.with_table(leak(table.to_owned())));
     let name = leak(name.to_owned());
-    Topic::new(name, leak(format!("{name}-value")), None, &[], sink)
+    Box::leak(Box::new(Topic::new(
+        name,
+        leak(format!("{name}-value")),
+        None,
+        &[],
+        sink,
+    )))
 }
 
 async fn create_topics(names: &[&str]) -> Result<(), BoxError> {
@@ -124,34 +280,6 @@ async fn delete_topics(names: &[&str]) -> Result<(), BoxError> {
         }
     }
     Ok(())
-}
-
-/// Record `i` of every run: distinct zero-padded keys (so their order is the offsets'),
-/// and an incompressible payload (lz4 gets no free ride).
-fn record(i: usize) -> TelescopeData {
-    let mut state = (i as u64 + 1).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-    let data = (0..PAYLOAD / 8)
-        .flat_map(|_| {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state.to_le_bytes()
-        })
-        .collect();
-    let processed = i.is_multiple_of(2);
-    TelescopeData {
-        data_id: key(i),
-        observation_id: format!("e2e-obs-{}", i / 1000),
-        sequence_number: (i % 1000) as i32,
-        timestamp: DateTime::<Utc>::from_timestamp_millis(1_700_000_000_000 + i as i64).unwrap_or_default(),
-        data,
-        processed,
-        processing_pipeline_version: processed.then(|| "pipe-2.1".to_owned()),
-    }
-}
-
-fn key(i: usize) -> String {
-    format!("e2e-{i:09}")
 }
 
 /// Runs `send(i)` for every `i < n`, at most [`WINDOW`] at once, and returns the time
@@ -226,192 +354,279 @@ impl ProducerContext for Acknowledged {
     }
 }
 
-/// The plainest client: librdkafka's `ThreadedProducer` with the same settings, sending the
+/// One round of librdkafka's `ThreadedProducer` with the same settings, sending the
 /// pre-framed records with no future per record at all (failed deliveries are only
-/// counted), then flushing. Seconds per round.
-fn fire_and_forget(
-    config: &ClientConfig,
+/// counted), then flushing.
+fn threaded_round(
+    producer: &ThreadedProducer<Acknowledged>,
     topic: &str,
     keys: &[&[u8]],
     frames: &[Vec<u8>],
-    rounds: usize,
-) -> Result<Vec<f64>, BoxError> {
-    let producer: ThreadedProducer<Acknowledged> = config.create_with_context(Acknowledged::default())?;
-    let mut secs = Vec::with_capacity(rounds);
-    for round in 0..=rounds {
-        let started = Instant::now();
-        for (key, frame) in keys.iter().zip(frames) {
-            let mut record = BaseRecord::to(topic).key(*key).payload(frame.as_slice());
-            while let Err((error, back)) = producer.send(record) {
-                if error != KafkaError::MessageProduction(RDKafkaErrorCode::QueueFull) {
-                    return Err(error.into());
-                }
-                record = back;
-                std::thread::sleep(Duration::from_millis(1));
+) -> Result<Duration, BoxError> {
+    let started = Instant::now();
+    for (key, frame) in keys.iter().zip(frames) {
+        let mut record = BaseRecord::to(topic).key(*key).payload(frame.as_slice());
+        while let Err((error, back)) = producer.send(record) {
+            if error != KafkaError::MessageProduction(RDKafkaErrorCode::QueueFull) {
+                return Err(error.into());
             }
-        }
-        producer.flush(Duration::from_secs(120))?;
-        // Round 0 only connects and warms up, as the untimed first send of the others.
-        if round > 0 {
-            secs.push(started.elapsed().as_secs_f64());
+            record = back;
+            std::thread::sleep(Duration::from_millis(1));
         }
     }
-    let failed = producer.context().failed.load(Ordering::Relaxed);
+    producer.flush(Duration::from_secs(120))?;
+    let failed = producer.context().failed.swap(0, Ordering::Relaxed);
     if failed > 0 {
-        return Err(format!("{failed} records of the fire-and-forget rounds were not delivered").into());
+        return Err(format!("{failed} records of a fire-and-forget round were not delivered").into());
     }
-    Ok(secs)
+    Ok(started.elapsed())
 }
 
-async fn produce(
-    avrokit_topic: &str,
-    raw_topic: &str,
-    fill_topic: &str,
-    records: &str,
-    rounds: &str,
-    frames_file: &str,
-) -> Result<(), BoxError> {
-    let (n, rounds): (usize, usize) = (records.parse()?, rounds.parse()?);
-    let settings = ProducerSettings::new(env("KAFKA_BOOTSTRAP_SERVERS")?);
-    let registry = registry()?;
-    let records: Arc<Vec<TelescopeData>> = Arc::new((0..n).map(record).collect());
-    // The raw contender's input: the same records framed beforehand, untimed.
-    let serializer = Serializer::<TelescopeData>::new(registry.clone());
-    let mut frames = Vec::with_capacity(n);
-    for record in records.iter() {
-        frames.push(serializer.serialize(raw_topic, record).await?);
+/// Wall and CPU seconds of each timed round; `round(true)` runs once untimed first
+/// (connections, the idempotent producer id and the schema id are set up there).
+async fn rounds<F, Fut>(count: usize, mut round: F) -> Result<Value, BoxError>
+where
+    F: FnMut(bool) -> Fut,
+    Fut: Future<Output = Result<Duration, BoxError>>,
+{
+    round(true).await?;
+    let (mut secs, mut cpu) = (Vec::with_capacity(count), Vec::with_capacity(count));
+    for _ in 0..count {
+        let before = cpu_secs();
+        secs.push(round(false).await?.as_secs_f64());
+        cpu.push(cpu_secs() - before);
     }
-    let frames = Arc::new(frames);
-    let record_bytes =
-        frames.iter().map(Vec::len).sum::<usize>() + records.iter().map(|r| r.data_id.len()).sum::<usize>();
+    Ok(json!({ "secs": secs, "cpu_secs": cpu }))
+}
 
-    let avrokit = Arc::new(Producer::new(&settings, registry)?);
-    let raw: Arc<FutureProducer> = Arc::new(settings.client_config().create()?);
-    let raw_topic: &'static str = Box::leak(raw_topic.to_owned().into_boxed_str());
-    let sends_to = |topic: &str| {
-        let topic: &'static Topic<str, TelescopeData> = Box::leak(Box::new(scratch_topic(topic, None)));
-        let (producer, records) = (Arc::clone(&avrokit), Arc::clone(&records));
-        move |i: usize| {
-            let (producer, records) = (Arc::clone(&producer), Arc::clone(&records));
-            async move {
-                let record = &records[i];
-                producer
-                    .send(topic, &record.data_id, record)
-                    .await
-                    .map(drop)
-                    .map_err(|e| e.to_string())
-            }
-        }
-    };
-    let send_avrokit = sends_to(avrokit_topic);
-    let send_raw = |i: usize| {
-        let (producer, records, frames) = (Arc::clone(&raw), Arc::clone(&records), Arc::clone(&frames));
-        let queue_timeout = settings.queue_timeout;
-        async move {
-            let record = FutureRecord::to(raw_topic)
-                .key(records[i].data_id.as_bytes())
-                .payload(frames[i].as_slice());
-            producer
-                .send(record, queue_timeout)
-                .await
-                .map(drop)
-                .map_err(|(e, _)| e.to_string())
-        }
-    };
-    let enqueue_topic: &'static Topic<str, TelescopeData> = Box::leak(Box::new(scratch_topic(avrokit_topic, None)));
-    let enqueue_avrokit = |i: usize| {
-        let (producer, records) = (Arc::clone(&avrokit), Arc::clone(&records));
-        async move {
-            let record = &records[i];
-            let pending = producer
-                .enqueue(enqueue_topic, &record.data_id, record)
-                .await
-                .map_err(|e| e.to_string())?;
-            Ok(async move { pending.await.map(drop).map_err(|e| e.to_string()) })
-        }
-    };
-    let enqueue_raw = |i: usize| {
-        let (producer, records, frames) = (Arc::clone(&raw), Arc::clone(&records), Arc::clone(&frames));
-        async move {
-            // The same backpressure as avrokit's: wait while librdkafka's queue is full.
-            let delivery = loop {
-                let record = FutureRecord::to(raw_topic)
-                    .key(records[i].data_id.as_bytes())
-                    .payload(frames[i].as_slice());
-                match producer.send_result(record) {
-                    Ok(delivery) => break delivery,
-                    Err((KafkaError::MessageProduction(RDKafkaErrorCode::QueueFull), _)) => {
-                        tokio::time::sleep(Duration::from_millis(10)).await;
-                    }
-                    Err((error, _)) => return Err(error.to_string()),
+/// The records, their Kafka keys' bytes and their frames (framed untimed, for the raw
+/// contenders, through avrokit's serializer for `topic`).
+async fn framed<V: BenchRecord>(topic: &str, n: usize) -> Result<(Vec<V>, Vec<Vec<u8>>), BoxError> {
+    let records: Vec<V> = (0..n).map(V::record).collect();
+    let serializer = Serializer::<V>::new(registry()?);
+    let mut frames = Vec::with_capacity(n);
+    for record in &records {
+        frames.push(serializer.serialize(topic, record).await?);
+    }
+    Ok((records, frames))
+}
+
+async fn produce<V: BenchRecord>(contender: &str, topic: &str, records: &str, count: &str) -> Result<(), BoxError> {
+    let (n, count): (usize, usize) = (records.parse()?, count.parse()?);
+    let settings = ProducerSettings::new(env("KAFKA_BOOTSTRAP_SERVERS")?);
+    let queue_timeout = settings.queue_timeout;
+    let descriptor = scratch_topic::<V>(topic, None);
+    let topic: &'static str = descriptor.name;
+    let out = match contender {
+        "avrokit-send" | "avrokit-stream" => {
+            let records: Arc<Vec<V>> = Arc::new((0..n).map(V::record).collect());
+            let producer = Arc::new(Producer::new(&settings, registry()?)?);
+            let send = |i: usize| {
+                let (producer, records) = (Arc::clone(&producer), Arc::clone(&records));
+                async move {
+                    let record = &records[i];
+                    producer
+                        .send(descriptor, record.key(), record)
+                        .await
+                        .map(drop)
+                        .map_err(|e| e.to_string())
                 }
             };
-            Ok(async move {
-                match delivery.await {
-                    Ok(Ok(_)) => Ok(()),
-                    Ok(Err((error, _))) => Err(error.to_string()),
-                    Err(_) => Err("the producer went away".to_owned()),
+            let enqueue = |i: usize| {
+                let (producer, records) = (Arc::clone(&producer), Arc::clone(&records));
+                async move {
+                    let record = &records[i];
+                    let pending = producer
+                        .enqueue(descriptor, record.key(), record)
+                        .await
+                        .map_err(|e| e.to_string())?;
+                    Ok(async move { pending.await.map(drop).map_err(|e| e.to_string()) })
                 }
-            })
+            };
+            match contender {
+                "avrokit-send" => rounds(count, |warm| timed_sends(if warm { 1 } else { n }, &send)).await?,
+                _ => rounds(count, |warm| streamed(if warm { 1 } else { n }, enqueue)).await?,
+            }
         }
+        "raw-send" | "raw-stream" => {
+            let (records, frames) = framed::<V>(topic, n).await?;
+            let (records, frames) = (Arc::new(records), Arc::new(frames));
+            let producer: Arc<FutureProducer> = Arc::new(settings.client_config().create()?);
+            let send = |i: usize| {
+                let (producer, records, frames) = (Arc::clone(&producer), Arc::clone(&records), Arc::clone(&frames));
+                async move {
+                    let record = FutureRecord::to(topic)
+                        .key(records[i].key().as_bytes())
+                        .payload(frames[i].as_slice());
+                    producer
+                        .send(record, queue_timeout)
+                        .await
+                        .map(drop)
+                        .map_err(|(e, _)| e.to_string())
+                }
+            };
+            let enqueue = |i: usize| {
+                let (producer, records, frames) = (Arc::clone(&producer), Arc::clone(&records), Arc::clone(&frames));
+                async move {
+                    // The same backpressure as avrokit's: wait while librdkafka's queue is full.
+                    let delivery = loop {
+                        let record = FutureRecord::to(topic)
+                            .key(records[i].key().as_bytes())
+                            .payload(frames[i].as_slice());
+                        match producer.send_result(record) {
+                            Ok(delivery) => break delivery,
+                            Err((KafkaError::MessageProduction(RDKafkaErrorCode::QueueFull), _)) => {
+                                tokio::time::sleep(Duration::from_millis(10)).await;
+                            }
+                            Err((error, _)) => return Err(error.to_string()),
+                        }
+                    };
+                    Ok(async move {
+                        match delivery.await {
+                            Ok(Ok(_)) => Ok(()),
+                            Ok(Err((error, _))) => Err(error.to_string()),
+                            Err(_) => Err("the producer went away".to_owned()),
+                        }
+                    })
+                }
+            };
+            match contender {
+                "raw-send" => rounds(count, |warm| timed_sends(if warm { 1 } else { n }, &send)).await?,
+                _ => rounds(count, |warm| streamed(if warm { 1 } else { n }, enqueue)).await?,
+            }
+        }
+        "raw-threaded" => {
+            let (records, frames) = framed::<V>(topic, n).await?;
+            let keys: Vec<&[u8]> = records.iter().map(|r| r.key().as_bytes()).collect();
+            let producer: ThreadedProducer<Acknowledged> =
+                settings.client_config().create_with_context(Acknowledged::default())?;
+            let producer = &producer;
+            let (keys, frames) = (&keys, &frames);
+            rounds(count, |warm| async move {
+                let n = if warm { 1 } else { keys.len() };
+                threaded_round(producer, topic, &keys[..n], &frames[..n])
+            })
+            .await?
+        }
+        _ => return Err(format!("unknown producer {contender:?}").into()),
     };
-    // Untimed: connections, the idempotent producer id and the schema id are set up once.
-    timed_sends(1, &send_avrokit).await?;
-    timed_sends(1, &send_raw).await?;
-    // Alternating, so a busy neighbour slows all rather than one.
-    let [
-        mut avrokit_secs,
-        mut raw_secs,
-        mut avrokit_enqueue_secs,
-        mut raw_enqueue_secs,
-    ] = [const { Vec::new() }; 4];
-    for _ in 0..rounds {
-        avrokit_secs.push(timed_sends(n, &send_avrokit).await?.as_secs_f64());
-        raw_secs.push(timed_sends(n, &send_raw).await?.as_secs_f64());
-        avrokit_enqueue_secs.push(streamed(n, enqueue_avrokit).await?.as_secs_f64());
-        raw_enqueue_secs.push(streamed(n, enqueue_raw).await?.as_secs_f64());
-    }
-    let keys: Vec<&[u8]> = records.iter().map(|r| r.data_id.as_bytes()).collect();
-    let fire_and_forget_secs = fire_and_forget(&settings.client_config(), raw_topic, &keys, &frames, rounds)?;
+    println!("{out}");
+    Ok(())
+}
 
-    timed_sends(n, sends_to(fill_topic)).await?;
-    write_frames(frames_file, &records, &frames)?;
-    let config = settings.client_config();
+/// Writes the records once through avrokit's producer into `topic` (the consumers' and
+/// sinks' input) and their keys and frames into `frames_file` (Python's input); prints the
+/// mean bytes per record (key and framed value), the last primary key and the client
+/// settings.
+async fn fill<V: BenchRecord>(topic: &str, records: &str, frames_file: &str) -> Result<(), BoxError> {
+    let n: usize = records.parse()?;
+    let (records, frames) = framed::<V>(topic, n).await?;
+    let settings = ProducerSettings::new(env("KAFKA_BOOTSTRAP_SERVERS")?);
+    let producer = Producer::new(&settings, registry()?)?;
+    let descriptor = scratch_topic::<V>(topic, None);
+    let mut pending = VecDeque::with_capacity(WINDOW);
+    for record in &records {
+        if pending.len() == WINDOW
+            && let Some(oldest) = pending.pop_front()
+        {
+            oldest.await?;
+        }
+        pending.push_back(producer.enqueue(descriptor, record.key(), record).await?);
+    }
+    for delivery in pending {
+        delivery.await?;
+    }
+    let mut out = std::io::BufWriter::new(std::fs::File::create(frames_file)?);
+    for (record, frame) in records.iter().zip(&frames) {
+        for bytes in [record.key().as_bytes(), frame] {
+            out.write_all(&u32::try_from(bytes.len())?.to_be_bytes())?;
+            out.write_all(bytes)?;
+        }
+    }
+    out.flush()?;
+    let bytes = frames.iter().map(Vec::len).sum::<usize>() + records.iter().map(|r| r.key().len()).sum::<usize>();
     println!(
         "{}",
         json!({
-            "records": n,
-            "record_bytes": record_bytes as f64 / n as f64,
-            "avrokit_secs": avrokit_secs,
-            "raw_secs": raw_secs,
-            "avrokit_enqueue_secs": avrokit_enqueue_secs,
-            "raw_enqueue_secs": raw_enqueue_secs,
-            "fire_and_forget_secs": fire_and_forget_secs,
-            "last_key": key(n - 1),
-            "config": config.config_map(),
+            "record_bytes": bytes as f64 / n as f64,
+            "last_key": records.last().map(V::primary_key),
+            "config": settings.client_config().config_map(),
         })
     );
     Ok(())
 }
 
-/// `(key, framed value)` per record, each as a big-endian u32 length and the bytes.
-fn write_frames(path: &str, records: &[TelescopeData], frames: &[Vec<u8>]) -> Result<(), BoxError> {
-    let mut out = std::io::BufWriter::new(std::fs::File::create(path)?);
-    for (record, frame) in records.iter().zip(frames) {
-        for bytes in [record.data_id.as_bytes(), frame] {
-            out.write_all(&u32::try_from(bytes.len())?.to_be_bytes())?;
-            out.write_all(bytes)?;
+/// Reads the first `records` records of `topic` once, as a new group, and prints the
+/// seconds from the first record to the last and the process's CPU seconds from
+/// creating the consumer to the last record (joining the group is nearly all waiting).
+async fn consume<V: BenchRecord>(contender: &str, topic: &str, group: &str, records: &str) -> Result<(), BoxError> {
+    let n: usize = records.parse()?;
+    let settings = ConsumerSettings::new(env("KAFKA_BOOTSTRAP_SERVERS")?, group, [topic]).with_max_batch(500);
+    let cpu_before = cpu_secs();
+    let (secs, checksum) = match contender {
+        "avrokit" | "avrokit-background" => {
+            let settings = match contender {
+                "avrokit" => settings,
+                _ => settings.with_commit(OffsetCommit::Background),
+            };
+            let consumer: Consumer<V> = Consumer::new(settings, registry()?, None)?;
+            let shutdown = consumer.shutdown();
+            let (mut seen, mut checksum, mut first) = (0, 0, None);
+            consumer
+                .run(async |batch| {
+                    first.get_or_insert_with(Instant::now);
+                    for record in batch {
+                        checksum += record.value.touch();
+                    }
+                    seen += batch.len();
+                    if seen >= n {
+                        shutdown.trigger();
+                    }
+                    Ok(())
+                })
+                .await?;
+            if seen < n {
+                return Err(format!("the consumer stopped after {seen} of {n} records").into());
+            }
+            (first.map_or(0.0, |t| t.elapsed().as_secs_f64()), checksum)
         }
-    }
-    Ok(out.flush()?)
+        "raw" => {
+            // The registry id the frames carry, looked up once: unframing checks it.
+            let id = Serializer::<V>::new(registry()?).schema_id(topic).await?;
+            let mut config = settings.with_commit(OffsetCommit::Background).client_config();
+            config.set("enable.auto.offset.store", "true");
+            let consumer: StreamConsumer = config.create()?;
+            consumer.subscribe(&[topic])?;
+            let (mut checksum, mut first) = (0, None);
+            for _ in 0..n {
+                let message = consumer.recv().await?;
+                first.get_or_insert_with(Instant::now);
+                let payload = message.payload().unwrap_or_default();
+                let body = match payload {
+                    [0, a, b, c, d, body @ ..] if u32::from_be_bytes([*a, *b, *c, *d]) == id => body,
+                    _ => return Err(format!("offset {}: not a frame of schema id {id}", message.offset()).into()),
+                };
+                checksum += V::from_avro(body)?.touch();
+            }
+            consumer.unsubscribe();
+            (first.map_or(0.0, |t| t.elapsed().as_secs_f64()), checksum)
+        }
+        _ => return Err(format!("unknown consumer {contender:?}").into()),
+    };
+    let cpu = cpu_secs() - cpu_before;
+    println!(
+        "{}",
+        json!({ "secs": [secs], "cpu_secs": [cpu], "checksum": black_box(checksum) })
+    );
+    Ok(())
 }
 
-async fn sink(topic: &str, group: &str, table: &str, max_batch: &str) -> Result<(), BoxError> {
-    let scratch = scratch_topic(topic, Some(table));
-    let table = SinkTable::for_topic(&scratch).ok_or("the catalog gives telescope.data no sink")??;
+async fn sink<V: BenchRecord>(topic: &str, group: &str, table: &str, max_batch: &str) -> Result<(), BoxError> {
+    let scratch = scratch_topic::<V>(topic, Some(table));
+    let table = SinkTable::for_topic(scratch).ok_or("the catalog gives the topic no sink")??;
     let mut sink = PgSink::new(connect(&env("DATABASE_URL")?).await?, table).await?;
-    let mut settings = ConsumerSettings::new(env("KAFKA_BOOTSTRAP_SERVERS")?, group, [topic]);
-    settings.max_batch = max_batch.parse()?;
+    let settings =
+        ConsumerSettings::new(env("KAFKA_BOOTSTRAP_SERVERS")?, group, [topic]).with_max_batch(max_batch.parse()?);
     let consumer = Consumer::with_decoder(settings, WriterSchemas::new(registry()?), None)?;
     consumer.shutdown().on_signals()?;
     let summary = postgres_sink::run(&consumer, &mut sink).await?;
@@ -419,26 +634,27 @@ async fn sink(topic: &str, group: &str, table: &str, max_batch: &str) -> Result<
     Ok(())
 }
 
-/// Polls TABLE until it holds ROWS rows and prints, in seconds since its start, when the
-/// first rows appeared (and how many) and when the last did: the same clock for every
-/// sink. The keys are written in offset order, so `max(data_id)` (an index lookup) tells
-/// when the last record is in without counting a growing table over and over.
-async fn watch(table: &str, rows: &str, last_key: &str) -> Result<(), BoxError> {
+/// Polls TABLE until it holds ROWS rows, LAST_KEY among them, and prints, in seconds
+/// since its start, when the first rows appeared (and how many) and when the last did:
+/// the same clock for every sink. The records are written in offset order, so the last
+/// key's row (an index lookup) says when to count.
+async fn watch(table: &str, key_column: &str, rows: &str, last_key: &str) -> Result<(), BoxError> {
     let rows: i64 = rows.parse()?;
     let client = connect(&env("DATABASE_URL")?).await?;
-    let (max, count) = (
-        format!("SELECT max(data_id) FROM {table}"),
+    let last = last_key.replace('\'', "''");
+    let (any, done, count) = (
+        format!("SELECT EXISTS (SELECT 1 FROM {table})"),
+        format!("SELECT EXISTS (SELECT 1 FROM {table} WHERE {key_column} = '{last}')"),
         format!("SELECT count(*) FROM {table}"),
     );
     let started = Instant::now();
     let mut first: Option<(f64, i64)> = None;
     loop {
-        let newest: Option<String> = client.query_one(&max, &[]).await?.get(0);
         let now = started.elapsed().as_secs_f64();
-        if first.is_none() && newest.is_some() {
+        if first.is_none() && client.query_one(&any, &[]).await?.get::<_, bool>(0) {
             first = Some((now, client.query_one(&count, &[]).await?.get(0)));
         }
-        if newest.as_deref() == Some(last_key) {
+        if first.is_some() && client.query_one(&done, &[]).await?.get::<_, bool>(0) {
             let count: i64 = client.query_one(&count, &[]).await?.get(0);
             if count >= rows {
                 let (first_secs, first_rows) = first.unwrap_or((now, count));
@@ -451,4 +667,67 @@ async fn watch(table: &str, rows: &str, last_key: &str) -> Result<(), BoxError> 
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
+}
+
+/// Clock ticks of user and system time of process `pid` (`/proc/PID/stat` fields 14
+/// and 15), in seconds; none when /proc does not show it (another user's process).
+fn proc_cpu_secs(pid: &str) -> Option<f64> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // The command name may hold spaces: the fields start after its closing parenthesis.
+    let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
+    let ticks: f64 = fields.get(11)?.parse::<f64>().ok()? + fields.get(12)?.parse::<f64>().ok()?;
+    Some(ticks / 100.0)
+}
+
+/// `FROM_TABLE`'s rows loaded into `TO_TABLE` by psql's `\copy ... (FORMAT binary)`, the
+/// database's own speed for these rows; prints the seconds and psql's and its backend's
+/// CPU seconds.
+fn copy(from: &str, to: &str, file: &str) -> Result<(), BoxError> {
+    let url = env("DATABASE_URL")?;
+    let dump = Command::new("psql")
+        .args([&url, "-X", "-q", "-v", "ON_ERROR_STOP=1", "-c"])
+        .arg(format!("\\copy {from} TO '{file}' (FORMAT binary)"))
+        .output()?;
+    if !dump.status.success() {
+        return Err(format!("dumping {from}: {}", String::from_utf8_lossy(&dump.stderr).trim()).into());
+    }
+    // One psql session: its backend's pid first, so /proc can tell its CPU time.
+    let mut psql = Command::new("psql")
+        .args([&url, "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()?;
+    let mut stdin = psql.stdin.take().ok_or("psql's stdin")?;
+    let mut stdout = BufReader::new(psql.stdout.take().ok_or("psql's stdout")?);
+    let mut line = String::new();
+    writeln!(stdin, "SELECT pg_backend_pid();")?;
+    stdin.flush()?;
+    stdout.read_line(&mut line)?;
+    let backend = line.trim().to_owned();
+    let backend_before = proc_cpu_secs(&backend);
+    let children_before = children_cpu_secs();
+    let started = Instant::now();
+    writeln!(stdin, "\\copy {to} FROM '{file}' (FORMAT binary)\nSELECT 'copied';")?;
+    stdin.flush()?;
+    line.clear();
+    stdout.read_line(&mut line)?;
+    let secs = started.elapsed().as_secs_f64();
+    if line.trim() != "copied" {
+        return Err(format!("psql \\copy into {to} failed (it printed {line:?})").into());
+    }
+    let backend_cpu = backend_before.zip(proc_cpu_secs(&backend)).map(|(a, b)| b - a);
+    drop(stdin);
+    let status = psql.wait()?;
+    if !status.success() {
+        return Err(format!("psql exited with {status}").into());
+    }
+    // psql is this process's only child: its whole CPU time (it starts and connects in a
+    // few milliseconds; the rest is reading the file and sending it).
+    let psql_cpu = children_cpu_secs() - children_before;
+    let _ = std::fs::remove_file(file);
+    println!(
+        "{}",
+        json!({ "secs": secs, "psql_cpu_secs": psql_cpu, "backend_cpu_secs": backend_cpu })
+    );
+    Ok(())
 }

@@ -1,14 +1,26 @@
-//! `cargo xtask bench e2e`: avrokit on the local broker, end to end.
+//! `cargo xtask bench e2e`: avrokit's clients on the local stack, end to end, measured as
+//! each client's own CPU time per record beside its throughput.
 //!
-//! Producer throughput for `TelescopeData` with a 1 KiB payload: avrokit's
-//! `Producer::send` against a raw rdkafka `FutureProducer` sending the same records
-//! pre-framed (same librdkafka settings), and against Python confluent-kafka's `Producer` +
-//! `AvroSerializer` (`interop.py produce-bench`, pinned venv). Sink throughput: the avrokit
-//! PostgreSQL sink against the Kafka Connect Debezium JDBC sink on the same topic, each
-//! into its own scratch copy of `telescope_data_raw`, with the sink process's peak RSS and
-//! the Connect worker's. The measured Rust side is `tests/bin/e2e_bench.rs`, built in
-//! release mode; everything runs on scratch topics and tables, removed afterwards.
-//! Measurements are printed, never asserted.
+//! On 2 cores the broker and PostgreSQL share the CPU with the client, so wall-clock
+//! throughput mostly measures them; each client therefore runs in a process of its own
+//! and reports that process's CPU time (`getrusage(RUSAGE_SELF)`: its threads and
+//! librdkafka's), which is what the client costs per record. For `TelescopeData` (1 KiB
+//! payload) and `AccessEvent` (about 80 bytes):
+//!
+//! - producers: avrokit's `Producer` (a task per record, and streamed) against a raw
+//!   rdkafka producer sending the same records pre-framed (same settings), librdkafka's
+//!   fire-and-forget `ThreadedProducer`, and Python confluent-kafka's `SerializingProducer`
+//!   + `AvroSerializer`;
+//! - consumers, on one topic avrokit filled: avrokit's typed `Consumer` against a raw
+//!   rdkafka `StreamConsumer` that unframes and runs the derived `from_avro`, and Python's
+//!   `DeserializingConsumer` + `AvroDeserializer`;
+//! - sinks, from that topic: the avrokit PostgreSQL sink against the Kafka Connect
+//!   Debezium JDBC sink (the worker JVM's CPU) and psql's `\copy` of the same rows (the
+//!   database's own limit).
+//!
+//! The measured Rust side is `tests/bin/e2e_bench.rs` (release build), the Python side
+//! `tests/stack/interop/client_bench.py`; everything runs on scratch topics and tables,
+//! removed afterwards. Targets are printed as met or missed, never asserted.
 
 use crate::workspace;
 use anyhow::{Context, bail};
@@ -23,12 +35,14 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 /// Arguments of `cargo xtask bench e2e`.
 #[derive(Args)]
 pub struct E2eBenchArgs {
-    /// Records per producer round, and in the topic the sinks read.
-    #[arg(long, default_value_t = 100_000)]
-    records: usize,
-    /// Producer rounds per contender; the best one counts.
-    #[arg(long, default_value_t = 7)]
-    rounds: usize,
+    /// Records per round, and in the topic the consumers and sinks read (default 100,000;
+    /// 20,000 with --quick).
+    #[arg(long)]
+    records: Option<usize>,
+    /// Rounds per producer and consumer, alternating between the Rust contenders (default
+    /// 5; 2 with --quick).
+    #[arg(long)]
+    rounds: Option<usize>,
     /// Most records per avrokit sink transaction (default: the Debezium sink's
     /// `batch.size` and Connect's `max.poll.records`, 500).
     #[arg(long, default_value_t = 500)]
@@ -36,19 +50,81 @@ pub struct E2eBenchArgs {
     /// Leave out the Kafka Connect sink.
     #[arg(long)]
     no_connect: bool,
+    /// Fewer records and rounds, for a first look in a few minutes.
+    #[arg(long)]
+    quick: bool,
+    /// Only these record types (default both).
+    #[arg(long = "type", value_parser = ["telescope", "access"])]
+    types: Vec<String>,
 }
 
-/// The end-to-end targets: avrokit's producer overhead over raw rdkafka, its speed-up over
-/// Python, and its sink against Connect's.
+/// What one run measures: the arguments with their defaults applied.
+struct Plan {
+    records: usize,
+    rounds: usize,
+    max_batch: usize,
+    no_connect: bool,
+}
+
+/// At most this share more CPU per record than the raw rdkafka client.
 const TARGET_OVERHEAD: f64 = 0.10;
+/// At least this many times less CPU per record than Python confluent-kafka.
 const TARGET_VS_PYTHON: f64 = 10.0;
-const TARGET_VS_CONNECT: f64 = 1.0;
+/// The avrokit sink's rows/s against Connect's, and against psql's `\copy`.
+const TARGET_VS_CONNECT: f64 = 4.0;
+const TARGET_VS_COPY: f64 = 0.5;
 /// The longest a sink may take to write every row.
 const SINK_TIMEOUT: Duration = Duration::from_secs(300);
 /// The connector file the Connect contender's configuration is derived from.
 const CONNECTOR_FILE: &str = "generated/connect/dev/telescope_data_raw-sink.json";
-/// The generated DDL the scratch tables are created from.
-const TABLE_DDL: &str = "generated/sql/telescope_data_raw.sql";
+
+/// A record type of the bench: its name for `e2e-bench`, and its sink table.
+struct Kind {
+    name: &'static str,
+    title: &'static str,
+    table: &'static str,
+    primary_key: &'static str,
+}
+
+const KINDS: [Kind; 2] = [
+    Kind {
+        name: "telescope",
+        title: "TelescopeData (1 KiB payload)",
+        table: "telescope_data_raw",
+        primary_key: "data_id",
+    },
+    Kind {
+        name: "access",
+        title: "AccessEvent (small)",
+        table: "raw_access_events",
+        primary_key: "event_id",
+    },
+];
+
+/// The Rust producers, each in its own process: `e2e-bench produce` names and labels.
+const PRODUCERS: [(&str, &str); 5] = [
+    ("avrokit-send", "avrokit Producer::send, a task per record"),
+    (
+        "raw-send",
+        "rdkafka FutureProducer::send, pre-framed, a task per record",
+    ),
+    ("avrokit-stream", "avrokit Producer::enqueue, streamed"),
+    (
+        "raw-stream",
+        "rdkafka FutureProducer::send_result, pre-framed, streamed",
+    ),
+    (
+        "raw-threaded",
+        "librdkafka ThreadedProducer, pre-framed, fire-and-forget",
+    ),
+];
+
+/// The Rust consumers: `e2e-bench consume` names and labels.
+const CONSUMERS: [(&str, &str); 3] = [
+    ("avrokit", "avrokit Consumer::run, commit after each batch"),
+    ("avrokit-background", "avrokit Consumer::run, background commit"),
+    ("raw", "rdkafka StreamConsumer + unframe + from_avro"),
+];
 
 /// The stack's addresses.
 struct Stack {
@@ -67,29 +143,43 @@ pub fn run(args: E2eBenchArgs) -> anyhow::Result<ExitCode> {
             return Ok(ExitCode::SUCCESS);
         }
     };
-    if args.records == 0 || args.rounds == 0 {
-        bail!("--records and --rounds must be at least 1");
+    let plan = Plan {
+        records: args.records.unwrap_or(if args.quick { 20_000 } else { 100_000 }),
+        rounds: args.rounds.unwrap_or(if args.quick { 2 } else { 5 }),
+        max_batch: args.max_batch,
+        no_connect: args.no_connect,
+    };
+    if plan.records == 0 || plan.rounds == 0 || plan.max_batch == 0 {
+        bail!("--records, --rounds and --max-batch must be at least 1");
     }
     let bench = build_bench_binary()?;
     let load = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
     let stamp = SystemTime::now().duration_since(UNIX_EPOCH)?.as_secs();
-    let mut scratch = Scratch::new(&stack, bench, stamp)?;
+    let mut scratch = Scratch::new(&stack, bench, stamp);
     eprintln!(
         "bench e2e: scratch topics {}.*, tables {}_*; load average before: {}",
         scratch.run,
         scratch.table_prefix,
         load.split_whitespace().take(3).collect::<Vec<_>>().join(" ")
     );
-
-    let produced = scratch.produce(&args)?;
-    let python = scratch.python(&args, &produced);
-    let avrokit_sink = scratch.avrokit_sink(&args, &produced);
-    let connect_sink = if args.no_connect {
-        Err(anyhow::anyhow!("left out (--no-connect)"))
-    } else {
-        scratch.connect_sink(&args, &produced)
-    };
-    print_summary(&args, &produced, &python, &avrokit_sink, &connect_sink);
+    let started = Instant::now();
+    let mut reports = Vec::new();
+    for kind in KINDS
+        .iter()
+        .filter(|k| args.types.is_empty() || args.types.iter().any(|t| t == k.name))
+    {
+        reports.push((kind, scratch.bench_kind(kind, &plan)?));
+    }
+    println!();
+    println!(
+        "bench e2e: {} records per round, {} rounds, {:.0} s; CPU is each client process's own (getrusage), the median round's",
+        plan.records,
+        plan.rounds,
+        started.elapsed().as_secs_f64()
+    );
+    for (kind, report) in &reports {
+        report.print(kind, &plan);
+    }
     Ok(ExitCode::SUCCESS)
 }
 
@@ -166,67 +256,101 @@ fn numbers(array: &Value) -> Vec<f64> {
         .collect()
 }
 
-/// What the producer round printed: sizes, seconds per round, the client settings.
-struct Produced {
-    record_bytes: f64,
-    avrokit_secs: Vec<f64>,
-    raw_secs: Vec<f64>,
-    avrokit_enqueue_secs: Vec<f64>,
-    raw_enqueue_secs: Vec<f64>,
-    fire_and_forget_secs: Vec<f64>,
-    last_key: String,
-    config: Value,
+/// Wall and CPU seconds of one client's rounds.
+#[derive(Default)]
+struct Rounds {
+    secs: Vec<f64>,
+    cpu_secs: Vec<f64>,
 }
 
-/// Rows/s of one sink and the memory of its process.
+impl Rounds {
+    fn extend(&mut self, out: &Value) {
+        self.secs.extend(numbers(&out["secs"]));
+        self.cpu_secs.extend(numbers(&out["cpu_secs"]));
+    }
+
+    /// Records per second of the fastest round.
+    fn best_rate(&self, records: usize) -> Option<f64> {
+        self.secs.iter().copied().reduce(f64::min).map(|s| records as f64 / s)
+    }
+
+    /// CPU microseconds per record of the median round.
+    fn cpu_us(&self, records: usize) -> Option<f64> {
+        median(&self.cpu_secs).map(|s| s * 1e6 / records as f64)
+    }
+}
+
+fn median(values: &[f64]) -> Option<f64> {
+    let mut sorted = values.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    sorted.get(sorted.len() / 2).copied()
+}
+
+/// Rows/s of one sink, its CPU time and the memory of its process.
 struct SinkResult {
     /// Rows per second from the first rows seen to the last (startup left out).
     steady: f64,
     /// Rows per second from the start of the sink (or the deployment) to the last row.
     total: f64,
-    /// `VmHWM` and `VmRSS` of the process, in KiB.
+    /// CPU seconds of the sink's process in the run.
+    cpu_secs: Option<f64>,
+    /// `VmHWM` of the process, in KiB.
     peak_kib: Option<u64>,
-    rss_kib: Option<u64>,
 }
 
-/// One run's scratch topics, tables, connector and files; all removed on drop.
+/// psql's `\copy` of the same rows.
+struct CopyResult {
+    secs: f64,
+    psql_cpu_secs: f64,
+    backend_cpu_secs: Option<f64>,
+}
+
+/// One record type's measurements.
+struct Report {
+    record_bytes: f64,
+    producers: Vec<Rounds>,
+    python_producer: anyhow::Result<Rounds>,
+    consumers: Vec<Rounds>,
+    python_consumer: anyhow::Result<Rounds>,
+    avrokit_sink: anyhow::Result<SinkResult>,
+    connect_sink: anyhow::Result<SinkResult>,
+    copy: anyhow::Result<CopyResult>,
+}
+
+/// One run's scratch topics, tables, connectors and files; all removed on drop.
 struct Scratch<'a> {
     stack: &'a Stack,
     bench: PathBuf,
     run: String,
     table_prefix: String,
+    dir: PathBuf,
     topics: Vec<String>,
     tables: Vec<String>,
-    connector: Option<String>,
-    frames: PathBuf,
+    connectors: Vec<String>,
 }
 
 impl<'a> Scratch<'a> {
-    fn new(stack: &'a Stack, bench: PathBuf, stamp: u64) -> anyhow::Result<Scratch<'a>> {
-        let dir = workspace::root().join("target").join("bench-e2e");
-        std::fs::create_dir_all(&dir)?;
-        let run = format!("bench-e2e-{stamp}");
-        let mut scratch = Scratch {
+    fn new(stack: &'a Stack, bench: PathBuf, stamp: u64) -> Scratch<'a> {
+        Scratch {
             stack,
             bench,
-            frames: dir.join(format!("{run}.frames")),
+            run: format!("bench-e2e-{stamp}"),
             table_prefix: format!("bench_e2e_{stamp}"),
-            run,
+            dir: workspace::root().join("target").join("bench-e2e"),
             topics: Vec::new(),
             tables: Vec::new(),
-            connector: None,
-        };
-        for role in ["avrokit", "raw", "python", "sink"] {
-            scratch.topics.push(scratch.topic(role));
+            connectors: Vec::new(),
         }
-        let mut create = scratch.command();
-        create.args(["topics", "create"]).args(&scratch.topics);
-        json_output(create.stdout(Stdio::piped()).spawn()?, "e2e-bench topics create")?;
-        Ok(scratch)
     }
 
-    fn topic(&self, role: &str) -> String {
-        format!("{}.{role}", self.run)
+    /// Creates the scratch topic `<run>.<kind>.<role>`; its name.
+    fn topic(&mut self, kind: &Kind, role: &str) -> anyhow::Result<String> {
+        let name = format!("{}.{}.{role}", self.run, kind.name);
+        self.topics.push(name.clone());
+        let mut create = self.command();
+        create.args(["topics", "create", &name]);
+        json_output(create.stdout(Stdio::piped()).spawn()?, "e2e-bench topics create")?;
+        Ok(name)
     }
 
     /// The bench binary, with the stack's addresses.
@@ -239,44 +363,19 @@ impl<'a> Scratch<'a> {
         command
     }
 
-    fn produce(&self, args: &E2eBenchArgs) -> anyhow::Result<Produced> {
-        eprintln!(
-            "bench e2e: producers, {} rounds of {} records each (avrokit, raw rdkafka)",
-            args.rounds, args.records
-        );
+    /// `e2e-bench ARGS`' JSON output.
+    fn bench_json(&self, args: &[&str]) -> anyhow::Result<Value> {
         let mut command = self.command();
-        command
-            .arg("produce")
-            .args([self.topic("avrokit"), self.topic("raw"), self.topic("sink")])
-            .args([args.records.to_string(), args.rounds.to_string()])
-            .arg(&self.frames);
-        let out = json_output(command.stdout(Stdio::piped()).spawn()?, "e2e-bench produce")?;
-        Ok(Produced {
-            record_bytes: out["record_bytes"].as_f64().context("no record_bytes")?,
-            avrokit_secs: numbers(&out["avrokit_secs"]),
-            raw_secs: numbers(&out["raw_secs"]),
-            avrokit_enqueue_secs: numbers(&out["avrokit_enqueue_secs"]),
-            raw_enqueue_secs: numbers(&out["raw_enqueue_secs"]),
-            fire_and_forget_secs: numbers(&out["fire_and_forget_secs"]),
-            last_key: out["last_key"].as_str().context("no last_key")?.to_owned(),
-            config: out["config"].clone(),
-        })
+        command.args(args).stdout(Stdio::piped());
+        json_output(command.spawn()?, &format!("e2e-bench {}", args[..2].join(" ")))
     }
 
-    /// Python's seconds per round on the same records and settings.
-    fn python(&self, args: &E2eBenchArgs, produced: &Produced) -> anyhow::Result<Vec<f64>> {
-        eprintln!("bench e2e: Python confluent-kafka, {} rounds", args.rounds);
-        let script = workspace::root().join("tests/stack/interop/interop.py");
-        let spec = serde_json::json!({
-            "frames": self.frames,
-            "source_topic": self.topic("raw"),
-            "topic": self.topic("python"),
-            "config": produced.config,
-            "rounds": args.rounds,
-        });
+    /// `client_bench.py COMMAND` with `spec` on stdin: its rounds.
+    fn python(&self, command: &str, spec: &Value) -> anyhow::Result<Rounds> {
+        let script = workspace::root().join("tests/stack/interop/client_bench.py");
         let mut child = Command::new("python3")
             .arg(&script)
-            .arg("produce-bench")
+            .arg(command)
             .env("SCHEMA_REGISTRY_URL", &self.stack.registry)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
@@ -287,64 +386,175 @@ impl<'a> Scratch<'a> {
             .take()
             .context("stdin is piped")?
             .write_all(spec.to_string().as_bytes())?;
-        let out = json_output(child, "interop.py produce-bench")?;
-        Ok(numbers(&out["secs"]))
+        let mut rounds = Rounds::default();
+        rounds.extend(&json_output(child, &format!("client_bench.py {command}"))?);
+        Ok(rounds)
     }
 
-    /// A scratch copy of `telescope_data_raw` from its generated DDL (indexes renamed
-    /// too, as their names are per schema); its name.
-    fn table(&mut self, role: &str) -> anyhow::Result<String> {
-        let name = format!("{}_{role}", self.table_prefix);
-        let ddl = std::fs::read_to_string(workspace::root().join(TABLE_DDL))?
-            .replace("telescope_data_raw", &name)
+    /// Every measurement of one record type.
+    fn bench_kind(&mut self, kind: &Kind, args: &Plan) -> anyhow::Result<Report> {
+        let records = args.records.to_string();
+        std::fs::create_dir_all(&self.dir)?;
+        let frames = self.dir.join(format!("{}.{}.frames", self.run, kind.name));
+        let frames_arg = frames.to_string_lossy().into_owned();
+        let input = self.topic(kind, "input")?;
+        eprintln!("bench e2e: {}: filling {input} with {records} records", kind.name);
+        let fill = self.bench_json(&["fill", kind.name, &input, &records, &frames_arg])?;
+        let record_bytes = fill["record_bytes"].as_f64().context("no record_bytes")?;
+        let last_key = fill["last_key"].as_str().context("no last_key")?.to_owned();
+
+        eprintln!("bench e2e: {}: producers, {} rounds", kind.name, args.rounds);
+        let mut producer_topics = Vec::new();
+        for (name, _) in PRODUCERS {
+            producer_topics.push(self.topic(kind, name)?);
+        }
+        let mut producers: Vec<Rounds> = PRODUCERS.iter().map(|_| Rounds::default()).collect();
+        // One round per process, alternating, so a busy neighbour slows all rather than one.
+        for _ in 0..args.rounds {
+            for (((name, _), topic), rounds) in PRODUCERS.iter().zip(&producer_topics).zip(&mut producers) {
+                rounds.extend(&self.bench_json(&["produce", name, kind.name, topic, &records, "1"])?);
+            }
+        }
+        let python_topic = self.topic(kind, "python")?;
+        let python_producer = self.python(
+            "produce",
+            &serde_json::json!({
+                "frames": frames,
+                "source_topic": input,
+                "topic": python_topic,
+                "config": fill["config"],
+                "rounds": args.rounds,
+            }),
+        );
+        let _ = std::fs::remove_file(&frames);
+
+        eprintln!("bench e2e: {}: consumers, {} rounds", kind.name, args.rounds);
+        let mut consumers: Vec<Rounds> = CONSUMERS.iter().map(|_| Rounds::default()).collect();
+        for round in 0..args.rounds {
+            for ((name, _), rounds) in CONSUMERS.iter().zip(&mut consumers) {
+                let group = format!("{}.{}.{name}.{round}", self.run, kind.name);
+                rounds.extend(&self.bench_json(&["consume", name, kind.name, &input, &group, &records])?);
+            }
+        }
+        let python_consumer = self.python(
+            "consume",
+            &serde_json::json!({
+                "bootstrap": self.stack.bootstrap,
+                "topic": input,
+                "group": format!("{}.{}.python", self.run, kind.name),
+                "records": args.records,
+                "rounds": args.rounds,
+            }),
+        );
+
+        eprintln!("bench e2e: {}: avrokit sink, {records} rows", kind.name);
+        let avrokit_table = self.table(kind, "avrokit")?;
+        let avrokit_sink = self.avrokit_sink(kind, args, &input, &avrokit_table, &last_key);
+        eprintln!("bench e2e: {}: psql \\copy of the same rows", kind.name);
+        let copy = match &avrokit_sink {
+            Ok(_) => self.copy(kind, &avrokit_table),
+            Err(_) => Err(anyhow::anyhow!("no rows to copy: the avrokit sink failed")),
+        };
+        let connect_sink = if args.no_connect {
+            Err(anyhow::anyhow!("left out (--no-connect)"))
+        } else {
+            eprintln!(
+                "bench e2e: {}: Kafka Connect Debezium JDBC sink, {records} rows",
+                kind.name
+            );
+            self.connect_sink(kind, args, &input, &last_key)
+        };
+        Ok(Report {
+            record_bytes,
+            producers,
+            python_producer,
+            consumers,
+            python_consumer,
+            avrokit_sink,
+            connect_sink,
+            copy,
+        })
+    }
+
+    /// A scratch copy of the kind's table from its generated DDL (indexes renamed too, as
+    /// their names are per schema); its name.
+    fn table(&mut self, kind: &Kind, role: &str) -> anyhow::Result<String> {
+        let name = format!("{}_{}_{role}", self.table_prefix, kind.name);
+        let file = format!("generated/sql/{}.sql", kind.table);
+        let ddl = std::fs::read_to_string(workspace::root().join(&file))
+            .with_context(|| format!("reading {file}"))?
+            .replace(kind.table, &name)
             .replace("INDEX IF NOT EXISTS idx_", &format!("INDEX IF NOT EXISTS {name}_idx_"));
         self.tables.push(name.clone());
         psql(&self.stack.database, &ddl).with_context(|| format!("creating table {name}"))?;
         Ok(name)
     }
 
-    /// Starts `e2e-bench watch` on `table`: the clock both sinks are timed by.
-    fn watch(&self, table: &str, args: &E2eBenchArgs, produced: &Produced) -> anyhow::Result<Child> {
+    /// Starts `e2e-bench watch` on `table`: the clock every sink is timed by.
+    fn watch(&self, kind: &Kind, table: &str, args: &Plan, last_key: &str) -> anyhow::Result<Child> {
         let mut command = self.command();
         command
-            .args(["watch", table, &args.records.to_string(), &produced.last_key])
+            .args(["watch", table, kind.primary_key, &args.records.to_string(), last_key])
             .stdout(Stdio::piped());
         Ok(command.spawn()?)
     }
 
-    fn avrokit_sink(&mut self, args: &E2eBenchArgs, produced: &Produced) -> anyhow::Result<SinkResult> {
-        eprintln!("bench e2e: avrokit sink, {} rows", args.records);
-        let table = self.table("avrokit")?;
-        let watcher = self.watch(&table, args, produced)?;
+    fn avrokit_sink(
+        &mut self,
+        kind: &Kind,
+        args: &Plan,
+        topic: &str,
+        table: &str,
+        last_key: &str,
+    ) -> anyhow::Result<SinkResult> {
+        let watcher = self.watch(kind, table, args, last_key)?;
         let mut command = self.command();
         command.args([
             "sink",
-            &self.topic("sink"),
-            &format!("{}-sink", self.run),
-            &table,
+            kind.name,
+            topic,
+            &format!("{}.{}.sink", self.run, kind.name),
+            table,
             &args.max_batch.to_string(),
         ]);
         let mut sink = command.spawn().context("starting e2e-bench sink")?;
         let watched = wait_watcher(watcher, || {
             sink.try_wait().ok().flatten().map(|s| format!("the sink exited ({s})"))
         });
-        let memory = memory_kib(sink.id());
+        let pid = sink.id().to_string();
+        let (cpu_secs, peak_kib) = (proc_cpu_secs(&pid), memory_kib(&pid));
         // SIGTERM: the sink's own graceful shutdown (it commits and closes).
-        let _ = Command::new("kill").args(["-TERM", &sink.id().to_string()]).status();
+        let _ = Command::new("kill").args(["-TERM", &pid]).status();
         let _ = sink.wait();
-        Ok(watched?.with_memory(memory))
+        let mut result = watched?;
+        (result.cpu_secs, result.peak_kib) = (cpu_secs, peak_kib);
+        Ok(result)
     }
 
-    fn connect_sink(&mut self, args: &E2eBenchArgs, produced: &Produced) -> anyhow::Result<SinkResult> {
-        eprintln!("bench e2e: Kafka Connect Debezium JDBC sink, {} rows", args.records);
-        let table = self.table("connect")?;
-        let name = format!("{}-connect", self.run);
-        let dir = self.frames.with_extension("connect");
+    /// The avrokit sink's rows loaded again by psql's `\copy` into a fresh scratch table.
+    fn copy(&mut self, kind: &Kind, from: &str) -> anyhow::Result<CopyResult> {
+        let to = self.table(kind, "copy")?;
+        let file = self.dir.join(format!("{}.{}.copy", self.run, kind.name));
+        let out = self.bench_json(&["copy", from, &to, &file.to_string_lossy()])?;
+        let _ = std::fs::remove_file(&file);
+        Ok(CopyResult {
+            secs: out["secs"].as_f64().context("copy printed no secs")?,
+            psql_cpu_secs: out["psql_cpu_secs"].as_f64().context("copy printed no psql_cpu_secs")?,
+            backend_cpu_secs: out["backend_cpu_secs"].as_f64(),
+        })
+    }
+
+    fn connect_sink(&mut self, kind: &Kind, args: &Plan, topic: &str, last_key: &str) -> anyhow::Result<SinkResult> {
+        let table = self.table(kind, "connect")?;
+        let name = format!("{}-{}-connect", self.run, kind.name);
+        let dir = self.dir.join(format!("{name}.connect"));
         let file = dir.join("bench").join(format!("{name}.json"));
         std::fs::create_dir_all(file.parent().context("a parent")?)?;
-        std::fs::write(&file, self.connector_file(&name, &table)?)?;
-        let watcher = self.watch(&table, args, produced)?;
-        self.connector = Some(name.clone());
+        std::fs::write(&file, self.connector_file(kind, &name, topic, &table)?)?;
+        let worker = stack::running_connect_pid().map(|pid| pid.to_string());
+        let cpu_before = worker.as_deref().and_then(proc_cpu_secs);
+        let watcher = self.watch(kind, &table, args, last_key)?;
+        self.connectors.push(name.clone());
         let deployed = self.xtask_connect(&["deploy", "--env", "bench", "--dir"], Some(&dir), &name);
         let _ = std::fs::remove_dir_all(&dir);
         if let Err(error) = deployed {
@@ -353,22 +563,31 @@ impl<'a> Scratch<'a> {
             let _ = watcher.wait();
             return Err(error);
         }
-        let watched = wait_watcher(watcher, || None)?;
-        Ok(watched.with_memory(stack::running_connect_pid().and_then(memory_kib)))
+        let mut result = wait_watcher(watcher, || None)?;
+        let cpu_after = worker.as_deref().and_then(proc_cpu_secs);
+        result.cpu_secs = cpu_before.zip(cpu_after).map(|(before, after)| after - before);
+        result.peak_kib = worker.as_deref().and_then(memory_kib);
+        Ok(result)
     }
 
-    /// The generated connector file with the scratch topic, table and dead-letter topic.
-    fn connector_file(&mut self, name: &str, table: &str) -> anyhow::Result<String> {
+    /// The generated connector file with the scratch topic, table, key and dead-letter
+    /// topic.
+    fn connector_file(&mut self, kind: &Kind, name: &str, topic: &str, table: &str) -> anyhow::Result<String> {
         let path = workspace::root().join(CONNECTOR_FILE);
         let text = std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
         let mut file: Value = serde_json::from_str(&text)?;
         file["name"] = name.into();
-        let dead_letters = self.topic("connect-dlq");
+        let dead_letters = format!("{}.{}.connect-dlq", self.run, kind.name);
         self.topics.push(dead_letters.clone());
         let config = &mut file["config"];
-        config["topics"] = self.topic("sink").into();
+        config["topics"] = topic.into();
         config["collection.name.format"] = table.into();
+        config["primary.key.fields"] = kind.primary_key.into();
         config["errors.deadletterqueue.topic.name"] = dead_letters.into();
+        // The JDBC driver sends strings as varchar, which PostgreSQL will not put into a
+        // uuid column (AccessEvent's key) unless told to infer the type.
+        let url = config["connection.url"].as_str().unwrap_or_default().to_owned();
+        config["connection.url"] = format!("{url}?stringtype=unspecified").into();
         Ok(serde_json::to_string_pretty(&file)?)
     }
 
@@ -393,10 +612,10 @@ impl<'a> Scratch<'a> {
 
 impl Drop for Scratch<'_> {
     fn drop(&mut self) {
-        if let Some(name) = self.connector.take()
-            && let Err(error) = self.xtask_connect(&["delete"], None, &name)
-        {
-            eprintln!("bench e2e: {error}");
+        for name in std::mem::take(&mut self.connectors) {
+            if let Err(error) = self.xtask_connect(&["delete"], None, &name) {
+                eprintln!("bench e2e: {error}");
+            }
         }
         if !self.tables.is_empty() {
             let drop = format!("DROP TABLE IF EXISTS {}", self.tables.join(", "));
@@ -404,12 +623,13 @@ impl Drop for Scratch<'_> {
                 eprintln!("bench e2e: dropping the scratch tables: {error}");
             }
         }
-        let mut delete = self.command();
-        delete.args(["topics", "delete"]).args(&self.topics);
-        if let Err(error) = delete.status() {
-            eprintln!("bench e2e: deleting the scratch topics: {error}");
+        if !self.topics.is_empty() {
+            let mut delete = self.command();
+            delete.args(["topics", "delete"]).args(&self.topics);
+            if let Err(error) = delete.status() {
+                eprintln!("bench e2e: deleting the scratch topics: {error}");
+            }
         }
-        let _ = std::fs::remove_file(&self.frames);
     }
 }
 
@@ -441,190 +661,230 @@ fn wait_watcher(mut watcher: Child, mut gone: impl FnMut() -> Option<String>) ->
     Ok(SinkResult {
         steady: (rows - first_rows) / (done_secs - first_secs).max(f64::EPSILON),
         total: rows / done_secs.max(f64::EPSILON),
+        cpu_secs: None,
         peak_kib: None,
-        rss_kib: None,
     })
 }
 
-impl SinkResult {
-    fn with_memory(mut self, memory: Option<(u64, u64)>) -> SinkResult {
-        (self.peak_kib, self.rss_kib) = (memory.map(|m| m.0), memory.map(|m| m.1));
-        self
-    }
+/// User + system seconds of process `pid` so far (`/proc/PID/stat`, in clock ticks of
+/// 10 ms), every thread included.
+fn proc_cpu_secs(pid: &str) -> Option<f64> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // The command name may hold spaces: the fields start after its closing parenthesis.
+    let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
+    let ticks = fields.get(11)?.parse::<f64>().ok()? + fields.get(12)?.parse::<f64>().ok()?;
+    Some(ticks / 100.0)
 }
 
-/// `VmHWM` (peak resident set) and `VmRSS` of `pid`, in KiB.
-fn memory_kib(pid: u32) -> Option<(u64, u64)> {
+/// `VmHWM` (peak resident set) of `pid`, in KiB.
+fn memory_kib(pid: &str) -> Option<u64> {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
-    let field = |name: &str| {
-        status
-            .lines()
-            .find_map(|l| l.strip_prefix(name))
-            .and_then(|rest| rest.trim().trim_end_matches("kB").trim().parse().ok())
-    };
-    Some((field("VmHWM:")?, field("VmRSS:")?))
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|rest| rest.trim().trim_end_matches("kB").trim().parse().ok())
 }
 
 fn verdict(ok: bool) -> &'static str {
-    if ok { "ok" } else { "MISSED" }
+    if ok { "met" } else { "MISSED" }
 }
 
-fn best(secs: &[f64]) -> Option<f64> {
-    secs.iter().copied().reduce(f64::min)
-}
-
-fn median(secs: &[f64]) -> Option<f64> {
-    let mut sorted = secs.to_vec();
-    sorted.sort_by(f64::total_cmp);
-    sorted.get(sorted.len() / 2).copied()
+fn cell(value: Option<f64>, precision: usize) -> String {
+    value.map_or_else(|| "-".to_owned(), |v| format!("{v:.precision$}"))
 }
 
 fn mib(kib: Option<u64>) -> String {
     kib.map_or_else(|| "-".to_owned(), |k| format!("{:.0} MiB", k as f64 / 1024.0))
 }
 
-fn print_summary(
-    args: &E2eBenchArgs,
-    produced: &Produced,
-    python: &anyhow::Result<Vec<f64>>,
-    avrokit_sink: &anyhow::Result<SinkResult>,
-    connect_sink: &anyhow::Result<SinkResult>,
-) {
-    let n = args.records as f64;
-    let rate = |secs: Option<f64>| secs.map(|secs| n / secs);
-    let [avrokit, raw, avrokit_enqueue, raw_enqueue, fire_and_forget] = [
-        &produced.avrokit_secs,
-        &produced.raw_secs,
-        &produced.avrokit_enqueue_secs,
-        &produced.raw_enqueue_secs,
-        &produced.fire_and_forget_secs,
-    ]
-    .map(|secs| rate(best(secs)));
-    let python_best = rate(python.as_ref().ok().and_then(|s| best(s)));
-    println!();
-    println!(
-        "producer throughput: {} TelescopeData (1 KiB payload, {:.0} bytes with key and frame), best of {} rounds, acks=all, idempotence on",
-        args.records, produced.record_bytes, args.rounds
-    );
-    println!(
-        "| {:<60} | {:>10} | {:>7} | {:<40} |",
-        "producer", "msgs/s", "MB/s", "avrokit against it"
-    );
-    println!("|{:-<62}|{:-<12}|{:-<9}|{:-<42}|", "", "", "", "");
-    let row = |name: &str, rate: Option<f64>, versus: String| match rate {
-        Some(rate) => println!(
-            "| {name:<60} | {rate:>10.0} | {:>7.1} | {versus:<40} |",
-            rate * produced.record_bytes / 1e6
-        ),
-        None => println!("| {name:<60} | {:>10} | {:>7} | {versus:<40} |", "-", "-"),
-    };
-    // avrokit's overhead over another producer (slower: positive).
-    let overhead = |ours: Option<f64>, theirs: Option<f64>| ours.zip(theirs).map(|(ours, theirs)| theirs / ours - 1.0);
-    // ... against the raw producer used the same way, which the target is about.
-    let against_raw = |ours: Option<f64>, theirs: Option<f64>| {
-        overhead(ours, theirs).map_or_else(String::new, |o| {
-            format!(
-                "overhead {:+.1}% (target <10%: {})",
-                o * 100.0,
-                verdict(o < TARGET_OVERHEAD)
-            )
-        })
-    };
-    row("avrokit Producer::send, a task per record", avrokit, String::new());
-    row(
-        "rdkafka FutureProducer::send, pre-framed, a task per record",
-        raw,
-        against_raw(avrokit, raw),
-    );
-    row("avrokit Producer::enqueue, streamed", avrokit_enqueue, String::new());
-    row(
-        "rdkafka FutureProducer::send_result, pre-framed, streamed",
-        raw_enqueue,
-        against_raw(avrokit_enqueue, raw_enqueue),
-    );
-    row(
-        "librdkafka ThreadedProducer, pre-framed, fire-and-forget",
-        fire_and_forget,
-        overhead(avrokit_enqueue, fire_and_forget)
-            .map_or_else(String::new, |o| format!("enqueue's overhead {:+.1}%", o * 100.0)),
-    );
-    let fastest = [avrokit, avrokit_enqueue].into_iter().flatten().reduce(f64::max);
-    let speedup = fastest.zip(python_best).map(|(ours, theirs)| ours / theirs);
-    row(
-        "Python confluent-kafka Producer+AvroSerializer",
-        python_best,
-        match (&speedup, python) {
-            (Some(s), _) => format!(
-                "{s:.1}x faster (target ≥{TARGET_VS_PYTHON}x: {})",
-                verdict(*s >= TARGET_VS_PYTHON)
-            ),
-            (None, Err(error)) => format!("FAILED: {error}"),
-            (None, Ok(_)) => "FAILED: no rounds".to_owned(),
-        },
-    );
-    // What bounds the Python ratio: the fastest any client, raw librdkafka included, sent
-    // to this broker on this machine in this run.
-    let any_client = [avrokit, raw, avrokit_enqueue, raw_enqueue, fire_and_forget]
-        .into_iter()
-        .flatten()
-        .reduce(f64::max);
-    if let (Some(python), Some(any_client)) = (python_best, any_client) {
-        println!(
-            "{TARGET_VS_PYTHON}x Python would be {:.0} msgs/s, {:.1}x the fastest any client sent to this broker here ({:.0} msgs/s, {:.1}x Python)",
-            python * TARGET_VS_PYTHON,
-            python * TARGET_VS_PYTHON / any_client,
-            any_client,
-            any_client / python
-        );
-    }
-    let medians: Vec<String> = [
-        ("send", &produced.avrokit_secs[..]),
-        ("raw send", &produced.raw_secs[..]),
-        ("enqueue", &produced.avrokit_enqueue_secs[..]),
-        ("raw streamed", &produced.raw_enqueue_secs[..]),
-        ("fire-and-forget", &produced.fire_and_forget_secs[..]),
-        ("Python", python.as_deref().unwrap_or_default()),
-    ]
-    .into_iter()
-    .filter_map(|(name, secs)| median(secs).map(|secs| format!("{name} {:.0}", n / secs)))
-    .collect();
-    println!(
-        "median round (msgs/s; the spread is the machine's load): {}",
-        medians.join(", ")
-    );
+/// "+4.1% CPU/record vs raw (target ≤+10%: met)".
+fn against_raw(ours: Option<f64>, raw: Option<f64>) -> String {
+    ours.zip(raw).map_or_else(String::new, |(ours, raw)| {
+        let overhead = ours / raw - 1.0;
+        format!(
+            "{:+.1}% CPU/record vs raw (target ≤+{:.0}%: {})",
+            overhead * 100.0,
+            TARGET_OVERHEAD * 100.0,
+            verdict(overhead <= TARGET_OVERHEAD)
+        )
+    })
+}
 
-    println!();
+/// "Python 14.2x avrokit's CPU/record (target ≥10x: met)", for each avrokit row named.
+fn against_python(python: &anyhow::Result<Rounds>, records: usize, ours: &[(&str, Option<f64>)]) -> String {
+    let theirs = match python {
+        Ok(rounds) => rounds.cpu_us(records),
+        Err(error) => return format!("FAILED: {error:#}"),
+    };
+    ours.iter()
+        .filter_map(|(name, ours)| {
+            let ratio = theirs? / (*ours)?;
+            Some(format!(
+                "{ratio:.1}x {name} (target ≥{TARGET_VS_PYTHON:.0}x: {})",
+                verdict(ratio >= TARGET_VS_PYTHON)
+            ))
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// One row of a client table.
+fn client_row(name: &str, rounds: Option<&Rounds>, records: usize, record_bytes: f64, note: &str) {
+    let rate = rounds.and_then(|r| r.best_rate(records));
     println!(
-        "sink throughput: {} rows into scratch copies of telescope_data_raw (steady: first rows to last; total: from start)",
-        args.records
+        "| {name:<58} | {:>9} | {:>6} | {:>8} | {note} |",
+        cell(rate, 0),
+        cell(rate.map(|r| r * record_bytes / 1e6), 1),
+        cell(rounds.and_then(|r| r.cpu_us(records)), 2),
     );
+}
+
+fn client_header(first: &str) {
     println!(
-        "| {:<46} | {:>13} | {:>12} | {:>13} | {:>9} |",
-        "sink", "steady rows/s", "total rows/s", "peak RSS", "RSS"
+        "| {first:<58} | {:>9} | {:>6} | {:>8} | against |",
+        "msgs/s", "MB/s", "CPU µs"
     );
-    println!("|{:-<48}|{:-<15}|{:-<14}|{:-<15}|{:-<11}|", "", "", "", "", "");
-    let avrokit_name = format!("avrokit postgres_sink (max_batch {})", args.max_batch);
-    for (name, result) in [
-        (avrokit_name.as_str(), avrokit_sink),
-        ("Kafka Connect Debezium JDBC sink (worker)", connect_sink),
-    ] {
-        match result {
-            Ok(r) => println!(
-                "| {name:<46} | {:>13.0} | {:>12.0} | {:>13} | {:>9} |",
-                r.steady,
-                r.total,
-                mib(r.peak_kib),
-                mib(r.rss_kib)
-            ),
-            Err(error) => println!("| {name:<46} | {error}"),
-        }
-    }
-    if let (Ok(ours), Ok(theirs)) = (avrokit_sink, connect_sink) {
-        let ratio = ours.steady / theirs.steady;
+    println!("|{:-<60}|{:->11}|{:->8}|{:->10}|---|", "", "", "", "");
+}
+
+impl Report {
+    fn print(&self, kind: &Kind, args: &Plan) {
+        let n = args.records;
+        let cpu = |rounds: &Rounds| rounds.cpu_us(n);
+        println!();
         println!(
-            "avrokit sink / Connect sink: {ratio:.2}x steady, {:.2}x total (target ≥{TARGET_VS_CONNECT}x: {})",
-            ours.total / theirs.total,
-            verdict(ratio >= TARGET_VS_CONNECT)
+            "{}: {:.0} bytes per record with key and frame; msgs/s: the best round; CPU µs: per record, the median round",
+            kind.title, self.record_bytes
         );
+        println!();
+        client_header("producer");
+        let [send, raw_send, stream, raw_stream, threaded] = [0, 1, 2, 3, 4].map(|i| &self.producers[i]);
+        let row = |i: usize, rounds: &Rounds, note: String| {
+            client_row(PRODUCERS[i].1, Some(rounds), n, self.record_bytes, &note);
+        };
+        row(0, send, against_raw(cpu(send), cpu(raw_send)));
+        row(1, raw_send, String::new());
+        row(2, stream, against_raw(cpu(stream), cpu(raw_stream)));
+        row(3, raw_stream, String::new());
+        row(
+            4,
+            threaded,
+            against_raw(cpu(stream), cpu(threaded)).replace("target", "no target"),
+        );
+        client_row(
+            "Python confluent-kafka SerializingProducer + AvroSerializer",
+            self.python_producer.as_ref().ok(),
+            n,
+            self.record_bytes,
+            &against_python(
+                &self.python_producer,
+                n,
+                &[("enqueue", cpu(stream)), ("send", cpu(send))],
+            ),
+        );
+        println!();
+        client_header("consumer (decoded and handled)");
+        let [batch, background, raw] = [0, 1, 2].map(|i| &self.consumers[i]);
+        client_row(
+            CONSUMERS[0].1,
+            Some(batch),
+            n,
+            self.record_bytes,
+            &against_raw(cpu(batch), cpu(raw)),
+        );
+        client_row(
+            CONSUMERS[1].1,
+            Some(background),
+            n,
+            self.record_bytes,
+            &against_raw(cpu(background), cpu(raw)),
+        );
+        client_row(CONSUMERS[2].1, Some(raw), n, self.record_bytes, "");
+        client_row(
+            "Python confluent-kafka DeserializingConsumer + AvroDeserializer",
+            self.python_consumer.as_ref().ok(),
+            n,
+            self.record_bytes,
+            &against_python(
+                &self.python_consumer,
+                n,
+                &[
+                    ("commit after batch", cpu(batch)),
+                    ("background commit", cpu(background)),
+                ],
+            ),
+        );
+        println!();
+        self.print_sinks(args);
+    }
+
+    fn print_sinks(&self, args: &Plan) {
+        let n = args.records as f64;
+        println!(
+            "| {:<58} | {:>13} | {:>12} | {:>10} | {:>9} |",
+            "sink (rows/s: steady from the first rows, total from the start)",
+            "steady rows/s",
+            "total rows/s",
+            "CPU µs/row",
+            "peak RSS"
+        );
+        println!("|{:-<60}|{:->15}|{:->14}|{:->12}|{:->11}|", "", "", "", "", "");
+        let sinks = [
+            (
+                format!("avrokit postgres_sink (max_batch {}; its process)", args.max_batch),
+                &self.avrokit_sink,
+            ),
+            (
+                "Kafka Connect Debezium JDBC sink (the worker JVM, its own overhead included)".to_owned(),
+                &self.connect_sink,
+            ),
+        ];
+        for (name, result) in sinks {
+            match result {
+                Ok(r) => println!(
+                    "| {name:<58} | {:>13.0} | {:>12.0} | {:>10} | {:>9} |",
+                    r.steady,
+                    r.total,
+                    cell(r.cpu_secs.map(|s| s * 1e6 / n), 2),
+                    mib(r.peak_kib)
+                ),
+                Err(error) => println!("| {name:<58} | FAILED: {error:#} |"),
+            }
+        }
+        match &self.copy {
+            Ok(c) => println!(
+                "| {:<58} | {:>13.0} | {:>12.0} | {:>10} | {:>9} |",
+                "psql \\copy (FORMAT binary) of the same rows (psql; backend)",
+                n / c.secs,
+                n / c.secs,
+                format!(
+                    "{:.2}; {}",
+                    c.psql_cpu_secs * 1e6 / n,
+                    cell(c.backend_cpu_secs.map(|s| s * 1e6 / n), 2)
+                ),
+                "-"
+            ),
+            Err(error) => println!("| psql \\copy | FAILED: {error:#} |"),
+        }
+        if let Ok(ours) = &self.avrokit_sink {
+            let mut verdicts = Vec::new();
+            if let Ok(connect) = &self.connect_sink {
+                let ratio = ours.steady / connect.steady;
+                verdicts.push(format!(
+                    "{ratio:.2}x Connect's rows/s (target ≥{TARGET_VS_CONNECT:.0}x: {})",
+                    verdict(ratio >= TARGET_VS_CONNECT)
+                ));
+            }
+            if let Ok(copy) = &self.copy {
+                let ratio = ours.steady / (n / copy.secs);
+                verdicts.push(format!(
+                    "{ratio:.2}x psql \\copy's rows/s (target ≥{TARGET_VS_COPY}x: {})",
+                    verdict(ratio >= TARGET_VS_COPY)
+                ));
+            }
+            if !verdicts.is_empty() {
+                println!("avrokit sink: {}", verdicts.join("; "));
+            }
+        }
     }
 }

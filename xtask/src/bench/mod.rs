@@ -3,8 +3,8 @@
 //! `bench gen` compares avrokit's code generation (and the `cargo check` time of what it
 //! generates) with rsgen-avro's on the same synthetic schemas; `bench codec`, `compat` and
 //! `serde` run the criterion benches of `tests/benches/` and print the ratios against
-//! their targets; `bench e2e` measures the Kafka producers and the PostgreSQL sinks on the
-//! local stack.
+//! their targets; `bench e2e` measures the Kafka producers, consumers and PostgreSQL sinks on
+//! the local stack, as each client's CPU time per record beside its throughput.
 
 mod check;
 mod codec_bench;
