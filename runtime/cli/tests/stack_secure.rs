@@ -155,6 +155,14 @@ fn stack_secure_produce_consume_register_and_gate() {
     assert_no_secret("the runs' output", &outputs, password(&env));
 }
 
+/// A run that must be refused: its environment, arguments and what its error says.
+struct Case<'a> {
+    what: &'a str,
+    env: BTreeMap<String, String>,
+    args: Vec<&'a str>,
+    needle: &'a str,
+}
+
 #[test]
 fn stack_secure_bad_password_ca_and_plaintext_are_one_line_errors() {
     let Some(env) = secure_env("stack_secure_bad_password_ca_and_plaintext_are_one_line_errors") else {
@@ -187,57 +195,57 @@ fn stack_secure_bad_password_ca_and_plaintext_are_one_line_errors() {
     };
     let http = env["SCHEMA_REGISTRY_URL"].replacen("https://", "http://", 1);
     let registry = env["SCHEMA_REGISTRY_URL"].clone();
-    let cases: Vec<(&str, BTreeMap<String, String>, Vec<&str>, &str)> = vec![
-        (
-            "a wrong broker password",
-            with("KAFKA_SASL_PASSWORD", "not-the-password"),
-            vec!["produce", &topic, "--fake", "1"],
-            "SASL authentication error",
-        ),
-        (
-            "an unknown CA at the broker",
-            with("KAFKA_SSL_CA_LOCATION", &other_ca),
-            vec!["consume", &topic, "--max-messages", "1", "--timeout", "5"],
-            "certificate verify failed",
-        ),
-        (
-            "a plaintext client at the SASL_SSL listener",
-            with("KAFKA_SECURITY_PROTOCOL", "PLAINTEXT"),
-            vec!["produce", &topic, "--fake", "1"],
-            "a TLS listener? set --security-protocol SSL or SASL_SSL",
-        ),
-        (
-            "a wrong registry password",
-            with("SCHEMA_REGISTRY_PASSWORD", "not-the-password"),
-            vec!["compat", "--registry", &registry],
-            "HTTP 401",
-        ),
-        (
-            "an unknown CA at the registry",
-            with("SCHEMA_REGISTRY_CA", &other_ca),
-            vec!["register"],
-            "UnknownIssuer",
-        ),
-        (
-            "http:// at the HTTPS registry",
-            env.clone(),
-            vec!["compat", "--registry", &http],
-            "an HTTPS-only endpoint? the URL says http://",
-        ),
+    let cases = [
+        Case {
+            what: "a wrong broker password",
+            env: with("KAFKA_SASL_PASSWORD", "not-the-password"),
+            args: vec!["produce", &topic, "--fake", "1"],
+            needle: "SASL authentication error",
+        },
+        Case {
+            what: "an unknown CA at the broker",
+            env: with("KAFKA_SSL_CA_LOCATION", &other_ca),
+            args: vec!["consume", &topic, "--max-messages", "1", "--timeout", "5"],
+            needle: "certificate verify failed",
+        },
+        Case {
+            what: "a plaintext client at the SASL_SSL listener",
+            env: with("KAFKA_SECURITY_PROTOCOL", "PLAINTEXT"),
+            args: vec!["produce", &topic, "--fake", "1"],
+            needle: "a TLS listener? set --security-protocol SSL or SASL_SSL",
+        },
+        Case {
+            what: "a wrong registry password",
+            env: with("SCHEMA_REGISTRY_PASSWORD", "not-the-password"),
+            args: vec!["compat", "--registry", &registry],
+            needle: "HTTP 401",
+        },
+        Case {
+            what: "an unknown CA at the registry",
+            env: with("SCHEMA_REGISTRY_CA", &other_ca),
+            args: vec!["register"],
+            needle: "UnknownIssuer",
+        },
+        Case {
+            what: "http:// at the HTTPS registry",
+            env: env.clone(),
+            args: vec!["compat", "--registry", &http],
+            needle: "an HTTPS-only endpoint? the URL says http://",
+        },
     ];
     // The broker cases each wait out the 10 s metadata timeout: in parallel.
     let started = Instant::now();
     let outputs: Vec<Output> = std::thread::scope(|scope| {
         let runs: Vec<_> = cases
             .iter()
-            .map(|(_, case_env, args, _)| scope.spawn(|| avrokit(case_env, &schemas, args)))
+            .map(|case| scope.spawn(|| avrokit(&case.env, &schemas, &case.args)))
             .collect();
         runs.into_iter().map(|run| run.join().unwrap()).collect()
     });
-    for ((what, _, _, needle), out) in cases.iter().zip(&outputs) {
-        assert_one_error(what, out, needle);
+    for (case, out) in cases.iter().zip(&outputs) {
+        assert_one_error(case.what, out, case.needle);
         let all = text(&out.stdout) + &text(&out.stderr);
-        assert_no_secret(what, &all, password(&env));
+        assert_no_secret(case.what, &all, password(&env));
     }
     eprintln!("six refused runs in {:.1} s", started.elapsed().as_secs_f64());
 }
