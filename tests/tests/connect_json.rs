@@ -66,12 +66,37 @@ fn corpus_connectors_of_both_writers() {
     let files = connect_of("corpus/connect");
     assert_eq!(
         files.len(),
-        6,
-        "three connector sinks (the avrokit sink has none) in two environments"
+        10,
+        "five connector sinks (the avrokit sink has none) in two environments"
     );
     for file in &files {
         corpus_snapshots::assert_beside(CORPUS_SNAPSHOTS, &snapshot_name(file), &file.contents);
     }
+}
+
+/// Topics with tombstones (compacted, or `tombstones = true`) delete by the record key,
+/// which both connectors require for `delete.enabled`; the others upsert by value fields.
+#[test]
+fn tombstone_topics_delete_rows_by_the_record_key() {
+    let config_of = |name: &str| {
+        let file: ConnectorFile = connect_of("corpus/connect")
+            .iter()
+            .find(|f| f.path.to_str() == Some(&format!("dev/{name}.json")))
+            .map(|f| serde_json::from_str(&f.contents).expect("JSON"))
+            .unwrap_or_else(|| panic!("no dev/{name}.json"));
+        file.config
+    };
+    let get = |config: &std::collections::BTreeMap<String, String>, key: &str| config.get(key).cloned();
+    let compacted = config_of("order_latest-sink");
+    assert_eq!(get(&compacted, "delete.enabled").as_deref(), Some("true"));
+    assert_eq!(get(&compacted, "primary.key.mode").as_deref(), Some("record_key"));
+    assert_eq!(get(&compacted, "primary.key.fields").as_deref(), Some("id"));
+    let flagged = config_of("order_keys-sink");
+    assert_eq!(get(&flagged, "delete.enabled").as_deref(), Some("true"));
+    assert_eq!(get(&flagged, "pk.mode").as_deref(), Some("record_key"));
+    let plain = config_of("order_status-sink");
+    assert_eq!(get(&plain, "delete.enabled").as_deref(), Some("false"));
+    assert_eq!(get(&plain, "primary.key.mode").as_deref(), Some("record_value"));
 }
 
 /// Every key `io.confluent.connect.jdbc.JdbcSinkConnector` documents, plus Kafka Connect's

@@ -6,13 +6,16 @@
 use super::connect;
 use super::names::{connector_name_problem, topic_name_problem};
 use super::raw::{self, RawCatalog, RawSettings};
+use super::tombstones;
 use super::units::{parse_bytes, parse_duration_ms};
+use super::value_types;
 use super::{Catalog, CleanupPolicy, Compression, Topic, TopicSettings};
 use crate::diagnostic::did_you_mean;
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::ir::{NamedKind, Schema, SchemaSet};
 use crate::source::{SourceFile, Span};
 use avrokit_schema::sql::{Index, Sink, SinkWriter};
+use avrokit_schema::subject::SubjectNameStrategy;
 use avrokit_schema::{Compatibility, KeyFormat};
 use std::collections::BTreeMap;
 
@@ -23,10 +26,11 @@ pub(super) fn catalog(file: &SourceFile, raw: &RawCatalog, schemas: &SchemaSet) 
         file,
         schemas,
         diagnostics: Diagnostics::default(),
+        default_strategy: SubjectNameStrategy::TopicName,
     };
     let environments: Vec<String> = raw.environments.iter().map(|e| e.get_ref().clone()).collect();
     for (key, span) in raw.defaults.topic_only_keys() {
-        if !matches!(key, "compatibility" | "key_format") {
+        if !matches!(key, "compatibility" | "key_format" | "subject_strategy") {
             checker.error(
                 span,
                 format!("`{key}` cannot be set in [defaults]"),
@@ -37,6 +41,8 @@ pub(super) fn catalog(file: &SourceFile, raw: &RawCatalog, schemas: &SchemaSet) 
     let defaults = checker.settings(&raw.defaults, &TopicSettings::default(), "defaults");
     let default_compatibility = checker.compatibility(raw.defaults.compatibility.as_ref(), Compatibility::Backward);
     let default_key_format = checker.key_format(raw.defaults.key_format.as_ref(), KeyFormat::Avro);
+    checker.default_strategy =
+        checker.subject_strategy(raw.defaults.subject_strategy.as_ref(), SubjectNameStrategy::TopicName);
     let mut topics = Vec::with_capacity(raw.topics.len());
     for (name, topic) in &raw.topics {
         topics.push(checker.topic(
@@ -68,6 +74,8 @@ struct Checker<'a> {
     file: &'a SourceFile,
     schemas: &'a SchemaSet,
     diagnostics: Diagnostics,
+    /// `[defaults]`'s subject strategy, for topics without their own.
+    default_strategy: SubjectNameStrategy,
 }
 
 impl Checker<'_> {
@@ -184,9 +192,22 @@ impl Checker<'_> {
             .unwrap_or(default)
     }
 
+    fn subject_strategy(
+        &mut self,
+        raw: Option<&toml::Spanned<String>>,
+        default: SubjectNameStrategy,
+    ) -> SubjectNameStrategy {
+        raw.and_then(|raw| self.keyword(raw, "subject strategy", &SubjectNameStrategy::WORDS))
+            .unwrap_or(default)
+    }
+
     fn avro_type(&mut self, raw: &toml::Spanned<String>) -> Schema {
-        let name = raw.get_ref();
-        let primitive = match name.as_str() {
+        self.avro_type_at(raw.get_ref(), raw.span())
+    }
+
+    /// The type `name` (a primitive or a full name), or an error at `span`.
+    fn avro_type_at(&mut self, name: &str, span: std::ops::Range<usize>) -> Schema {
+        let primitive = match name {
             "null" => Some(Schema::Null),
             "boolean" => Some(Schema::Boolean),
             "int" => Some(Schema::Int),
@@ -207,7 +228,7 @@ impl Checker<'_> {
         let hint = did_you_mean(name, names.iter().map(String::as_str), || {
             "write a primitive type or the full name of a type defined in the schema directory".into()
         });
-        self.error(raw.span(), format!("unknown type `{name}`"), Some(hint));
+        self.error(span, format!("unknown type `{name}`"), Some(hint));
         Schema::Null
     }
 
@@ -244,17 +265,28 @@ impl Checker<'_> {
                 Some("set key_format = \"avro\" to write structured keys through the registry".into()),
             );
         }
-        let value = match &topic.value {
-            Some(value) => self.avro_type(value),
+        let mut value_types: Vec<Schema> = match &topic.value {
+            Some(value) => (value.get_ref().names().iter())
+                .map(|n| self.avro_type_at(n, value.span()))
+                .collect(),
             None => {
                 self.error(
                     name.span(),
                     format!("{context} has no `value` type"),
                     Some("add value = \"<full name of the value's Avro type>\"".into()),
                 );
-                Schema::Null
+                Vec::new()
             }
         };
+        let subject_strategy = self.subject_strategy(topic.subject_strategy.as_ref(), self.default_strategy);
+        for problem in value_types::problems(self.schemas, &context, topic, &value_types, subject_strategy) {
+            self.error(problem.span, problem.message, Some(problem.hint));
+        }
+        if value_types.is_empty() {
+            value_types.push(Schema::Null);
+        }
+        let value = value_types[0].clone();
+        let value_subjects = value_types::subjects(self.schemas, name.get_ref(), &value_types, subject_strategy);
         let mut per_env = BTreeMap::new();
         for (env, overrides) in &topic.env {
             if !environments.contains(env.get_ref()) {
@@ -299,16 +331,35 @@ impl Checker<'_> {
         let sink = topic.sink.as_ref().map(|s| self.sink(s, &value, &context));
         // Without a key there is nothing to format, whatever the defaults say.
         let key_format = if key.is_some() { key_format } else { KeyFormat::None };
+        let flag = topic.tombstones.as_ref().map(|f| *f.get_ref());
+        let tombstones = tombstones::enabled(flag, &settings, &per_env);
+        if let (true, Some(sink), Some(raw_sink)) = (tombstones, &sink, &topic.sink)
+            && let Some((problem, hint)) = tombstones::key_problem(self.schemas, key.as_ref(), key_format, &value, sink)
+        {
+            let why = match flag {
+                Some(_) => "has tombstones",
+                None => "is compacted, so it has tombstones",
+            };
+            self.error(
+                raw_sink.table.span(),
+                format!("{context} {why}, and its sink cannot delete the row a tombstone names: {problem}"),
+                Some(hint),
+            );
+        }
         Topic {
             name: name.get_ref().clone(),
             doc: topic.doc.clone(),
             key,
             key_format,
             value,
+            value_types,
+            subject_strategy,
+            value_subjects,
             settings,
             environments: per_env,
             compatibility,
             sink,
+            tombstones,
             span: Span::new(raw.span().start, raw.span().end),
         }
     }

@@ -35,8 +35,10 @@ mod load;
 mod model;
 mod names;
 mod raw;
+mod tombstones;
 pub(crate) mod toml_error;
 mod units;
+mod value_types;
 
 pub use avrokit_schema::sql::{Index, Sink, SinkWriter};
 pub use avrokit_schema::{Compatibility, KeyFormat};

@@ -4,6 +4,7 @@ use super::ConnectSettings;
 use crate::ir::Schema;
 use crate::source::{SourceFile, Span};
 use avrokit_schema::sql::Sink;
+use avrokit_schema::subject::SubjectNameStrategy;
 use avrokit_schema::{Compatibility, KeyFormat};
 use std::collections::BTreeMap;
 
@@ -33,8 +34,18 @@ pub struct Topic {
     pub key: Option<Schema>,
     /// How keys are written.
     pub key_format: KeyFormat,
-    /// The value's Avro type.
+    /// The value's Avro type (the first of [`value_types`](Self::value_types) when the
+    /// topic has several).
     pub value: Schema,
+    /// Every value type, in the catalog's order: `[value]`, or the named records of a
+    /// topic of several event types (`value = ["a.Created", "a.Deleted"]`), each with
+    /// its own subject.
+    pub value_types: Vec<Schema>,
+    /// How value subjects are named (`subject_strategy`; TopicName by default, RecordName
+    /// or TopicRecordName for several value types). Keys stay `<topic>-key`.
+    pub subject_strategy: SubjectNameStrategy,
+    /// Each value type's subject under that strategy, in the catalog's order.
+    pub value_subjects: Vec<String>,
     /// Settings for environments without overrides.
     pub settings: TopicSettings,
     /// Per-environment settings, with overrides applied.
@@ -43,6 +54,9 @@ pub struct Topic {
     pub compatibility: Compatibility,
     /// The PostgreSQL table the topic is written to, if any.
     pub sink: Option<Sink>,
+    /// Whether records may be tombstones (no value: "delete this key"): the catalog's
+    /// `tombstones`, else whether the topic is compacted.
+    pub tombstones: bool,
     /// Where the topic's table starts in the catalog.
     pub span: Span,
 }
@@ -54,9 +68,16 @@ impl Topic {
         self.environments.get(environment).unwrap_or(&self.settings)
     }
 
-    /// The registry subject of values under the TopicNameStrategy: `<topic>-value`.
+    /// The registry subject of the (first) value type: `<topic>-value` under the
+    /// TopicName strategy, the type's full name under RecordName, `<topic>-<full name>`
+    /// under TopicRecordName ([`value_subjects`](Self::value_subjects) has each type's).
     pub fn value_subject(&self) -> String {
-        format!("{}-value", self.name)
+        self.value_subjects[0].clone()
+    }
+
+    /// Each value type's subject with its schema, in the catalog's order.
+    pub fn value_subjects_with_types(&self) -> impl Iterator<Item = (&str, &Schema)> {
+        self.value_subjects.iter().map(String::as_str).zip(&self.value_types)
     }
 
     /// The registry subject of keys, when keys are Avro: `<topic>-key`.
@@ -185,6 +206,12 @@ impl CleanupPolicy {
             CleanupPolicy::Compact => "compact",
             CleanupPolicy::CompactDelete => "compact,delete",
         }
+    }
+
+    /// Whether Kafka compacts the topic (keeps the latest record per key, and drops a
+    /// key whose latest record is a tombstone).
+    pub fn compacts(self) -> bool {
+        matches!(self, CleanupPolicy::Compact | CleanupPolicy::CompactDelete)
     }
 }
 

@@ -23,6 +23,10 @@ pub(super) struct RawCatalog {
     /// (`lint::config`, feature `lint`); the catalog accepts it unread.
     #[serde(default, rename = "lint")]
     pub _lint: Option<serde::de::IgnoredAny>,
+    /// `[codegen]`: the generated code's configuration, which the generator reads and
+    /// checks (`CodegenConfig`); the catalog accepts it unread.
+    #[serde(default, rename = "codegen")]
+    pub _codegen: Option<serde::de::IgnoredAny>,
 }
 
 /// `[connect]`: the Kafka Connect workers' converter and connection placeholders.
@@ -43,7 +47,11 @@ pub(super) struct RawSettings {
     pub doc: Option<String>,
     pub key: Option<Spanned<String>>,
     pub key_format: Option<Spanned<String>>,
-    pub value: Option<Spanned<String>>,
+    /// One type name, or (for a topic of several event types) a list of them.
+    pub value: Option<Spanned<RawValue>>,
+    /// How the value (and key) subjects are named: `topic_name`, `record_name` or
+    /// `topic_record_name`.
+    pub subject_strategy: Option<Spanned<String>>,
     pub compatibility: Option<Spanned<String>>,
     pub partitions: Option<Spanned<u32>>,
     pub replication_factor: Option<Spanned<u16>>,
@@ -52,6 +60,8 @@ pub(super) struct RawSettings {
     pub cleanup_policy: Option<Spanned<String>>,
     pub compression: Option<Spanned<String>>,
     pub min_insync_replicas: Option<Spanned<u16>>,
+    /// Whether records may be tombstones, when the cleanup policy alone should not say.
+    pub tombstones: Option<Spanned<bool>>,
     pub sink: Option<RawSink>,
     #[serde(default)]
     pub env: BTreeMap<Spanned<String>, Spanned<RawSettings>>,
@@ -71,6 +81,8 @@ impl RawSettings {
         add("key_format", self.key_format.as_ref().map(Spanned::span));
         add("value", self.value.as_ref().map(Spanned::span));
         add("compatibility", self.compatibility.as_ref().map(Spanned::span));
+        add("subject_strategy", self.subject_strategy.as_ref().map(Spanned::span));
+        add("tombstones", self.tombstones.as_ref().map(Spanned::span));
         add("sink", self.sink.as_ref().map(|s| s.table.span()));
         add("env", self.env.keys().next().map(Spanned::span));
         keys
@@ -100,4 +112,49 @@ pub(super) struct RawSink {
 pub(super) struct RawIndex {
     pub name: Spanned<String>,
     pub columns: Vec<Spanned<String>>,
+}
+
+/// A topic's `value`: one type name, or a list of them (several event types).
+#[derive(Debug)]
+pub(super) enum RawValue {
+    /// `value = "shop.Order"`.
+    One(String),
+    /// `value = ["shop.OrderCreated", "shop.OrderCancelled"]`.
+    Several(Vec<String>),
+}
+
+impl RawValue {
+    /// The type names, in order.
+    pub fn names(&self) -> Vec<&str> {
+        match self {
+            RawValue::One(name) => vec![name.as_str()],
+            RawValue::Several(names) => names.iter().map(String::as_str).collect(),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for RawValue {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = RawValue;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a type name, or a list of type names")
+            }
+
+            fn visit_str<E: serde::de::Error>(self, name: &str) -> Result<RawValue, E> {
+                Ok(RawValue::One(name.to_owned()))
+            }
+
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<RawValue, A::Error> {
+                let mut names = Vec::new();
+                while let Some(name) = seq.next_element::<String>()? {
+                    names.push(name);
+                }
+                Ok(RawValue::Several(names))
+            }
+        }
+        deserializer.deserialize_any(Visitor)
+    }
 }

@@ -1,16 +1,22 @@
 //! One connector's configuration: the writer's own keys (connection, upsert by the
-//! catalog's primary key, no table creation or evolution, the table's name), the
-//! converters, and error tolerance with a dead-letter topic.
+//! catalog's primary key, deletes on tombstones where the topic has them, no table
+//! creation or evolution, the table's name), the converters, and error tolerance with a
+//! dead-letter topic.
 
 use super::converter;
 use super::naming::{dead_letter_topic, table_name_format};
-use crate::catalog::{ConnectSettings, Sink, SinkWriter, Topic};
+use crate::catalog::{ConnectSettings, KeyFormat, Sink, SinkWriter, Topic};
 use std::collections::BTreeMap;
 
 /// Confluent's JDBC sink connector class.
 pub const CONFLUENT_JDBC_SINK: &str = "io.confluent.connect.jdbc.JdbcSinkConnector";
 /// Debezium's JDBC sink connector class.
 pub const DEBEZIUM_JDBC_SINK: &str = "io.debezium.connector.jdbc.JdbcSinkConnector";
+
+/// Kafka's transform that wraps a record key into a struct of one field.
+pub const HOIST_FIELD_KEY: &str = "org.apache.kafka.connect.transforms.HoistField$Key";
+/// The name of the Debezium sink's key transform for raw keys on topics with tombstones.
+const HOIST_KEY: &str = "hoistKey";
 
 /// The connector class of a connector `writer`, `None` for avrokit's own sink.
 pub(crate) fn connector_class(writer: SinkWriter) -> Option<&'static str> {
@@ -43,7 +49,14 @@ pub(crate) fn build(
     set("connection.url", &settings.database_url);
     set("connection.password", &settings.database_password);
     set("insert.mode", "upsert");
-    set("delete.enabled", "false");
+    // A tombstone deletes the row its key names: the key columns then come from the
+    // record key (both connectors require that for deletes), which the catalog checked
+    // holds exactly the primary key.
+    let (key_source, deletes) = match topic.tombstones {
+        true => ("record_key", "true"),
+        false => ("record_value", "false"),
+    };
+    set("delete.enabled", deletes);
     let key_fields = sink.primary_key.join(",");
     let table = table_name_format(sink);
     match sink.writer {
@@ -51,7 +64,7 @@ pub(crate) fn build(
             set("connection.user", &settings.database_user);
             // The DDL is PostgreSQL's; naming the dialect keeps the URL from choosing another.
             set("dialect.name", "PostgreSqlDatabaseDialect");
-            set("pk.mode", "record_value");
+            set("pk.mode", key_source);
             set("pk.fields", &key_fields);
             // The generated DDL and its migrations own the table.
             set("auto.create", "false");
@@ -63,7 +76,7 @@ pub(crate) fn build(
         }
         SinkWriter::DebeziumJdbc => {
             set("connection.username", &settings.database_user);
-            set("primary.key.mode", "record_value");
+            set("primary.key.mode", key_source);
             set("primary.key.fields", &key_fields);
             // The generated DDL and its migrations own the table.
             set("schema.evolution", "none");
@@ -71,6 +84,14 @@ pub(crate) fn build(
             // The DDL writes Debezium's names unquoted (lower-cased) because the connector
             // does; explicit for the same reason as Confluent's quoting.
             set("quote.identifiers", "false");
+            if topic.tombstones && topic.key_format == KeyFormat::Raw {
+                // Debezium reads a `record_key` as a struct (a string key fails with a
+                // ClassCastException in `KafkaDebeziumSinkRecord.keyAsStruct`): Kafka's
+                // HoistField wraps the raw key into one whose only field is the key column.
+                set("transforms", HOIST_KEY);
+                set(&format!("transforms.{HOIST_KEY}.type"), HOIST_FIELD_KEY);
+                set(&format!("transforms.{HOIST_KEY}.field"), &key_fields);
+            }
         }
         SinkWriter::Avrokit => {}
     }

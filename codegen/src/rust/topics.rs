@@ -8,7 +8,8 @@ use super::types::TypeCx;
 use crate::catalog::{Catalog, KeyFormat, SinkWriter, Topic};
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::ir::Schema;
-use heck::ToShoutySnakeCase;
+use avrokit_schema::subject::SubjectNameStrategy;
+use heck::{ToShoutySnakeCase, ToUpperCamelCase};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use std::collections::BTreeMap;
@@ -81,13 +82,30 @@ fn descriptor(
         }
         _ => None,
     };
-    let value = type_path(&topic.value).ok_or_else(|| {
-        Diagnostic::at(
-            &catalog.file,
-            topic.span,
-            format!("topic `{}`: a typed topic needs a named type as its value", topic.name),
-        )
-    })?;
+    let (mut values, mut idents) = (Vec::new(), Vec::new());
+    for schema in &topic.value_types {
+        let named = match schema {
+            Schema::Named(id) => type_path(schema).map(|path| (path, &plan.types[id.0].ident)),
+            _ => None,
+        };
+        let (path, ident) = named.ok_or_else(|| {
+            Diagnostic::at(
+                &catalog.file,
+                topic.span,
+                format!("topic `{}`: a typed topic needs a named type as its value", topic.name),
+            )
+        })?;
+        values.push(path);
+        idents.push(format_ident!("{ident}"));
+    }
+    // Several value types: an enum of them, defined beside the descriptor.
+    let (value, values_enum) = match &values[..] {
+        [one] => (one.clone(), None),
+        _ => {
+            let (ident, item) = value_enum(topic, idents, &values);
+            (quote!(#ident), Some(item))
+        }
+    };
     let key = match (&topic.key, topic.key_format) {
         (None | Some(Schema::Null), _) | (_, KeyFormat::None) => quote!(()),
         (Some(Schema::String), KeyFormat::Raw) => quote!(str),
@@ -157,7 +175,13 @@ fn descriptor(
         topic.doc.as_deref().map(|d| format!(": {d}")).unwrap_or_default()
     );
     let ident = format_ident!("{constant}");
+    let tombstones = topic.tombstones.then(|| quote!(.with_tombstones()));
+    let strategy = (topic.subject_strategy != SubjectNameStrategy::TopicName).then(|| {
+        let variant = format_ident!("{}", topic.subject_strategy.as_str().to_upper_camel_case());
+        quote!(.with_subject_strategy(::avrokit::topic::SubjectNameStrategy::#variant))
+    });
     Ok(quote! {
+        #values_enum
         #[doc = #doc]
         pub const #ident: ::avrokit::Topic<#key, #value> = ::avrokit::Topic::new(
             #name,
@@ -165,6 +189,102 @@ fn descriptor(
             #key_subject,
             &[#(#environments),*],
             #sink,
-        );
+        )#tombstones #strategy;
     })
+}
+
+/// The enum of a topic's several value types (`idents` their Rust names, `paths` their
+/// paths), one variant each, and its [`TopicValue`](avrokit::TopicValue)-style dispatch:
+/// a value encodes as its own type, data decodes into the variant the writer schema's
+/// full name picks. Returns the enum's name and its items.
+fn value_enum(
+    topic: &Topic,
+    idents: Vec<proc_macro2::Ident>,
+    paths: &[TokenStream],
+) -> (proc_macro2::Ident, TokenStream) {
+    let ident = format_ident!("{}Value", topic.name.to_upper_camel_case());
+    let count = paths.len();
+    let indexes: Vec<_> = (0..count).map(proc_macro2::Literal::usize_unsuffixed).collect();
+    let last = count - 1;
+    let count_literal = proc_macro2::Literal::usize_unsuffixed(count);
+    let (init, last_ident) = (&idents[..last], &idents[last]);
+    let (init_paths, last_path) = (&paths[..last], &paths[last]);
+    let init_indexes = &indexes[..last];
+    let doc = format!(
+        " The values of `{}`: one of its {count} event types, each registered under its own subject \
+         (`{}`) and read into the variant its writer schema's full name picks.",
+        topic.name,
+        topic.subject_strategy.as_str()
+    );
+    let variant_docs = topic.value_subjects.iter().map(|s| format!(" Registered under `{s}`."));
+    let item = quote! {
+        #[doc = #doc]
+        #[derive(Debug, Clone, PartialEq)]
+        pub enum #ident {
+            #( #[doc = #variant_docs] #idents(#paths), )*
+        }
+
+        impl ::avrokit::TopicValue for #ident {
+            const TYPES: usize = #count_literal;
+
+            fn type_index(&self) -> usize {
+                match self {
+                    #( Self::#idents(_) => #indexes, )*
+                }
+            }
+
+            fn type_name(index: usize) -> ::core::option::Option<&'static str> {
+                [#( <#paths as ::avrokit::AvroMessage>::FULL_NAME ),*][index]
+            }
+
+            fn type_schema(index: usize) -> &'static ::avrokit::Schema {
+                match index {
+                    #( #init_indexes => <#init_paths as ::avrokit::AvroMessage>::schema(), )*
+                    _ => <#last_path as ::avrokit::AvroMessage>::schema(),
+                }
+            }
+
+            fn encode_value(&self, buf: &mut ::std::vec::Vec<u8>) -> ::core::result::Result<(), ::avrokit::EncodeError> {
+                match self {
+                    #( Self::#idents(value) => ::avrokit::AvroMessage::encode_to(value, buf), )*
+                }
+            }
+
+            fn decode_value(
+                index: usize,
+                body: &[u8],
+                writer: &::avrokit::Schema,
+            ) -> ::core::result::Result<Self, ::avrokit::ResolveError> {
+                ::core::result::Result::Ok(match index {
+                    #( #init_indexes => Self::#init(<#init_paths as ::avrokit::AvroMessage>::from_avro_with_writer(body, writer)?), )*
+                    _ => Self::#last_ident(<#last_path as ::avrokit::AvroMessage>::from_avro_with_writer(body, writer)?),
+                })
+            }
+
+            fn set_value(
+                &mut self,
+                index: usize,
+                body: &[u8],
+                writer: &::avrokit::Schema,
+            ) -> ::core::result::Result<(), ::avrokit::ResolveError> {
+                // Into the value in place when it already is of that type.
+                match (self, index) {
+                    #( (Self::#idents(value), #indexes) => ::avrokit::AvroMessage::set_from_avro_with_writer(value, body, writer), )*
+                    (this, index) => {
+                        *this = Self::decode_value(index, body, writer)?;
+                        ::core::result::Result::Ok(())
+                    }
+                }
+            }
+        }
+
+        #(
+            impl ::core::convert::From<#paths> for #ident {
+                fn from(value: #paths) -> Self {
+                    Self::#idents(value)
+                }
+            }
+        )*
+    };
+    (ident, item)
 }
