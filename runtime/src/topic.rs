@@ -3,7 +3,7 @@
 //! subjects, its settings per environment and its sink, so that producing a value of the
 //! wrong type to a topic does not compile.
 
-use crate::AvroMessage;
+use crate::{AvroMessage, TopicValue};
 use std::fmt;
 use std::marker::PhantomData;
 
@@ -46,6 +46,7 @@ impl<T: AvroMessage> TopicKey for AvroKey<T> {
 
 pub use avrokit_schema::KeyFormat;
 pub use avrokit_schema::sql::SinkWriter;
+pub use avrokit_schema::subject::SubjectNameStrategy;
 
 /// A topic's settings in one environment, as the catalog gives them. Generated code
 /// builds it with [`TopicConfig::new`].
@@ -170,7 +171,8 @@ impl SinkIndex {
 pub struct Topic<K: ?Sized, V> {
     /// The topic name.
     pub name: &'static str,
-    /// The registry subject of values (`<topic>-value`).
+    /// The registry subject of values (`<topic>-value`; of the first value type when the
+    /// topic has several, each of which has its own).
     pub value_subject: &'static str,
     /// The registry subject of keys, when keys are Avro (`<topic>-key`).
     pub key_subject: Option<&'static str>,
@@ -178,6 +180,15 @@ pub struct Topic<K: ?Sized, V> {
     pub environments: &'static [TopicConfig],
     /// The PostgreSQL sink, if the topic has one.
     pub sink: Option<SinkSpec>,
+    /// Whether records may have no value (tombstones: "delete this key"), as the catalog
+    /// says for compacted topics (`cleanup_policy = "compact"`) or with `tombstones =
+    /// true`. [`Producer::delete`](crate::kafka::Producer::delete) sends them only here;
+    /// consumers read such topics as `Consumer<Option<V>>`.
+    pub tombstones: bool,
+    /// How the catalog names the value subjects (`subject_strategy`), when it says:
+    /// producers register values under it instead of their settings' strategy. A topic of
+    /// several value types (`V` an enum of them) has one of the RecordName strategies.
+    pub value_strategy: Option<SubjectNameStrategy>,
     types: PhantomData<Types<K, V>>,
 }
 
@@ -185,7 +196,7 @@ pub struct Topic<K: ?Sized, V> {
 /// and covariant whatever `K` and `V` are.
 type Types<K, V> = fn() -> (PhantomData<K>, V);
 
-impl<K: ?Sized + TopicKey, V: AvroMessage> Topic<K, V> {
+impl<K: ?Sized + TopicKey, V: TopicValue> Topic<K, V> {
     /// A descriptor; generated code writes these.
     pub const fn new(
         name: &'static str,
@@ -200,8 +211,22 @@ impl<K: ?Sized + TopicKey, V: AvroMessage> Topic<K, V> {
             key_subject,
             environments,
             sink,
+            tombstones: false,
+            value_strategy: None,
             types: PhantomData,
         }
+    }
+
+    /// This descriptor for a topic whose records may be tombstones (no value).
+    pub const fn with_tombstones(mut self) -> Self {
+        self.tombstones = true;
+        self
+    }
+
+    /// This descriptor with the catalog's `subject_strategy` for values.
+    pub const fn with_subject_strategy(mut self, strategy: SubjectNameStrategy) -> Self {
+        self.value_strategy = Some(strategy);
+        self
     }
 
     /// How keys are written.
@@ -224,6 +249,8 @@ impl<K: ?Sized, V> fmt::Debug for Topic<K, V> {
             .field("value_type", &std::any::type_name::<V>())
             .field("environments", &self.environments)
             .field("sink", &self.sink)
+            .field("tombstones", &self.tombstones)
+            .field("value_strategy", &self.value_strategy)
             .finish()
     }
 }

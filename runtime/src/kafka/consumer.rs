@@ -7,20 +7,25 @@ use super::dead_letter::{DeadLetters, Failure, Stage};
 use super::producer::ProduceError;
 use super::settings::{ConsumerSettings, OffsetCommit};
 use super::shutdown::Shutdown;
-use crate::AvroMessage;
+use crate::TopicValue;
 use crate::registry_client::{DeserializeError, Deserializer, RegistryClient};
 use rdkafka::consumer::{CommitMode, Consumer as _, StreamConsumer};
-use rdkafka::error::KafkaError;
+use rdkafka::error::{KafkaError, RDKafkaErrorCode};
 use rdkafka::message::{BorrowedMessage, Message, OwnedHeaders};
 use rdkafka::{Offset, TopicPartitionList};
 use std::collections::BTreeMap;
 use std::error::Error;
 use std::future::Future;
 use std::marker::PhantomData;
+use std::sync::Arc;
 use std::time::Duration;
 use tokio::time::Instant;
 
 /// A decoded record handed to a handler.
+///
+/// Its value is `V`, or `Option<V>` on a topic with tombstones (`None`: the record has no
+/// value, the key was deleted). The bytes as they came off the wire stay with it:
+/// [`raw_key`](Self::raw_key) and [`raw_value`](Self::raw_value) (the Confluent frame).
 #[derive(Debug, Clone)]
 pub struct Record<V> {
     /// The topic it was read from.
@@ -37,6 +42,60 @@ pub struct Record<V> {
     pub headers: Option<OwnedHeaders>,
     /// The record's timestamp (milliseconds since the epoch), when it has one.
     pub timestamp: Option<i64>,
+    /// The value's bytes as written (`None`: a tombstone).
+    raw_value: Option<Vec<u8>>,
+}
+
+impl<V> Record<V> {
+    /// The key's bytes as written (`None`: no key).
+    pub fn raw_key(&self) -> Option<&[u8]> {
+        self.key.as_deref()
+    }
+
+    /// The value's bytes as written, the Confluent frame the value was decoded from
+    /// (`None`: a tombstone).
+    pub fn raw_value(&self) -> Option<&[u8]> {
+        self.raw_value.as_deref()
+    }
+
+    /// A record of `message` holding `value`.
+    fn of(message: &BorrowedMessage<'_>, value: V) -> Record<V> {
+        Record {
+            topic: message.topic().to_owned(),
+            partition: message.partition(),
+            offset: message.offset(),
+            key: message.key().map(<[u8]>::to_vec),
+            value,
+            headers: message.headers().map(|h| h.detach()),
+            timestamp: message.timestamp().to_millis(),
+            raw_value: message.payload().map(<[u8]>::to_vec),
+        }
+    }
+
+    /// Takes `message`'s place (all but the value, which the caller decodes in place),
+    /// copying its bytes into the buffers this record already owns.
+    fn refill(&mut self, message: &BorrowedMessage<'_>) {
+        self.topic.clear();
+        self.topic.push_str(message.topic());
+        self.partition = message.partition();
+        self.offset = message.offset();
+        refill_bytes(&mut self.key, message.key());
+        refill_bytes(&mut self.raw_value, message.payload());
+        self.headers = message.headers().map(|h| h.detach());
+        self.timestamp = message.timestamp().to_millis();
+    }
+}
+
+/// Makes `buffer` hold `bytes`, keeping its allocation.
+fn refill_bytes(buffer: &mut Option<Vec<u8>>, bytes: Option<&[u8]>) {
+    match (buffer.as_mut(), bytes) {
+        (Some(held), Some(bytes)) => {
+            held.clear();
+            held.extend_from_slice(bytes);
+        }
+        (None, Some(bytes)) => *buffer = Some(bytes.to_vec()),
+        (_, None) => *buffer = None,
+    }
 }
 
 /// How a handler failed.
@@ -131,21 +190,128 @@ pub trait Decode: Send + Sync {
     /// Decodes one record's value.
     fn decode<'a>(&'a self, bytes: &'a [u8])
     -> impl Future<Output = Result<Self::Value, DeserializeError>> + Send + 'a;
+
+    /// Decodes one record's value into `value`, reusing what it owns where the decoder
+    /// can (the consumer's steady state). The default assigns a fresh value. On error
+    /// `value` holds a valid value of unspecified content.
+    fn decode_into<'a>(
+        &'a self,
+        bytes: &'a [u8],
+        value: &'a mut Self::Value,
+    ) -> impl Future<Output = Result<(), DeserializeError>> + Send + 'a {
+        async move {
+            *value = self.decode(bytes).await?;
+            Ok(())
+        }
+    }
+
+    /// The value of a tombstone (a record without a value), or `None` when this
+    /// decoder's values cannot be absent: then a tombstone is decoded as empty bytes,
+    /// which fails, and the record is a dead letter.
+    fn tombstone(&self) -> Option<Self::Value> {
+        None
+    }
 }
 
-impl<V: AvroMessage + Clone + Send + Sync + 'static> Decode for Deserializer<V> {
+impl<V: TopicValue + Clone + Send + Sync + 'static> Decode for Deserializer<V> {
     type Value = V;
 
     fn decode<'a>(&'a self, bytes: &'a [u8]) -> impl Future<Output = Result<V, DeserializeError>> + Send + 'a {
         self.deserialize(bytes)
     }
+
+    fn decode_into<'a>(
+        &'a self,
+        bytes: &'a [u8],
+        value: &'a mut V,
+    ) -> impl Future<Output = Result<(), DeserializeError>> + Send + 'a {
+        self.deserialize_into(bytes, value)
+    }
+}
+
+/// The decoder of a topic with tombstones: values are `Some` of what `D` decodes, and a
+/// record without a value is `None` instead of a dead letter.
+///
+/// `Consumer<Option<V>>` uses it for generated types; the PostgreSQL sink runner takes
+/// `Tombstones<WriterSchemas>` to delete rows.
+#[derive(Debug, Clone)]
+pub struct Tombstones<D>(D);
+
+impl<D> Tombstones<D> {
+    /// `decoder`'s values, and `None` for tombstones.
+    pub fn new(decoder: D) -> Tombstones<D> {
+        Tombstones(decoder)
+    }
+
+    /// The decoder of the values that are there.
+    pub fn inner(&self) -> &D {
+        &self.0
+    }
+}
+
+impl<D: Decode> Decode for Tombstones<D> {
+    type Value = Option<D::Value>;
+
+    async fn decode(&self, bytes: &[u8]) -> Result<Option<D::Value>, DeserializeError> {
+        self.0.decode(bytes).await.map(Some)
+    }
+
+    async fn decode_into(&self, bytes: &[u8], value: &mut Option<D::Value>) -> Result<(), DeserializeError> {
+        match value {
+            Some(held) => self.0.decode_into(bytes, held).await,
+            None => {
+                *value = Some(self.0.decode(bytes).await?);
+                Ok(())
+            }
+        }
+    }
+
+    fn tombstone(&self) -> Option<Option<D::Value>> {
+        Some(None)
+    }
+}
+
+/// The values a [`Consumer`] decodes through the registry by itself: a generated (or
+/// derived) type `V`, or the enum of a topic's value types (any [`TopicValue`]), or
+/// `Option` of them for a topic with tombstones.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a type `Consumer::new` can decode",
+    note = "use a generated type `V` (a `TopicValue`), `Option<V>` on a topic with tombstones, or `Consumer::with_decoder`"
+)]
+pub trait Consumed: Clone + Send + Sync + Sized {
+    /// The decoder `Consumer::new` uses.
+    type Decoder: Decode<Value = Self>;
+
+    /// The decoder, reading writer schemas through `registry`.
+    fn decoder(registry: RegistryClient) -> Self::Decoder;
+}
+
+impl<V: TopicValue + Clone + Send + Sync + 'static> Consumed for V {
+    type Decoder = Deserializer<V>;
+
+    fn decoder(registry: RegistryClient) -> Deserializer<V> {
+        Deserializer::new(registry)
+    }
+}
+
+impl<V: TopicValue + Clone + Send + Sync + 'static> Consumed for Option<V> {
+    type Decoder = Tombstones<Deserializer<V>>;
+
+    fn decoder(registry: RegistryClient) -> Tombstones<Deserializer<V>> {
+        Tombstones::new(Deserializer::new(registry))
+    }
 }
 
 /// A consumer of Avro values `V` (see [`ConsumerSettings`]), decoded by `D`: typed values
-/// of a generated type by default, or [`Framed`](super::Framed) records for code that
-/// needs no Rust type.
-pub struct Consumer<V, D = Deserializer<V>> {
-    inner: StreamConsumer,
+/// of a generated type by default (`Option` of them on a topic with tombstones), or
+/// [`Framed`](super::Framed) records for code that needs no Rust type.
+///
+/// Each batch is decoded into the records of the batch before (unless
+/// [`ConsumerSettings::reuse_values`] is off), so a running consumer stops allocating for
+/// values once it has seen its largest records.
+pub struct Consumer<V, D = <V as Consumed>::Decoder> {
+    // Shared with the blocking pool, where synchronous commits wait for the broker.
+    inner: Arc<StreamConsumer>,
     decoder: D,
     dead_letters: Option<DeadLetters>,
     settings: ConsumerSettings,
@@ -161,45 +327,17 @@ impl<V, D> std::fmt::Debug for Consumer<V, D> {
     }
 }
 
-/// A record read from Kafka, before or after decoding.
-struct Raw {
-    topic: String,
-    partition: i32,
-    offset: i64,
-    key: Option<Vec<u8>>,
-    payload: Option<Vec<u8>>,
-    headers: Option<OwnedHeaders>,
-    timestamp: Option<i64>,
-}
-
-impl Raw {
-    fn of(message: &BorrowedMessage<'_>) -> Raw {
-        Raw {
-            topic: message.topic().to_owned(),
-            partition: message.partition(),
-            offset: message.offset(),
-            key: message.key().map(<[u8]>::to_vec),
-            payload: message.payload().map(<[u8]>::to_vec),
-            headers: message.headers().map(|h| h.detach()),
-            timestamp: message.timestamp().to_millis(),
-        }
-    }
-
-    fn at(&self) -> (&str, i32, i64) {
-        (&self.topic, self.partition, self.offset)
-    }
-}
-
-impl<V: AvroMessage + Clone + Send + Sync + 'static> Consumer<V> {
-    /// Subscribes with `settings`, decoding `V` through `registry`. Records that cannot
-    /// be decoded or handled go to `dead_letters`; without it the run stops at such a
-    /// record instead (nothing is skipped silently).
+impl<V: Consumed> Consumer<V> {
+    /// Subscribes with `settings`, decoding `V` through `registry` (`Consumer<Option<V>>`
+    /// hands tombstones over as `None`). Records that cannot be decoded or handled go to
+    /// `dead_letters`; without it the run stops at such a record instead (nothing is
+    /// skipped silently).
     pub fn new(
         settings: ConsumerSettings,
         registry: RegistryClient,
         dead_letters: Option<DeadLetters>,
     ) -> Result<Consumer<V>, ConsumeError> {
-        Consumer::with_decoder(settings, Deserializer::new(registry), dead_letters)
+        Consumer::with_decoder(settings, V::decoder(registry), dead_letters)
     }
 }
 
@@ -214,7 +352,7 @@ impl<V: Clone + Send + Sync, D: Decode<Value = V>> Consumer<V, D> {
         let topics: Vec<&str> = settings.topics.iter().map(String::as_str).collect();
         inner.subscribe(&topics)?;
         Ok(Consumer {
-            inner,
+            inner: Arc::new(inner),
             decoder,
             dead_letters,
             settings,
@@ -264,31 +402,39 @@ impl<V: Clone + Send + Sync, D: Decode<Value = V>> Consumer<V, D> {
         one_by_one: bool,
     ) -> Result<RunSummary, ConsumeError> {
         let mut summary = RunSummary::default();
+        // The records handed to the handler, kept from batch to batch so that values
+        // are decoded into the previous ones.
+        let mut pool: Vec<Record<V>> = Vec::new();
         while !self.shutdown.is_triggered() {
             let batch = self.next_batch().await?;
             if batch.is_empty() {
                 continue;
             }
-            // Decoded records, and the index in `batch` each came from.
-            let mut records = Vec::with_capacity(batch.len());
+            if !self.settings.reuse_values {
+                pool.clear();
+            }
+            // `pool[..decoded]` is this batch's records; `origins` the index in `batch`
+            // each came from.
+            let mut decoded = 0;
             let mut origins = Vec::with_capacity(batch.len());
-            for (index, raw) in batch.iter().enumerate() {
-                match self.decode(raw).await {
-                    Ok(record) => {
-                        records.push(record);
+            for (index, message) in batch.iter().enumerate() {
+                match self.decode(message, &mut pool, decoded).await {
+                    Ok(()) => {
+                        decoded += 1;
                         origins.push(index);
                     }
                     Err(error) => {
-                        self.dead_letter(raw, Stage::ValueConverter, std::any::type_name::<V>(), &error)
+                        self.dead_letter(message, Stage::ValueConverter, std::any::type_name::<V>(), &error)
                             .await?;
                         summary.dead_lettered += 1;
                     }
                 }
             }
+            let records = &pool[..decoded];
             if !records.is_empty() {
                 let whole = match one_by_one {
                     true => Err(None),
-                    false => self.attempt(&mut handler, &records).await.map_err(Some),
+                    false => self.attempt(&mut handler, records).await.map_err(Some),
                 };
                 match whole {
                     Ok(()) => summary.handled += records.len() as u64,
@@ -311,7 +457,7 @@ impl<V: Clone + Send + Sync, D: Decode<Value = V>> Consumer<V, D> {
                     }
                 }
             }
-            self.commit(&batch)?;
+            self.commit_waiting(&batch).await?;
             summary.batches += 1;
         }
         // Leave the group now rather than after the session timeout.
@@ -319,50 +465,91 @@ impl<V: Clone + Send + Sync, D: Decode<Value = V>> Consumer<V, D> {
         Ok(summary)
     }
 
-    /// Up to `max_batch` records, waiting at most `max_wait` after the first one (and
-    /// returning early, possibly empty, on shutdown).
-    async fn next_batch(&self) -> Result<Vec<Raw>, ConsumeError> {
+    /// Up to `max_batch` messages, waiting at most `max_wait` after the first one (and
+    /// returning early, possibly empty, on shutdown). They stay librdkafka's until the
+    /// batch is dropped: nothing is copied before decoding.
+    async fn next_batch(&self) -> Result<Vec<BorrowedMessage<'_>>, ConsumeError> {
         let mut batch = Vec::new();
-        let mut deadline: Option<Instant> = None;
+        // One timer and one shutdown waiter per batch, armed once: setting them up again
+        // for every record cost more CPU than librdkafka's own work on a small record.
+        let timer = tokio::time::sleep(Duration::from_secs(3600));
+        let shutdown = self.shutdown.triggered();
+        tokio::pin!(timer, shutdown);
         while batch.len() < self.settings.max_batch {
-            let wait = deadline.map_or(Duration::from_secs(3600), |d| {
-                d.saturating_duration_since(Instant::now())
-            });
             tokio::select! {
-                message = self.inner.recv() => {
-                    batch.push(Raw::of(&message?));
-                    deadline.get_or_insert_with(|| Instant::now() + self.settings.max_wait);
-                }
-                () = tokio::time::sleep(wait) => break,
-                () = self.shutdown.triggered() => break,
+                message = self.inner.recv() => match message {
+                    Ok(message) => {
+                        if batch.is_empty() {
+                            timer.as_mut().reset(Instant::now() + self.settings.max_wait);
+                        }
+                        batch.push(message);
+                    }
+                    // The broker is away or moving: librdkafka reconnects by itself and
+                    // fetches on from where it was, so this is news, not a failure.
+                    Err(KafkaError::MessageConsumption(code)) if broker_away(code) => {
+                        tokio::time::sleep(self.settings.backoff).await;
+                    }
+                    Err(error) => return Err(error.into()),
+                },
+                () = &mut timer => break,
+                () = &mut shutdown => break,
             }
         }
         Ok(batch)
     }
 
-    /// Decodes one record; a registry that is briefly away is waited for (with backoff)
+    /// Decodes `message` into `pool[slot]` (in place when the pool has that record, else
+    /// pushed as a new one); a registry that is briefly away is waited for (with backoff)
     /// rather than treated as bad data.
-    async fn decode(&self, raw: &Raw) -> Result<Record<V>, DeserializeError> {
-        let payload = raw.payload.as_deref().unwrap_or_default();
+    async fn decode(
+        &self,
+        message: &BorrowedMessage<'_>,
+        pool: &mut Vec<Record<V>>,
+        slot: usize,
+    ) -> Result<(), DeserializeError> {
+        let tombstone = match message.payload() {
+            None => self.decoder.tombstone(),
+            Some(_) => None,
+        };
+        // A decoder without tombstones reads a missing value as empty bytes, and fails.
+        let bytes = message.payload().unwrap_or_default();
+        if let Some(record) = pool.get_mut(slot) {
+            record.refill(message);
+            return match tombstone {
+                Some(value) => {
+                    record.value = value;
+                    Ok(())
+                }
+                None => {
+                    self.retrying(async || self.decoder.decode_into(bytes, &mut record.value).await)
+                        .await
+                }
+            };
+        }
+        let value = match tombstone {
+            Some(value) => value,
+            None => self.retrying(async || self.decoder.decode(bytes).await).await?,
+        };
+        pool.push(Record::of(message, value));
+        Ok(())
+    }
+
+    /// `decode` until it succeeds or fails for a reason other than a registry that is
+    /// briefly away (or the consumer shuts down), with doubling backoff.
+    async fn retrying<T>(
+        &self,
+        mut decode: impl AsyncFnMut() -> Result<T, DeserializeError>,
+    ) -> Result<T, DeserializeError> {
         let mut backoff = self.settings.backoff;
-        let value = loop {
-            match self.decoder.decode(payload).await {
+        loop {
+            match decode().await {
                 Err(error) if error.is_retriable() && !self.shutdown.is_triggered() => {
                     tokio::time::sleep(backoff).await;
                     backoff = (backoff * 2).min(Duration::from_secs(30));
                 }
-                other => break other?,
+                other => return other,
             }
-        };
-        Ok(Record {
-            topic: raw.topic.clone(),
-            partition: raw.partition,
-            offset: raw.offset,
-            key: raw.key.clone(),
-            value,
-            headers: raw.headers.clone(),
-            timestamp: raw.timestamp,
-        })
+        }
     }
 
     /// The handler on `records`, retried with backoff while it fails retriably, at most
@@ -393,50 +580,108 @@ impl<V: Clone + Send + Sync, D: Decode<Value = V>> Consumer<V, D> {
         }
     }
 
-    /// Sends `raw` as it was read, with headers saying why, and waits for the
+    /// Sends `message` as it was read, with headers saying why, and waits for the
     /// acknowledgment; without a dead-letter topic the run stops here instead.
-    async fn dead_letter<E: Error>(&self, raw: &Raw, stage: Stage, class: &str, error: &E) -> Result<(), ConsumeError> {
-        let failure = Failure::new(raw.at(), &self.settings.group_id, stage, class, error);
+    async fn dead_letter<E: Error>(
+        &self,
+        message: &BorrowedMessage<'_>,
+        stage: Stage,
+        class: &str,
+        error: &E,
+    ) -> Result<(), ConsumeError> {
+        let at = (message.topic(), message.partition(), message.offset());
+        let failure = Failure::new(at, &self.settings.group_id, stage, class, error);
         let Some(DeadLetters { producer, topic }) = &self.dead_letters else {
             return Err(ConsumeError::Unhandled {
-                topic: raw.topic.clone(),
-                partition: raw.partition,
-                offset: raw.offset,
+                topic: at.0.to_owned(),
+                partition: at.1,
+                offset: at.2,
                 failure: failure.causes,
             });
         };
-        let headers = failure.headers(raw.headers.as_ref());
+        let headers = failure.headers(message.headers());
         producer
-            .send_bytes(topic, raw.key.as_deref(), raw.payload.as_deref(), Some(headers))
+            .send_bytes(topic, message.key(), message.payload(), Some(headers))
             .await
             .map_err(|source| ConsumeError::DeadLetter {
-                topic: raw.topic.clone(),
-                partition: raw.partition,
-                offset: raw.offset,
+                topic: at.0.to_owned(),
+                partition: at.1,
+                offset: at.2,
                 source: Box::new(source),
             })?;
         Ok(())
     }
 
+    /// [`commit`](Self::commit), tried again with backoff while the broker is away (the
+    /// batch is handled: only its offsets wait). When the group rebalanced meanwhile the
+    /// offsets are not committed and the batch is read again by whoever has the
+    /// partitions now (at-least-once), so the run goes on.
+    async fn commit_waiting(&self, batch: &[BorrowedMessage<'_>]) -> Result<(), ConsumeError> {
+        let mut backoff = self.settings.backoff;
+        loop {
+            match self.commit(batch).await {
+                Err(ConsumeError::Kafka(KafkaError::ConsumerCommit(code)))
+                    if broker_away(code) && !self.shutdown.is_triggered() =>
+                {
+                    tokio::time::sleep(backoff).await;
+                    backoff = (backoff * 2).min(Duration::from_secs(30));
+                }
+                Err(ConsumeError::Kafka(KafkaError::ConsumerCommit(
+                    RDKafkaErrorCode::RebalanceInProgress
+                    | RDKafkaErrorCode::IllegalGeneration
+                    | RDKafkaErrorCode::UnknownMemberId,
+                ))) => return Ok(()),
+                other => return other,
+            }
+        }
+    }
+
     /// Commits the offsets after `batch` (synchronously: the next batch is not read until
     /// the broker has them).
-    fn commit(&self, batch: &[Raw]) -> Result<(), ConsumeError> {
+    async fn commit(&self, batch: &[BorrowedMessage<'_>]) -> Result<(), ConsumeError> {
         if self.settings.commit == OffsetCommit::Background {
-            for raw in batch {
-                self.inner.store_offset(&raw.topic, raw.partition, raw.offset)?;
+            for message in batch {
+                self.inner
+                    .store_offset(message.topic(), message.partition(), message.offset())?;
             }
             return Ok(());
         }
         let mut last: BTreeMap<(&str, i32), i64> = BTreeMap::new();
-        for raw in batch {
-            let offset = last.entry((&raw.topic, raw.partition)).or_insert(raw.offset);
-            *offset = (*offset).max(raw.offset);
+        for message in batch {
+            let offset = last
+                .entry((message.topic(), message.partition()))
+                .or_insert(message.offset());
+            *offset = (*offset).max(message.offset());
         }
         let mut next = TopicPartitionList::new();
         for ((topic, partition), offset) in last {
             next.add_partition_offset(topic, partition, Offset::Offset(offset + 1))?;
         }
-        self.inner.commit(&next, CommitMode::Sync)?;
+        // A synchronous commit waits for the broker, however long it is away: on the
+        // blocking pool, so that the runtime's other tasks (a producer beside) go on.
+        let inner = Arc::clone(&self.inner);
+        tokio::task::spawn_blocking(move || inner.commit(&next, CommitMode::Sync))
+            .await
+            .map_err(|_| KafkaError::Canceled)??;
         Ok(())
     }
+}
+
+/// Whether `code` says the broker (or the group's coordinator) is away or moving, which
+/// librdkafka recovers from by itself.
+fn broker_away(code: RDKafkaErrorCode) -> bool {
+    matches!(
+        code,
+        RDKafkaErrorCode::BrokerTransportFailure
+            | RDKafkaErrorCode::AllBrokersDown
+            | RDKafkaErrorCode::OperationTimedOut
+            | RDKafkaErrorCode::RequestTimedOut
+            | RDKafkaErrorCode::NetworkException
+            | RDKafkaErrorCode::WaitingForCoordinator
+            | RDKafkaErrorCode::CoordinatorLoadInProgress
+            | RDKafkaErrorCode::CoordinatorNotAvailable
+            | RDKafkaErrorCode::NotCoordinator
+            | RDKafkaErrorCode::LeaderNotAvailable
+            | RDKafkaErrorCode::NotLeaderForPartition
+    )
 }

@@ -134,7 +134,7 @@ pub mod settings;
 mod shutdown;
 pub mod topics;
 
-pub use consumer::{ConsumeError, Consumer, Decode, HandlerError, Record, RunSummary};
+pub use consumer::{ConsumeError, Consumed, Consumer, Decode, HandlerError, Record, RunSummary, Tombstones};
 pub use dead_letter::DeadLetters;
 pub use framed::{Framed, WriterSchemas};
 pub use monitor::{BrokerHealth, Monitor, PartitionOffsets, TopicLag, Unreachable};

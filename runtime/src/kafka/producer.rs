@@ -4,11 +4,11 @@
 //! [`PendingDelivery`] awaited later.
 
 use super::settings::ProducerSettings;
-use crate::AvroMessage;
 use crate::registry_client::{
     IdSource, Normalize, RecordPart, RegistryClient, SerializeError, Serializer, SubjectNameStrategy,
 };
 use crate::topic::{AvroKey, Topic, TopicKey};
+use crate::{AvroMessage, TopicValue};
 use rdkafka::error::{KafkaError, RDKafkaErrorCode};
 use rdkafka::message::OwnedHeaders;
 use rdkafka::producer::{DeliveryFuture, FutureProducer, FutureRecord, Producer as _};
@@ -63,6 +63,15 @@ pub enum ProduceError {
     /// The client could not be created, or a flush did not finish in time.
     #[error("Kafka producer: {0}")]
     Client(KafkaError),
+    /// [`Producer::delete`] on a topic whose catalog entry allows no tombstones: its
+    /// consumers would take the record without a value for a broken one.
+    #[error(
+        "topic `{topic}` has no tombstones in the catalog: set cleanup_policy = \"compact\" or tombstones = true there before deleting keys"
+    )]
+    NoTombstones {
+        /// The topic.
+        topic: String,
+    },
 }
 
 /// A producer of Avro records to catalog topics, with the seeds' reliability settings
@@ -78,7 +87,7 @@ pub struct Producer {
     // Where `send` frames values before librdkafka copies them.
     frame: Mutex<Vec<u8>>,
     // One serializer per (type, key or value), so each keeps its schema id warm.
-    serializers: RwLock<HashMap<(TypeId, RecordPart), Arc<dyn Any + Send + Sync>>>,
+    serializers: RwLock<HashMap<SerializerSlot, Arc<dyn Any + Send + Sync>>>,
 }
 
 impl std::fmt::Debug for Producer {
@@ -109,8 +118,9 @@ impl Producer {
     /// This producer with `serializer` for `T`'s keys or values (whichever it is for),
     /// in place of one built from the settings: for what differs by type, such as
     /// [`IdSource::Fixed`] or another subject name strategy.
-    pub fn with_serializer<T: AvroMessage + Send + Sync + 'static>(self, serializer: Serializer<T>) -> Producer {
-        let slot = (TypeId::of::<T>(), serializer.part());
+    pub fn with_serializer<T: TopicValue + Send + Sync + 'static>(self, serializer: Serializer<T>) -> Producer {
+        // Used for the topics whose descriptors name no subject strategy of their own.
+        let slot = (TypeId::of::<T>(), serializer.part(), None);
         self.serializers
             .write()
             .unwrap_or_else(PoisonError::into_inner)
@@ -123,7 +133,7 @@ impl Producer {
     pub async fn send<K, V>(&self, topic: &Topic<K, V>, key: &K::Value, value: &V) -> Result<Delivery, ProduceError>
     where
         K: EncodeKey + ?Sized,
-        V: AvroMessage + Send + Sync + 'static,
+        V: TopicValue + Send + Sync + 'static,
     {
         self.enqueue_with_headers(topic, key, value, None).await?.await
     }
@@ -138,7 +148,7 @@ impl Producer {
     ) -> Result<Delivery, ProduceError>
     where
         K: EncodeKey + ?Sized,
-        V: AvroMessage + Send + Sync + 'static,
+        V: TopicValue + Send + Sync + 'static,
     {
         self.enqueue_with_headers(topic, key, value, headers).await?.await
     }
@@ -156,7 +166,7 @@ impl Producer {
     ) -> Result<PendingDelivery<'static>, ProduceError>
     where
         K: EncodeKey + ?Sized,
-        V: AvroMessage + Send + Sync + 'static,
+        V: TopicValue + Send + Sync + 'static,
     {
         self.enqueue_with_headers(topic, key, value, None).await
     }
@@ -171,10 +181,10 @@ impl Producer {
     ) -> Result<PendingDelivery<'static>, ProduceError>
     where
         K: EncodeKey + ?Sized,
-        V: AvroMessage + Send + Sync + 'static,
+        V: TopicValue + Send + Sync + 'static,
     {
         let key = K::encode(self, topic.name, key).await?;
-        let serializer = self.serializer::<V>(RecordPart::Value);
+        let serializer = self.serializer::<V>(RecordPart::Value, topic.value_strategy);
         let failed = |source| ProduceError::Serialize {
             topic: topic.name.to_owned(),
             source,
@@ -199,12 +209,30 @@ impl Producer {
             match enqueued {
                 // The schema id is not known yet: fetch (or register) it, then frame.
                 None => {
-                    serializer.schema_id(topic.name).await.map_err(failed)?;
+                    serializer.schema_id_for(topic.name, value).await.map_err(failed)?;
                 }
                 Some(Ok(delivery)) => return Ok(PendingDelivery::new(topic.name, delivery)),
                 Some(Err(error)) => self.wait_for_room(topic.name, started, error).await?,
             }
         }
+    }
+
+    /// Sends a tombstone for `key` to `topic`, a record without a value, and waits for
+    /// the acknowledgment: on a compacted topic it deletes the key, and sinks delete the
+    /// key's row. Refused ([`ProduceError::NoTombstones`]) on a topic whose catalog entry
+    /// allows no tombstones.
+    pub async fn delete<K, V>(&self, topic: &Topic<K, V>, key: &K::Value) -> Result<Delivery, ProduceError>
+    where
+        K: EncodeKey + ?Sized,
+        V: TopicValue + Send + Sync + 'static,
+    {
+        if !topic.tombstones {
+            return Err(ProduceError::NoTombstones {
+                topic: topic.name.to_owned(),
+            });
+        }
+        let key = K::encode(self, topic.name, key).await?;
+        self.send_bytes(topic.name, key.as_deref(), None, None).await
     }
 
     /// Sends bytes as they are (a dead-letter record, a replay): no framing.
@@ -255,9 +283,14 @@ impl Producer {
         self.inner.in_flight_count()
     }
 
-    /// The serializer of `T`'s keys or values.
-    fn serializer<T: AvroMessage + Send + Sync + 'static>(&self, part: RecordPart) -> Arc<Serializer<T>> {
-        let slot = (TypeId::of::<T>(), part);
+    /// The serializer of `T`'s keys or values, naming subjects by `strategy` (a topic
+    /// descriptor's, the catalog's) or else by the settings'.
+    fn serializer<T: TopicValue + Send + Sync + 'static>(
+        &self,
+        part: RecordPart,
+        strategy: Option<SubjectNameStrategy>,
+    ) -> Arc<Serializer<T>> {
+        let slot = (TypeId::of::<T>(), part, strategy);
         let known = self
             .serializers
             .read()
@@ -270,10 +303,10 @@ impl Producer {
                 let serializer = Serializer::<T>::new(self.registry.clone())
                     .with_ids(self.schema_ids)
                     .normalizing(self.normalize);
-                let strategy = match part {
+                let strategy = strategy.unwrap_or(match part {
                     RecordPart::Key => self.key_subjects,
                     RecordPart::Value => self.value_subjects,
-                };
+                });
                 Arc::new(serializer.for_part(part).with_strategy(strategy))
             });
             Arc::clone(entry)
@@ -284,6 +317,10 @@ impl Producer {
             .unwrap_or_else(|_| unreachable!("keyed by TypeId"))
     }
 }
+
+/// Which serializer: of a type, for keys or values, naming subjects by a topic
+/// descriptor's strategy (or, `None`, the settings').
+type SerializerSlot = (TypeId, RecordPart, Option<SubjectNameStrategy>);
 
 /// How long `send` waits before trying a full queue again.
 const QUEUE_RETRY: Duration = Duration::from_millis(10);
@@ -389,7 +426,7 @@ impl<T: AvroMessage + Send + Sync + 'static> EncodeKey for AvroKey<T> {
         key: &'a T,
     ) -> Result<Option<Cow<'a, [u8]>>, ProduceError> {
         let framed = producer
-            .serializer::<T>(RecordPart::Key)
+            .serializer::<T>(RecordPart::Key, None)
             .serialize(topic, key)
             .await
             .map_err(|source| ProduceError::Serialize {

@@ -33,6 +33,15 @@ pub enum SinkError {
         /// Why.
         error: ValueError,
     },
+    /// A tombstone whose key names no row of the table: the table's primary key is not
+    /// one TEXT or BYTEA column, or the key does not fit it.
+    #[error("record {record}: a tombstone cannot delete its row: {reason}")]
+    Tombstone {
+        /// Its index in the batch.
+        record: usize,
+        /// Why.
+        reason: String,
+    },
     /// A column of the table in the database is not what the table model says (the
     /// table was not created from this DDL, or a migration is missing).
     #[error("column {column} of {table} is {found} in the database, but the sink writes {expected}")]

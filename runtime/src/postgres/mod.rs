@@ -119,6 +119,7 @@
 
 mod check;
 mod convert;
+mod delete;
 mod error;
 mod numeric;
 mod plan;
@@ -132,7 +133,7 @@ pub use avrokit_schema::sql::{Index, Sink, SinkWriter};
 pub use error::{PlanError, SinkError, ValueError};
 pub use numeric::Numeric;
 pub use plan::{Row, RowPlan};
-pub use sink::{Committed, EncodedValue, PgSink, Strategy};
+pub use sink::{Change, Committed, EncodedValue, PgSink, Strategy};
 pub use table::SinkTable;
 pub use tokio_postgres;
 pub use value::SqlValue;

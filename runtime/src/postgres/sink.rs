@@ -2,10 +2,12 @@
 //! batch, and says when it has committed.
 
 use super::check;
+use super::delete::{self, KeyColumn};
 use super::error::SinkError;
 use super::plan::{Row, RowPlan};
 use super::statement;
 use super::table::SinkTable;
+use super::value::SqlValue;
 use crate::schema::Schema;
 use avrokit_schema::sql::table::Table;
 use std::collections::{HashMap, HashSet};
@@ -37,6 +39,20 @@ pub struct EncodedValue<'a> {
     pub value: &'a [u8],
 }
 
+/// One change of a batch: a value to upsert, or the key of a tombstone whose row is
+/// deleted.
+#[derive(Debug, Clone, Copy)]
+pub enum Change<'a> {
+    /// Insert the value's row, or update the row of its primary key.
+    Upsert(EncodedValue<'a>),
+    /// Delete the row whose primary key the record key names: the raw key (a string or
+    /// bytes) is the value of the table's single TEXT or BYTEA key column.
+    Delete {
+        /// The record key's bytes.
+        key: &'a [u8],
+    },
+}
+
 /// What a committed batch wrote. Having it means the transaction has committed: the
 /// caller may now commit the batch's Kafka offsets.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -48,17 +64,26 @@ pub struct Committed {
     /// Rows inserted or updated, as PostgreSQL counts them (rows whose every column is
     /// key and already present are not).
     pub affected: u64,
+    /// Rows deleted by tombstones.
+    pub deleted: u64,
 }
 
 /// The rows of one writer schema in a batch, with its plan.
 type Group = (Arc<RowPlan>, Vec<Row>);
 
+/// One decoded row, with its plan.
+type Group1 = (Arc<RowPlan>, Row);
+
 /// The most bind parameters one statement can carry (the protocol counts them in 16 bits).
 const MAX_PARAMETERS: usize = 65_535;
 
-/// A PostgreSQL sink for one table, over one connection.
+/// A PostgreSQL sink for one table, over one connection (made again after it is lost,
+/// when the sink was made by [`PgSink::connect`]).
 pub struct PgSink {
     client: Client,
+    /// Where to connect again when the connection is lost (it may hold a password: never
+    /// shown).
+    url: Option<String>,
     table: SinkTable,
     /// The database's types of the table's value columns, in table order.
     types: Vec<Type>,
@@ -67,6 +92,8 @@ pub struct PgSink {
     plans: HashMap<u64, Arc<RowPlan>>,
     /// Prepared multi-row inserts by (writer fingerprint, rows).
     inserts: HashMap<(u64, usize), Statement>,
+    /// The prepared delete by key, once a tombstone came.
+    delete: Option<Statement>,
 }
 
 impl std::fmt::Debug for PgSink {
@@ -91,12 +118,40 @@ impl PgSink {
         check::column_types(table.table(), &types)?;
         Ok(Self {
             client,
+            url: None,
             table,
             types,
             strategy: Strategy::default(),
             plans: HashMap::new(),
             inserts: HashMap::new(),
+            delete: None,
         })
+    }
+
+    /// A sink writing `table` over a connection to `url` (as [`connect`](super::connect)),
+    /// checked as [`PgSink::new`] checks it; when the connection is lost (PostgreSQL
+    /// restarted, a network cut) the next [`write_batch`](Self::write_batch) connects
+    /// again first, so a caller that waits and retries (as `kafka::postgres_sink::run`
+    /// does) resumes once the server is back.
+    pub async fn connect(url: &str, table: SinkTable) -> Result<Self, SinkError> {
+        let mut sink = Self::new(super::connect(url).await?, table).await?;
+        sink.url = Some(url.to_owned());
+        Ok(sink)
+    }
+
+    /// Replaces a lost connection with a new one to the same URL, and checks the table
+    /// again (a migration may have run meanwhile). The statements prepared on the old
+    /// connection died with it.
+    async fn reconnect(&mut self) -> Result<(), SinkError> {
+        let Some(url) = &self.url else {
+            return Ok(());
+        };
+        let fresh = Self::new(super::connect(url).await?, self.table.clone()).await?;
+        self.client = fresh.client;
+        self.types = fresh.types;
+        self.inserts.clear();
+        self.delete = None;
+        Ok(())
     }
 
     /// The same sink writing with `strategy`.
@@ -128,13 +183,32 @@ impl PgSink {
     /// Upserts `records` in one transaction and returns once it has committed. Every
     /// record is decoded before the transaction opens, so a bad record fails the batch
     /// without a round trip; of records with equal keys the last one wins. On error
-    /// nothing of the batch is in the table.
+    /// nothing of the batch is in the table (or, when the connection was lost during
+    /// `COMMIT`, possibly all of it: writing the batch again is then a harmless upsert).
+    /// A sink made by [`PgSink::connect`] first replaces a connection that was lost.
     pub async fn write_batch(&mut self, records: &[EncodedValue<'_>]) -> Result<Committed, SinkError> {
-        let groups = self.decode(records)?;
+        let changes: Vec<Change<'_>> = records.iter().copied().map(Change::Upsert).collect();
+        self.write_changes(&changes).await
+    }
+
+    /// [`write_batch`](Self::write_batch) with tombstones: upserts and deletes in one
+    /// transaction, in the batch's order (of changes to one key the last one wins: an
+    /// upsert after a delete leaves the row, a delete after an upsert removes it). A
+    /// tombstone the table cannot delete by (see [`Change::Delete`]) fails the batch
+    /// as [`SinkError::Tombstone`].
+    pub async fn write_changes(&mut self, changes: &[Change<'_>]) -> Result<Committed, SinkError> {
+        let (groups, deletes) = self.decode(changes)?;
+        if self.client.is_closed() {
+            self.reconnect().await?;
+        }
         let rows = groups.iter().map(|(_, rows)| rows.len()).sum();
         let statements = match self.strategy {
             Strategy::Insert => self.prepare_inserts(&groups).await?,
             Strategy::Copy => Vec::new(),
+        };
+        let delete = match deletes.is_empty() {
+            true => None,
+            false => Some(self.prepare_delete().await?),
         };
         let table = self.table.table();
         let tx = self
@@ -142,6 +216,14 @@ impl PgSink {
             .transaction()
             .await
             .map_err(|e| SinkError::database("opening a transaction", e))?;
+        let mut deleted = 0;
+        if let Some(statement) = delete {
+            let keys = SqlValue::Array(deletes);
+            deleted = tx
+                .execute(&statement, &[&keys])
+                .await
+                .map_err(|e| SinkError::database(format!("deleting tombstoned rows of {}", table.ident), e))?;
+        }
         let mut affected = 0;
         for (index, (plan, rows)) in groups.iter().enumerate() {
             affected += match statements.get(index) {
@@ -153,47 +235,78 @@ impl PgSink {
             .await
             .map_err(|e| SinkError::database(format!("committing {rows} rows into {}", table.ident), e))?;
         Ok(Committed {
-            records: records.len(),
+            records: changes.len(),
             rows,
             affected,
+            deleted,
         })
     }
 
-    /// The batch's rows, the last of each key only, grouped by plan in the order the
-    /// plans first appear.
-    fn decode(&mut self, records: &[EncodedValue<'_>]) -> Result<Vec<Group>, SinkError> {
-        let mut decoded = Vec::with_capacity(records.len());
-        for (index, record) in records.iter().enumerate() {
-            let plan = self
-                .plan(record.writer)
-                .map_err(|error| SinkError::Plan { record: index, error })?;
-            let row = plan.decode(record.value).map_err(|(field, error)| SinkError::Value {
-                record: index,
-                field,
-                error,
-            })?;
-            decoded.push((plan, row));
+    /// The batch's rows, the last change of each key only, grouped by plan in the order
+    /// the plans first appear, and the key values of the rows to delete.
+    fn decode(&mut self, changes: &[Change<'_>]) -> Result<(Vec<Group>, Vec<SqlValue>), SinkError> {
+        // Each change, with its key's identity: a row's encoded key, or a tombstone's.
+        let mut decoded: Vec<(Vec<u8>, Result<Group1, SqlValue>)> = Vec::with_capacity(changes.len());
+        let mut key_column = None;
+        for (index, change) in changes.iter().enumerate() {
+            match change {
+                Change::Upsert(record) => {
+                    let plan = self
+                        .plan(record.writer)
+                        .map_err(|error| SinkError::Plan { record: index, error })?;
+                    let row = plan.decode(record.value).map_err(|(field, error)| SinkError::Value {
+                        record: index,
+                        field,
+                        error,
+                    })?;
+                    decoded.push((row.key.clone(), Ok((plan, row))));
+                }
+                Change::Delete { key } => {
+                    let column = match key_column {
+                        Some(column) => column,
+                        None => *key_column
+                            .insert(KeyColumn::of(self.table.table()).map_err(|e| delete::refused(index, e))?),
+                    };
+                    let (value, identity) = column.value(key).map_err(|e| delete::refused(index, e))?;
+                    decoded.push((identity, Err(value)));
+                }
+            }
         }
         if !self.table.table().primary_key.is_empty() {
-            // ON CONFLICT DO UPDATE refuses to touch one row twice in a statement.
+            // ON CONFLICT DO UPDATE refuses to touch one row twice in a statement, and of
+            // an upsert and a delete of one key only the later one may run.
             let mut seen = HashSet::new();
-            let mut keep: Vec<bool> = decoded
-                .iter()
-                .rev()
-                .map(|(_, row)| seen.insert(row.key.clone()))
-                .collect();
+            let mut keep: Vec<bool> = decoded.iter().rev().map(|(key, _)| seen.insert(key.clone())).collect();
             keep.reverse();
             let mut keep = keep.into_iter();
             decoded.retain(|_| keep.next().unwrap_or(true));
         }
         let mut groups: Vec<Group> = Vec::new();
-        for (plan, row) in decoded {
-            match groups.iter_mut().find(|(p, _)| Arc::ptr_eq(p, &plan)) {
-                Some((_, rows)) => rows.push(row),
-                None => groups.push((plan, vec![row])),
+        let mut deletes = Vec::new();
+        for (_, change) in decoded {
+            match change {
+                Ok((plan, row)) => match groups.iter_mut().find(|(p, _)| Arc::ptr_eq(p, &plan)) {
+                    Some((_, rows)) => rows.push(row),
+                    None => groups.push((plan, vec![row])),
+                },
+                Err(key) => deletes.push(key),
             }
         }
-        Ok(groups)
+        Ok((groups, deletes))
+    }
+
+    /// The delete by key, prepared outside the transaction once per session.
+    async fn prepare_delete(&mut self) -> Result<Statement, SinkError> {
+        if let Some(statement) = &self.delete {
+            return Ok(statement.clone());
+        }
+        let table = self.table.table();
+        let statement = self
+            .client
+            .prepare(&delete::statement(table))
+            .await
+            .map_err(|e| SinkError::database(format!("preparing the delete from {}", table.ident), e))?;
+        Ok(self.delete.insert(statement).clone())
     }
 
     /// The statement of every chunk of every group, prepared outside the transaction
