@@ -3,7 +3,8 @@
 //! files load to the same canonical form for every type, for a mixed directory and for
 //! every Apache Avro IDL test input in `tests/corpus/idl/apache/input/`. And the other
 //! commands that read a schema directory read `.avdl` files in it: `lint` locates its
-//! findings in the IDL text.
+//! findings in the IDL text, and the compatibility gate checks IDL types against git
+//! history (a topic's value type, and a type no topic reaches, both in one `.avdl` file).
 
 use avrokit_codegen::canonical::parsing_canonical_form;
 use avrokit_codegen::ir::{Schema, SchemaSet};
@@ -11,6 +12,8 @@ use avrokit_codegen::source::SourceFile;
 use avrokit_codegen::{LoadOptions, SchemaLayout, load_dir, load_files};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
+
+mod scratch_repo;
 
 fn scratch(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("avrokit-idl-{name}-{}", std::process::id()));
@@ -224,4 +227,55 @@ fn lint_locates_findings_in_idl_files() {
         dir.join("pointing.avdl").display()
     );
     assert!(stdout.contains(&expected), "{stdout}");
+}
+
+/// A schema-syntax IDL file declaring `t.Thing` (with `field` as its second field, on
+/// line 5) and `t.Extra` (with `extra`, on line 9).
+fn things_idl(field: &str, extra: &str) -> String {
+    format!("namespace t;\n\nrecord Thing {{\n  string id;\n  {field};\n}}\n\nrecord Extra {{\n  {extra};\n}}\n")
+}
+
+#[test]
+fn the_gate_checks_idl_types_against_git_history() {
+    let repo = scratch_repo::Repo::new("idl-gate");
+    repo.write(
+        "catalog.toml",
+        "environments = [\"dev\"]\n\n[topics.\"things\"]\nvalue = \"t.Thing\"\ncompatibility = \"BACKWARD\"\n",
+    );
+    repo.write("t/things.avdl", &things_idl("string name", "long count"));
+    repo.commit("v1");
+    let compat = |args: &[&str]| {
+        let output = Command::new(env!("CARGO_BIN_EXE_avrokit"))
+            .current_dir(&repo.dir)
+            .arg("compat")
+            .args(args)
+            .arg("--schemas")
+            .arg(repo.dir.join("avro-schemas"))
+            .output()
+            .unwrap();
+        (output.status.code(), text(&output.stdout), text(&output.stderr))
+    };
+
+    repo.write("t/things.avdl", &things_idl("string name", "long count = 0"));
+    let (code, out, err) = compat(&["--against", "main"]);
+    assert_eq!(code, Some(0), "{out}{err}");
+    assert!(out.contains("compat: 2 subjects checked, 0 failing"), "{out}");
+
+    repo.write("t/things.avdl", &things_idl("int name", "string count"));
+    let (code, out, err) = compat(&["--against", "main"]);
+    assert_eq!(code, Some(1), "{out}{err}");
+    assert!(
+        out.contains(
+            "avro-schemas/t/things.avdl:5:3: TYPE_MISMATCH: reader type: INT not compatible with writer type: STRING"
+        ),
+        "{out}"
+    );
+    // The type no topic reaches is its own subject, found in the older .avdl too.
+    assert!(
+        out.contains(
+            "avro-schemas/t/things.avdl:9:3: TYPE_MISMATCH: reader type: STRING not compatible with writer type: LONG"
+        ),
+        "{out}"
+    );
+    assert!(out.contains("compat: 2 subjects checked, 2 failing"), "{out}");
 }
