@@ -73,6 +73,36 @@ fn an_avro_record_key_is_an_avro_key_with_its_subject() {
 }
 
 #[test]
+fn compacted_topics_have_tombstones_and_others_not() {
+    assert!(
+        !topics::TELESCOPE_DATA.tombstones,
+        "cleanup.policy delete: no tombstones"
+    );
+    let generated = Generator::new("corpus/catalog-schemas")
+        .catalog("corpus/catalog-schemas/catalog.toml")
+        .derive_codecs("corpus/catalog-schemas")
+        .generate()
+        .unwrap_or_else(|d| panic!("{d}"));
+    let topics = &generated
+        .rust
+        .iter()
+        .find(|f| f.path.ends_with("topics.rs"))
+        .expect("a topics module")
+        .contents;
+    // `shop.order-status` is compacted, `shop.orders` is not: each descriptor runs from
+    // its name to the `;` that ends the constant.
+    let descriptor = |name: &str| {
+        let start = topics.find(&format!("\"{name}\",")).expect("the topic's descriptor");
+        topics[start..].split(';').next().expect("a descriptor").to_owned()
+    };
+    assert!(
+        descriptor("shop.order-status").contains(".with_tombstones()"),
+        "{topics}"
+    );
+    assert!(!descriptor("shop.orders").contains("with_tombstones"), "{topics}");
+}
+
+#[test]
 fn a_descriptors_sink_table_renders_the_ddl_gen_writes() {
     // The runtime builds the table from the descriptor alone; it must be the table of
     // `generated/sql/`, indexes included.
