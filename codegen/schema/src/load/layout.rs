@@ -19,7 +19,7 @@ pub(super) fn check(files: &[(SourceFile, Json)], definitions: &Definitions, dia
         // An `.avdl` file declares several types by design (a protocol, or a schema file
         // with its helper types), and the `.avpr` and `.avsc` files it imports may live
         // outside the directory: the rule binds the directory's own `.avsc` files only.
-        if !file.path().extension().is_some_and(|ext| ext == "avsc") {
+        if file.path().extension().is_none_or(|ext| ext != "avsc") {
             continue;
         }
         let defined: Vec<_> = definitions.list.iter().filter(|d| d.file == index).collect();
