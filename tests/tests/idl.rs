@@ -20,7 +20,7 @@ use avrokit_codegen::canonical::parsing_canonical_form;
 use avrokit_codegen::ir::{Schema, SchemaSet};
 use avrokit_codegen::schema_json::to_json;
 use avrokit_codegen::source::SourceFile;
-use avrokit_codegen::{LoadOptions, load_files};
+use avrokit_codegen::{LoadOptions, SchemaLayout, load_files};
 use std::collections::HashMap;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
@@ -341,4 +341,28 @@ proptest::proptest! {
             }
         }
     }
+}
+
+#[test]
+fn the_layout_rule_binds_avsc_files_and_lets_an_idl_file_hold_many_types() {
+    let rule = LoadOptions::default().with_layout(SchemaLayout::OneTypePerFile);
+    let idl = SourceFile::new(
+        "schemas/pointing.avdl",
+        "namespace astro;\nrecord Target { Mode mode; }\nenum Mode { TRACK, PARK }\n",
+    );
+    let avsc = SourceFile::new(
+        "schemas/header.avsc",
+        r#"{"type": "record", "name": "Header", "namespace": "astro", "fields": [{"name": "source", "type": "string"}]}"#,
+    );
+    let set = load_files(vec![idl.clone(), avsc], &rule).unwrap_or_else(|d| panic!("{d}"));
+    assert_eq!(set.types.len(), 3);
+    let misnamed = SourceFile::new(
+        "schemas/wrong-name.avsc",
+        r#"{"type": "record", "name": "Header", "namespace": "astro", "fields": []}"#,
+    );
+    let diagnostics = load_files(vec![idl, misnamed], &rule).unwrap_err().to_string();
+    assert!(
+        diagnostics.contains("file `wrong-name.avsc` defines `astro.Header`"),
+        "{diagnostics}"
+    );
 }
