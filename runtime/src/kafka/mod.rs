@@ -95,6 +95,45 @@
 //! (garbage, an unknown schema id) are dead letters at once; a registry that is briefly
 //! away is waited for instead.
 //!
+//! Each batch is decoded into the records of the batch before
+//! ([`AvroMessage::decode_in_place`](crate::AvroMessage::decode_in_place) through
+//! [`Decode::decode_into`]), so a running consumer stops allocating for its values; the
+//! handler sees borrowed records and never notices (`reuse_values(false)` decodes afresh).
+//! [`Record::raw_key`] and [`Record::raw_value`] are the bytes as they came (the value's
+//! Confluent frame), copied into buffers the records keep.
+//!
+//! # Tombstones
+//!
+//! A topic the catalog compacts (`cleanup_policy = "compact"`) or marks `tombstones =
+//! true` has `Topic::tombstones` set. [`Producer::delete`] sends a tombstone (the key, no
+//! value) to it, and refuses other topics. `Consumer<Option<V>>` reads such a topic: a
+//! tombstone is a record whose `value` is `None`. A `Consumer<V>` takes a tombstone for a
+//! broken record (a dead letter), as it always did.
+//!
+//! ```rust,no_run
+//! # use avrokit::kafka::{Consumer, ConsumerSettings, Producer, Record};
+//! # use avrokit::{AvroMessage, Topic};
+//! # #[derive(AvroMessage, Clone, Debug)]
+//! # #[avro(schema_json = r#"{"type": "record", "name": "Lock", "fields": [{"name": "id", "type": "string"}]}"#)]
+//! # struct Lock { id: String }
+//! # async fn run(producer: Producer, registry: avrokit::registry_client::RegistryClient) -> Result<(), Box<dyn std::error::Error>> {
+//! // What `avrokit gen` writes for a compacted topic.
+//! const LOCKS: Topic<str, Lock> = Topic::new("locks", "locks-value", None, &[], None).with_tombstones();
+//! producer.delete(&LOCKS, "lock-7").await?;
+//! let settings = ConsumerSettings::new("127.0.0.1:9092", "lock-mirror", ["locks"]);
+//! let consumer = Consumer::<Option<Lock>>::new(settings, registry, None)?;
+//! consumer
+//!     .run_each(async |record: &Record<Option<Lock>>| {
+//!         match &record.value {
+//!             Some(lock) => println!("upsert {}", lock.id),
+//!             None => println!("delete {:?}", record.raw_key()),
+//!         }
+//!         Ok(())
+//!     })
+//!     .await?;
+//! # Ok(()) }
+//! ```
+//!
 //! Dead letters ([`DeadLetters`]) keep the original key, value and headers and add Kafka
 //! Connect's headers (`__connect.errors.topic`, `.partition`, `.offset`, `.connector.name`
 //! (the group), `.stage` (`VALUE_CONVERTER`, `TASK_PUT`), `.class.name`,
@@ -110,7 +149,9 @@
 //! [`postgres_sink::run`] (with feature `postgres`) consumes [`Framed`] records (writer
 //! schema and body, decoded by [`WriterSchemas`], no Rust type needed) into the topic's
 //! table (`SinkTable::for_topic(&topics::X)`), each batch upserted in one transaction and
-//! its offsets committed only after the `COMMIT`. A record the table cannot take is a dead
+//! its offsets committed only after the `COMMIT`. On a topic with tombstones it consumes
+//! `Option<Framed>` (decoder [`Tombstones`]`<WriterSchemas>`) and a tombstone deletes the
+//! row its key names, in the same transaction. A record the table cannot take is a dead
 //! letter; a lost connection, a serialization conflict or a restarting server is waited
 //! out. Run it with static group membership (`group.instance.id`) so that a restarted
 //! worker takes its partitions back at once.

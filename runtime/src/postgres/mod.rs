@@ -104,6 +104,13 @@
 //! commit whose outcome is lost with the connection is an error: the batch is written
 //! again on redelivery, which the upsert makes harmless.
 //!
+//! **Deletes.** [`PgSink::write_changes`] takes [`Change`]s: upserts and tombstones'
+//! deletes, in one transaction, of one key's changes the last one winning. A tombstone's
+//! raw key is the value of the table's single primary-key column (TEXT, UUID as text, or
+//! BYTEA; `avrokit gen` refuses a catalog whose tombstone topic's sink is keyed otherwise)
+//! and `DELETE … WHERE key = ANY($1)` removes the rows; any other table refuses it as
+//! [`SinkError::Tombstone`].
+//!
 //! **Errors** ([`SinkError`]): `Value { record, field, error }` (malformed bytes with their
 //! offset, out-of-range values, NULL for NOT NULL), `Plan { record, error }`,
 //! `ColumnType { column, expected, found }`, `Table` (the `gen` refusals), and
