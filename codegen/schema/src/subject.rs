@@ -31,7 +31,7 @@ impl std::fmt::Display for RecordPart {
 /// How a serializer names the subject of a record's schema. Confluent's Java serializer
 /// now defaults to an "associated" strategy that falls back to [`TopicName`](Self::TopicName)
 /// when the topic has no association; fleets agree as long as none is configured.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 #[non_exhaustive]
 pub enum SubjectNameStrategy {
     /// `<topic>-key` / `<topic>-value`: one schema lineage per topic (the default).

@@ -276,7 +276,9 @@ fn restore_removed(current: Files, baseline: &Files, label: &str, problems: &mut
     if let Some(catalog) = &state.catalog {
         for topic in &catalog.topics {
             let mut used = Vec::new();
-            names_in(&topic.value, &mut used);
+            for value in &topic.value_types {
+                names_in(value, &mut used);
+            }
             if let Some(key) = &topic.key {
                 names_in(key, &mut used);
             }

@@ -4,7 +4,10 @@
 //! A catalog topic gives the registry's subjects (`<topic>-value`, and `<topic>-key` for
 //! Avro keys) in the topic's mode; an old state's version of such a subject is whatever
 //! that state's catalog put on the same topic, so a topic whose value type was renamed is
-//! checked against the old type, as the registry would. Every other named type (one no
+//! checked against the old type, as the registry would. A topic of several value types,
+//! or one whose subjects are named by the RecordName or TopicRecordName strategy, gives a
+//! subject per value type (the type's full name, or `<topic>-<full name>`), whose old
+//! version is the same-named value type of the same topic. Every other named type (one no
 //! topic reaches, even through a field) is its own subject, named by its full name or one
 //! of its aliases, in the default mode BACKWARD. Types that topics reach are checked
 //! through the topics only: their mode is the topic's, and their changes show up in the
@@ -13,6 +16,7 @@
 use super::snapshot::Snapshot;
 use crate::catalog::{Compatibility, Topic};
 use crate::ir::{NamedKind, Schema, SchemaSet, TypeId};
+use avrokit_schema::subject::SubjectNameStrategy;
 use std::collections::HashSet;
 
 /// One subject of the current state.
@@ -29,6 +33,8 @@ pub struct Subject {
 
 enum Lineage {
     TopicValue(String),
+    /// The topic and the value type's full name.
+    TopicValueType(String, String),
     TopicKey(String),
     /// The type's full name and aliases.
     Type(Vec<String>),
@@ -41,6 +47,10 @@ impl Subject {
             |name: &str| -> Option<&'a Topic> { state.catalog.as_ref()?.topics.iter().find(|t| t.name == name) };
         match &self.lineage {
             Lineage::TopicValue(name) => topic(name).map(|t| &t.value),
+            Lineage::TopicValueType(name, type_name) => topic(name)?
+                .value_types
+                .iter()
+                .find(|v| matches!(v, Schema::Named(id) if state.set.get(*id).name.to_string() == *type_name)),
             Lineage::TopicKey(name) => topic(name).filter(|t| t.key_subject().is_some())?.key.as_ref(),
             Lineage::Type(names) => {
                 let id = names.iter().find_map(|n| state.set.lookup(n))?;
@@ -67,13 +77,26 @@ pub fn subjects(state: &Snapshot) -> Vec<Subject> {
     let mut out = Vec::new();
     let mut reached = HashSet::new();
     for topic in state.catalog.iter().flat_map(|c| &c.topics) {
-        mark_reached(&state.set, &topic.value, &mut reached);
-        out.push(Subject {
-            name: topic.value_subject(),
-            mode: topic.compatibility,
-            schema: topic.value.clone(),
-            lineage: Lineage::TopicValue(topic.name.clone()),
-        });
+        let by_type = topic.value_types.len() > 1 || topic.subject_strategy != SubjectNameStrategy::TopicName;
+        for (subject, schema) in topic.value_subjects_with_types() {
+            mark_reached(&state.set, schema, &mut reached);
+            if out.iter().any(|s: &Subject| s.name == subject) {
+                // A RecordName subject shared by two topics is one subject.
+                continue;
+            }
+            let lineage = match schema {
+                Schema::Named(id) if by_type => {
+                    Lineage::TopicValueType(topic.name.clone(), state.set.get(*id).name.to_string())
+                }
+                _ => Lineage::TopicValue(topic.name.clone()),
+            };
+            out.push(Subject {
+                name: subject.to_owned(),
+                mode: topic.compatibility,
+                schema: schema.clone(),
+                lineage,
+            });
+        }
         if let (Some(subject), Some(key)) = (topic.key_subject(), &topic.key) {
             mark_reached(&state.set, key, &mut reached);
             out.push(Subject {

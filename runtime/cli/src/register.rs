@@ -283,7 +283,9 @@ fn plan(paths: &SchemaPaths, references: bool) -> anyhow::Result<Vec<Planned>> {
         in_progress: Vec::new(),
     };
     for topic in &catalog.topics {
-        let mut subjects = vec![(topic.value_subject(), &topic.value)];
+        let mut subjects: Vec<(String, &Schema)> = (topic.value_subjects_with_types())
+            .map(|(subject, schema)| (subject.to_owned(), schema))
+            .collect();
         if let (Some(subject), Some(key)) = (topic.key_subject(), &topic.key) {
             subjects.push((subject, key));
         }

@@ -229,7 +229,9 @@ pub fn ask_registry(
     let mut results = Vec::new();
     let mut problems = Vec::new();
     for topic in &current.catalog.topics {
-        let mut subjects = vec![(topic.value_subject(), &topic.value)];
+        let mut subjects: Vec<(String, &Schema)> = (topic.value_subjects_with_types())
+            .map(|(subject, schema)| (subject.to_owned(), schema))
+            .collect();
         if let (Some(subject), Some(key)) = (topic.key_subject(), &topic.key) {
             subjects.push((subject, key));
         }

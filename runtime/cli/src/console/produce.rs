@@ -162,7 +162,11 @@ fn value_writer(
     catalog: Option<(&SchemaSet, &Topic)>,
     registry: &BlockingRegistryClient,
 ) -> anyhow::Result<Writer> {
-    let subject = args.subject.clone().unwrap_or_else(|| format!("{}-value", args.topic));
+    // The catalog names the subject of each value type (by its subject strategy).
+    let catalog_subject = catalog.and_then(|(set, topic)| value_subject(set, topic, args.type_name.as_deref()));
+    let subject = (args.subject.clone())
+        .or(catalog_subject)
+        .unwrap_or_else(|| format!("{}-value", args.topic));
     if let Some(id) = args.schema_id {
         let schema = registry
             .schema_by_id(id)
@@ -191,6 +195,14 @@ fn value_writer(
     } else if let Some(name) = &args.type_name {
         crate::avro::named_type(&args.paths.schemas, name)?
     } else if let Some((set, topic)) = catalog {
+        if topic.value_types.len() > 1 {
+            let names: Vec<String> = topic.value_types.iter().map(|t| set.describe(t)).collect();
+            bail!(
+                "topic `{}` has several value types ({}): pass --type FULL.NAME to say which one the records are",
+                args.topic,
+                names.join(", ")
+            );
+        }
         schema_dir::runtime_schema(set, &topic.value)?
     } else {
         bail!(
@@ -200,6 +212,18 @@ fn value_writer(
         );
     };
     register(registry, subject, schema)
+}
+
+/// The catalog's subject for `topic`'s value type `type_name` (its only value type when
+/// `None`): `None` when the topic has no such value type, or several and none is named.
+fn value_subject(set: &SchemaSet, topic: &Topic, type_name: Option<&str>) -> Option<String> {
+    let mut subjects = topic.value_subjects_with_types();
+    let found = match type_name {
+        None if topic.value_types.len() == 1 => subjects.next(),
+        None => None,
+        Some(name) => subjects.find(|(_, schema)| set.describe(schema) == name),
+    };
+    found.map(|(subject, _)| subject.to_owned())
 }
 
 /// The key's writer schema: the catalog's key type under the topic's key subject.
