@@ -33,6 +33,19 @@ fn main() {
         generated.write_rust(&out.join(module)).expect("OUT_DIR is writable");
         generated.print_rerun_if_changed();
     }
+    // Topics of several event types: the enum of each topic's value types and its descriptor.
+    let dir = "corpus/event-types";
+    let generated = avrokit_codegen::Generator::new(dir)
+        .single_file("event_types.rs")
+        .serde_feature(None)
+        .derive_codecs(dir)
+        .catalog(format!("{dir}/catalog.toml"))
+        .generate()
+        .unwrap_or_else(|diagnostics| panic!("{dir} must load:\n{diagnostics}"));
+    generated
+        .write_rust(&out.join("event_types"))
+        .expect("OUT_DIR is writable");
+    generated.print_rerun_if_changed();
     // The options corpus as its catalog's `[codegen]` table configures it, and plain.
     let dir = "corpus/codegen-options";
     for (module, catalog) in [("codegen_options", true), ("codegen_options_plain", false)] {

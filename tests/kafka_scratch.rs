@@ -4,7 +4,7 @@
 use crate::stack_env::{self, say};
 use avrokit::kafka::topics::{TopicAdmin, TopicPlan, TopicSpec};
 use avrokit::registry_client::{RegistryClient, RegistryConfig};
-use avrokit::{AvroMessage, Topic};
+use avrokit::{Topic, TopicValue};
 
 /// Where the stack's broker and registry are.
 #[derive(Debug, Clone)]
@@ -47,7 +47,7 @@ impl KafkaStack {
 
     /// Creates topic `name` with `partitions` (replication 1) and returns its descriptor:
     /// string keys, values of `V`, subject `<name>-value`.
-    pub async fn scratch_topic<V: AvroMessage>(&self, name: &str, partitions: i32) -> Topic<str, V> {
+    pub async fn scratch_topic<V: TopicValue>(&self, name: &str, partitions: i32) -> Topic<str, V> {
         let spec = TopicSpec::new(name).with_partitions(partitions);
         let admin = TopicAdmin::connect(&self.bootstrap).expect("an admin client");
         admin

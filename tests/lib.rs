@@ -71,7 +71,16 @@ pub mod codegen_options {
 
 /// The types of `corpus/codegen-options/` without configuration.
 pub mod codegen_options_plain {
-    include!(concat!(env!("OUT_DIR"), "/codegen_options_plain/codegen_options_plain.rs"));
+    include!(concat!(
+        env!("OUT_DIR"),
+        "/codegen_options_plain/codegen_options_plain.rs"
+    ));
+}
+
+/// The types and topics of `corpus/event-types/`: topics of several event types, each
+/// value an enum of them.
+pub mod event_types {
+    include!(concat!(env!("OUT_DIR"), "/event_types/event_types.rs"));
 }
 
 pub mod codegen_adapters;

@@ -32,6 +32,21 @@ fn avro_schemas() {
     }
 }
 
+/// Topics of several event types: the enum of each topic's value types, its dispatch and
+/// the descriptor with the catalog's subject strategy.
+#[test]
+fn event_types_corpus() {
+    let generated = generate(
+        "corpus/event-types",
+        Generator::new("corpus/event-types")
+            .catalog("corpus/event-types/catalog.toml")
+            .derive_codecs("corpus/event-types"),
+    );
+    for file in &generated.rust {
+        corpus_snapshots::assert_beside("corpus/event-types/snapshots", &snapshot_name(&file.path), &file.contents);
+    }
+}
+
 #[test]
 fn tricky_corpus() {
     let generated = generate(
