@@ -7,7 +7,7 @@
 
 use avrokit::kafka::postgres_sink;
 use avrokit::kafka::{Consumer, ConsumerSettings, WriterSchemas};
-use avrokit::postgres::{PgSink, SinkTable, connect};
+use avrokit::postgres::{PgSink, SinkTable};
 use avrokit::registry_client::{RegistryClient, RegistryConfig};
 use avrokit_generated::topics;
 use std::process::ExitCode;
@@ -34,7 +34,7 @@ async fn run() -> Result<String, Box<dyn std::error::Error>> {
     let bootstrap = std::env::var("KAFKA_BOOTSTRAP_SERVERS")?;
     let registry = RegistryClient::new(RegistryConfig::new(std::env::var("SCHEMA_REGISTRY_URL")?))?;
     let table = SinkTable::for_topic(&topics::SMART_ACCESS_EVENTS).ok_or("the catalog gives the topic no sink")??;
-    let mut sink = PgSink::new(connect(database).await?, table).await?;
+    let mut sink = PgSink::connect(database, table).await?;
     let mut settings = ConsumerSettings::new(bootstrap, group, [topic]);
     settings.max_batch = 50;
     // Static membership: a restarted worker takes its partitions back at once instead

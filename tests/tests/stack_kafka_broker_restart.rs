@@ -2,20 +2,19 @@
 //! delivered once — none lost, none duplicated by the producer's retries — counted by key
 //! on the topic afterwards.
 //!
-//! This stops the stack's broker (with `cargo xtask stack stop kafka`) and starts it
-//! again, so it lives in a test binary of its own: cargo runs test binaries one after
-//! another, and no other test sees the broker away. Without a running stack the test
-//! passes after printing that it was skipped.
+//! This stops the stack's broker (`avrokit_cli::stack::Outage`, which starts it again
+//! even when an assertion fails first), so it lives in a test binary of its own: cargo
+//! runs test binaries one after another, and no other test sees the broker away. Without
+//! a running stack the test passes after printing that it was skipped.
 
 use avrokit::chrono::DateTime;
 use avrokit::kafka::rdkafka::consumer::{Consumer as _, StreamConsumer};
 use avrokit::kafka::rdkafka::message::Message;
 use avrokit::kafka::{Producer, ProducerSettings};
+use avrokit_cli::stack::Outage;
 use avrokit_generated::smart::access::DeviceHealth;
 use avrokit_tests::kafka_scratch::KafkaStack;
-use avrokit_tests::stack_env;
 use std::collections::BTreeMap;
-use std::process::Command;
 use std::time::Duration;
 
 const RECORDS: u32 = 2000;
@@ -28,19 +27,6 @@ fn health(i: u32) -> DeviceHealth {
         signal_strength_dbm: -40 - (i % 50) as i32,
         is_online: !i.is_multiple_of(7),
     }
-}
-
-fn xtask_stack(action: &str) {
-    let output = Command::new(stack_env::xtask_binary())
-        .args(["stack", action, "kafka"])
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "xtask stack {action} kafka: {}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
 }
 
 #[tokio::test]
@@ -86,11 +72,12 @@ async fn an_idempotent_producer_delivers_everything_once_across_a_broker_restart
     tokio::time::sleep(Duration::from_secs(1)).await;
     let watched = producer.clone();
     let waiting = tokio::task::spawn_blocking(move || {
-        xtask_stack("stop");
+        let mut outage = Outage::stop("kafka").expect("stopping the broker");
+        assert!(outage.was_stopped(), "the broker is not the native stack's process");
         std::thread::sleep(Duration::from_secs(2));
         // Records queued with no broker to take them: what the restart puts at risk.
         let waiting = watched.in_flight();
-        xtask_stack("start");
+        outage.end().expect("starting the broker again");
         waiting
     })
     .await

@@ -8,14 +8,13 @@
 //! out before. Without a running stack it prints `SKIPPED ...` and passes.
 
 mod scratch;
-mod stack_control;
 
 use avrokit::kafka::topics::{TopicAdmin, TopicPlan, TopicSpec};
 use avrokit::kafka::{Consumer, ConsumerSettings, ProduceError, Producer, ProducerSettings, Record};
 use avrokit::registry_client::{RegistryClient, RegistryConfig, RetryPolicy};
 use avrokit::{AvroMessage, Topic};
+use avrokit_cli::stack::Outage;
 use scratch::stack_setting;
-use stack_control::Restart;
 use std::io::Write;
 use std::time::Duration;
 
@@ -114,7 +113,7 @@ fn production_and_consumption_go_on_with_cached_schemas_while_the_registry_is_aw
         assert_eq!(warm, ["s-0"]);
     });
 
-    let mut restart = Restart::stop("schema-registry").unwrap();
+    let mut restart = Outage::stop("schema-registry").unwrap();
     if !restart.was_stopped() {
         let _ = writeln!(
             std::io::stderr(),
@@ -143,7 +142,7 @@ fn production_and_consumption_go_on_with_cached_schemas_while_the_registry_is_aw
         .await;
         Ok(read.len())
     });
-    restart.now();
+    restart.end().unwrap();
     assert_eq!(
         during,
         Ok(DURING + 1),

@@ -6,8 +6,6 @@
 //! serializer registers it (errors were not cached). Needs the native stack (the one
 //! whose process `stack stop` can stop); otherwise prints `SKIPPED ...` and passes.
 
-mod stack_control;
-
 use avrokit::AvroMessage;
 use avrokit::registry_client::Deletion;
 use avrokit::registry_client::{
@@ -15,7 +13,7 @@ use avrokit::registry_client::{
     RegistryErrorKind, RetryPolicy, SerializeError, Serializer,
 };
 use avrokit::wire;
-use stack_control::Restart;
+use avrokit_cli::stack::Outage;
 use std::io::Write;
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -118,14 +116,13 @@ fn a_registry_restart_mid_run_is_survived() {
         assert_eq!(async_de.deserialize(&framed).await.unwrap(), v1);
     });
 
-    let mut restart = Restart::stop("schema-registry").unwrap();
+    let mut restart = Outage::stop("schema-registry").unwrap();
     if !restart.was_stopped() {
         // Not the native stack's process (Docker?): nothing here can stop it.
         let _ = writeln!(
             std::io::stderr(),
-            "SKIPPED {test}: `avrokit stack stop schema-registry` stopped nothing ({}); \
-             the registry at {url} is not the native stack's",
-            restart.stopped.trim()
+            "SKIPPED {test}: `avrokit stack stop schema-registry` stopped nothing; \
+             the registry at {url} is not the native stack's"
         );
         return;
     }
@@ -181,7 +178,7 @@ fn a_registry_restart_mid_run_is_survived() {
     );
 
     // Back: the same serializer, whose failure was not cached, registers v2.
-    restart.now();
+    restart.end().unwrap();
     let framed2 = ser2.serialize(&topic, &v2).unwrap();
     let (id2, _) = wire::unframe(&framed2).unwrap();
     assert_eq!(client.rest().latest(&format!("{topic}-value")).unwrap().id, id2);

@@ -22,6 +22,7 @@ mod health;
 mod java;
 mod kafka;
 mod layout;
+mod outage;
 mod postgres;
 mod process;
 mod registry;
@@ -34,6 +35,7 @@ mod up;
 pub use guard::StackGuard;
 pub use health::http_agent;
 pub use layout::STACK_DIR_VAR;
+pub use outage::Outage;
 
 use clap::{Args, Subcommand};
 use layout::Layout;

@@ -26,15 +26,17 @@ pub fn parse(name: &str) -> anyhow::Result<Service> {
     }
 }
 
-/// Stops `service` (its data stays), as `down` would stop it.
-pub fn stop(stack: &Stack, service: Service) -> anyhow::Result<()> {
+/// Stops `service` (its data stays), as `down` would stop it; the pid it stopped, if
+/// one was running.
+pub fn stop(stack: &Stack, service: Service) -> anyhow::Result<Option<u32>> {
     // PostgreSQL: SIGINT is its "fast" shutdown; the JVMs run their shutdown hooks on TERM.
     let signal = if service == Service::Postgres { "INT" } else { "TERM" };
-    match process::stop(&stack.layout, service, signal, Duration::from_secs(30))? {
+    let stopped = process::stop(&stack.layout, service, signal, Duration::from_secs(30))?;
+    match stopped {
         Some(pid) => eprintln!("stack: stopped {service} (pid {pid})"),
         None => eprintln!("stack: {service} was not running"),
     }
-    Ok(())
+    Ok(stopped)
 }
 
 /// Starts `service` and waits until it is healthy (and set up, as `up` sets it up).
