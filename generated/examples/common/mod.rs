@@ -258,13 +258,13 @@ pub fn dev<K: ?Sized + TopicKey, V: AvroMessage>(topic: &Topic<K, V>) -> Result<
 pub async fn pg_sink<K: ?Sized, V: AvroMessage>(topic: &Topic<K, V>) -> Result<PgSink> {
     let table =
         SinkTable::for_topic(topic).ok_or_else(|| format!("the catalog gives topic {} no sink", topic.name))??;
-    let client = connect(&var("DATABASE_URL")?)
-        .await
-        .map_err(|e| format!("{e} ({STACK_HINT})"))?;
+    let url = var("DATABASE_URL")?;
+    let client = connect(&url).await.map_err(|e| format!("{e} ({STACK_HINT})"))?;
     // The DDL `cargo xtask gen` writes to generated/sql/, without the indexes: enough
     // for a demo; deployments run the generated migrations.
     client.batch_execute(&table.table().render()).await?;
-    Ok(PgSink::new(client, table).await?)
+    // A sink that knows its URL connects again after a database restart.
+    Ok(PgSink::connect(&url, table).await?)
 }
 
 /// A stop handle triggered by Ctrl-C or SIGTERM, and after `limit` when one is given.

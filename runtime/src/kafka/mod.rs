@@ -93,7 +93,10 @@
 //! never dead-lettered). A batch that fails for good is handled again record by record, so
 //! only the records that fail alone become dead letters. Records that cannot be decoded
 //! (garbage, an unknown schema id) are dead letters at once; a registry that is briefly
-//! away is waited for instead.
+//! away is waited for instead. A broker that is away (restarting, or gone for a while) is
+//! waited for too: fetching goes on where it was once librdkafka has reconnected, and a
+//! commit is tried again with backoff (on tokio's blocking pool, so the runtime's other
+//! tasks go on); when the group rebalanced meanwhile, the uncommitted batch is read again.
 //!
 //! Each batch is decoded into the records of the batch before
 //! ([`AvroMessage::decode_in_place`](crate::AvroMessage::decode_in_place) through
@@ -153,7 +156,9 @@
 //! `Option<Framed>` (decoder [`Tombstones`]`<WriterSchemas>`) and a tombstone deletes the
 //! row its key names, in the same transaction. A record the table cannot take is a dead
 //! letter; a lost connection, a serialization conflict or a restarting server is waited
-//! out. Run it with static group membership (`group.instance.id`) so that a restarted
+//! out, and a sink made by `PgSink::connect(url, table)` connects again for the batch it
+//! writes again (a database restart costs a pause, no record). Run it with static group
+//! membership (`group.instance.id`) so that a restarted
 //! worker takes its partitions back at once.
 //!
 //! # Monitor

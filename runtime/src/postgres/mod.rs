@@ -147,7 +147,8 @@ pub use value::SqlValue;
 
 /// Connects to PostgreSQL at `url` (`postgres://user:password@host:port/database`,
 /// without TLS) and drives the connection on the current tokio runtime; a lost
-/// connection surfaces as an error of the client's next call.
+/// connection surfaces as an error of the client's next call ([`PgSink::connect`] makes a
+/// sink that connects again by itself).
 pub async fn connect(url: &str) -> Result<tokio_postgres::Client, SinkError> {
     let (client, connection) = tokio_postgres::connect(url, tokio_postgres::NoTls)
         .await
