@@ -166,6 +166,7 @@
 //! | contexts (`:.ctx:subject`) | supported | not supported: taken literally as a subject name | not documented | since 26.1 | subjects are percent-encoded like any other |
 //! | deletes | soft, then permanent | off by default (the stack enables them); then as Confluent | as Confluent | as Confluent | `delete_subject`/`delete_version` return the registry's typed error |
 //! | other answers | — | unknown subject 40401; `/versions/abc` 40402 (not 42202); invalid level 500 with code 0 (not 42203); `GET /config/{s}` without its own level answers `NONE` (not 40408); no `/mode`; compatibility against a missing subject answers `is_compatible: true` | messages not guaranteed identical | — | typed by status first, `error_code` second; unknown shapes kept as `Http`/`NotFound` with the body's start |
+//! | `references` | stored, resolved in compatibility checks | stored and returned (by id and by version), looked up with them; a compatibility check against a version that has references fails, 42201 "Could not execute compatibility rule on invalid Avro schema", whatever is sent | as Confluent | as Confluent | resolves them when reading (fetched by version, cached, inlined); `register --references` registers them; the gate's report names such a 42201 |
 //! | `metadata`, `ruleSet` | data contracts | accepted, neither stored nor enforced | accepted, ignored (karapace#916) | — | never sent |
 //!
 //! Apicurio enforces compatibility only once a level is set (a fresh registry reports
