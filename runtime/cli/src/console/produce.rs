@@ -4,7 +4,8 @@
 //!
 //! The writer schema is the catalog's value type for the topic, registered under the
 //! topic's value subject, unless a flag names another: `--schema FILE.avsc` or `--type
-//! FULL.NAME` (registered under `--subject`, default `<topic>-value`), `--subject-latest`
+//! FULL.NAME` (registered under `--subject`, by default the catalog's subject for that
+//! value type, else `<topic>-value`; a topic of several value types needs `--type`), `--subject-latest`
 //! (the subject's latest version as it is) or `--schema-id N`. Input is read line by
 //! line; at the first line that is not valid for the schema the records before it are
 //! flushed and the command stops there, naming the line.
@@ -52,7 +53,8 @@ pub struct ProduceArgs {
     /// Encode by the schema registered with this id.
     #[arg(long, value_name = "ID", group = "writer")]
     pub schema_id: Option<u32>,
-    /// The value subject (default: `<topic>-value`).
+    /// The value subject (default: the catalog's subject for the value type, by the
+    /// topic's subject strategy; else `<topic>-value`).
     #[arg(long, value_name = "SUBJECT")]
     pub subject: Option<String>,
     /// Input lines are envelopes, `{"key", "value", "headers", "partition",
