@@ -101,6 +101,7 @@ fn the_cli_flags_configure_the_same_generator() {
         string_type: Some("Arc<str>".into()),
         bytes_type: Some("Vec<u8>".into()),
         derives: vec!["PartialOrd".into()],
+        attributes: vec!["#[non_exhaustive]".into()],
         any_layout: true,
         paths: avrokit_cli::schema_dir::SchemaPaths {
             schemas: CORPUS.into(),
@@ -113,6 +114,25 @@ fn the_cli_flags_configure_the_same_generator() {
     assert!(code.contains("pub payload: Vec<u8>"), "{code}");
     assert!(code.contains("pub amount: crate::codegen_adapters::Cents"), "{code}");
     assert!(code.contains("PartialOrd"), "{code}");
+    assert!(code.contains("#[non_exhaustive]"), "{code}");
+}
+
+#[test]
+fn bad_builder_values_are_errors_not_panics() {
+    let diagnostics = corpus()
+        .derive("Partial Ord")
+        .attribute("non_exhaustive")
+        .field_override("shop.Order", "host", "crate::Host<")
+        .generate()
+        .expect_err("bad values fail")
+        .to_string();
+    for expected in [
+        "`Partial Ord` is not a derive path",
+        "`non_exhaustive` is not an outer attribute",
+        "`crate::Host<` is not a Rust type",
+    ] {
+        assert!(diagnostics.contains(expected), "{expected}:\n{diagnostics}");
+    }
 }
 
 /// An order of the plain types, and the same order of the configured ones.

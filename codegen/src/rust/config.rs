@@ -334,12 +334,10 @@ enum Check {
     Type,
 }
 
-/// The values that parse as `check`; the others become located errors.
-fn checked(file: &SourceFile, values: &[Spanned<String>], check: Check, out: &mut Diagnostics) -> Vec<String> {
-    let mut good = Vec::new();
-    for value in values {
-        let text = value.get_ref();
-        let (ok, what, example) = match check {
+impl Check {
+    /// `text` as tokens, or the message and hint saying what it must be.
+    fn parse(self, text: &str) -> Result<TokenStream, (String, String)> {
+        let (ok, what, example) = match self {
             Check::Derive => (
                 syn::parse_str::<syn::Path>(text).is_ok(),
                 "a derive path",
@@ -356,13 +354,23 @@ fn checked(file: &SourceFile, values: &[Spanned<String>], check: Check, out: &mu
                 "\"crate::Money\"",
             ),
         };
-        if ok {
-            good.push(text.clone());
-        } else {
-            out.push(
-                Diagnostic::at(file, span_of(value), format!("`{text}` is not {what}"))
-                    .with_hint(format!("write {what} as a string, e.g. {example}")),
-            );
+        match text.parse::<TokenStream>() {
+            Ok(tokens) if ok => Ok(tokens),
+            _ => Err((
+                format!("`{text}` is not {what}"),
+                format!("write {what} as a string, e.g. {example}"),
+            )),
+        }
+    }
+}
+
+/// The values that parse as `check`; the others become located errors.
+fn checked(file: &SourceFile, values: &[Spanned<String>], check: Check, out: &mut Diagnostics) -> Vec<String> {
+    let mut good = Vec::new();
+    for value in values {
+        match check.parse(value.get_ref()) {
+            Ok(_) => good.push(value.get_ref().clone()),
+            Err((message, hint)) => out.push(Diagnostic::at(file, span_of(value), message).with_hint(hint)),
         }
     }
     good
@@ -391,12 +399,38 @@ pub(super) struct Resolved {
     logical_rust: HashMap<Site, TokenStream>,
 }
 
-fn tokens(text: &str) -> TokenStream {
-    text.parse().expect("checked when the configuration was read")
+/// Parses the values given to the builder (the files' were checked where they were
+/// read, with their locations); a bad one is an error naming it.
+struct Parser<'d> {
+    diagnostics: &'d mut Diagnostics,
 }
 
-fn derive_path(text: &str) -> syn::Path {
-    syn::parse_str(text).expect("checked when the configuration was read")
+impl Parser<'_> {
+    fn tokens(&mut self, check: Check, text: &str) -> Option<TokenStream> {
+        match check.parse(text) {
+            Ok(tokens) => Some(tokens),
+            Err((message, hint)) => {
+                self.diagnostics
+                    .push(Diagnostic::file(Path::new("<codegen configuration>"), message).with_hint(hint));
+                None
+            }
+        }
+    }
+
+    fn derives(&mut self, texts: &[String]) -> Vec<syn::Path> {
+        texts
+            .iter()
+            .filter_map(|text| self.tokens(Check::Derive, text))
+            .filter_map(|tokens| syn::parse2(tokens).ok())
+            .collect()
+    }
+
+    fn attributes(&mut self, texts: &[String]) -> Vec<TokenStream> {
+        texts
+            .iter()
+            .filter_map(|text| self.tokens(Check::Attribute, text))
+            .collect()
+    }
 }
 
 impl Resolved {
@@ -404,11 +438,15 @@ impl Resolved {
     pub fn new(config: &CodegenConfig, plan: &Plan<'_>) -> Result<Self, Diagnostics> {
         let set = plan.set;
         let mut diagnostics = Diagnostics::default();
+        let mut builder_problems = Diagnostics::default();
+        let mut parser = Parser {
+            diagnostics: &mut builder_problems,
+        };
         let mut resolved = Resolved {
             string_type: config.string_type,
             bytes_type: config.bytes_type,
-            derives: config.derives.iter().map(|d| derive_path(d)).collect(),
-            attributes: config.attributes.iter().map(|a| tokens(a)).collect(),
+            derives: parser.derives(&config.derives),
+            attributes: parser.attributes(&config.attributes),
             ..Resolved::default()
         };
         let names: Vec<String> = set.iter().map(|(_, t)| t.name.to_string()).collect();
@@ -420,20 +458,20 @@ impl Resolved {
                 diagnostics.push(config.problem(key, format!("no named type `{}` in the schemas", key.name), hint));
                 continue;
             };
-            resolved
-                .type_derives
-                .insert(id, settings.derives.iter().map(|d| derive_path(d)).collect());
+            resolved.type_derives.insert(id, parser.derives(&settings.derives));
             resolved
                 .type_attributes
-                .insert(id, settings.attributes.iter().map(|a| tokens(a)).collect());
-            if let Some(rust) = &settings.rust_type {
-                resolved.type_rust.insert(id, tokens(rust));
+                .insert(id, parser.attributes(&settings.attributes));
+            if let Some(rust) = settings.rust_type.as_ref().and_then(|t| parser.tokens(Check::Type, t)) {
+                resolved.type_rust.insert(id, rust);
             }
         }
         for (key, rust) in &config.fields {
             match field_target(set, &key.name) {
                 Ok(target) => {
-                    resolved.field_rust.insert(target, tokens(rust));
+                    if let Some(rust) = parser.tokens(Check::Type, rust) {
+                        resolved.field_rust.insert(target, rust);
+                    }
                 }
                 Err(hint) => diagnostics.push(config.problem(
                     key,
@@ -456,10 +494,13 @@ impl Resolved {
                     hint,
                 ));
             }
-            for site in sites {
-                resolved.logical_rust.insert(site.clone(), tokens(rust));
+            if let Some(rust) = parser.tokens(Check::Type, rust) {
+                for site in sites {
+                    resolved.logical_rust.insert(site.clone(), rust.clone());
+                }
             }
         }
+        diagnostics.0.extend(builder_problems.0);
         diagnostics.into_result(resolved)
     }
 

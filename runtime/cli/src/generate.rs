@@ -62,6 +62,9 @@ pub struct GenArgs {
     /// Derive this on every generated type (repeatable), besides the `[codegen]` table's.
     #[arg(long = "derive", value_name = "PATH")]
     pub derives: Vec<String>,
+    /// Put this outer attribute (`#[non_exhaustive]`) on every generated type (repeatable).
+    #[arg(long = "attribute", value_name = "ATTRIBUTE")]
+    pub attributes: Vec<String>,
     /// A TOML file whose `[codegen]` table configures the generated code (the catalog's
     /// `[codegen]` table is read without this).
     #[arg(long, value_name = "FILE")]
@@ -86,6 +89,7 @@ impl Default for GenArgs {
             string_type: None,
             bytes_type: None,
             derives: Vec::new(),
+            attributes: Vec::new(),
             codegen_config: None,
         }
     }
@@ -145,6 +149,9 @@ impl GenArgs {
         }
         for derive in &self.derives {
             generator = generator.derive(derive);
+        }
+        for attribute in &self.attributes {
+            generator = generator.attribute(attribute);
         }
         if let Some(file) = &self.codegen_config {
             generator = generator.codegen_file(file);
