@@ -7,6 +7,12 @@
 
 use crate::source::Span;
 
+/// Appends one RFC 6901 token to a JSON pointer: `/`, with `~` written `~0` and `/` `~1`.
+pub fn push_pointer_token(pointer: &mut String, token: &str) {
+    pointer.push('/');
+    pointer.push_str(&token.replace('~', "~0").replace('/', "~1"));
+}
+
 /// A JSON value with the span of its source text.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Json {
@@ -115,6 +121,30 @@ impl Json {
             JsonKind::Array(_) => "an array",
             JsonKind::Object(_) => "an object",
         }
+    }
+
+    /// The value written at `target` (a span the loader recorded, such as a field's
+    /// origin) somewhere inside this one, with the RFC 6901 JSON pointer to it from here.
+    pub fn find(&self, target: Span) -> Option<(String, &Json)> {
+        let mut pointer = String::new();
+        let mut json = self;
+        let inside = |span: Span| span.start <= target.start && target.end <= span.end;
+        while json.span != target {
+            let (token, next) = match &json.kind {
+                JsonKind::Object(members) => {
+                    let member = members.iter().find(|m| inside(m.value.span))?;
+                    (member.key.clone(), &member.value)
+                }
+                JsonKind::Array(items) => {
+                    let (index, item) = items.iter().enumerate().find(|(_, item)| inside(item.span))?;
+                    (index.to_string(), item)
+                }
+                _ => return None,
+            };
+            push_pointer_token(&mut pointer, &token);
+            json = next;
+        }
+        Some((pointer, json))
     }
 
     /// The value as `serde_json`, for keeping custom properties and defaults in the IR.

@@ -7,7 +7,7 @@
 
 use crate::compat::Position;
 use crate::ir::{Origin, SchemaSet};
-use crate::json::{Json, JsonKind};
+use crate::json::{Json, JsonKind, push_pointer_token as push_token};
 use crate::source::Span;
 
 /// One step below an element: an attribute, or an item of an array attribute.
@@ -101,29 +101,9 @@ impl<'a> Locator<'a> {
 
 /// Walks from `json` to the value whose span is `target`, appending the tokens passed.
 fn descend<'j>(json: &'j Json, target: Span, pointer: &mut String) -> Option<&'j Json> {
-    if json.span == target {
-        return Some(json);
-    }
-    let inside = |span: Span| span.start <= target.start && target.end <= span.end;
-    match &json.kind {
-        JsonKind::Object(members) => {
-            let member = members.iter().find(|m| inside(m.value.span))?;
-            push_token(pointer, &member.key);
-            descend(&member.value, target, pointer)
-        }
-        JsonKind::Array(items) => {
-            let (index, item) = items.iter().enumerate().find(|(_, item)| inside(item.span))?;
-            push_token(pointer, &index.to_string());
-            descend(item, target, pointer)
-        }
-        _ => None,
-    }
-}
-
-/// One RFC 6901 token: `~` → `~0`, `/` → `~1`.
-fn push_token(pointer: &mut String, token: &str) {
-    pointer.push('/');
-    pointer.push_str(&token.replace('~', "~0").replace('/', "~1"));
+    let (path, found) = json.find(target)?;
+    pointer.push_str(&path);
+    Some(found)
 }
 
 #[cfg(test)]

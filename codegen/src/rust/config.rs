@@ -601,24 +601,25 @@ fn field_target(set: &SchemaSet, path: &str) -> Result<(TypeId, usize), String> 
 
 /// Custom (not built-in) logical types in record fields, where they sit: the field's
 /// type itself, an optional's value, array items and map values (the places an adapter
-/// reaches), read from the field's JSON as written (the IR keeps built-in logical types
-/// only). Fields written in another format carry none.
+/// reaches), read from the field as written, in any source format (the IR keeps built-in
+/// logical types only).
 fn custom_logicals(set: &SchemaSet) -> Vec<(Site, String)> {
     let mut out = Vec::new();
+    // Each file's tree as the loader read it (`.avsc`, `.avdl` or `.avpr`), spans into it.
+    let trees: Vec<_> = set.files.iter().map(crate::load::source_json).collect();
     for (id, named) in set.iter() {
         let NamedKind::Record(record) = &named.kind else {
             continue;
         };
         for (index, field) in record.fields.iter().enumerate() {
-            let file = set.file(field.origin);
-            let Some(text) = file.text().get(field.origin.span.start..field.origin.span.end) else {
+            let Some((_, written)) = trees[field.origin.file]
+                .as_ref()
+                .and_then(|tree| tree.find(field.origin.span))
+            else {
                 continue;
             };
-            let Ok(json) = serde_json::from_str::<serde_json::Value>(text) else {
-                continue;
-            };
-            if let Some(ty) = json.get("type") {
-                walk(ty, &field.schema, (id, index, Vec::new()), &mut out);
+            if let Some(ty) = written.get("type") {
+                walk(&ty.value.to_value(), &field.schema, (id, index, Vec::new()), &mut out);
             }
         }
     }
@@ -663,4 +664,44 @@ fn is_primitive(schema: &Schema) -> bool {
         schema,
         Schema::Boolean | Schema::Int | Schema::Long | Schema::Float | Schema::Double | Schema::Bytes | Schema::String
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::SourceFile;
+    use crate::{LoadOptions, load_files};
+
+    /// The same custom logical types, written in JSON and in IDL, are found at the same
+    /// places: the field itself, an optional's value, array items and map values.
+    #[test]
+    fn custom_logical_types_are_found_in_every_source_format() {
+        let avsc = r#"{"type": "record", "name": "Bill", "namespace": "shop", "fields": [
+            {"name": "total", "type": {"type": "long", "logicalType": "money"}},
+            {"name": "tip", "type": ["null", {"type": "long", "logicalType": "money"}], "default": null},
+            {"name": "items", "type": {"type": "array", "items": {"type": "long", "logicalType": "money"}}},
+            {"name": "hosts", "type": {"type": "map", "values": {"type": "string", "logicalType": "ip"}}}
+        ]}"#;
+        let avdl = r#"@namespace("shop") protocol P { record Bill {
+            @logicalType("money") long total;
+            union { null, @logicalType("money") long } tip = null;
+            array<@logicalType("money") long> items;
+            map<@logicalType("ip") string> hosts;
+        } }"#;
+        let found = |file: SourceFile| {
+            let set = load_files(vec![file], &LoadOptions::default()).unwrap();
+            custom_logicals(&set)
+                .into_iter()
+                .map(|((_, field, path), name)| (field, path.len(), name))
+                .collect::<Vec<_>>()
+        };
+        let expected = vec![
+            (0, 0, "money".to_owned()),
+            (1, 0, "money".to_owned()),
+            (2, 1, "money".to_owned()),
+            (3, 1, "ip".to_owned()),
+        ];
+        assert_eq!(found(SourceFile::new("shop/bill.avsc", avsc)), expected);
+        assert_eq!(found(SourceFile::new("shop/bill.avdl", avdl)), expected);
+    }
 }
