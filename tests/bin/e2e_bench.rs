@@ -15,9 +15,11 @@
 //!     raw-send, avrokit-stream, raw-stream or raw-threaded
 //! e2e-bench consume CONTENDER TYPE TOPIC GROUP RECORDS
 //!     reads the first RECORDS records of TOPIC as group GROUP and decodes them:
-//!     avrokit (the typed Consumer, commits after each batch), avrokit-background (the
-//!     same, offsets committed in the background) or raw (a StreamConsumer, unframing and
-//!     the derived from_avro)
+//!     avrokit (the typed Consumer: decoding into the values it keeps from batch to batch,
+//!     commits after each batch), avrokit-background (the same, offsets committed in the
+//!     background), avrokit-fresh (new values for every record, commits after each batch)
+//!     or raw (a StreamConsumer, unframing and the derived from_avro; raw-commit: with a
+//!     synchronous commit every 500 records, as avrokit's default)
 //! e2e-bench sink TYPE TOPIC GROUP TABLE MAX_BATCH
 //!     `postgres_sink::run` from TOPIC into TABLE (a scratch copy of the type's table)
 //!     until SIGINT/SIGTERM
@@ -40,7 +42,7 @@ use avrokit::kafka::rdkafka::ClientConfig;
 use avrokit::kafka::rdkafka::ClientContext;
 use avrokit::kafka::rdkafka::admin::{AdminClient, AdminOptions};
 use avrokit::kafka::rdkafka::client::DefaultClientContext;
-use avrokit::kafka::rdkafka::consumer::{Consumer as _, StreamConsumer};
+use avrokit::kafka::rdkafka::consumer::{CommitMode, Consumer as _, StreamConsumer};
 use avrokit::kafka::rdkafka::error::{KafkaError, RDKafkaErrorCode};
 use avrokit::kafka::rdkafka::message::Message as _;
 use avrokit::kafka::rdkafka::producer::{
@@ -564,9 +566,10 @@ async fn consume<V: BenchRecord>(contender: &str, topic: &str, group: &str, reco
     let settings = ConsumerSettings::new(env("KAFKA_BOOTSTRAP_SERVERS")?, group, [topic]).with_max_batch(500);
     let cpu_before = cpu_secs();
     let (secs, checksum) = match contender {
-        "avrokit" | "avrokit-background" => {
+        "avrokit" | "avrokit-background" | "avrokit-fresh" => {
             let settings = match contender {
                 "avrokit" => settings,
+                "avrokit-fresh" => settings.with_reuse_values(false),
                 _ => settings.with_commit(OffsetCommit::Background),
             };
             let consumer: Consumer<V> = Consumer::new(settings, registry()?, None)?;
@@ -590,16 +593,25 @@ async fn consume<V: BenchRecord>(contender: &str, topic: &str, group: &str, reco
             }
             (first.map_or(0.0, |t| t.elapsed().as_secs_f64()), checksum)
         }
-        "raw" => {
+        "raw" | "raw-commit" => {
             // The registry id the frames carry, looked up once: unframing checks it.
             let id = Serializer::<V>::new(registry()?).schema_id(topic).await?;
-            let mut config = settings.with_commit(OffsetCommit::Background).client_config();
+            let max_batch = settings.max_batch;
+            let committing = contender == "raw-commit";
+            let mut config = match committing {
+                true => settings.client_config(),
+                false => settings.with_commit(OffsetCommit::Background).client_config(),
+            };
             config.set("enable.auto.offset.store", "true");
             let consumer: StreamConsumer = config.create()?;
             consumer.subscribe(&[topic])?;
             let (mut checksum, mut first) = (0, None);
-            for _ in 0..n {
+            for i in 1..=n {
                 let message = consumer.recv().await?;
+                // As the avrokit consumer does by default: a synchronous commit per batch.
+                if committing && (i % max_batch == 0 || i == n) {
+                    consumer.commit_message(&message, CommitMode::Sync)?;
+                }
                 first.get_or_insert_with(Instant::now);
                 let payload = message.payload().unwrap_or_default();
                 let body = match payload {

@@ -120,9 +120,17 @@ const PRODUCERS: [(&str, &str); 5] = [
 ];
 
 /// The Rust consumers: `e2e-bench consume` names and labels.
-const CONSUMERS: [(&str, &str); 3] = [
-    ("avrokit", "avrokit Consumer::run, commit after each batch"),
-    ("avrokit-background", "avrokit Consumer::run, background commit"),
+const CONSUMERS: [(&str, &str); 5] = [
+    ("avrokit", "avrokit Consumer::run, in place, commit after each batch"),
+    (
+        "avrokit-background",
+        "avrokit Consumer::run, in place, background commit",
+    ),
+    (
+        "avrokit-fresh",
+        "avrokit Consumer::run, new values, commit after each batch",
+    ),
+    ("raw-commit", "rdkafka StreamConsumer + from_avro, sync commit per 500"),
     ("raw", "rdkafka StreamConsumer + unframe + from_avro"),
 ];
 
@@ -784,22 +792,21 @@ impl Report {
         );
         println!();
         client_header("consumer (decoded and handled)");
-        let [batch, background, raw] = [0, 1, 2].map(|i| &self.consumers[i]);
-        client_row(
-            CONSUMERS[0].1,
-            Some(batch),
-            n,
-            self.record_bytes,
-            &against_raw(cpu(batch), cpu(raw)),
-        );
-        client_row(
-            CONSUMERS[1].1,
-            Some(background),
-            n,
-            self.record_bytes,
-            &against_raw(cpu(background), cpu(raw)),
-        );
-        client_row(CONSUMERS[2].1, Some(raw), n, self.record_bytes, "");
+        let [raw_commit, raw] = [3, 4].map(|i| &self.consumers[i]);
+        for (i, ((_, name), rounds)) in CONSUMERS.iter().zip(&self.consumers).enumerate() {
+            let note = match i {
+                // Committing after each batch, against the raw client doing the same.
+                0 | 2 => format!(
+                    "{}; {}",
+                    against_raw(cpu(rounds), cpu(raw_commit)).replace("vs raw", "vs raw-commit"),
+                    against_raw(cpu(rounds), cpu(raw)).replace("vs raw", "vs raw, background commit")
+                ),
+                1 => against_raw(cpu(rounds), cpu(raw)),
+                _ => String::new(),
+            };
+            client_row(name, Some(rounds), n, self.record_bytes, &note);
+        }
+        let [batch, background] = [0, 1].map(|i| &self.consumers[i]);
         client_row(
             "Python confluent-kafka DeserializingConsumer + AvroDeserializer",
             self.python_consumer.as_ref().ok(),
