@@ -8,7 +8,9 @@
 mod scratch;
 
 use avrokit::registry_client::Deletion;
-use avrokit::registry_client::{BlockingRegistryClient, RegistryConfig, RegistryErrorKind, RetryPolicy};
+use avrokit::registry_client::{
+    BlockingRegistryClient, Compatibility, Normalize, RegistryConfig, RegistryErrorKind, RetryPolicy,
+};
 use scratch::{root, scratch_schemas};
 use std::io::Write;
 use std::path::Path;
@@ -154,4 +156,62 @@ fn register_checks_then_registers_every_catalog_subject() {
         client.delete_subject(subject, Deletion::Permanent).unwrap();
     }
     std::fs::remove_dir_all(&schemas).unwrap();
+}
+
+/// `register` sets each subject's level to the catalog's, and the registry then enforces
+/// it on its own: a schema registered behind the gate's back (straight through the REST
+/// API) that FORWARD forbids but BACKWARD allows is refused with 409.
+#[test]
+fn the_catalogs_level_is_set_and_then_enforced_by_the_registry() {
+    let Some(url) = registry("the_catalogs_level_is_set_and_then_enforced_by_the_registry") else {
+        return;
+    };
+    let client = BlockingRegistryClient::new(RegistryConfig::new(&url)).unwrap();
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos();
+    let prefix = format!("avrokit-it-level-{}-{nanos}", std::process::id());
+    let schemas = scratch_schemas(&prefix);
+    edit(
+        &schemas.join("catalog.toml"),
+        "value = \"astro.beam.TelescopeData\"\n",
+        "value = \"astro.beam.TelescopeData\"\ncompatibility = \"FORWARD\"\n",
+    );
+    let subject = format!("{prefix}.telescope.data-value");
+
+    let (out, stdout) = register(&url, &schemas, true);
+    assert!(out.status.success(), "{stdout}{}", String::from_utf8_lossy(&out.stderr));
+    let (out, stdout) = register(&url, &schemas, false);
+    assert!(out.status.success(), "{stdout}{}", String::from_utf8_lossy(&out.stderr));
+    assert!(stdout.contains(&subject), "{stdout}");
+    assert_eq!(client.config(Some(&subject)).unwrap(), Compatibility::Forward);
+
+    // Without `observation_id` (a field with no default): the new schema reads old data
+    // (BACKWARD), the old one cannot read new data (FORWARD).
+    let registered = client.rest().latest(&subject).unwrap().schema;
+    let mut schema: serde_json::Value = serde_json::from_str(&registered).unwrap();
+    schema["fields"]
+        .as_array_mut()
+        .unwrap()
+        .retain(|field| field["name"] != "observation_id");
+    let err = client
+        .rest()
+        .register(&subject, &schema.to_string(), Normalize::AsSent)
+        .unwrap_err();
+    assert!(
+        matches!(err.kind(), RegistryErrorKind::Incompatible { .. }),
+        "the registry accepted a FORWARD-incompatible schema: {err}"
+    );
+    assert_eq!(client.versions(&subject).unwrap(), [1]);
+
+    for topic_subject in client
+        .subjects()
+        .unwrap()
+        .into_iter()
+        .filter(|s| s.starts_with(&prefix))
+    {
+        client.delete_subject(&topic_subject, Deletion::Soft).unwrap();
+        client.delete_subject(&topic_subject, Deletion::Permanent).unwrap();
+    }
 }
