@@ -43,7 +43,11 @@ fn event_types_corpus() {
             .derive_codecs("corpus/event-types"),
     );
     for file in &generated.rust {
-        corpus_snapshots::assert_beside("corpus/event-types/snapshots", &snapshot_name(&file.path), &file.contents);
+        corpus_snapshots::assert_beside(
+            "corpus/event-types/snapshots",
+            &snapshot_name(&file.path),
+            &file.contents,
+        );
     }
 }
 
