@@ -8,7 +8,7 @@ use std::process::{Command, Output};
 
 mod scratch_repo;
 
-use scratch_repo::Repo;
+use scratch_repo::{ID, NAME, NAME_INT, Repo, SIZE, catalog, thing};
 
 fn compat(dir: &Path, args: &[&str]) -> (i32, String, String) {
     let Output { status, stdout, stderr } = Command::new(env!("CARGO_BIN_EXE_avrokit"))
@@ -26,26 +26,10 @@ fn compat(dir: &Path, args: &[&str]) -> (i32, String, String) {
     )
 }
 
-const CATALOG: &str =
-    "environments = [\"dev\"]\n\n[topics.\"things\"]\nvalue = \"t.Thing\"\ncompatibility = \"BACKWARD\"\n";
-
-/// `t.Thing` with these fields, one per line.
-fn thing(fields: &[&str]) -> String {
-    format!(
-        "{{\n  \"type\": \"record\",\n  \"name\": \"Thing\",\n  \"namespace\": \"t\",\n  \"fields\": [\n    {}\n  ]\n}}\n",
-        fields.join(",\n    ")
-    )
-}
-
-const ID: &str = r#"{"name": "id", "type": "string"}"#;
-const NAME: &str = r#"{"name": "name", "type": "string"}"#;
-const NAME_INT: &str = r#"{"name": "name", "type": "int"}"#;
-const SIZE: &str = r#"{"name": "size", "type": "int"}"#;
-
 #[test]
 fn an_accepted_break_passes_with_its_reason_and_a_new_one_still_fails() {
     let repo = Repo::new("accept");
-    repo.write("catalog.toml", CATALOG);
+    repo.write("catalog.toml", &catalog("BACKWARD"));
     repo.write("t/thing.avsc", &thing(&[ID, NAME]));
     repo.commit("v1");
     let accept_file = repo.dir.join("avro-schemas/compat-accept.toml");
@@ -130,7 +114,7 @@ fn an_accepted_break_passes_with_its_reason_and_a_new_one_still_fails() {
 #[test]
 fn a_bad_accept_file_is_a_located_error() {
     let repo = Repo::new("accept-bad");
-    repo.write("catalog.toml", CATALOG);
+    repo.write("catalog.toml", &catalog("BACKWARD"));
     repo.write("t/thing.avsc", &thing(&[ID, NAME]));
     repo.commit("v1");
     let file = repo.dir.join("accept.toml");

@@ -7,7 +7,7 @@ use std::process::{Command, Output};
 
 mod scratch_repo;
 
-use scratch_repo::Repo;
+use scratch_repo::{ID, NAME, NAME_INT, Repo, SIZE, SIZE_DEFAULT, catalog, thing};
 
 impl Repo {
     /// Runs `avrokit compat ARGS --schemas <this repo>/avro-schemas` from inside it.
@@ -31,25 +31,6 @@ fn run_in(dir: &Path, args: &[&str]) -> (i32, String, String) {
         String::from_utf8(stderr).unwrap(),
     )
 }
-
-fn catalog(mode: &str) -> String {
-    format!("environments = [\"dev\"]\n\n[topics.\"things\"]\nvalue = \"t.Thing\"\ncompatibility = \"{mode}\"\n")
-}
-
-/// `t.Thing` with these fields (one per line, so each field's line is known: field `i`
-/// is on line `5 + i`).
-fn thing(fields: &[&str]) -> String {
-    format!(
-        "{{\n  \"type\": \"record\",\n  \"name\": \"Thing\",\n  \"namespace\": \"t\",\n  \"fields\": [\n    {}\n  ]\n}}\n",
-        fields.join(",\n    ")
-    )
-}
-
-const ID: &str = r#"{"name": "id", "type": "string"}"#;
-const NAME: &str = r#"{"name": "name", "type": "string"}"#;
-const NAME_INT: &str = r#"{"name": "name", "type": "int"}"#;
-const SIZE_DEFAULT: &str = r#"{"name": "size", "type": "int", "default": 0}"#;
-const SIZE: &str = r#"{"name": "size", "type": "int"}"#;
 
 #[test]
 fn a_compatible_change_passes_and_an_incompatible_one_fails_located() {

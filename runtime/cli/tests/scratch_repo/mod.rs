@@ -1,5 +1,8 @@
 //! A throwaway git repository with an `avro-schemas/` directory, for the tests that run
-//! `avrokit compat` against git history (`cli.rs`, `compat_against.rs`).
+//! `avrokit compat` against git history (`compat_against.rs`, `compat_accept.rs`, ...),
+//! and the record `t.Thing` they evolve.
+
+#![allow(dead_code)] // Each test file uses its own part.
 
 use std::path::PathBuf;
 use std::process::Command;
@@ -61,3 +64,29 @@ impl Drop for Repo {
         let _ = std::fs::remove_dir_all(&self.dir);
     }
 }
+
+/// A catalog of one topic, `things`, whose values are `t.Thing` under `mode`.
+pub fn catalog(mode: &str) -> String {
+    format!("environments = [\"dev\"]\n\n[topics.\"things\"]\nvalue = \"t.Thing\"\ncompatibility = \"{mode}\"\n")
+}
+
+/// `t.Thing` with these fields, one per line (field `i` on line `5 + i`, so each
+/// finding's line is known).
+pub fn thing(fields: &[&str]) -> String {
+    format!(
+        "{{\n  \"type\": \"record\",\n  \"name\": \"Thing\",\n  \"namespace\": \"t\",\n  \"fields\": [\n    {}\n  ]\n}}\n",
+        fields.join(",\n    ")
+    )
+}
+
+/// Fields of `t.Thing`: `id` and `name` strings, `name` as an int (a type change), and
+/// `size` with and without a default.
+pub const ID: &str = r#"{"name": "id", "type": "string"}"#;
+/// See [`ID`].
+pub const NAME: &str = r#"{"name": "name", "type": "string"}"#;
+/// See [`ID`].
+pub const NAME_INT: &str = r#"{"name": "name", "type": "int"}"#;
+/// See [`ID`].
+pub const SIZE_DEFAULT: &str = r#"{"name": "size", "type": "int", "default": 0}"#;
+/// See [`ID`].
+pub const SIZE: &str = r#"{"name": "size", "type": "int"}"#;
