@@ -3,27 +3,14 @@
 //! break beside it still fails, an entry that no longer matches is reported as stale
 //! (failing only with `--strict`), and a bad accept file is a located error.
 
-use std::path::Path;
-use std::process::{Command, Output};
 
 mod scratch_repo;
 
 use scratch_repo::{ID, NAME, NAME_INT, Repo, SIZE, catalog, thing};
 
-fn compat(dir: &Path, args: &[&str]) -> (i32, String, String) {
-    let Output { status, stdout, stderr } = Command::new(env!("CARGO_BIN_EXE_avrokit"))
-        .current_dir(dir)
-        .arg("compat")
-        .args(["--against", "main", "--schemas"])
-        .arg(dir.join("avro-schemas"))
-        .args(args)
-        .output()
-        .unwrap();
-    (
-        status.code().unwrap_or(-1),
-        String::from_utf8(stdout).unwrap(),
-        String::from_utf8(stderr).unwrap(),
-    )
+/// `avrokit compat --against main ARGS` in the repository.
+fn compat(repo: &Repo, args: &[&str]) -> (i32, String, String) {
+    repo.compat(&[&["--against", "main"], args].concat())
 }
 
 #[test]
@@ -36,16 +23,16 @@ fn an_accepted_break_passes_with_its_reason_and_a_new_one_still_fails() {
 
     // The break, not accepted yet.
     repo.write("t/thing.avsc", &thing(&[ID, NAME_INT]));
-    let (code, out, err) = compat(&repo.dir, &[]);
+    let (code, out, err) = compat(&repo, &[]);
     assert_eq!(code, 1, "{out}{err}");
 
     // A baseline needs a reason for a new entry, and writes nothing without one.
-    let (code, out, err) = compat(&repo.dir, &["--write-baseline"]);
+    let (code, out, err) = compat(&repo, &["--write-baseline"]);
     assert_eq!(code, 2, "{out}{err}");
     assert!(err.contains("say why with --reason"), "{err}");
     assert!(!accept_file.exists());
 
-    let (code, out, err) = compat(&repo.dir, &["--write-baseline", "--reason", "names became ids in v2"]);
+    let (code, out, err) = compat(&repo, &["--write-baseline", "--reason", "names became ids in v2"]);
     assert_eq!(code, 0, "{out}{err}");
     assert!(out.contains("1 entry (0 kept, 1 added, 0 removed)"), "{out}");
     let written = std::fs::read_to_string(&accept_file).unwrap();
@@ -57,7 +44,7 @@ fn an_accepted_break_passes_with_its_reason_and_a_new_one_still_fails() {
     );
 
     // The conventional file is read without a flag: the break is accepted, with its reason.
-    let (code, out, err) = compat(&repo.dir, &[]);
+    let (code, out, err) = compat(&repo, &[]);
     assert_eq!(code, 0, "{out}{err}");
     assert!(
         out.contains(
@@ -70,7 +57,7 @@ fn an_accepted_break_passes_with_its_reason_and_a_new_one_still_fails() {
         out.contains("compatible (BACKWARD): 0 incompatibilities, 0 warnings, 1 accepted"),
         "{out}"
     );
-    let (code, out, _) = compat(&repo.dir, &["--format", "json"]);
+    let (code, out, _) = compat(&repo, &["--format", "json"]);
     assert_eq!(code, 0, "{out}");
     let json: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!(json["compatible"], true);
@@ -79,7 +66,7 @@ fn an_accepted_break_passes_with_its_reason_and_a_new_one_still_fails() {
 
     // Another break beside the accepted one still fails, and only it is a failure.
     repo.write("t/thing.avsc", &thing(&[ID, NAME_INT, SIZE]));
-    let (code, out, err) = compat(&repo.dir, &[]);
+    let (code, out, err) = compat(&repo, &[]);
     assert_eq!(code, 1, "{out}{err}");
     assert!(out.contains("READER_FIELD_MISSING_DEFAULT_VALUE"), "{out}");
     assert!(out.contains("ACCEPTED: names became ids in v2"), "{out}");
@@ -87,7 +74,7 @@ fn an_accepted_break_passes_with_its_reason_and_a_new_one_still_fails() {
 
     // The break undone: the entry is stale, reported, failing only with --strict.
     repo.write("t/thing.avsc", &thing(&[ID, NAME]));
-    let (code, out, err) = compat(&repo.dir, &[]);
+    let (code, out, err) = compat(&repo, &[]);
     assert_eq!(code, 0, "{out}{err}");
     assert!(
         out.contains(
@@ -96,16 +83,16 @@ fn an_accepted_break_passes_with_its_reason_and_a_new_one_still_fails() {
         ),
         "{out}"
     );
-    let (code, out, _) = compat(&repo.dir, &["--strict"]);
+    let (code, out, _) = compat(&repo, &["--strict"]);
     assert_eq!(code, 1, "{out}");
-    let (code, out, _) = compat(&repo.dir, &["--format", "github"]);
+    let (code, out, _) = compat(&repo, &["--format", "github"]);
     assert_eq!(code, 0, "{out}");
     assert!(
         out.contains("::warning file=avro-schemas/compat-accept.toml,line=5,col=1,title=STALE_ACCEPTANCE::"),
         "{out}"
     );
     // Rewriting the baseline drops it.
-    let (code, out, err) = compat(&repo.dir, &["--write-baseline"]);
+    let (code, out, err) = compat(&repo, &["--write-baseline"]);
     assert_eq!(code, 0, "{out}{err}");
     assert!(out.contains("0 entries (0 kept, 0 added, 1 removed)"), "{out}");
     assert!(!std::fs::read_to_string(&accept_file).unwrap().contains("[[accept]]"));
@@ -123,7 +110,7 @@ fn a_bad_accept_file_is_a_located_error() {
         "[[accept]]\nsubject = \"things-value\"\nrule = \"TYPE_MISMACH\"\npointer = \"fields/1\"\nreason = \"\"\n",
     )
     .unwrap();
-    let (code, out, err) = compat(&repo.dir, &["--accept-file", file.to_str().unwrap()]);
+    let (code, out, err) = compat(&repo, &["--accept-file", file.to_str().unwrap()]);
     assert_eq!(code, 2, "{out}{err}");
     assert!(
         err.contains("accept.toml:3:8: error: unknown rule `TYPE_MISMACH`"),
@@ -141,13 +128,13 @@ fn a_bad_accept_file_is_a_located_error() {
     assert!(!err.contains("panicked"), "{err}");
 
     std::fs::write(&file, "[[accept]]\nsubjekt = \"x\"\n").unwrap();
-    let (code, _, err) = compat(&repo.dir, &["--accept-file", file.to_str().unwrap()]);
+    let (code, _, err) = compat(&repo, &["--accept-file", file.to_str().unwrap()]);
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("unknown key `subjekt`"), "{err}");
     assert!(err.contains("did you mean `subject`?"), "{err}");
 
     let missing = repo.dir.join("missing.toml");
-    let (code, _, err) = compat(&repo.dir, &["--accept-file", missing.to_str().unwrap()]);
+    let (code, _, err) = compat(&repo, &["--accept-file", missing.to_str().unwrap()]);
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("cannot read the accept file"), "{err}");
 }

@@ -2,35 +2,11 @@
 //! schemas each: the verdict, the located lines, the exit code, transitive
 //! history, removed schemas still in use, and the `git fetch` hint of a shallow clone.
 
-use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Command;
 
 mod scratch_repo;
 
-use scratch_repo::{ID, NAME, NAME_INT, Repo, SIZE, SIZE_DEFAULT, catalog, thing};
-
-impl Repo {
-    /// Runs `avrokit compat ARGS --schemas <this repo>/avro-schemas` from inside it.
-    fn compat(&self, args: &[&str]) -> (i32, String, String) {
-        run_in(&self.dir, args)
-    }
-}
-
-fn run_in(dir: &Path, args: &[&str]) -> (i32, String, String) {
-    let Output { status, stdout, stderr } = Command::new(env!("CARGO_BIN_EXE_avrokit"))
-        .current_dir(dir)
-        .arg("compat")
-        .args(args)
-        .arg("--schemas")
-        .arg(dir.join("avro-schemas"))
-        .output()
-        .unwrap();
-    (
-        status.code().unwrap_or(-1),
-        String::from_utf8(stdout).unwrap(),
-        String::from_utf8(stderr).unwrap(),
-    )
-}
+use scratch_repo::{ID, NAME, NAME_INT, Repo, SIZE, SIZE_DEFAULT, catalog, compat_in, thing};
 
 #[test]
 fn a_compatible_change_passes_and_an_incompatible_one_fails_located() {
@@ -156,7 +132,7 @@ fn a_ref_missing_from_a_shallow_clone_prints_the_fetch_to_run() {
         .status()
         .unwrap();
     assert!(status.success());
-    let (code, out, err) = run_in(&clone, &["--against", "HEAD~1"]);
+    let (code, out, err) = compat_in(&clone, &["--against", "HEAD~1"]);
     assert_eq!(code, 2, "{out}{err}");
     assert!(
         err.contains("`HEAD~1` is not in this clone (it is a shallow clone"),
@@ -171,7 +147,7 @@ fn a_ref_missing_from_a_shallow_clone_prints_the_fetch_to_run() {
         .status()
         .unwrap();
     assert!(fetched.success());
-    let (code, out, err) = run_in(&clone, &["--against", "HEAD~1"]);
+    let (code, out, err) = compat_in(&clone, &["--against", "HEAD~1"]);
     assert_eq!(code, 0, "{out}{err}");
     let _ = std::fs::remove_dir_all(&clone);
 }

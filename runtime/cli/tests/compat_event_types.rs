@@ -5,27 +5,9 @@
 //! alone; a new type is a new subject; and the catalog refuses several value types under
 //! the TopicName strategy, located at the list.
 
-use std::process::{Command, Output};
-
 mod scratch_repo;
 
 use scratch_repo::Repo;
-
-fn compat(repo: &Repo, args: &[&str]) -> (i32, String, String) {
-    let Output { status, stdout, stderr } = Command::new(env!("CARGO_BIN_EXE_avrokit"))
-        .current_dir(&repo.dir)
-        .arg("compat")
-        .args(args)
-        .arg("--schemas")
-        .arg(repo.dir.join("avro-schemas"))
-        .output()
-        .unwrap();
-    (
-        status.code().unwrap_or(-1),
-        String::from_utf8(stdout).unwrap(),
-        String::from_utf8(stderr).unwrap(),
-    )
-}
 
 fn catalog(strategy: &str, types: &[&str]) -> String {
     let types: Vec<String> = types.iter().map(|t| format!("\"t.{t}\"")).collect();
@@ -61,7 +43,7 @@ fn each_event_type_is_its_own_subject() {
         "t/cancelled.avsc",
         &record("Cancelled", &format!(r#"{ID}, {{"name": "why", "type": "string"}}"#)),
     );
-    let (code, out, err) = compat(&repo, &["--against", "main"]);
+    let (code, out, err) = repo.compat(&["--against", "main"]);
     assert_eq!(code, 1, "{out}{err}");
     assert!(
         out.contains("compat: 2 subjects checked, 1 failing (orders-t.Cancelled)"),
@@ -80,7 +62,7 @@ fn each_event_type_is_its_own_subject() {
         "catalog.toml",
         &catalog("record_name", &["Created", "Cancelled", "Shipped"]),
     );
-    let (code, out, err) = compat(&repo, &["--against", "main", "--format", "json"]);
+    let (code, out, err) = repo.compat(&["--against", "main", "--format", "json"]);
     assert_eq!(code, 0, "{out}{err}");
     for subject in ["t.Created", "t.Cancelled", "t.Shipped"] {
         assert!(out.contains(&format!("\"{subject}\"")), "{subject}: {out}");
@@ -96,7 +78,7 @@ fn several_value_types_need_a_record_name_strategy() {
     repo.write("t/cancelled.avsc", &record("Cancelled", ID));
     repo.commit("v1");
     repo.write("catalog.toml", &catalog("topic_name", &["Created", "Cancelled"]));
-    let (code, out, err) = compat(&repo, &["--against", "main"]);
+    let (code, out, err) = repo.compat(&["--against", "main"]);
     assert_eq!(code, 2, "{out}{err}");
     let all = format!("{out}{err}");
     assert!(

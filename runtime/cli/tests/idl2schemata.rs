@@ -244,26 +244,15 @@ fn the_gate_checks_idl_types_against_git_history() {
     );
     repo.write("t/things.avdl", &things_idl("string name", "long count"));
     repo.commit("v1");
-    let compat = |args: &[&str]| {
-        let output = Command::new(env!("CARGO_BIN_EXE_avrokit"))
-            .current_dir(&repo.dir)
-            .arg("compat")
-            .args(args)
-            .arg("--schemas")
-            .arg(repo.dir.join("avro-schemas"))
-            .output()
-            .unwrap();
-        (output.status.code(), text(&output.stdout), text(&output.stderr))
-    };
 
     repo.write("t/things.avdl", &things_idl("string name", "long count = 0"));
-    let (code, out, err) = compat(&["--against", "main"]);
-    assert_eq!(code, Some(0), "{out}{err}");
+    let (code, out, err) = repo.compat(&["--against", "main"]);
+    assert_eq!(code, 0, "{out}{err}");
     assert!(out.contains("compat: 2 subjects checked, 0 failing"), "{out}");
 
     repo.write("t/things.avdl", &things_idl("int name", "string count"));
-    let (code, out, err) = compat(&["--against", "main"]);
-    assert_eq!(code, Some(1), "{out}{err}");
+    let (code, out, err) = repo.compat(&["--against", "main"]);
+    assert_eq!(code, 1, "{out}{err}");
     assert!(
         out.contains(
             "avro-schemas/t/things.avdl:5:3: TYPE_MISMATCH: reader type: INT not compatible with writer type: STRING"

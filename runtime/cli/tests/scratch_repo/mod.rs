@@ -4,8 +4,8 @@
 
 #![allow(dead_code)] // Each test file uses its own part.
 
-use std::path::PathBuf;
-use std::process::Command;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
 
 /// A git repository in a fresh temporary directory, removed on drop.
 pub struct Repo {
@@ -52,6 +52,12 @@ impl Repo {
         std::fs::write(self.dir.join("avro-schemas").join(path), text).unwrap();
     }
 
+    /// Runs `avrokit compat ARGS --schemas <this repo>/avro-schemas` from inside it: the
+    /// exit code, stdout and stderr.
+    pub fn compat(&self, args: &[&str]) -> (i32, String, String) {
+        compat_in(&self.dir, args)
+    }
+
     /// Commits everything.
     pub fn commit(&self, message: &str) {
         self.git(&["add", "-A"]);
@@ -63,6 +69,24 @@ impl Drop for Repo {
     fn drop(&mut self) {
         let _ = std::fs::remove_dir_all(&self.dir);
     }
+}
+
+/// `avrokit compat ARGS --schemas DIR/avro-schemas` run from `dir` (a repository or a
+/// clone of one): the exit code, stdout and stderr.
+pub fn compat_in(dir: &Path, args: &[&str]) -> (i32, String, String) {
+    let Output { status, stdout, stderr } = Command::new(env!("CARGO_BIN_EXE_avrokit"))
+        .current_dir(dir)
+        .arg("compat")
+        .args(args)
+        .arg("--schemas")
+        .arg(dir.join("avro-schemas"))
+        .output()
+        .unwrap();
+    (
+        status.code().unwrap_or(-1),
+        String::from_utf8(stdout).unwrap(),
+        String::from_utf8(stderr).unwrap(),
+    )
 }
 
 /// A catalog of one topic, `things`, whose values are `t.Thing` under `mode`.
