@@ -3,7 +3,6 @@
 //! break beside it still fails, an entry that no longer matches is reported as stale
 //! (failing only with `--strict`), and a bad accept file is a located error.
 
-
 mod scratch_repo;
 
 use scratch_repo::{ID, NAME, NAME_INT, Repo, SIZE, catalog, thing};

@@ -6,10 +6,10 @@
 //! error ("cannot reach ...") shows they found the files the variables name.
 
 mod canned;
+mod scratch_repo;
 
 use canned::{assert_error_after_notes, assert_one_line_error, avrokit, closed_port};
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 const ORDER: &str = r#"{"type": "record", "name": "Order", "namespace": "t", "fields": [
   {"name": "order_id", "type": "string"},
@@ -41,26 +41,7 @@ fn project() -> PathBuf {
     std::fs::create_dir_all(dir.join("conf")).unwrap();
     std::fs::write(dir.join("defs/t/order.avsc"), ORDER).unwrap();
     std::fs::write(dir.join("conf/topics.toml"), CATALOG).unwrap();
-    let git = |args: &[&str]| {
-        let out = Command::new("git")
-            .current_dir(&dir)
-            .args([
-                "-c",
-                "user.name=t",
-                "-c",
-                "user.email=t@example.com",
-                "-c",
-                "commit.gpgsign=false",
-            ])
-            .args(args)
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "git {args:?}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-    };
+    let git = |args: &[&str]| scratch_repo::git_in(&dir, args);
     git(&["init", "-q", "-b", "main"]);
     git(&["add", "-A"]);
     git(&["commit", "-q", "-m", "orders"]);
