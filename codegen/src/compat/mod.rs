@@ -55,12 +55,12 @@ pub use crate::Strictness;
 pub use crate::catalog::Compatibility;
 use crate::ir::{Schema, SchemaSet};
 pub use modes::{check, check_accepting};
+use std::path::PathBuf;
 
 /// Which findings pass on purpose, asked with a finding's rule name
 /// ([`IncompatibilityKind::as_str`] or [`Warning::RULE`]) and its JSON pointer into the
 /// new schema ([`Incompatibility::new_location`]).
 pub type Accepts<'a> = &'a dyn Fn(&str, &str) -> bool;
-use std::path::PathBuf;
 
 /// The six kinds of incompatibility of Java's `SchemaIncompatibilityType`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
