@@ -2,7 +2,9 @@
 //! varied sizes (and some written with a newer writer schema) read by a consumer that
 //! decodes each batch into the records of the batch before, and by one that decodes
 //! afresh, give the same values, the values that were sent; every record's `raw_key` and
-//! `raw_value` are the bytes a plain rdkafka consumer reads (the Confluent frame).
+//! `raw_value` are the bytes a plain rdkafka consumer reads (the Confluent frame). A
+//! consumer committing in the background leaves its group's offset right after the last
+//! record it handled.
 //!
 //! Without a running stack the test passes after printing that it was skipped.
 
@@ -10,7 +12,8 @@ use avrokit::AvroMessage;
 use avrokit::chrono::DateTime;
 use avrokit::kafka::rdkafka::consumer::{Consumer as _, StreamConsumer};
 use avrokit::kafka::rdkafka::message::Message;
-use avrokit::kafka::{Consumer, ConsumerSettings, Producer, ProducerSettings, Record};
+use avrokit::kafka::rdkafka::{Offset, TopicPartitionList};
+use avrokit::kafka::{Consumer, ConsumerSettings, OffsetCommit, Producer, ProducerSettings, Record};
 use avrokit::registry_client::Normalize;
 use avrokit_generated::astro::beam::TelescopeData;
 use avrokit_tests::kafka_scratch::KafkaStack;
@@ -138,4 +141,61 @@ async fn in_place_decoding_gives_the_owned_values_and_raw_bytes_are_the_frames()
             "record {i}: raw bytes are the frame"
         );
     }
+}
+
+#[tokio::test]
+async fn background_commits_leave_the_offset_after_the_last_handled_record() {
+    let Some(stack) = KafkaStack::find("stack_consumer_in_place") else {
+        return;
+    };
+    let name = avrokit_tests::stack_registry::scratch_name("it-background-commit");
+    let topic = stack.scratch_topic::<TelescopeData>(&name, 1).await;
+    let producer = Producer::new(&ProducerSettings::new(&stack.bootstrap), stack.registry_client()).expect("producer");
+    for i in 0..RECORDS {
+        producer.send(&topic, &format!("k{i}"), &record(i)).await.expect("sent");
+    }
+
+    // Stopped part-way, after some whole batches: only those are handled.
+    let group = format!("{name}-background");
+    let settings = ConsumerSettings::new(&stack.bootstrap, &group, [name.as_str()])
+        .with_max_batch(7)
+        .with_max_wait(Duration::from_millis(100))
+        .with_commit(OffsetCommit::Background);
+    let consumer = Consumer::<TelescopeData>::new(settings, stack.registry_client(), None).expect("a consumer");
+    let shutdown = consumer.shutdown();
+    let mut seen = 0;
+    let run = consumer.run(async |batch: &[Record<TelescopeData>]| {
+        seen += batch.len();
+        if seen >= RECORDS / 2 {
+            shutdown.trigger();
+        }
+        Ok(())
+    });
+    let summary = tokio::time::timeout(Duration::from_secs(90), run)
+        .await
+        .expect("half the records arrive within 90 s")
+        .expect("the run ends cleanly");
+    assert!(
+        (RECORDS / 2..RECORDS).contains(&(summary.handled as usize)),
+        "{summary:?}"
+    );
+    // Leaving the group commits what was stored.
+    drop(consumer);
+
+    let reader: StreamConsumer = avrokit::kafka::rdkafka::ClientConfig::new()
+        .set("bootstrap.servers", &stack.bootstrap)
+        .set("group.id", &group)
+        .create()
+        .expect("a consumer");
+    let mut partitions = TopicPartitionList::new();
+    partitions.add_partition(&name, 0);
+    let committed = reader
+        .committed_offsets(partitions, Duration::from_secs(30))
+        .expect("the group's offsets");
+    let offset = committed.find_partition(&name, 0).expect("partition 0").offset();
+    assert_eq!(
+        offset,
+        Offset::Offset(summary.handled as i64),
+        "the next record to read is the first one not handled"
+    );
 }

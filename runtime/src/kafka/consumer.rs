@@ -9,15 +9,18 @@ use super::settings::{ConsumerSettings, OffsetCommit};
 use super::shutdown::Shutdown;
 use crate::TopicValue;
 use crate::registry_client::{DeserializeError, Deserializer, RegistryClient};
-use rdkafka::consumer::{CommitMode, Consumer as _, StreamConsumer};
-use rdkafka::error::{KafkaError, RDKafkaErrorCode};
+use futures_core::Stream;
+use rdkafka::consumer::{CommitMode, Consumer as _, DefaultConsumerContext, MessageStream, StreamConsumer};
+use rdkafka::error::{KafkaError, KafkaResult, RDKafkaErrorCode};
 use rdkafka::message::{BorrowedMessage, Message, OwnedHeaders};
 use rdkafka::{Offset, TopicPartitionList};
 use std::collections::BTreeMap;
 use std::error::Error;
 use std::future::Future;
 use std::marker::PhantomData;
+use std::pin::Pin;
 use std::sync::Arc;
+use std::task::{Context, Poll, Waker};
 use std::time::Duration;
 use tokio::time::Instant;
 
@@ -405,8 +408,10 @@ impl<V: Clone + Send + Sync, D: Decode<Value = V>> Consumer<V, D> {
         // The records handed to the handler, kept from batch to batch so that values
         // are decoded into the previous ones.
         let mut pool: Vec<Record<V>> = Vec::new();
+        // One stream for the whole run: each `recv` would register and drop a waker slot.
+        let mut stream = self.inner.stream();
         while !self.shutdown.is_triggered() {
-            let batch = self.next_batch().await?;
+            let batch = self.next_batch(&mut stream).await?;
             if batch.is_empty() {
                 continue;
             }
@@ -468,7 +473,10 @@ impl<V: Clone + Send + Sync, D: Decode<Value = V>> Consumer<V, D> {
     /// Up to `max_batch` messages, waiting at most `max_wait` after the first one (and
     /// returning early, possibly empty, on shutdown). They stay librdkafka's until the
     /// batch is dropped: nothing is copied before decoding.
-    async fn next_batch(&self) -> Result<Vec<BorrowedMessage<'_>>, ConsumeError> {
+    async fn next_batch<'a>(
+        &self,
+        stream: &mut MessageStream<'a, DefaultConsumerContext>,
+    ) -> Result<Vec<BorrowedMessage<'a>>, ConsumeError> {
         let mut batch = Vec::new();
         // One timer and one shutdown waiter per batch, armed once: setting them up again
         // for every record cost more CPU than librdkafka's own work on a small record.
@@ -476,26 +484,51 @@ impl<V: Clone + Send + Sync, D: Decode<Value = V>> Consumer<V, D> {
         let shutdown = self.shutdown.triggered();
         tokio::pin!(timer, shutdown);
         while batch.len() < self.settings.max_batch {
+            // What librdkafka already holds is taken without a wait: polling the queue
+            // directly, rather than a `select!` (and the wake-up behind it) per record,
+            // which was most of what this loop cost over librdkafka's own work.
+            while batch.len() < self.settings.max_batch {
+                let Some(message) = ready(stream) else { break };
+                self.take(message, &mut batch, timer.as_mut()).await?;
+            }
+            if batch.len() == self.settings.max_batch {
+                break;
+            }
             tokio::select! {
-                message = self.inner.recv() => match message {
-                    Ok(message) => {
-                        if batch.is_empty() {
-                            timer.as_mut().reset(Instant::now() + self.settings.max_wait);
-                        }
-                        batch.push(message);
-                    }
-                    // The broker is away or moving: librdkafka reconnects by itself and
-                    // fetches on from where it was, so this is news, not a failure.
-                    Err(KafkaError::MessageConsumption(code)) if broker_away(code) => {
-                        tokio::time::sleep(self.settings.backoff).await;
-                    }
-                    Err(error) => return Err(error.into()),
+                message = std::future::poll_fn(|cx| Pin::new(&mut *stream).poll_next(cx)) => match message {
+                    Some(message) => self.take(message, &mut batch, timer.as_mut()).await?,
+                    None => return Err(KafkaError::NoMessageReceived.into()),
                 },
                 () = &mut timer => break,
                 () = &mut shutdown => break,
             }
         }
         Ok(batch)
+    }
+
+    /// Adds `message` to `batch` (starting the batch's `timer` with its first one), or
+    /// waits out a broker that is away.
+    async fn take<'a>(
+        &self,
+        message: KafkaResult<BorrowedMessage<'a>>,
+        batch: &mut Vec<BorrowedMessage<'a>>,
+        timer: Pin<&mut tokio::time::Sleep>,
+    ) -> Result<(), ConsumeError> {
+        match message {
+            Ok(message) => {
+                if batch.is_empty() {
+                    timer.reset(Instant::now() + self.settings.max_wait);
+                }
+                batch.push(message);
+            }
+            // The broker is away or moving: librdkafka reconnects by itself and fetches on
+            // from where it was, so this is news, not a failure.
+            Err(KafkaError::MessageConsumption(code)) if broker_away(code) => {
+                tokio::time::sleep(self.settings.backoff).await;
+            }
+            Err(error) => return Err(error.into()),
+        }
+        Ok(())
     }
 
     /// Decodes `message` into `pool[slot]` (in place when the pool has that record, else
@@ -637,15 +670,9 @@ impl<V: Clone + Send + Sync, D: Decode<Value = V>> Consumer<V, D> {
     }
 
     /// Commits the offsets after `batch` (synchronously: the next batch is not read until
-    /// the broker has them).
+    /// the broker has them), or with [`OffsetCommit::Background`] stores them for
+    /// librdkafka's next periodic commit.
     async fn commit(&self, batch: &[BorrowedMessage<'_>]) -> Result<(), ConsumeError> {
-        if self.settings.commit == OffsetCommit::Background {
-            for message in batch {
-                self.inner
-                    .store_offset(message.topic(), message.partition(), message.offset())?;
-            }
-            return Ok(());
-        }
         let mut last: BTreeMap<(&str, i32), i64> = BTreeMap::new();
         for message in batch {
             let offset = last
@@ -657,6 +684,12 @@ impl<V: Clone + Send + Sync, D: Decode<Value = V>> Consumer<V, D> {
         for ((topic, partition), offset) in last {
             next.add_partition_offset(topic, partition, Offset::Offset(offset + 1))?;
         }
+        if self.settings.commit == OffsetCommit::Background {
+            // Once per partition and batch: storing each message's offset looked its topic
+            // up (and released it) in librdkafka every time.
+            self.inner.store_offsets(&next)?;
+            return Ok(());
+        }
         // A synchronous commit waits for the broker, however long it is away: on the
         // blocking pool, so that the runtime's other tasks (a producer beside) go on.
         let inner = Arc::clone(&self.inner);
@@ -664,6 +697,18 @@ impl<V: Clone + Send + Sync, D: Decode<Value = V>> Consumer<V, D> {
             .await
             .map_err(|_| KafkaError::Canceled)??;
         Ok(())
+    }
+}
+
+/// The next message `stream` holds, if librdkafka has one now (`None`: its queue is
+/// empty, or it served an event instead).
+fn ready<'a>(stream: &mut MessageStream<'a, DefaultConsumerContext>) -> Option<KafkaResult<BorrowedMessage<'a>>> {
+    // A waker that does nothing: if nothing is ready the caller goes on to wait with its
+    // own, which the next poll installs.
+    let mut context = Context::from_waker(Waker::noop());
+    match Pin::new(stream).poll_next(&mut context) {
+        Poll::Ready(message) => message,
+        Poll::Pending => None,
     }
 }
 
