@@ -17,6 +17,11 @@ use std::time::Duration;
 /// throwaway, so a fixed id is fine and saves a JVM start).
 pub const CLUSTER_ID: &str = "YXZyb2tpdC1zdGFjay0wMQ";
 
+/// The JAAS entry of the SASL_SSL listener: SCRAM with no credentials of its own (the
+/// users are in the cluster's metadata, and brokers talk to each other in plaintext).
+/// docker-compose.yml's broker reads the same entry from a JAAS file.
+pub const SCRAM_LOGIN_MODULE: &str = "org.apache.kafka.common.security.scram.ScramLoginModule required;";
+
 /// Writes `server.properties`, formats the storage if needed and returns the broker command.
 pub fn command(stack: &Stack) -> anyhow::Result<Command> {
     let layout = &stack.layout;
@@ -58,7 +63,7 @@ listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT,SASL_SSL
 # the login module needs no credentials of its own; the key is unencrypted PEM, readable
 # by its owner only, so no keystore password is written here.
 sasl.enabled.mechanisms={KAFKA_SASL_MECHANISM}
-listener.name.sasl_ssl.{mechanism}.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required;
+listener.name.sasl_ssl.{mechanism}.sasl.jaas.config={SCRAM_LOGIN_MODULE}
 listener.name.sasl_ssl.ssl.keystore.type=PEM
 listener.name.sasl_ssl.ssl.keystore.location={keystore}
 controller.quorum.voters=1@127.0.0.1:{controller}

@@ -39,31 +39,51 @@ pub fn tls_command(stack: &Stack) -> anyhow::Result<Command> {
     let work = stack.layout.run().join("schema-registry-tls");
     let config_dir = work.join("config");
     fs::create_dir_all(&config_dir).with_context(|| format!("creating {}", config_dir.display()))?;
-    let properties = format!(
-        "# Written by `avrokit stack up`: the HTTPS registry's settings.
-quarkus.http.host=127.0.0.1
-quarkus.http.ssl-port={port}
-quarkus.http.insecure-requests=disabled
-quarkus.http.ssl.certificate.files={cert}
-quarkus.http.ssl.certificate.key-files={key}
-quarkus.http.auth.basic=true
-quarkus.security.users.embedded.enabled=true
-quarkus.security.users.embedded.plain-text=true
-quarkus.security.users.embedded.users.{user}={password}
-quarkus.security.users.embedded.roles.{user}=sr-admin
-",
-        port = stack.ports.of(Service::RegistryTls),
-        cert = files.server_cert().display(),
-        key = files.server_key().display(),
-        user = credentials.user,
-        password = credentials.password,
-    );
+    let port = stack.ports.of(Service::RegistryTls).to_string();
+    let (cert, key) = (files.server_cert(), files.server_key());
+    let (cert, key) = (cert.display().to_string(), key.display().to_string());
+    let mut properties = String::from("# Written by `avrokit stack up`: the HTTPS registry's settings.\n");
+    properties.push_str("quarkus.http.host=127.0.0.1\n");
+    let users = tls_users(&credentials.user, &credentials.password);
+    let settings = tls_settings(&port, &cert, &key).map(|(name, value)| (name.to_owned(), value));
+    for (name, value) in settings.into_iter().chain(users) {
+        properties.push_str(&format!("{name}={value}\n"));
+    }
     let path = config_dir.join("application.properties");
     fs::write(&path, properties).with_context(|| format!("writing {}", path.display()))?;
     fs::set_permissions(&path, std::os::unix::fs::PermissionsExt::from_mode(0o600))?;
     let mut cmd = java::command(384);
     cmd.current_dir(&work);
     storage_and_jar(stack, Service::RegistryTls, cmd)
+}
+
+/// The role [`SECURE_USER`](super::topology::SECURE_USER) has in the HTTPS registry's
+/// embedded users realm.
+pub const TLS_USER_ROLE: &str = "sr-admin";
+
+/// The HTTPS registry's Quarkus settings: HTTPS only on `port` with the PEM certificate
+/// and key at `cert` and `key`, HTTP basic auth against an embedded realm of plain-text
+/// passwords. `docker-compose.yml`'s `schema-registry-tls` sets the same ones as
+/// environment variables (`compose_check.rs` holds it to this list).
+pub fn tls_settings<'a>(port: &'a str, cert: &'a str, key: &'a str) -> [(&'static str, &'a str); 7] {
+    [
+        ("quarkus.http.ssl-port", port),
+        ("quarkus.http.insecure-requests", "disabled"),
+        ("quarkus.http.ssl.certificate.files", cert),
+        ("quarkus.http.ssl.certificate.key-files", key),
+        ("quarkus.http.auth.basic", "true"),
+        ("quarkus.security.users.embedded.enabled", "true"),
+        ("quarkus.security.users.embedded.plain-text", "true"),
+    ]
+}
+
+/// The embedded realm's entries for `user`: its password and its role. They hold the
+/// password, so they go in a file, never on a command line or in an environment.
+pub fn tls_users<'a>(user: &str, password: &'a str) -> [(String, &'a str); 2] {
+    [
+        (format!("quarkus.security.users.embedded.users.{user}"), password),
+        (format!("quarkus.security.users.embedded.roles.{user}"), TLS_USER_ROLE),
+    ]
 }
 
 /// The settings both registries share (storage in an H2 file of `service`'s data
