@@ -98,7 +98,7 @@ async fn run() {
     println!("|---|---|---|---|---|");
     for table in ["raw_access_events", "all_types"] {
         for batch in BATCHES {
-            for strategy in [Strategy::Insert, Strategy::Copy] {
+            for strategy in [Strategy::Insert, Strategy::Unnest, Strategy::Copy] {
                 let mut pg = match table {
                     "all_types" => scratch.sink::<AllTypes>(table).await,
                     _ => scratch.sink::<AccessEvent>(table).await,

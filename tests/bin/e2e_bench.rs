@@ -20,9 +20,10 @@
 //!     background), avrokit-fresh (new values for every record, commits after each batch)
 //!     or raw (a StreamConsumer, unframing and the derived from_avro; raw-commit: with a
 //!     synchronous commit every 500 records, as avrokit's default)
-//! e2e-bench sink TYPE TOPIC GROUP TABLE MAX_BATCH
+//! e2e-bench sink TYPE TOPIC GROUP TABLE MAX_BATCH STRATEGY COMMIT
 //!     `postgres_sink::run` from TOPIC into TABLE (a scratch copy of the type's table)
-//!     until SIGINT/SIGTERM
+//!     until SIGINT/SIGTERM, writing with STRATEGY (insert, unnest or copy) and
+//!     committing offsets after each batch (sync) or in the background
 //! e2e-bench watch TABLE KEY_COLUMN ROWS LAST_KEY
 //!     waits until TABLE holds ROWS rows, LAST_KEY among them; prints when the first
 //!     and the last rows appeared
@@ -52,7 +53,7 @@ use avrokit::kafka::topics::{TopicAdmin, TopicPlan, TopicSpec};
 use avrokit::kafka::{
     Consumer, ConsumerSettings, OffsetCommit, Producer, ProducerSettings, WriterSchemas, postgres_sink,
 };
-use avrokit::postgres::{PgSink, SinkTable, connect};
+use avrokit::postgres::{PgSink, SinkTable, Strategy, connect};
 use avrokit::registry_client::{RegistryClient, RegistryConfig, Serializer};
 use avrokit::topic::SinkSpec;
 use avrokit::{AvroMessage, Topic};
@@ -101,9 +102,9 @@ async fn main() -> ExitCode {
             "access" => consume::<AccessEvent>(contender, topic, group, records).await,
             _ => Err(unknown_type(kind)),
         },
-        ["sink", kind, topic, group, table, max_batch] => match *kind {
-            "telescope" => sink::<TelescopeData>(topic, group, table, max_batch).await,
-            "access" => sink::<AccessEvent>(topic, group, table, max_batch).await,
+        ["sink", kind, topic, group, table, max_batch, strategy, commit] => match *kind {
+            "telescope" => sink::<TelescopeData>(topic, group, table, max_batch, strategy, commit).await,
+            "access" => sink::<AccessEvent>(topic, group, table, max_batch, strategy, commit).await,
             _ => Err(unknown_type(kind)),
         },
         ["watch", table, key_column, rows, last_key] => watch(table, key_column, rows, last_key).await,
@@ -633,12 +634,33 @@ async fn consume<V: BenchRecord>(contender: &str, topic: &str, group: &str, reco
     Ok(())
 }
 
-async fn sink<V: BenchRecord>(topic: &str, group: &str, table: &str, max_batch: &str) -> Result<(), BoxError> {
+async fn sink<V: BenchRecord>(
+    topic: &str,
+    group: &str,
+    table: &str,
+    max_batch: &str,
+    strategy: &str,
+    commit: &str,
+) -> Result<(), BoxError> {
+    let strategy = match strategy {
+        "insert" => Strategy::Insert,
+        "unnest" => Strategy::Unnest,
+        "copy" => Strategy::Copy,
+        _ => return Err(format!("unknown sink strategy {strategy:?}").into()),
+    };
+    let commit = match commit {
+        "sync" => OffsetCommit::AfterHandler,
+        "background" => OffsetCommit::Background,
+        _ => return Err(format!("unknown commit {commit:?}").into()),
+    };
     let scratch = scratch_topic::<V>(topic, Some(table));
     let table = SinkTable::for_topic(scratch).ok_or("the catalog gives the topic no sink")??;
-    let mut sink = PgSink::new(connect(&env("DATABASE_URL")?).await?, table).await?;
-    let settings =
-        ConsumerSettings::new(env("KAFKA_BOOTSTRAP_SERVERS")?, group, [topic]).with_max_batch(max_batch.parse()?);
+    let mut sink = PgSink::new(connect(&env("DATABASE_URL")?).await?, table)
+        .await?
+        .with_strategy(strategy);
+    let settings = ConsumerSettings::new(env("KAFKA_BOOTSTRAP_SERVERS")?, group, [topic])
+        .with_max_batch(max_batch.parse()?)
+        .with_commit(commit);
     let consumer = Consumer::with_decoder(settings, WriterSchemas::new(registry()?), None)?;
     consumer.shutdown().on_signals()?;
     let summary = postgres_sink::run(&consumer, &mut sink).await?;

@@ -310,7 +310,8 @@ async fn every_avrokit_column_reads_back_as_the_value_it_came_from() {
     };
     let values = all_types_values();
     let mut failures = Vec::new();
-    for strategy in [Strategy::Insert, Strategy::Copy] {
+    // all_types has array columns: `Strategy::Unnest` writes it as `Insert` does.
+    for strategy in [Strategy::Insert, Strategy::Unnest, Strategy::Copy] {
         admin.batch_execute("TRUNCATE all_types").await.expect("truncate");
         let mut sink = scratch.sink::<AllTypes>("all_types").await.with_strategy(strategy);
         let committed = write(&mut sink, &values).await.expect("the batch commits");
@@ -351,7 +352,7 @@ async fn the_avro_schemas_tables_hold_rows_of_the_generated_types() {
     let mut sink = scratch
         .sink::<AccessEvent>("raw_access_events")
         .await
-        .with_strategy(Strategy::Insert);
+        .with_strategy(Strategy::Unnest);
     write(&mut sink, &events).await.expect("the batch commits");
     for e in &events {
         let cells = [
@@ -544,7 +545,7 @@ async fn an_upsert_keeps_one_row_per_key_with_the_last_values() {
     let Some((scratch, admin)) = pg_scratch::with_tables("postgres_sink_upsert").await else {
         return;
     };
-    for strategy in [Strategy::Insert, Strategy::Copy] {
+    for strategy in [Strategy::Insert, Strategy::Unnest, Strategy::Copy] {
         admin.batch_execute("TRUNCATE all_types").await.expect("truncate");
         let mut sink = scratch.sink::<AllTypes>("all_types").await.with_strategy(strategy);
         let [first, _] = <[AllTypes; 2]>::try_from(all_types_values()).expect("two values");
@@ -585,6 +586,67 @@ async fn an_upsert_keeps_one_row_per_key_with_the_last_values() {
         assert_eq!(row.get::<_, i64>(1), created, "{strategy:?}: created_at is kept");
         assert!(row.get::<_, bool>(2), "{strategy:?}: sink_timestamp is refreshed");
         let failures = compare(&admin, "all_types", "id = 1", &all_types_cells(&third)).await;
+        assert!(failures.is_empty(), "{strategy:?}: {}", failures.join("\n"));
+    }
+}
+
+/// `Strategy::Unnest` on a table of scalar columns (TEXT, INTEGER, TIMESTAMP, BYTEA,
+/// BOOLEAN, a nullable TEXT), against `Insert` and `Copy`: new rows, then the same keys
+/// again (twice in one batch, the last winning) update them.
+#[tokio::test]
+async fn every_strategy_upserts_scalar_rows_alike() {
+    let Some((scratch, admin)) = pg_scratch::with_tables("postgres_sink_strategies").await else {
+        return;
+    };
+    let data = |i: i32, pipeline: Option<&str>| TelescopeData {
+        data_id: format!("d-{}", i % 3),
+        observation_id: format!("obs-{i}"),
+        sequence_number: i,
+        timestamp: utc(2024, 5, 1, 12, 0, 0, 0) + avrokit::chrono::TimeDelta::milliseconds(i64::from(i)),
+        data: vec![i as u8; i as usize % 7],
+        processed: i % 2 == 0,
+        processing_pipeline_version: pipeline.map(str::to_owned),
+    };
+    for strategy in [Strategy::Insert, Strategy::Unnest, Strategy::Copy] {
+        admin
+            .batch_execute("TRUNCATE telescope_data_raw")
+            .await
+            .expect("truncate");
+        let mut sink = scratch
+            .sink::<TelescopeData>("telescope_data_raw")
+            .await
+            .with_strategy(strategy);
+        let first: Vec<TelescopeData> = (0..3).map(|i| data(i, Some("v1"))).collect();
+        let committed = write(&mut sink, &first).await.expect("the first batch commits");
+        assert_eq!((committed.rows, committed.affected), (3, 3), "{strategy:?}");
+        // Keys d-0, d-1, d-2, d-0: the second d-0 wins.
+        let second: Vec<TelescopeData> = (3..7).map(|i| data(i, (i % 2 == 1).then_some("v2"))).collect();
+        let committed = write(&mut sink, &second).await.expect("the second batch commits");
+        assert_eq!((committed.records, committed.rows), (4, 3), "{strategy:?}");
+        let mut failures = Vec::new();
+        for d in &second[1..] {
+            let cells = [
+                ("observation_id".to_owned(), text(&d.observation_id)),
+                (
+                    "sequence_number::int8".to_owned(),
+                    Cell::Int(i64::from(d.sequence_number)),
+                ),
+                (micros("timestamp"), Cell::Int(d.timestamp.timestamp_micros())),
+                ("data".to_owned(), Cell::Bytes(d.data.clone())),
+                ("processed".to_owned(), Cell::Bool(d.processed)),
+                optional("processing_pipeline_version", &d.processing_pipeline_version, |s| {
+                    text(s)
+                }),
+            ];
+            let key = format!("data_id = '{}'", d.data_id);
+            failures.extend(compare(&admin, "telescope_data_raw", &key, &cells).await);
+        }
+        let rows: i64 = admin
+            .query_one("SELECT count(*) FROM telescope_data_raw", &[])
+            .await
+            .expect("a count")
+            .get(0);
+        assert_eq!(rows, 3, "{strategy:?}: one row per key");
         assert!(failures.is_empty(), "{strategy:?}: {}", failures.join("\n"));
     }
 }

@@ -221,8 +221,11 @@ pub enum OffsetCommit {
     /// After each handled batch, by hand: at-least-once (the default).
     #[default]
     AfterHandler,
-    /// In the background (`enable.auto.commit`): at-most-once for records in flight at a
-    /// crash, for readers that may skip (a console tail).
+    /// Stored after each handled batch and committed by librdkafka in the background
+    /// (`enable.auto.commit`, every `auto.commit.interval.ms`): still at-least-once, as
+    /// only handled records' offsets are stored, but a crash replays up to an interval's
+    /// records rather than one batch. For idempotent handlers, such as the PostgreSQL
+    /// sink's upserts, where a round trip to the broker per batch buys nothing.
     Background,
 }
 

@@ -7,7 +7,7 @@ use super::error::SinkError;
 use super::plan::{Row, RowPlan};
 use super::statement;
 use super::table::SinkTable;
-use super::value::SqlValue;
+use super::value::{ColumnArray, SqlValue};
 use crate::schema::Schema;
 use avrokit_schema::sql::table::Table;
 use std::collections::{HashMap, HashSet};
@@ -22,11 +22,16 @@ pub enum Strategy {
     /// Multi-row `INSERT … VALUES … ON CONFLICT` with bind parameters, as many rows per
     /// statement as PostgreSQL's 65535 parameters allow; statements are prepared once per
     /// writer schema and row count.
-    #[default]
     Insert,
     /// Binary `COPY` into a session temporary table, then `INSERT … SELECT … ON CONFLICT`
     /// from it.
     Copy,
+    /// One `INSERT … SELECT * FROM unnest($1::type[], …) ON CONFLICT` per batch: each
+    /// column's values as one array parameter, so a writer schema needs one prepared
+    /// statement whatever the batch size. A table with an array column is written as
+    /// [`Strategy::Insert`] writes it (`unnest` would flatten its arrays). The default.
+    #[default]
+    Unnest,
 }
 
 /// One value to write as a row: its Avro binary encoding and the schema it was written
@@ -92,6 +97,8 @@ pub struct PgSink {
     plans: HashMap<u64, Arc<RowPlan>>,
     /// Prepared multi-row inserts by (writer fingerprint, rows).
     inserts: HashMap<(u64, usize), Statement>,
+    /// Prepared `unnest` inserts by writer fingerprint.
+    unnests: HashMap<u64, Statement>,
     /// The prepared delete by key, once a tombstone came.
     delete: Option<Statement>,
 }
@@ -124,6 +131,7 @@ impl PgSink {
             strategy: Strategy::default(),
             plans: HashMap::new(),
             inserts: HashMap::new(),
+            unnests: HashMap::new(),
             delete: None,
         })
     }
@@ -150,6 +158,7 @@ impl PgSink {
         self.client = fresh.client;
         self.types = fresh.types;
         self.inserts.clear();
+        self.unnests.clear();
         self.delete = None;
         Ok(())
     }
@@ -202,10 +211,10 @@ impl PgSink {
             self.reconnect().await?;
         }
         let rows = groups.iter().map(|(_, rows)| rows.len()).sum();
-        let statements = match self.strategy {
-            Strategy::Insert => self.prepare_inserts(&groups).await?,
-            Strategy::Copy => Vec::new(),
-        };
+        let mut statements = Vec::with_capacity(groups.len());
+        for (plan, rows) in &groups {
+            statements.push(self.prepare(plan, rows.len()).await?);
+        }
         let delete = match deletes.is_empty() {
             true => None,
             false => Some(self.prepare_delete().await?),
@@ -225,10 +234,11 @@ impl PgSink {
                 .map_err(|e| SinkError::database(format!("deleting tombstoned rows of {}", table.ident), e))?;
         }
         let mut affected = 0;
-        for (index, (plan, rows)) in groups.iter().enumerate() {
-            affected += match statements.get(index) {
-                Some(statements) => insert(&tx, statements, table, plan, rows).await?,
-                None => copy(&tx, &self.types, table, plan, rows).await?,
+        for ((plan, rows), statement) in groups.iter().zip(&statements) {
+            affected += match statement {
+                Prepared::Values(statements) => insert(&tx, statements, table, plan, rows).await?,
+                Prepared::Unnest(statement) => unnest(&tx, statement, table, plan, rows).await?,
+                Prepared::Copy => copy(&tx, &self.types, table, plan, rows).await?,
             };
         }
         tx.commit()
@@ -309,29 +319,62 @@ impl PgSink {
         Ok(self.delete.insert(statement).clone())
     }
 
-    /// The statement of every chunk of every group, prepared outside the transaction
-    /// (a failed transaction must not take them) and once per session per size.
-    async fn prepare_inserts(&mut self, groups: &[Group]) -> Result<Vec<Vec<Statement>>, SinkError> {
-        let mut prepared = Vec::with_capacity(groups.len());
-        for (plan, rows) in groups {
-            let mut statements = Vec::new();
-            for chunk in rows.chunks(rows_per_statement(plan)) {
-                let key = (plan.writer().fingerprint(), chunk.len());
-                if let Some(statement) = self.inserts.get(&key) {
-                    statements.push(statement.clone());
-                    continue;
+    /// What writes `rows` rows of `plan` with the sink's strategy: statements prepared
+    /// outside the transaction (a failed transaction must not take them), once per
+    /// session (per writer schema, and for multi-row inserts per chunk size).
+    async fn prepare(&mut self, plan: &RowPlan, rows: usize) -> Result<Prepared, SinkError> {
+        let fingerprint = plan.writer().fingerprint();
+        match self.strategy {
+            Strategy::Copy => return Ok(Prepared::Copy),
+            Strategy::Unnest => {
+                if let Some(statement) = self.unnests.get(&fingerprint) {
+                    return Ok(Prepared::Unnest(statement.clone()));
                 }
-                let sql = statement::insert_values(self.table.table(), plan, chunk.len());
-                let statement = self.client.prepare(&sql).await.map_err(|e| {
-                    SinkError::database(format!("preparing the insert into {}", self.table.table().ident), e)
-                })?;
-                self.inserts.insert(key, statement.clone());
-                statements.push(statement);
+                if let Some(sql) = statement::insert_unnest(self.table.table(), plan, &self.types) {
+                    let statement = self.prepare_sql(&sql).await?;
+                    self.unnests.insert(fingerprint, statement.clone());
+                    return Ok(Prepared::Unnest(statement));
+                }
             }
-            prepared.push(statements);
+            Strategy::Insert => {}
         }
-        Ok(prepared)
+        let mut statements = Vec::new();
+        let per_statement = rows_per_statement(plan);
+        for chunk in (0..rows)
+            .step_by(per_statement)
+            .map(|start| per_statement.min(rows - start))
+        {
+            let statement = match self.inserts.get(&(fingerprint, chunk)) {
+                Some(statement) => statement.clone(),
+                None => {
+                    let sql = statement::insert_values(self.table.table(), plan, chunk);
+                    let statement = self.prepare_sql(&sql).await?;
+                    self.inserts.insert((fingerprint, chunk), statement.clone());
+                    statement
+                }
+            };
+            statements.push(statement);
+        }
+        Ok(Prepared::Values(statements))
     }
+
+    /// `sql`, an insert into the table, prepared.
+    async fn prepare_sql(&self, sql: &str) -> Result<Statement, SinkError> {
+        self.client
+            .prepare(sql)
+            .await
+            .map_err(|e| SinkError::database(format!("preparing the insert into {}", self.table.table().ident), e))
+    }
+}
+
+/// How one group of a batch is written.
+enum Prepared {
+    /// Multi-row inserts, one statement per chunk of rows.
+    Values(Vec<Statement>),
+    /// One insert from `unnest` of column arrays.
+    Unnest(Statement),
+    /// Binary COPY through the staging table.
+    Copy,
 }
 
 fn rows_per_statement(plan: &RowPlan) -> usize {
@@ -359,6 +402,23 @@ async fn insert(
             .map_err(|e| SinkError::database(doing(), e))?;
     }
     Ok(affected)
+}
+
+/// Writes `rows` with one insert from the arrays of their columns.
+async fn unnest(
+    tx: &Transaction<'_>,
+    statement: &Statement,
+    table: &Table,
+    plan: &RowPlan,
+    rows: &[Row],
+) -> Result<u64, SinkError> {
+    let columns: Vec<ColumnArray<'_>> = (0..plan.columns().len())
+        .map(|column| ColumnArray { rows, column })
+        .collect();
+    let params = columns.iter().map(|column| column as &(dyn ToSql + Sync));
+    tx.execute_raw(statement, params)
+        .await
+        .map_err(|e| SinkError::database(format!("inserting {} rows into {}", rows.len(), table.ident), e))
 }
 
 /// Writes `rows` through binary COPY into the staging table, then upserts from it.

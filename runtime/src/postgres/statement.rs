@@ -1,10 +1,11 @@
 //! The SQL text of the upsert, for one table and one row plan: the columns the plan
-//! fills, the conflict clause, and the statements of both strategies.
+//! fills, the conflict clause, and the statements of each strategy.
 
 use super::plan::RowPlan;
-use avrokit_schema::sql::names::identifier;
+use avrokit_schema::sql::names::{identifier, quoted};
 use avrokit_schema::sql::table::{METADATA_COLUMNS, Table};
 use std::hash::{DefaultHasher, Hash, Hasher};
+use tokio_postgres::types::{Kind, Type};
 
 /// The column list of `plan`'s rows, spelled.
 pub(super) fn column_list(table: &Table, plan: &RowPlan) -> String {
@@ -58,6 +59,32 @@ pub(super) fn insert_values(table: &Table, plan: &RowPlan, rows: usize) -> Strin
         tuples.join(", "),
         on_conflict(table, plan)
     )
+}
+
+/// `INSERT … SELECT * FROM unnest($1::type[], …) ON CONFLICT …`: one array parameter per
+/// column (`types`: the table's value column types), whatever the number of rows; `None`
+/// when a column is itself an array, which `unnest` would flatten.
+pub(super) fn insert_unnest(table: &Table, plan: &RowPlan, types: &[Type]) -> Option<String> {
+    let mut arrays = Vec::with_capacity(plan.columns().len());
+    for (param, column) in plan.columns().iter().enumerate() {
+        let ty = &types[*column];
+        if matches!(ty.kind(), Kind::Array(_)) {
+            return None;
+        }
+        arrays.push(format!(
+            "${}::{}.{}[]",
+            param + 1,
+            quoted(ty.schema()),
+            quoted(ty.name())
+        ));
+    }
+    Some(format!(
+        "INSERT INTO {} ({}) SELECT * FROM unnest({}){}",
+        table.ident,
+        column_list(table, plan),
+        arrays.join(", "),
+        on_conflict(table, plan)
+    ))
 }
 
 /// The session's staging table for `plan`'s rows into `table`: one per (table, writer

@@ -2,6 +2,7 @@
 //! encoding, which bind parameters and binary COPY carry alike.
 
 use super::numeric::Numeric;
+use super::plan::Row;
 use bytes::{BufMut, BytesMut};
 use postgres_protocol::types as wire;
 use std::error::Error;
@@ -54,6 +55,56 @@ pub enum SqlValue {
     Array(Vec<SqlValue>),
 }
 
+/// One column of a batch's rows as a one-dimensional array parameter, for
+/// `unnest($n::type[])`.
+#[derive(Debug)]
+pub(super) struct ColumnArray<'a> {
+    /// The rows.
+    pub rows: &'a [Row],
+    /// Which of their values.
+    pub column: usize,
+}
+
+impl ToSql for ColumnArray<'_> {
+    fn to_sql(&self, ty: &Type, out: &mut BytesMut) -> Result<IsNull, Box<dyn Error + Sync + Send>> {
+        array_to_sql(self.rows.iter().map(|row| &row.values[self.column]), ty, out)
+    }
+
+    /// Every array type: the statement casts each parameter to its column's array type.
+    fn accepts(ty: &Type) -> bool {
+        matches!(ty.kind(), Kind::Array(_))
+    }
+
+    to_sql_checked!();
+}
+
+/// `elements` as a one-dimensional array of `ty` (an array type), each in its binary form.
+fn array_to_sql<'a, I>(elements: I, ty: &Type, out: &mut BytesMut) -> Result<IsNull, Box<dyn Error + Sync + Send>>
+where
+    I: IntoIterator<Item = &'a SqlValue>,
+    I::IntoIter: ExactSizeIterator,
+{
+    let Kind::Array(member) = ty.kind() else {
+        return Err(format!("an array for a column of type {ty}").into());
+    };
+    let elements = elements.into_iter();
+    let dimension = wire::ArrayDimension {
+        len: i32::try_from(elements.len())?,
+        lower_bound: 1,
+    };
+    wire::array_to_sql(
+        Some(dimension),
+        member.oid(),
+        elements,
+        |element, out| match element.to_sql(member, out)? {
+            IsNull::Yes => Ok(postgres_protocol::IsNull::Yes),
+            IsNull::No => Ok(postgres_protocol::IsNull::No),
+        },
+        out,
+    )?;
+    Ok(IsNull::No)
+}
+
 /// The version byte that starts JSONB's binary form.
 const JSONB_VERSION: u8 = 1;
 
@@ -85,25 +136,7 @@ impl ToSql for SqlValue {
             SqlValue::Hstore(entries) => {
                 wire::hstore_to_sql(entries.iter().map(|(k, v)| (k.as_str(), Some(v.as_str()))), out)?;
             }
-            SqlValue::Array(elements) => {
-                let Kind::Array(member) = ty.kind() else {
-                    return Err(format!("an array for a column of type {ty}").into());
-                };
-                let dimension = wire::ArrayDimension {
-                    len: i32::try_from(elements.len())?,
-                    lower_bound: 1,
-                };
-                wire::array_to_sql(
-                    Some(dimension),
-                    member.oid(),
-                    elements,
-                    |element, out| match element.to_sql(member, out)? {
-                        IsNull::Yes => Ok(postgres_protocol::IsNull::Yes),
-                        IsNull::No => Ok(postgres_protocol::IsNull::No),
-                    },
-                    out,
-                )?;
-            }
+            SqlValue::Array(elements) => return array_to_sql(elements, ty, out),
         }
         Ok(IsNull::No)
     }

@@ -56,6 +56,17 @@ pub struct E2eBenchArgs {
     /// Only these record types (default both).
     #[arg(long = "type", value_parser = ["telescope", "access"])]
     types: Vec<String>,
+    /// Only these clients (default all).
+    #[arg(long = "clients", value_parser = ["producers", "consumers", "sinks"], value_delimiter = ',')]
+    clients: Vec<String>,
+    /// How the avrokit sink writes its batches (`postgres::Strategy`).
+    #[arg(long, default_value = "unnest", value_parser = ["insert", "unnest", "copy"])]
+    sink_strategy: String,
+    /// When the avrokit sink's consumer commits its offsets: after each batch's
+    /// transaction (`sync`), or stored after it and committed by librdkafka every few
+    /// seconds (`background`).
+    #[arg(long, default_value = "background", value_parser = ["sync", "background"])]
+    sink_commit: String,
 }
 
 /// What one run measures: the arguments with their defaults applied.
@@ -64,6 +75,16 @@ struct Plan {
     rounds: usize,
     max_batch: usize,
     no_connect: bool,
+    clients: Vec<String>,
+    sink_strategy: String,
+    sink_commit: String,
+}
+
+impl Plan {
+    /// Whether `clients` (producers, consumers or sinks) are measured.
+    fn measures(&self, clients: &str) -> bool {
+        self.clients.is_empty() || self.clients.iter().any(|c| c == clients)
+    }
 }
 
 /// At most this share more CPU per record than the raw rdkafka client.
@@ -156,6 +177,9 @@ pub fn run(args: E2eBenchArgs) -> anyhow::Result<ExitCode> {
         rounds: args.rounds.unwrap_or(if args.quick { 2 } else { 5 }),
         max_batch: args.max_batch,
         no_connect: args.no_connect,
+        clients: args.clients,
+        sink_strategy: args.sink_strategy,
+        sink_commit: args.sink_commit,
     };
     if plan.records == 0 || plan.rounds == 0 || plan.max_batch == 0 {
         bail!("--records, --rounds and --max-batch must be at least 1");
@@ -411,67 +435,80 @@ impl<'a> Scratch<'a> {
         let record_bytes = fill["record_bytes"].as_f64().context("no record_bytes")?;
         let last_key = fill["last_key"].as_str().context("no last_key")?.to_owned();
 
-        eprintln!("bench e2e: {}: producers, {} rounds", kind.name, args.rounds);
-        let mut producer_topics = Vec::new();
-        for (name, _) in PRODUCERS {
-            producer_topics.push(self.topic(kind, name)?);
-        }
-        let mut producers: Vec<Rounds> = PRODUCERS.iter().map(|_| Rounds::default()).collect();
-        // One round per process, alternating, so a busy neighbour slows all rather than one.
-        for _ in 0..args.rounds {
-            for (((name, _), topic), rounds) in PRODUCERS.iter().zip(&producer_topics).zip(&mut producers) {
-                rounds.extend(&self.bench_json(&["produce", name, kind.name, topic, &records, "1"])?);
+        let mut producers: Vec<Rounds> = Vec::new();
+        let mut python_producer = Err(anyhow::anyhow!("left out (--clients)"));
+        if args.measures("producers") {
+            eprintln!("bench e2e: {}: producers, {} rounds", kind.name, args.rounds);
+            let mut producer_topics = Vec::new();
+            for (name, _) in PRODUCERS {
+                producer_topics.push(self.topic(kind, name)?);
             }
+            producers = PRODUCERS.iter().map(|_| Rounds::default()).collect();
+            // One round per process, alternating, so a busy neighbour slows all rather than one.
+            for _ in 0..args.rounds {
+                for (((name, _), topic), rounds) in PRODUCERS.iter().zip(&producer_topics).zip(&mut producers) {
+                    rounds.extend(&self.bench_json(&["produce", name, kind.name, topic, &records, "1"])?);
+                }
+            }
+            let python_topic = self.topic(kind, "python")?;
+            python_producer = self.python(
+                "produce",
+                &serde_json::json!({
+                    "frames": frames,
+                    "source_topic": input,
+                    "topic": python_topic,
+                    "config": fill["config"],
+                    "rounds": args.rounds,
+                }),
+            );
         }
-        let python_topic = self.topic(kind, "python")?;
-        let python_producer = self.python(
-            "produce",
-            &serde_json::json!({
-                "frames": frames,
-                "source_topic": input,
-                "topic": python_topic,
-                "config": fill["config"],
-                "rounds": args.rounds,
-            }),
-        );
         let _ = std::fs::remove_file(&frames);
 
-        eprintln!("bench e2e: {}: consumers, {} rounds", kind.name, args.rounds);
-        let mut consumers: Vec<Rounds> = CONSUMERS.iter().map(|_| Rounds::default()).collect();
-        for round in 0..args.rounds {
-            for ((name, _), rounds) in CONSUMERS.iter().zip(&mut consumers) {
-                let group = format!("{}.{}.{name}.{round}", self.run, kind.name);
-                rounds.extend(&self.bench_json(&["consume", name, kind.name, &input, &group, &records])?);
+        let mut consumers: Vec<Rounds> = Vec::new();
+        let mut python_consumer = Err(anyhow::anyhow!("left out (--clients)"));
+        if args.measures("consumers") {
+            eprintln!("bench e2e: {}: consumers, {} rounds", kind.name, args.rounds);
+            consumers = CONSUMERS.iter().map(|_| Rounds::default()).collect();
+            for round in 0..args.rounds {
+                for ((name, _), rounds) in CONSUMERS.iter().zip(&mut consumers) {
+                    let group = format!("{}.{}.{name}.{round}", self.run, kind.name);
+                    rounds.extend(&self.bench_json(&["consume", name, kind.name, &input, &group, &records])?);
+                }
             }
-        }
-        let python_consumer = self.python(
-            "consume",
-            &serde_json::json!({
-                "bootstrap": self.stack.bootstrap,
-                "topic": input,
-                "group": format!("{}.{}.python", self.run, kind.name),
-                "records": args.records,
-                "rounds": args.rounds,
-            }),
-        );
-
-        eprintln!("bench e2e: {}: avrokit sink, {records} rows", kind.name);
-        let avrokit_table = self.table(kind, "avrokit")?;
-        let avrokit_sink = self.avrokit_sink(kind, args, &input, &avrokit_table, &last_key);
-        eprintln!("bench e2e: {}: psql \\copy of the same rows", kind.name);
-        let copy = match &avrokit_sink {
-            Ok(_) => self.copy(kind, &avrokit_table),
-            Err(_) => Err(anyhow::anyhow!("no rows to copy: the avrokit sink failed")),
-        };
-        let connect_sink = if args.no_connect {
-            Err(anyhow::anyhow!("left out (--no-connect)"))
-        } else {
-            eprintln!(
-                "bench e2e: {}: Kafka Connect Debezium JDBC sink, {records} rows",
-                kind.name
+            python_consumer = self.python(
+                "consume",
+                &serde_json::json!({
+                    "bootstrap": self.stack.bootstrap,
+                    "topic": input,
+                    "group": format!("{}.{}.python", self.run, kind.name),
+                    "records": args.records,
+                    "rounds": args.rounds,
+                }),
             );
-            self.connect_sink(kind, args, &input, &last_key)
-        };
+        }
+        let left_out = || anyhow::anyhow!("left out (--clients)");
+        let mut avrokit_sink: anyhow::Result<SinkResult> = Err(left_out());
+        let mut copy: anyhow::Result<CopyResult> = Err(left_out());
+        let mut connect_sink: anyhow::Result<SinkResult> = Err(left_out());
+        if args.measures("sinks") {
+            eprintln!("bench e2e: {}: avrokit sink, {records} rows", kind.name);
+            let avrokit_table = self.table(kind, "avrokit")?;
+            avrokit_sink = self.avrokit_sink(kind, args, &input, &avrokit_table, &last_key);
+            eprintln!("bench e2e: {}: psql \\copy of the same rows", kind.name);
+            copy = match &avrokit_sink {
+                Ok(_) => self.copy(kind, &avrokit_table),
+                Err(_) => Err(anyhow::anyhow!("no rows to copy: the avrokit sink failed")),
+            };
+            connect_sink = if args.no_connect {
+                Err(anyhow::anyhow!("left out (--no-connect)"))
+            } else {
+                eprintln!(
+                    "bench e2e: {}: Kafka Connect Debezium JDBC sink, {records} rows",
+                    kind.name
+                );
+                self.connect_sink(kind, args, &input, &last_key)
+            };
+        }
         Ok(Report {
             record_bytes,
             producers,
@@ -524,6 +561,8 @@ impl<'a> Scratch<'a> {
             &format!("{}.{}.sink", self.run, kind.name),
             table,
             &args.max_batch.to_string(),
+            &args.sink_strategy,
+            &args.sink_commit,
         ]);
         let mut sink = command.spawn().context("starting e2e-bench sink")?;
         let watched = wait_watcher(watcher, || {
@@ -758,13 +797,23 @@ fn client_header(first: &str) {
 impl Report {
     fn print(&self, kind: &Kind, args: &Plan) {
         let n = args.records;
-        let cpu = |rounds: &Rounds| rounds.cpu_us(n);
         println!();
         println!(
             "{}: {:.0} bytes per record with key and frame; msgs/s: the best round; CPU µs: per record, the median round",
             kind.title, self.record_bytes
         );
+        self.print_producers(n);
+        self.print_consumers(n);
+        self.print_sinks(args);
+    }
+
+    fn print_producers(&self, n: usize) {
+        let cpu = |rounds: &Rounds| rounds.cpu_us(n);
         println!();
+        if self.producers.is_empty() {
+            println!("producers: left out (--clients)");
+            return;
+        }
         client_header("producer");
         let [send, raw_send, stream, raw_stream, threaded] = [0, 1, 2, 3, 4].map(|i| &self.producers[i]);
         let row = |i: usize, rounds: &Rounds, note: String| {
@@ -790,7 +839,15 @@ impl Report {
                 &[("enqueue", cpu(stream)), ("send", cpu(send))],
             ),
         );
+    }
+
+    fn print_consumers(&self, n: usize) {
+        let cpu = |rounds: &Rounds| rounds.cpu_us(n);
         println!();
+        if self.consumers.is_empty() {
+            println!("consumers: left out (--clients)");
+            return;
+        }
         client_header("consumer (decoded and handled)");
         let [raw_commit, raw] = [3, 4].map(|i| &self.consumers[i]);
         for (i, ((_, name), rounds)) in CONSUMERS.iter().zip(&self.consumers).enumerate() {
@@ -822,7 +879,6 @@ impl Report {
             ),
         );
         println!();
-        self.print_sinks(args);
     }
 
     fn print_sinks(&self, args: &Plan) {
@@ -838,7 +894,10 @@ impl Report {
         println!("|{:-<60}|{:->15}|{:->14}|{:->12}|{:->11}|", "", "", "", "", "");
         let sinks = [
             (
-                format!("avrokit postgres_sink (max_batch {}; its process)", args.max_batch),
+                format!(
+                    "avrokit postgres_sink (max_batch {}, {}, {} commit; its process)",
+                    args.max_batch, args.sink_strategy, args.sink_commit
+                ),
                 &self.avrokit_sink,
             ),
             (

@@ -125,7 +125,7 @@ fn plain(name: &str) -> bool {
 }
 
 /// `name` as a quoted identifier (inner quotes doubled).
-fn quoted(name: &str) -> String {
+pub fn quoted(name: &str) -> String {
     format!("\"{}\"", name.replace('"', "\"\""))
 }
 
