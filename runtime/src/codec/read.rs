@@ -356,6 +356,34 @@ mod tests {
         }
     }
 
+    /// Every varint length, alone or followed by more bytes, gives the value and position
+    /// written.
+    #[test]
+    fn word_and_byte_reads_agree_at_every_length() {
+        let mut values = vec![0, -1, 1, i64::MAX, i64::MIN];
+        for bits in 1..64 {
+            let power = 1i64 << bits;
+            values.extend([
+                power,
+                power.wrapping_sub(1),
+                power.wrapping_neg(),
+                1i64.wrapping_sub(power),
+            ]);
+        }
+        values.extend([1_714_564_800_000, -1_714_564_800_000, 1024, 300]);
+        for v in values {
+            let mut exact = Vec::new();
+            write_long(&mut exact, v);
+            let mut padded = exact.clone();
+            padded.extend_from_slice(&[0xff; 9]);
+            for (bytes, what) in [(&exact, "exact"), (&padded, "padded")] {
+                let mut reader = Reader::new(bytes);
+                assert_eq!(reader.read_long(), Ok(v), "{v} ({what})");
+                assert_eq!(reader.position(), exact.len(), "{v} ({what})");
+            }
+        }
+    }
+
     #[test]
     fn malformed_input_is_a_typed_error() {
         assert_eq!(

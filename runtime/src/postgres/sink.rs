@@ -4,8 +4,9 @@
 use super::check;
 use super::delete::{self, KeyColumn};
 use super::error::SinkError;
+use super::fresh::{self, FreshKeys};
 use super::plan::{Row, RowPlan};
-use super::statement;
+use super::statement::{self, Conflict};
 use super::table::SinkTable;
 use super::value::{ColumnArray, SqlValue};
 use crate::schema::Schema;
@@ -98,7 +99,9 @@ pub struct PgSink {
     /// Prepared multi-row inserts by (writer fingerprint, rows).
     inserts: HashMap<(u64, usize), Statement>,
     /// Prepared `unnest` inserts by writer fingerprint.
-    unnests: HashMap<u64, Statement>,
+    unnests: HashMap<u64, Unnests>,
+    /// Whether the next batch is inserted as new rows first.
+    fresh: FreshKeys,
     /// The prepared delete by key, once a tombstone came.
     delete: Option<Statement>,
 }
@@ -132,6 +135,7 @@ impl PgSink {
             plans: HashMap::new(),
             inserts: HashMap::new(),
             unnests: HashMap::new(),
+            fresh: FreshKeys::default(),
             delete: None,
         })
     }
@@ -237,7 +241,12 @@ impl PgSink {
         for ((plan, rows), statement) in groups.iter().zip(&statements) {
             affected += match statement {
                 Prepared::Values(statements) => insert(&tx, statements, table, plan, rows).await?,
-                Prepared::Unnest(statement) => unnest(&tx, statement, table, plan, rows).await?,
+                Prepared::Unnest(Unnests { upsert, plain }) => match plain {
+                    Some(plain) if self.fresh.try_plain() => {
+                        fresh_first(&tx, &mut self.fresh, plain, upsert, table, plan, rows).await?
+                    }
+                    _ => unnest(&tx, upsert, table, plan, rows).await?,
+                },
                 Prepared::Copy => copy(&tx, &self.types, table, plan, rows).await?,
             };
         }
@@ -327,13 +336,23 @@ impl PgSink {
         match self.strategy {
             Strategy::Copy => return Ok(Prepared::Copy),
             Strategy::Unnest => {
-                if let Some(statement) = self.unnests.get(&fingerprint) {
-                    return Ok(Prepared::Unnest(statement.clone()));
+                if let Some(statements) = self.unnests.get(&fingerprint) {
+                    return Ok(Prepared::Unnest(statements.clone()));
                 }
-                if let Some(sql) = statement::insert_unnest(self.table.table(), plan, &self.types) {
-                    let statement = self.prepare_sql(&sql).await?;
-                    self.unnests.insert(fingerprint, statement.clone());
-                    return Ok(Prepared::Unnest(statement));
+                let table = self.table.table();
+                if let Some(sql) = statement::insert_unnest(table, plan, &self.types, Conflict::Update) {
+                    let upsert = self.prepare_sql(&sql).await?;
+                    // Without a primary key every insert is plain already.
+                    let plain = match table.primary_key.is_empty() {
+                        true => None,
+                        false => match statement::insert_unnest(table, plan, &self.types, Conflict::Fail) {
+                            Some(sql) => Some(self.prepare_sql(&sql).await?),
+                            None => None,
+                        },
+                    };
+                    let statements = Unnests { upsert, plain };
+                    self.unnests.insert(fingerprint, statements.clone());
+                    return Ok(Prepared::Unnest(statements));
                 }
             }
             Strategy::Insert => {}
@@ -372,7 +391,7 @@ enum Prepared {
     /// Multi-row inserts, one statement per chunk of rows.
     Values(Vec<Statement>),
     /// One insert from `unnest` of column arrays.
-    Unnest(Statement),
+    Unnest(Unnests),
     /// Binary COPY through the staging table.
     Copy,
 }
@@ -402,6 +421,49 @@ async fn insert(
             .map_err(|e| SinkError::database(doing(), e))?;
     }
     Ok(affected)
+}
+
+/// The `unnest` inserts of one writer schema.
+#[derive(Clone)]
+struct Unnests {
+    /// With `ON CONFLICT … DO UPDATE`.
+    upsert: Statement,
+    /// Without it (`None`: the table has no key, so `upsert` is plain already).
+    plain: Option<Statement>,
+}
+
+/// Writes `rows` as new rows with `plain` under a savepoint (sent together, one round
+/// trip), or, when a key was already in the table, rolls back to it and upserts them.
+async fn fresh_first(
+    tx: &Transaction<'_>,
+    fresh: &mut FreshKeys,
+    plain: &Statement,
+    upsert: &Statement,
+    table: &Table,
+    plan: &RowPlan,
+    rows: &[Row],
+) -> Result<u64, SinkError> {
+    let savepoint = async {
+        tx.batch_execute(fresh::SAVEPOINT)
+            .await
+            .map_err(|e| SinkError::database("setting a savepoint", e))
+    };
+    let (savepoint, inserted) = tokio::join!(savepoint, unnest(tx, plain, table, plan, rows));
+    savepoint?;
+    match inserted {
+        Ok(affected) => {
+            fresh.inserted();
+            Ok(affected)
+        }
+        Err(error) if error.sqlstate() == Some(fresh::UNIQUE_VIOLATION) => {
+            fresh.conflicted();
+            tx.batch_execute(fresh::ROLLBACK)
+                .await
+                .map_err(|e| SinkError::database("rolling back to the savepoint", e))?;
+            unnest(tx, upsert, table, plan, rows).await
+        }
+        Err(error) => Err(error),
+    }
 }
 
 /// Writes `rows` with one insert from the arrays of their columns.
