@@ -478,3 +478,55 @@ fn writing_the_site_replaces_pages_that_are_gone_and_keeps_other_files() {
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A topic of several event types shows every type with its subject, every type's page
+/// names the topic, and the search entry and the index row name every type.
+#[test]
+fn a_topic_of_several_event_types_shows_each() {
+    let record = |name: &str| {
+        format!(
+            r#"{{"type": "record", "name": "{name}", "namespace": "t", "fields": [{{"name": "id", "type": "string"}}]}}"#
+        )
+    };
+    let set = load_files(
+        vec![
+            SourceFile::new("t/created.avsc", record("Created")),
+            SourceFile::new("t/cancelled.avsc", record("Cancelled")),
+        ],
+        &LoadOptions::default(),
+    )
+    .expect("the schemas load");
+    let catalog = parse_catalog(
+        SourceFile::new(
+            "catalog.toml",
+            "environments = [\"dev\"]\n\n[topics.\"orders\"]\nvalue = [\"t.Created\", \"t.Cancelled\"]\nsubject_strategy = \"topic_record_name\"\n".to_owned(),
+        ),
+        &set,
+    )
+    .expect("the catalog loads");
+    let files = site::render(&set, Some(&catalog), &History::default());
+    check_links(&files);
+    let pages = by_path(&files);
+    let topic = pages["topic/orders.html"];
+    for subject in ["orders-t.Created", "orders-t.Cancelled"] {
+        assert!(
+            topic.contains(&format!("subject <code>{subject}</code>")),
+            "{subject} on the topic page:\n{topic}"
+        );
+    }
+    for name in ["Created", "Cancelled"] {
+        let page = pages[format!("type/t.{name}.html").as_str()];
+        let used = "the value of topic <a class=\"topic-ref\" href=\"../topic/orders.html\">orders</a>";
+        assert!(page.contains(used), "the page of t.{name} names the topic:\n{page}");
+        assert!(
+            pages["index.html"].contains(&format!("t.{name}")),
+            "the index row names t.{name}"
+        );
+    }
+    let entry = search_index(&files)
+        .into_iter()
+        .find(|e| e["k"] == "topic")
+        .expect("a topic entry");
+    let detail = entry["d"].as_str().expect("a detail");
+    assert!(detail.contains("Created") && detail.contains("Cancelled"), "{detail}");
+}

@@ -105,7 +105,9 @@ fn build(
         if let Some(key) = &topic.key {
             direct_names(key, &mut named);
         }
-        direct_names(&topic.value, &mut named);
+        for value in &topic.value_types {
+            direct_names(value, &mut named);
+        }
         for id in named.into_iter().filter(|id| included.contains(id)) {
             edges.push((Key::Topic(topic.name.clone()), Key::Type(id)));
             if layer.insert(id, 1).is_none() {

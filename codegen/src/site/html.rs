@@ -2,6 +2,7 @@
 //! shares (header with the search box, sidebar, footer scripts).
 
 use super::model::{self, Model};
+use crate::catalog::Topic;
 use crate::ir::{FixedLogical, Logical, NamedKind, Schema, TypeId};
 use std::fmt::Write;
 
@@ -100,6 +101,12 @@ pub(super) fn table_link(name: &str, root: &str) -> String {
 
 /// A schema as HTML, named types linked: `string`, `null | Position`,
 /// `array<Reading>`, `timestamp-millis`.
+/// Each of `topic`'s value types (several on a topic of several event types) through
+/// `each`, joined by `separator`.
+pub(super) fn values(topic: &Topic, separator: &str, each: impl Fn(&Schema) -> String) -> String {
+    topic.value_types.iter().map(each).collect::<Vec<_>>().join(separator)
+}
+
 pub(super) fn schema(model: &Model<'_>, schema: &Schema, root: &str) -> String {
     match schema {
         Schema::Array(items) => format!(

@@ -79,7 +79,7 @@ pub(super) fn render(model: &Model<'_>) -> String {
                 "<tr><td class=\"topic-cell\">{}<div class=\"aka\">{}</div></td><td>{key}</td><td><code>{}</code></td><td><span class=\"mode\">{}</span></td><td class=\"num\">{}</td><td>{}</td><td>{sink}</td></tr>",
                 html::topic_link(&topic.name, root),
                 html::summary(topic.doc.as_deref()),
-                html::schema(model, &topic.value, root),
+                html::values(topic, "</code> | <code>", |schema| html::schema(model, schema, root)),
                 topic.compatibility.as_str(),
                 esc(&partitions.join(" / ")),
                 esc(&html::duration(topic.settings.retention_ms)),

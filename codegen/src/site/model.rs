@@ -92,11 +92,10 @@ impl<'a> Model<'a> {
         }
         for topic in &topics {
             let mut direct = BTreeSet::new();
-            for (role, schema) in [("key", topic.key.as_ref()), ("value", Some(&topic.value))] {
+            let values = topic.value_types.iter().map(|schema| ("value", schema));
+            for (role, schema) in topic.key.iter().map(|schema| ("key", schema)).chain(values) {
                 let mut named = BTreeSet::new();
-                if let Some(schema) = schema {
-                    direct_names(schema, &mut named);
-                }
+                direct_names(schema, &mut named);
                 for id in named {
                     direct.insert(id);
                     if let Some(entry) = uses.get_mut(&id) {
@@ -209,7 +208,9 @@ pub(super) fn reached(set: &SchemaSet, topic: &Topic) -> BTreeSet<TypeId> {
     if let Some(key) = &topic.key {
         direct_names(key, &mut pending);
     }
-    direct_names(&topic.value, &mut pending);
+    for value in &topic.value_types {
+        direct_names(value, &mut pending);
+    }
     let mut seen = BTreeSet::new();
     while let Some(id) = pending.pop_first() {
         if !seen.insert(id) {

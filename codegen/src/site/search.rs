@@ -17,7 +17,10 @@ pub(super) fn render(model: &Model<'_>) -> String {
             "topic",
             topic.name.clone(),
             model::topic_path(&topic.name),
-            format!("value {}", model.set.describe(&topic.value)),
+            format!(
+                "value {}",
+                html::values(topic, " | ", |schema| model.set.describe(schema))
+            ),
         );
     }
     for &id in &model.types {

@@ -31,13 +31,23 @@ pub(super) fn render(model: &Model<'_>, topic: &Topic) -> String {
             esc(&topic.key_subject().unwrap_or_default())
         ),
     };
-    let _ = write!(
+    let _ = writeln!(body, "<dl class=\"facts\">\n<dt>Key</dt><dd>{key}</dd>");
+    // A topic of several event types has a value type, and a subject, per event type.
+    let label = match topic.value_types.len() {
+        1 => "Value",
+        _ => "Value (one of)",
+    };
+    for (subject, value) in topic.value_subjects_with_types() {
+        let _ = writeln!(
+            body,
+            "<dt>{label}</dt><dd><code>{}</code> <span class=\"muted\">Avro, subject <code>{}</code></span></dd>",
+            html::schema(model, value, &root),
+            esc(subject),
+        );
+    }
+    let _ = writeln!(
         body,
-        "<dl class=\"facts\">\n<dt>Key</dt><dd>{key}</dd>\n\
-         <dt>Value</dt><dd><code>{}</code> <span class=\"muted\">Avro, subject <code>{}</code></span></dd>\n\
-         <dt>Compatibility</dt><dd><span class=\"mode\">{}</span></dd>\n",
-        html::schema(model, &topic.value, &root),
-        esc(&topic.value_subject()),
+        "<dt>Compatibility</dt><dd><span class=\"mode\">{}</span></dd>",
         topic.compatibility.as_str(),
     );
     if let Some(sink) = &topic.sink {
