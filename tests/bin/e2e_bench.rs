@@ -13,13 +13,14 @@
 //! e2e-bench produce CONTENDER TYPE TOPIC RECORDS ROUNDS
 //!     ROUNDS rounds of RECORDS records of TYPE through one producer: avrokit-send,
 //!     raw-send, avrokit-stream, raw-stream or raw-threaded
-//! e2e-bench consume CONTENDER TYPE TOPIC GROUP RECORDS
-//!     reads the first RECORDS records of TOPIC as group GROUP and decodes them:
+//! e2e-bench consume CONTENDER TYPE TOPIC GROUP RECORDS MAX_BATCH
+//!     reads the first RECORDS records of TOPIC as group GROUP, in batches of up to
+//!     MAX_BATCH, and decodes them:
 //!     avrokit (the typed Consumer: decoding into the values it keeps from batch to batch,
 //!     commits after each batch), avrokit-background (the same, offsets committed in the
 //!     background), avrokit-fresh (new values for every record, commits after each batch)
 //!     or raw (a StreamConsumer, unframing and the derived from_avro; raw-commit: with a
-//!     synchronous commit every 500 records, as avrokit's default)
+//!     synchronous commit every MAX_BATCH records, as avrokit's default)
 //! e2e-bench sink TYPE TOPIC GROUP TABLE MAX_BATCH STRATEGY COMMIT
 //!     `postgres_sink::run` from TOPIC into TABLE (a scratch copy of the type's table)
 //!     until SIGINT/SIGTERM, writing with STRATEGY (insert, unnest or copy) and
@@ -97,9 +98,9 @@ async fn main() -> ExitCode {
             "access" => produce::<AccessEvent>(contender, topic, records, rounds).await,
             _ => Err(unknown_type(kind)),
         },
-        ["consume", contender, kind, topic, group, records] => match *kind {
-            "telescope" => consume::<TelescopeData>(contender, topic, group, records).await,
-            "access" => consume::<AccessEvent>(contender, topic, group, records).await,
+        ["consume", contender, kind, topic, group, records, max_batch] => match *kind {
+            "telescope" => consume::<TelescopeData>(contender, topic, group, records, max_batch).await,
+            "access" => consume::<AccessEvent>(contender, topic, group, records, max_batch).await,
             _ => Err(unknown_type(kind)),
         },
         ["sink", kind, topic, group, table, max_batch, strategy, commit] => match *kind {
@@ -562,9 +563,16 @@ async fn fill<V: BenchRecord>(topic: &str, records: &str, frames_file: &str) -> 
 /// Reads the first `records` records of `topic` once, as a new group, and prints the
 /// seconds from the first record to the last and the process's CPU seconds from
 /// creating the consumer to the last record (joining the group is nearly all waiting).
-async fn consume<V: BenchRecord>(contender: &str, topic: &str, group: &str, records: &str) -> Result<(), BoxError> {
+async fn consume<V: BenchRecord>(
+    contender: &str,
+    topic: &str,
+    group: &str,
+    records: &str,
+    max_batch: &str,
+) -> Result<(), BoxError> {
     let n: usize = records.parse()?;
-    let settings = ConsumerSettings::new(env("KAFKA_BOOTSTRAP_SERVERS")?, group, [topic]).with_max_batch(500);
+    let settings =
+        ConsumerSettings::new(env("KAFKA_BOOTSTRAP_SERVERS")?, group, [topic]).with_max_batch(max_batch.parse()?);
     let cpu_before = cpu_secs();
     let (secs, checksum) = match contender {
         "avrokit" | "avrokit-background" | "avrokit-fresh" => {

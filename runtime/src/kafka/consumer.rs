@@ -4,6 +4,7 @@
 //! and a graceful shutdown that finishes the batch in flight, commits and leaves.
 
 use super::dead_letter::{DeadLetters, Failure, Stage};
+use super::offsets::NextOffsets;
 use super::producer::ProduceError;
 use super::settings::{ConsumerSettings, OffsetCommit};
 use super::shutdown::Shutdown;
@@ -13,8 +14,6 @@ use futures_core::Stream;
 use rdkafka::consumer::{CommitMode, Consumer as _, DefaultConsumerContext, MessageStream, StreamConsumer};
 use rdkafka::error::{KafkaError, KafkaResult, RDKafkaErrorCode};
 use rdkafka::message::{BorrowedMessage, Message, OwnedHeaders};
-use rdkafka::{Offset, TopicPartitionList};
-use std::collections::BTreeMap;
 use std::error::Error;
 use std::future::Future;
 use std::marker::PhantomData;
@@ -62,9 +61,9 @@ impl<V> Record<V> {
     }
 
     /// A record of `message` holding `value`.
-    fn of(message: &BorrowedMessage<'_>, value: V) -> Record<V> {
+    fn of(message: &BorrowedMessage<'_>, topic: &str, value: V) -> Record<V> {
         Record {
-            topic: message.topic().to_owned(),
+            topic: topic.to_owned(),
             partition: message.partition(),
             offset: message.offset(),
             key: message.key().map(<[u8]>::to_vec),
@@ -77,9 +76,9 @@ impl<V> Record<V> {
 
     /// Takes `message`'s place (all but the value, which the caller decodes in place),
     /// copying its bytes into the buffers this record already owns.
-    fn refill(&mut self, message: &BorrowedMessage<'_>) {
+    fn refill(&mut self, message: &BorrowedMessage<'_>, topic: &str) {
         self.topic.clear();
-        self.topic.push_str(message.topic());
+        self.topic.push_str(topic);
         self.partition = message.partition();
         self.offset = message.offset();
         refill_bytes(&mut self.key, message.key());
@@ -422,8 +421,11 @@ impl<V: Clone + Send + Sync, D: Decode<Value = V>> Consumer<V, D> {
             // each came from.
             let mut decoded = 0;
             let mut origins = Vec::with_capacity(batch.len());
+            let mut offsets = NextOffsets::default();
             for (index, message) in batch.iter().enumerate() {
-                match self.decode(message, &mut pool, decoded).await {
+                let topic = message.topic();
+                offsets.note(topic, message.partition(), message.offset());
+                match self.decode(message, topic, &mut pool, decoded).await {
                     Ok(()) => {
                         decoded += 1;
                         origins.push(index);
@@ -462,7 +464,7 @@ impl<V: Clone + Send + Sync, D: Decode<Value = V>> Consumer<V, D> {
                     }
                 }
             }
-            self.commit_waiting(&batch).await?;
+            self.commit_waiting(&offsets).await?;
             summary.batches += 1;
         }
         // Leave the group now rather than after the session timeout.
@@ -537,6 +539,7 @@ impl<V: Clone + Send + Sync, D: Decode<Value = V>> Consumer<V, D> {
     async fn decode(
         &self,
         message: &BorrowedMessage<'_>,
+        topic: &str,
         pool: &mut Vec<Record<V>>,
         slot: usize,
     ) -> Result<(), DeserializeError> {
@@ -547,7 +550,7 @@ impl<V: Clone + Send + Sync, D: Decode<Value = V>> Consumer<V, D> {
         // A decoder without tombstones reads a missing value as empty bytes, and fails.
         let bytes = message.payload().unwrap_or_default();
         if let Some(record) = pool.get_mut(slot) {
-            record.refill(message);
+            record.refill(message, topic);
             return match tombstone {
                 Some(value) => {
                     record.value = value;
@@ -563,7 +566,7 @@ impl<V: Clone + Send + Sync, D: Decode<Value = V>> Consumer<V, D> {
             Some(value) => value,
             None => self.retrying(async || self.decoder.decode(bytes).await).await?,
         };
-        pool.push(Record::of(message, value));
+        pool.push(Record::of(message, topic, value));
         Ok(())
     }
 
@@ -649,10 +652,10 @@ impl<V: Clone + Send + Sync, D: Decode<Value = V>> Consumer<V, D> {
     /// batch is handled: only its offsets wait). When the group rebalanced meanwhile the
     /// offsets are not committed and the batch is read again by whoever has the
     /// partitions now (at-least-once), so the run goes on.
-    async fn commit_waiting(&self, batch: &[BorrowedMessage<'_>]) -> Result<(), ConsumeError> {
+    async fn commit_waiting(&self, offsets: &NextOffsets<'_>) -> Result<(), ConsumeError> {
         let mut backoff = self.settings.backoff;
         loop {
-            match self.commit(batch).await {
+            match self.commit(offsets).await {
                 Err(ConsumeError::Kafka(KafkaError::ConsumerCommit(code)))
                     if broker_away(code) && !self.shutdown.is_triggered() =>
                 {
@@ -672,18 +675,8 @@ impl<V: Clone + Send + Sync, D: Decode<Value = V>> Consumer<V, D> {
     /// Commits the offsets after `batch` (synchronously: the next batch is not read until
     /// the broker has them), or with [`OffsetCommit::Background`] stores them for
     /// librdkafka's next periodic commit.
-    async fn commit(&self, batch: &[BorrowedMessage<'_>]) -> Result<(), ConsumeError> {
-        let mut last: BTreeMap<(&str, i32), i64> = BTreeMap::new();
-        for message in batch {
-            let offset = last
-                .entry((message.topic(), message.partition()))
-                .or_insert(message.offset());
-            *offset = (*offset).max(message.offset());
-        }
-        let mut next = TopicPartitionList::new();
-        for ((topic, partition), offset) in last {
-            next.add_partition_offset(topic, partition, Offset::Offset(offset + 1))?;
-        }
+    async fn commit(&self, offsets: &NextOffsets<'_>) -> Result<(), ConsumeError> {
+        let next = offsets.to_list()?;
         if self.settings.commit == OffsetCommit::Background {
             // Once per partition and batch: storing each message's offset looked its topic
             // up (and released it) in librdkafka every time.

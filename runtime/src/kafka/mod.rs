@@ -173,6 +173,7 @@ mod consumer;
 pub mod dead_letter;
 mod framed;
 mod monitor;
+mod offsets;
 #[cfg(feature = "postgres")]
 pub mod postgres_sink;
 mod producer;

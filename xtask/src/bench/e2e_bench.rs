@@ -47,6 +47,10 @@ pub struct E2eBenchArgs {
     /// `batch.size` and Connect's `max.poll.records`, 500).
     #[arg(long, default_value_t = 500)]
     max_batch: usize,
+    /// Most records per batch of the measured consumers (avrokit's and the raw client's
+    /// commit interval); default 500, Connect's `max.poll.records`.
+    #[arg(long, default_value_t = 500)]
+    consumer_batch: usize,
     /// Leave out the Kafka Connect sink.
     #[arg(long)]
     no_connect: bool,
@@ -74,6 +78,7 @@ struct Plan {
     records: usize,
     rounds: usize,
     max_batch: usize,
+    consumer_batch: usize,
     no_connect: bool,
     clients: Vec<String>,
     sink_strategy: String,
@@ -151,7 +156,10 @@ const CONSUMERS: [(&str, &str); 5] = [
         "avrokit-fresh",
         "avrokit Consumer::run, new values, commit after each batch",
     ),
-    ("raw-commit", "rdkafka StreamConsumer + from_avro, sync commit per 500"),
+    (
+        "raw-commit",
+        "rdkafka StreamConsumer + from_avro, sync commit per batch",
+    ),
     ("raw", "rdkafka StreamConsumer + unframe + from_avro"),
 ];
 
@@ -176,13 +184,14 @@ pub fn run(args: E2eBenchArgs) -> anyhow::Result<ExitCode> {
         records: args.records.unwrap_or(if args.quick { 20_000 } else { 100_000 }),
         rounds: args.rounds.unwrap_or(if args.quick { 2 } else { 5 }),
         max_batch: args.max_batch,
+        consumer_batch: args.consumer_batch,
         no_connect: args.no_connect,
         clients: args.clients,
         sink_strategy: args.sink_strategy,
         sink_commit: args.sink_commit,
     };
-    if plan.records == 0 || plan.rounds == 0 || plan.max_batch == 0 {
-        bail!("--records, --rounds and --max-batch must be at least 1");
+    if plan.records == 0 || plan.rounds == 0 || plan.max_batch == 0 || plan.consumer_batch == 0 {
+        bail!("--records, --rounds, --max-batch and --consumer-batch must be at least 1");
     }
     let bench = build_bench_binary()?;
     let load = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
@@ -472,7 +481,15 @@ impl<'a> Scratch<'a> {
             for round in 0..args.rounds {
                 for ((name, _), rounds) in CONSUMERS.iter().zip(&mut consumers) {
                     let group = format!("{}.{}.{name}.{round}", self.run, kind.name);
-                    rounds.extend(&self.bench_json(&["consume", name, kind.name, &input, &group, &records])?);
+                    rounds.extend(&self.bench_json(&[
+                        "consume",
+                        name,
+                        kind.name,
+                        &input,
+                        &group,
+                        &records,
+                        &args.consumer_batch.to_string(),
+                    ])?);
                 }
             }
             python_consumer = self.python(
@@ -803,7 +820,7 @@ impl Report {
             kind.title, self.record_bytes
         );
         self.print_producers(n);
-        self.print_consumers(n);
+        self.print_consumers(n, args.consumer_batch);
         self.print_sinks(args);
     }
 
@@ -841,14 +858,14 @@ impl Report {
         );
     }
 
-    fn print_consumers(&self, n: usize) {
+    fn print_consumers(&self, n: usize, batch: usize) {
         let cpu = |rounds: &Rounds| rounds.cpu_us(n);
         println!();
         if self.consumers.is_empty() {
             println!("consumers: left out (--clients)");
             return;
         }
-        client_header("consumer (decoded and handled)");
+        client_header(&format!("consumer (decoded and handled, batches of {batch})"));
         let [raw_commit, raw] = [3, 4].map(|i| &self.consumers[i]);
         for (i, ((_, name), rounds)) in CONSUMERS.iter().zip(&self.consumers).enumerate() {
             let note = match i {
