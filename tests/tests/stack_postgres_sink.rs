@@ -298,6 +298,24 @@ async fn the_runtime_table_model_is_the_one_the_ddl_came_from() {
     }
 }
 
+/// The cells of `d`'s row in `telescope_data_raw` (a Debezium sink's table: its
+/// timestamp-millis is a TIMESTAMP, UTC wall time).
+fn telescope_cells(d: &TelescopeData) -> Vec<(String, Cell)> {
+    vec![
+        ("observation_id".to_owned(), text(&d.observation_id)),
+        (
+            "sequence_number::int8".to_owned(),
+            Cell::Int(i64::from(d.sequence_number)),
+        ),
+        (micros("timestamp"), Cell::Int(d.timestamp.timestamp_micros())),
+        ("data".to_owned(), Cell::Bytes(d.data.clone())),
+        ("processed".to_owned(), Cell::Bool(d.processed)),
+        optional("processing_pipeline_version", &d.processing_pipeline_version, |s| {
+            text(s)
+        }),
+    ]
+}
+
 fn table_of<T: AvroMessage>(table: &str) -> SinkTable {
     let (topic, sink) = pg_scratch::sink_of(table);
     SinkTable::of::<T>(&topic, &sink).expect("the sink table builds")
@@ -439,21 +457,8 @@ async fn the_avro_schemas_tables_hold_rows_of_the_generated_types() {
         .with_strategy(Strategy::Insert);
     write(&mut sink, &data).await.expect("the batch commits");
     for d in &data {
-        let cells = [
-            ("observation_id".to_owned(), text(&d.observation_id)),
-            (
-                "sequence_number::int8".to_owned(),
-                Cell::Int(i64::from(d.sequence_number)),
-            ),
-            (micros("timestamp"), Cell::Int(d.timestamp.timestamp_micros())),
-            ("data".to_owned(), Cell::Bytes(d.data.clone())),
-            ("processed".to_owned(), Cell::Bool(d.processed)),
-            optional("processing_pipeline_version", &d.processing_pipeline_version, |s| {
-                text(s)
-            }),
-        ];
         let key = format!("data_id = '{}'", d.data_id);
-        failures.extend(compare(&admin, "telescope_data_raw", &key, &cells).await);
+        failures.extend(compare(&admin, "telescope_data_raw", &key, &telescope_cells(d)).await);
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
@@ -625,21 +630,8 @@ async fn every_strategy_upserts_scalar_rows_alike() {
         assert_eq!((committed.records, committed.rows), (4, 3), "{strategy:?}");
         let mut failures = Vec::new();
         for d in &second[1..] {
-            let cells = [
-                ("observation_id".to_owned(), text(&d.observation_id)),
-                (
-                    "sequence_number::int8".to_owned(),
-                    Cell::Int(i64::from(d.sequence_number)),
-                ),
-                (micros("timestamp"), Cell::Int(d.timestamp.timestamp_micros())),
-                ("data".to_owned(), Cell::Bytes(d.data.clone())),
-                ("processed".to_owned(), Cell::Bool(d.processed)),
-                optional("processing_pipeline_version", &d.processing_pipeline_version, |s| {
-                    text(s)
-                }),
-            ];
             let key = format!("data_id = '{}'", d.data_id);
-            failures.extend(compare(&admin, "telescope_data_raw", &key, &cells).await);
+            failures.extend(compare(&admin, "telescope_data_raw", &key, &telescope_cells(d)).await);
         }
         let rows: i64 = admin
             .query_one("SELECT count(*) FROM telescope_data_raw", &[])

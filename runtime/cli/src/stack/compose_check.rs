@@ -19,6 +19,17 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use yaml_rust2::{Yaml, YamlLoader};
 
+/// The secure endpoints' start order, as (service, what it waits for, the condition): the
+/// broker and the HTTPS registry read what `stack-tls` draws, and the init steps of the
+/// secure endpoints need those two up. Checked in the file as written and as Compose
+/// reads it.
+const SECURE_START_ORDER: [(&str, &str, &str); 4] = [
+    ("kafka", "stack-tls", "service_completed_successfully"),
+    ("schema-registry-tls", "stack-tls", "service_completed_successfully"),
+    ("init-scram", "kafka", "service_healthy"),
+    ("init-registry-tls", "schema-registry-tls", "service_healthy"),
+];
+
 /// The workspace root, where `docker-compose.yml` lives (two levels above this crate).
 fn root() -> PathBuf {
     let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
@@ -257,12 +268,7 @@ fn compose_go_reads_the_file_with_the_native_versions_and_ports() {
     }
     assert_eq!(field("kafka-ui", "profiles"), serde_json::json!(["tools"]));
     // The start order as Compose reads it: the secure endpoints' material first.
-    for (name, dependency, condition) in [
-        ("kafka", "stack-tls", "service_completed_successfully"),
-        ("schema-registry-tls", "stack-tls", "service_completed_successfully"),
-        ("init-scram", "kafka", "service_healthy"),
-        ("init-registry-tls", "schema-registry-tls", "service_healthy"),
-    ] {
+    for (name, dependency, condition) in SECURE_START_ORDER {
         assert_eq!(
             field(name, "depends_on")[dependency]["condition"],
             condition,
@@ -363,14 +369,7 @@ fn compose_healthchecks_gate_the_start_order() {
         text(&needs["stack-fetch"]["condition"]),
         "service_completed_successfully"
     );
-    // The broker and the HTTPS registry read what `stack-tls` draws; the init steps of the
-    // secure endpoints need those two up.
-    for (name, dependency, condition) in [
-        ("kafka", "stack-tls", "service_completed_successfully"),
-        ("schema-registry-tls", "stack-tls", "service_completed_successfully"),
-        ("init-scram", "kafka", "service_healthy"),
-        ("init-registry-tls", "schema-registry-tls", "service_healthy"),
-    ] {
+    for (name, dependency, condition) in SECURE_START_ORDER {
         assert_eq!(
             text(&service(&doc, name)["depends_on"][dependency]["condition"]),
             condition,
