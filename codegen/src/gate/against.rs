@@ -334,25 +334,11 @@ fn names_in(schema: &Schema, out: &mut Vec<TypeId>) {
 }
 
 /// `path` (`what`: the schema directory or the catalog) as a path from the repository
-/// root, with `/` separators (git's spelling).
+/// root; the root itself names no directory of schemas.
 fn repo_relative(repo: &Repo, path: &Path, what: &str) -> Result<String, Error> {
-    let absolute = path
-        .canonicalize()
-        .map_err(|err| Error::Undecided(format!("cannot open {what} {}: {err}", path.display())))?;
-    let root = repo.root().canonicalize()?;
-    let relative = absolute.strip_prefix(&root).map_err(|_| {
-        Error::Undecided(format!(
-            "{} is outside the repository {}",
-            path.display(),
-            root.display()
-        ))
-    })?;
-    let parts: Vec<String> = relative
-        .components()
-        .map(|c| c.as_os_str().to_string_lossy().into_owned())
-        .collect();
-    if parts.is_empty() {
+    let relative = repo.path_of(path, what)?;
+    if relative.is_empty() {
         return Err(Error::Undecided(format!("pass {what}, not the repository root")));
     }
-    Ok(parts.join("/"))
+    Ok(relative)
 }

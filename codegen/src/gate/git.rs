@@ -56,6 +56,27 @@ impl Repo {
         &self.root
     }
 
+    /// `path` (`what`: the schema directory, the catalog, a schema file) as git names it:
+    /// from the repository root, with `/` separators.
+    pub fn path_of(&self, path: &Path, what: &str) -> Result<String, Error> {
+        let absolute = path
+            .canonicalize()
+            .map_err(|err| Error::Undecided(format!("cannot open {what} {}: {err}", path.display())))?;
+        let root = self.root.canonicalize()?;
+        let relative = absolute.strip_prefix(&root).map_err(|_| {
+            Error::Undecided(format!(
+                "{} is outside the repository {}",
+                path.display(),
+                root.display()
+            ))
+        })?;
+        let parts: Vec<String> = relative
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .collect();
+        Ok(parts.join("/"))
+    }
+
     fn git(&self, args: &[&str]) -> Result<String, Error> {
         git_in(&self.root, args)
     }

@@ -113,7 +113,6 @@ mod collect {
     /// Uncommitted changes are not part of the history.
     pub fn collect_history(schemas: &Path, set: &SchemaSet, catalog: Option<&Catalog>) -> Result<History, Error> {
         let repo = Repo::discover(schemas)?;
-        let root = repo.root().canonicalize()?;
         let mut history = History {
             collected: true,
             ..History::default()
@@ -128,11 +127,11 @@ mod collect {
                     .into(),
             );
         }
-        let dir = relative(&root, schemas)?;
+        let dir = repo.path_of(schemas, "the schema directory")?;
         // Each file's commits.
         let mut logs: BTreeMap<usize, (String, Vec<FileCommit>)> = BTreeMap::new();
         for (index, file) in set.files.iter().enumerate() {
-            let Ok(path) = relative(&root, file.path()) else {
+            let Ok(path) = repo.path_of(file.path(), "schema file") else {
                 continue;
             };
             let log = repo.file_log("HEAD", &path)?;
@@ -273,24 +272,5 @@ mod collect {
         };
         previous.push((state, schema, json));
         change
-    }
-
-    /// `path` from the repository root `root`, with `/` separators.
-    fn relative(root: &Path, path: &Path) -> Result<String, Error> {
-        let absolute = path
-            .canonicalize()
-            .map_err(|err| Error::Undecided(format!("cannot open {}: {err}", path.display())))?;
-        let relative = absolute.strip_prefix(root).map_err(|_| {
-            Error::Undecided(format!(
-                "{} is outside the repository {}",
-                path.display(),
-                root.display()
-            ))
-        })?;
-        let parts: Vec<String> = relative
-            .components()
-            .map(|c| c.as_os_str().to_string_lossy().into_owned())
-            .collect();
-        Ok(parts.join("/"))
     }
 }
