@@ -202,31 +202,17 @@ impl Parser {
             "after the protocol's name",
             "a protocol's types and messages are written between `{` and `}`",
         )?;
-        let mut types = Vec::new();
-        loop {
-            if self.eat_punct('}') {
-                break;
-            }
-            if self.peek().kind == TokenKind::Eof {
-                return Err(Self::error(
-                    open,
-                    "the protocol's `{` is never closed",
-                    "end the protocol with `}`",
-                ));
-            }
-            if self.peek().is_keyword("import") {
-                self.import()?;
-                continue;
-            }
-            let doc = self.peek().doc.clone();
-            let start = self.peek().span.start;
-            let properties = self.properties()?;
-            if DECLARATIONS.iter().any(|k| self.peek().is_keyword(k)) {
-                types.push(self.named(doc, start, properties, namespace.as_ref())?);
-            } else {
-                self.message()?;
-            }
-        }
+        let types = self.braced_body(
+            open,
+            "the protocol's `{` is never closed",
+            "end the protocol with `}`",
+            |parser, types| {
+                if !parser.declaration(types, namespace.as_ref())? {
+                    parser.message()?;
+                }
+                Ok(())
+            },
+        )?;
         if self.peek().kind != TokenKind::Eof {
             return Err(self.unexpected(
                 "the end of the file after the protocol",
@@ -266,15 +252,7 @@ impl Parser {
         }
         let mut types = Vec::new();
         while self.peek().kind != TokenKind::Eof {
-            if self.peek().is_keyword("import") {
-                self.import()?;
-                continue;
-            }
-            let doc = self.peek().doc.clone();
-            let start = self.peek().span.start;
-            let properties = self.properties()?;
-            if DECLARATIONS.iter().any(|k| self.peek().is_keyword(k)) {
-                types.push(self.named(doc, start, properties, namespace.as_ref())?);
+            if self.declaration(&mut types, namespace.as_ref())? {
                 continue;
             }
             let hint = match &self.peek().kind {
@@ -299,6 +277,85 @@ impl Parser {
             namespace: namespace.map(|(ns, _)| ns),
             imports: std::mem::take(&mut self.imports),
         })
+    }
+
+    /// An import, or a named type with its doc comment and annotations, as both file
+    /// syntaxes and a protocol's body hold them. `Ok(false)` when what follows the
+    /// annotations is neither: the caller reads it (a protocol's message) or refuses it.
+    fn declaration(&mut self, types: &mut Vec<Json>, namespace: Option<&(String, Span)>) -> Result<bool, SyntaxError> {
+        if self.peek().is_keyword("import") {
+            self.import()?;
+            return Ok(true);
+        }
+        let doc = self.peek().doc.clone();
+        let start = self.peek().span.start;
+        let properties = self.properties()?;
+        if DECLARATIONS.iter().any(|k| self.peek().is_keyword(k)) {
+            types.push(self.named(doc, start, properties, namespace)?);
+            return Ok(true);
+        }
+        Ok(false)
+    }
+
+    /// The items of a body whose `{` is `open`, up to its `}`. `item` pushes what it reads
+    /// (a field declaration can declare several fields, a protocol's message none). A body
+    /// cut short is reported at its `{`: the error an item would give at the end of the file
+    /// says nothing of which brace is missing its partner.
+    fn braced_body<T>(
+        &mut self,
+        open: Span,
+        unclosed: &str,
+        close_hint: &str,
+        mut item: impl FnMut(&mut Self, &mut Vec<T>) -> Result<(), SyntaxError>,
+    ) -> Result<Vec<T>, SyntaxError> {
+        let mut items = Vec::new();
+        while !self.eat_punct('}') {
+            if self.peek().kind == TokenKind::Eof {
+                return Err(Self::error(open, unclosed, close_hint));
+            }
+            item(self, &mut items)?;
+        }
+        Ok(items)
+    }
+
+    /// Items separated by `,` up to `close`, the opening token already read; `may_be_empty`
+    /// allows `close` at once. `item` is shown the items read so far, for duplicate checks
+    /// and for a hint when a trailing comma leaves it facing `close`.
+    fn comma_separated<T>(
+        &mut self,
+        close: char,
+        may_be_empty: bool,
+        context: &str,
+        hint: &str,
+        mut item: impl FnMut(&mut Self, &[T]) -> Result<T, SyntaxError>,
+    ) -> Result<Vec<T>, SyntaxError> {
+        let mut items = Vec::new();
+        if may_be_empty && self.eat_punct(close) {
+            return Ok(items);
+        }
+        loop {
+            let next = item(self, &items)?;
+            items.push(next);
+            if !self.eat_punct(',') {
+                self.expect_punct(close, context, hint)?;
+                return Ok(items);
+            }
+        }
+    }
+
+    /// `c name` when the next token is `c`: the span of `c`, then the name and its span.
+    fn introduced_ident(
+        &mut self,
+        c: char,
+        what: &str,
+        hint: &str,
+    ) -> Result<Option<(Span, String, Span)>, SyntaxError> {
+        if !self.at_punct(c) {
+            return Ok(None);
+        }
+        let introducer = self.next().span;
+        let (name, span) = self.expect_ident(what, hint)?;
+        Ok(Some((introducer, name, span)))
     }
 
     fn import(&mut self) -> Result<(), SyntaxError> {
@@ -338,12 +395,11 @@ impl Parser {
     /// Annotations `@name(json)`, as many as are written.
     fn properties(&mut self) -> Result<Vec<Property>, SyntaxError> {
         let mut properties: Vec<Property> = Vec::new();
-        while self.at_punct('@') {
-            let at = self.next().span;
-            let (name, name_span) = self.expect_ident(
-                "an annotation name after `@`",
-                "an annotation is written `@name(value)`, such as `@namespace(\"org.example\")`",
-            )?;
+        while let Some((at, name, name_span)) = self.introduced_ident(
+            '@',
+            "an annotation name after `@`",
+            "an annotation is written `@name(value)`, such as `@namespace(\"org.example\")`",
+        )? {
             let span = Span::new(at.start, name_span.end);
             self.expect_punct(
                 '(',
@@ -422,20 +478,12 @@ impl Parser {
             &format!("after the name `{record}`"),
             "a record's fields are written between `{` and `}`: `record Name { string field; }`",
         )?;
-        let mut fields = Vec::new();
-        loop {
-            if self.eat_punct('}') {
-                break;
-            }
-            if self.peek().kind == TokenKind::Eof {
-                return Err(Self::error(
-                    open,
-                    format!("the `{{` of `{record}` is never closed"),
-                    "end the record with `}`",
-                ));
-            }
-            self.field_declaration(&mut fields)?;
-        }
+        let fields = self.braced_body(
+            open,
+            &format!("the `{{` of `{record}` is never closed"),
+            "end the record with `}`",
+            Self::field_declaration,
+        )?;
         members.push(member(
             "fields",
             open,
@@ -506,29 +554,23 @@ impl Parser {
             "after the enum's name",
             "an enum's symbols are written between `{` and `}`: `enum Suit { HEARTS, SPADES }`",
         )?;
-        let mut symbols = Vec::new();
-        if !self.eat_punct('}') {
-            loop {
+        let symbols = self.comma_separated(
+            '}',
+            true,
+            "or `,` after the symbol",
+            "symbols are separated by `,` and the list ends with `}`",
+            |parser, _| {
                 // Java's reader keeps neither a symbol's doc comment nor its annotations.
-                self.properties()?;
-                let hint = if self.at_punct('}') {
+                parser.properties()?;
+                let hint = if parser.at_punct('}') {
                     "remove the comma after the last symbol"
                 } else {
                     "symbols are names separated by `,`: `enum Suit { HEARTS, SPADES }`"
                 };
-                let (symbol, span) = self.expect_ident("a symbol", hint)?;
-                symbols.push(string(span, &symbol));
-                if self.eat_punct(',') {
-                    continue;
-                }
-                self.expect_punct(
-                    '}',
-                    "or `,` after the symbol",
-                    "symbols are separated by `,` and the list ends with `}`",
-                )?;
-                break;
-            }
-        }
+                let (symbol, span) = parser.expect_ident("a symbol", hint)?;
+                Ok(string(span, &symbol))
+            },
+        )?;
         members.push(member(
             "symbols",
             open,
@@ -537,12 +579,11 @@ impl Parser {
                 kind: JsonKind::Array(symbols),
             },
         ));
-        if self.at_punct('=') {
-            let equals = self.next().span;
-            let (symbol, span) = self.expect_ident(
-                "the default symbol after `=`",
-                "an enum's default is one of its symbols: `enum Suit { HEARTS, SPADES } = HEARTS;`",
-            )?;
+        if let Some((equals, symbol, span)) = self.introduced_ident(
+            '=',
+            "the default symbol after `=`",
+            "an enum's default is one of its symbols: `enum Suit { HEARTS, SPADES } = HEARTS;`",
+        )? {
             members.push(member("default", equals, string(span, &symbol)));
             self.expect_punct(';', "after the enum's default", "end the default with `;`")?;
         }
@@ -579,21 +620,21 @@ impl Parser {
         }
         let (name, _) = self.expect_ident("the message's name", hint)?;
         self.expect_punct('(', &format!("after the message name `{name}`"), hint)?;
-        if !self.eat_punct(')') {
-            loop {
-                self.full_type()?;
-                self.properties()?;
-                self.expect_ident("a parameter name", "a parameter is declared `Type name`")?;
-                if self.eat_punct('=') {
-                    self.json_value()?;
+        self.comma_separated(
+            ')',
+            true,
+            "after the parameters",
+            "parameters are separated by `,`",
+            |parser, _| {
+                parser.full_type()?;
+                parser.properties()?;
+                parser.expect_ident("a parameter name", "a parameter is declared `Type name`")?;
+                if parser.eat_punct('=') {
+                    parser.json_value()?;
                 }
-                if self.eat_punct(',') {
-                    continue;
-                }
-                self.expect_punct(')', "after the parameters", "parameters are separated by `,`")?;
-                break;
-            }
-        }
+                Ok(())
+            },
+        )?;
         if self.peek().is_keyword("oneway") {
             self.next();
         } else if self.peek().is_keyword("throws") {
@@ -714,16 +755,12 @@ impl Parser {
             "union" => {
                 let hint = "a union lists its branches between braces: `union { null, string }`";
                 self.expect_punct('{', "after `union`", hint)?;
-                let mut branches = Vec::new();
-                loop {
-                    let branch = self.full_type()?;
-                    branches.push(branch.finish(None));
-                    if self.eat_punct(',') {
-                        continue;
-                    }
-                    self.expect_punct('}', "or `,` after the union branch", hint)?;
-                    break;
-                }
+                // Unlike a list of symbols, a union may not be empty: `union {}` is refused
+                // where its first branch should be.
+                let branches =
+                    self.comma_separated('}', false, "or `,` after the union branch", hint, |parser, _| {
+                        Ok(parser.full_type()?.finish(None))
+                    })?;
                 let json = Json {
                     span: Span::new(span.start, self.last_end()),
                     kind: JsonKind::Array(branches),
@@ -817,24 +854,18 @@ impl Parser {
     }
 
     fn json_array(&mut self, open: Span) -> Result<Json, SyntaxError> {
-        let mut items = Vec::new();
-        if !self.eat_punct(']') {
-            loop {
-                if self.at_punct(']') && !items.is_empty() {
-                    return Err(self.unexpected("a JSON value", "remove the comma after the last element"));
+        let items = self.comma_separated(
+            ']',
+            true,
+            "or `,` in the array",
+            "elements are separated by `,` and the array ends with `]`",
+            |parser, items| {
+                if parser.at_punct(']') && !items.is_empty() {
+                    return Err(parser.unexpected("a JSON value", "remove the comma after the last element"));
                 }
-                items.push(self.json_value()?);
-                if self.eat_punct(',') {
-                    continue;
-                }
-                self.expect_punct(
-                    ']',
-                    "or `,` in the array",
-                    "elements are separated by `,` and the array ends with `]`",
-                )?;
-                break;
-            }
-        }
+                parser.json_value()
+            },
+        )?;
         Ok(Json {
             span: Span::new(open.start, self.last_end()),
             kind: JsonKind::Array(items),
@@ -842,21 +873,24 @@ impl Parser {
     }
 
     fn json_object(&mut self, open: Span) -> Result<Json, SyntaxError> {
-        let mut members: Vec<Member> = Vec::new();
-        if !self.eat_punct('}') {
-            loop {
-                let key = match &self.peek().kind {
+        let members = self.comma_separated(
+            '}',
+            true,
+            "or `,` in the object",
+            "members are separated by `,` and the object ends with `}`",
+            |parser, members: &[Member]| {
+                let key = match &parser.peek().kind {
                     TokenKind::Str(key) => key.clone(),
                     _ => {
-                        let hint = if self.at_punct('}') {
+                        let hint = if parser.at_punct('}') {
                             "remove the comma after the last member"
                         } else {
                             "an object's keys are strings: {\"key\": value}"
                         };
-                        return Err(self.unexpected("a quoted key", hint));
+                        return Err(parser.unexpected("a quoted key", hint));
                     }
                 };
-                let key_span = self.next().span;
+                let key_span = parser.next().span;
                 if members.iter().any(|m| m.key == key) {
                     return Err(Self::error(
                         key_span,
@@ -864,20 +898,11 @@ impl Parser {
                         "keep only one of them",
                     ));
                 }
-                self.expect_punct(':', "after the key", "write {\"key\": value}")?;
-                let value = self.json_value()?;
-                members.push(Member { key, key_span, value });
-                if self.eat_punct(',') {
-                    continue;
-                }
-                self.expect_punct(
-                    '}',
-                    "or `,` in the object",
-                    "members are separated by `,` and the object ends with `}`",
-                )?;
-                break;
-            }
-        }
+                parser.expect_punct(':', "after the key", "write {\"key\": value}")?;
+                let value = parser.json_value()?;
+                Ok(Member { key, key_span, value })
+            },
+        )?;
         Ok(Json {
             span: Span::new(open.start, self.last_end()),
             kind: JsonKind::Object(members),
