@@ -4,7 +4,7 @@ use crate::attrs::{self, ContainerAttrs};
 use crate::check::{self, NamedCheck};
 use crate::codec;
 use crate::schemas::{self, Loaded};
-use avrokit_schema::ir::{NamedKind, Schema, SchemaSet};
+use avrokit_schema::ir::{self, EnumType, FullName, NamedKind, Record, Schema, SchemaSet};
 use avrokit_schema::rust_names;
 use avrokit_schema::schema_json;
 use proc_macro2::{Literal, TokenStream};
@@ -18,15 +18,18 @@ pub fn expand(input: &DeriveInput) -> syn::Result<TokenStream> {
     let set = &loaded.set;
     let mut named_checks = Vec::new();
     let codec = match (&input.data, &loaded.root) {
-        (Data::Struct(data), Schema::Named(id)) => match &set.get(*id).kind {
-            NamedKind::Record(_) => record(input, data, &loaded, &mut named_checks)?,
-            NamedKind::Fixed(fixed) if fixed.logical.is_none() => {
-                fixed_newtype(input, data, &set.get(*id).name.to_string(), fixed.size)?
+        (data, Schema::Named(id)) => {
+            let named = set.get(*id);
+            match (data, &named.kind) {
+                (Data::Struct(data), NamedKind::Record(record_type)) => {
+                    record(input, data, set, &named.name, record_type, &mut named_checks)?
+                }
+                (Data::Struct(data), NamedKind::Fixed(fixed)) if fixed.logical.is_none() => {
+                    fixed_newtype(input, data, &named.name.to_string(), fixed.size)?
+                }
+                (Data::Enum(data), NamedKind::Enum(enum_type)) => avro_enum(input, data, &named.name, enum_type)?,
+                _ => return Err(kind_mismatch(input, set, &loaded.root)),
             }
-            _ => return Err(kind_mismatch(input, set, &loaded.root)),
-        },
-        (Data::Enum(data), Schema::Named(id)) if matches!(set.get(*id).kind, NamedKind::Enum(_)) => {
-            avro_enum(input, data, &loaded)?
         }
         (Data::Enum(data), Schema::Union(branches)) => union_enum(input, data, set, branches, &mut named_checks)?,
         _ => return Err(kind_mismatch(input, set, &loaded.root)),
@@ -161,24 +164,26 @@ fn message_impl(input: &DeriveInput, loaded: &Loaded, codec: Codec, checks: &[Na
     }
 }
 
+/// A record's field as its codec is generated: the Avro field, the Rust field holding it,
+/// and for an adapted field the `repr` it is checked, encoded and decoded as.
+struct BoundField<'a> {
+    avro: &'a ir::Field,
+    rust: &'a syn::Field,
+    repr: Option<syn::Type>,
+}
+
 fn record(
     input: &DeriveInput,
     data: &syn::DataStruct,
-    loaded: &Loaded,
+    set: &SchemaSet,
+    name: &FullName,
+    record: &Record,
     checks: &mut Vec<NamedCheck>,
 ) -> syn::Result<Codec> {
-    let set = &loaded.set;
-    let Schema::Named(id) = &loaded.root else {
-        return Err(kind_mismatch(input, set, &loaded.root));
-    };
-    let named = set.get(*id);
-    let NamedKind::Record(record) = &named.kind else {
-        return Err(kind_mismatch(input, set, &loaded.root));
-    };
     let Fields::Named(fields) = &data.fields else {
         return Err(syn::Error::new(
             input.ident.span(),
-            format!("record `{}` needs a struct with named fields", named.name),
+            format!("record `{name}` needs a struct with named fields"),
         ));
     };
     let idiomatic = rust_names::field_idents(record);
@@ -215,7 +220,7 @@ fn record(
                     rename.span(),
                     format!(
                         "the schema of `{}` has no field `{}` to rename `{rust}` to (its fields: {})",
-                        named.name,
+                        name,
                         rename.value(),
                         names.join(", ")
                     ),
@@ -228,7 +233,7 @@ fn record(
                     format!(
                         "field `{rust}` is not in the schema of `{}` (its fields: {}); remove it, \
                          or #[avro(rename = \"...\")] it to one of them",
-                        named.name,
+                        name,
                         names.join(", ")
                     ),
                 ));
@@ -244,7 +249,7 @@ fn record(
                     "missing field `{}`: the schema of `{}` has field `{}` of type `{}`, which is {} in Rust; \
                      add it, or #[avro(rename = \"{}\")] the field that holds it",
                     idiomatic[i].trim_start_matches("r#"),
-                    named.name,
+                    name,
                     avro.name,
                     set.describe(&avro.schema),
                     check::expectation(set, &avro.schema),
@@ -253,52 +258,47 @@ fn record(
             ));
         }
     }
-    // An adapted field is checked, encoded and decoded as its `repr`.
-    let mut reprs: Vec<Option<syn::Type>> = Vec::with_capacity(matched.len());
-    for (i, field) in matched.iter().enumerate() {
-        if let Some(field) = field {
-            let label = format!("field `{}`", record.fields[i].name);
-            let repr = attrs::member(&field.attrs)?.repr;
-            let natural = repr.as_ref().unwrap_or(&field.ty);
-            if let Err(error) = check::check(set, &record.fields[i].schema, natural, &label, checks) {
+    let mut bound = Vec::with_capacity(matched.len());
+    for (avro, rust) in record.fields.iter().zip(&matched) {
+        if let Some(rust) = *rust {
+            let label = format!("field `{}`", avro.name);
+            let repr = attrs::member(&rust.attrs)?.repr;
+            let natural = repr.as_ref().unwrap_or(&rust.ty);
+            if let Err(error) = check::check(set, &avro.schema, natural, &label, checks) {
                 push_error(error);
             }
-            reprs.push(repr);
+            bound.push(BoundField { avro, rust, repr });
         }
     }
     if let Some(errors) = errors {
         return Err(errors);
     }
-    let matched: Vec<&syn::Field> = matched.into_iter().flatten().collect();
-    let encode = record
-        .fields
-        .iter()
-        .zip(&matched)
-        .zip(&reprs)
-        .map(|((avro, field), repr)| {
-            let ident = &field.ident;
-            match repr {
-                Some(repr) => {
-                    let ty = &field.ty;
-                    let body = codec::encode(set, &avro.schema, &quote!((&repr)));
-                    // Spanned at the field's type: a wrong `Repr` is a compile error there.
-                    let convert = quote_spanned! {ty.span()=>
-                        ::avrokit::codec::adapter_repr::<#ty, #repr>();
-                        let repr: #repr = <#ty as ::avrokit::AvroAdapter>::to_repr(&self.#ident);
-                    };
-                    quote!({
-                        #convert
-                        #body
-                    })
-                }
-                None => codec::encode(set, &avro.schema, &quote!((&self.#ident))),
+    let encode = bound.iter().map(|BoundField { avro, rust, repr }| {
+        let ident = &rust.ident;
+        match repr {
+            Some(repr) => {
+                let ty = &rust.ty;
+                let body = codec::encode(set, &avro.schema, &quote!((&repr)));
+                // Spanned at the field's type: a wrong `Repr` is a compile error there.
+                let convert = quote_spanned! {ty.span()=>
+                    ::avrokit::codec::adapter_repr::<#ty, #repr>();
+                    let repr: #repr = <#ty as ::avrokit::AvroAdapter>::to_repr(&self.#ident);
+                };
+                quote!({
+                    #convert
+                    #body
+                })
             }
-        });
-    let decode_field = |avro: &avrokit_schema::ir::Field, field: &syn::Field, repr: &Option<syn::Type>| {
+            None => codec::encode(set, &avro.schema, &quote!((&self.#ident))),
+        }
+    });
+    // One expression for decode_from and decode_in_place, so an adapted field is
+    // converted and its refusal located alike in both.
+    let decode_value = |BoundField { avro, rust, repr }: &BoundField| {
         let value = codec::decode(set, &avro.schema);
         match repr {
             Some(repr) => {
-                let ty = &field.ty;
+                let ty = &rust.ty;
                 let adapt = quote_spanned!(ty.span()=> ::avrokit::codec::adapted::<#ty>(repr, offset)?);
                 quote!({
                     let offset = r.position();
@@ -309,33 +309,23 @@ fn record(
             None => value,
         }
     };
-    let decode = record
-        .fields
-        .iter()
-        .zip(&matched)
-        .zip(&reprs)
-        .map(|((avro, field), repr)| {
-            let ident = &field.ident;
-            let value = decode_field(avro, field, repr);
-            quote!(#ident: #value)
-        });
+    let decode = bound.iter().map(|field| {
+        let ident = &field.rust.ident;
+        let value = decode_value(field);
+        quote!(#ident: #value)
+    });
     let place = quote::format_ident!("place");
-    let in_place = record
-        .fields
-        .iter()
-        .zip(&matched)
-        .zip(&reprs)
-        .map(|((avro, field), repr)| {
-            let ident = &field.ident;
-            let body = match repr {
-                Some(_) => {
-                    let value = decode_field(avro, field, repr);
-                    quote!(*#place = #value;)
-                }
-                None => codec::decode_in_place(set, &avro.schema, &place),
-            };
-            quote!({ let #place = &mut self.#ident; #body })
-        });
+    let in_place = bound.iter().map(|field| {
+        let ident = &field.rust.ident;
+        let body = match field.repr {
+            Some(_) => {
+                let value = decode_value(field);
+                quote!(*#place = #value;)
+            }
+            None => codec::decode_in_place(set, &field.avro.schema, &place),
+        };
+        quote!({ let #place = &mut self.#ident; #body })
+    });
     Ok(Codec {
         encode: quote!(#(#encode)*),
         decode: quote! {
@@ -401,15 +391,7 @@ fn fixed_newtype(input: &DeriveInput, data: &syn::DataStruct, name: &str, size: 
     })
 }
 
-fn avro_enum(input: &DeriveInput, data: &syn::DataEnum, loaded: &Loaded) -> syn::Result<Codec> {
-    let set = &loaded.set;
-    let Schema::Named(id) = &loaded.root else {
-        return Err(kind_mismatch(input, set, &loaded.root));
-    };
-    let named = set.get(*id);
-    let NamedKind::Enum(e) = &named.kind else {
-        return Err(kind_mismatch(input, set, &loaded.root));
-    };
+fn avro_enum(input: &DeriveInput, data: &syn::DataEnum, name: &FullName, e: &EnumType) -> syn::Result<Codec> {
     let idiomatic = rust_names::enum_variant_idents(e);
     let mut by_symbol: Vec<Option<&syn::Ident>> = vec![None; e.symbols.len()];
     for variant in &data.variants {
@@ -433,7 +415,7 @@ fn avro_enum(input: &DeriveInput, data: &syn::DataEnum, loaded: &Loaded) -> syn:
                     format!(
                         "variant `{rust}` is not a symbol of enum `{}` (symbols: {}); remove it, \
                          or #[avro(rename = \"SYMBOL\")] it to one of them",
-                        named.name,
+                        name,
                         e.symbols.join(", ")
                     ),
                 ));
@@ -448,7 +430,7 @@ fn avro_enum(input: &DeriveInput, data: &syn::DataEnum, loaded: &Loaded) -> syn:
                  or #[avro(rename = \"{}\")] the variant that stands for it",
                 idiomatic[missing],
                 e.symbols[missing],
-                named.name,
+                name,
                 e.symbols.join(", "),
                 e.symbols[missing]
             ),
