@@ -2,6 +2,7 @@
 //! (typed descriptors like the generated ones, under names no other run uses).
 
 use crate::stack_env::{self, say};
+use crate::stack_python;
 use avrokit::kafka::topics::{TopicAdmin, TopicPlan, TopicSpec};
 use avrokit::registry_client::{RegistryClient, RegistryConfig};
 use avrokit::{Topic, TopicValue};
@@ -43,6 +44,16 @@ impl KafkaStack {
     /// A registry client with default settings.
     pub fn registry_client(&self) -> RegistryClient {
         RegistryClient::new(RegistryConfig::new(&self.registry)).expect("a registry client")
+    }
+
+    /// Runs `tests/stack/interop/SCRIPT ARGS` (Python confluent-kafka) against this
+    /// broker and registry; see [`stack_python::run`].
+    pub fn python(&self, script: &str, args: &[&str]) -> String {
+        let env = [
+            ("KAFKA_BOOTSTRAP_SERVERS", self.bootstrap.as_str()),
+            ("SCHEMA_REGISTRY_URL", self.registry.as_str()),
+        ];
+        stack_python::run(&format!("interop/{script}"), args, &env)
     }
 
     /// Creates topic `name` with `partitions` (replication 1) and returns its descriptor:

@@ -22,8 +22,8 @@
 //! ```
 //!
 //! The modules below are the stack tests' shared helpers ([`stack_env`],
-//! [`stack_registry`], [`kafka_scratch`], [`pg_scratch`], [`psql`]) and the registry of
-//! every generated type ([`registry`]).
+//! [`stack_registry`], [`kafka_scratch`], [`pg_scratch`], [`psql`], [`stack_python`]) and
+//! the registry of every generated type ([`registry`]).
 //!
 //! # Corpus cases and their expected output
 //!
@@ -89,6 +89,7 @@ pub mod pg_scratch;
 pub mod psql;
 pub mod registry;
 pub mod stack_env;
+pub mod stack_python;
 pub mod stack_registry;
 
 /// The Rust blocks of `README.md`, compiled and run as doctests

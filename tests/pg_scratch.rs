@@ -3,8 +3,8 @@
 //! when the [`Scratch`] goes, and the catalogs' sinks to build the sink tables from.
 
 use crate::stack_env::{self, say};
-use avrokit::AvroMessage;
 use avrokit::postgres::{self, EncodedValue, PgSink, Sink, SinkError, SinkTable, tokio_postgres};
+use avrokit::{AvroMessage, Topic};
 use avrokit_codegen::Generator;
 use avrokit_codegen::output::GeneratedFile;
 use std::process::Command;
@@ -85,6 +85,16 @@ impl Scratch {
     pub async fn sink<T: AvroMessage>(&self, table: &str) -> PgSink {
         let (topic, sink) = sink_of(table);
         let table = SinkTable::of::<T>(&topic, &sink).expect("the sink table builds");
+        let client = self.connect().await.expect("the scratch schema answers");
+        PgSink::new(client, table).await.expect("the table is there")
+    }
+
+    /// A sink for the values of `topic` into the table its catalog entry names (the
+    /// descriptor's sink), over a new connection to the scratch schema.
+    pub async fn topic_sink<K: ?Sized, T: AvroMessage>(&self, topic: &Topic<K, T>) -> PgSink {
+        let table = SinkTable::for_topic(topic)
+            .expect("the catalog sinks the topic")
+            .expect("its table builds");
         let client = self.connect().await.expect("the scratch schema answers");
         PgSink::new(client, table).await.expect("the table is there")
     }

@@ -5,67 +5,18 @@
 //! Every run uses fresh subjects (the registry keeps them while the stack is up). The
 //! calls are the async client's, then the blocking twin's.
 
+mod stack_registry;
+
 use avrokit::Schema;
 use avrokit::registry_client::{
-    BlockingRegistryClient, Compatibility, RegistryConfig, RegistryErrorKind, RestClient, RetryPolicy, VersionSelector,
+    BlockingRegistryClient, Compatibility, RegistryConfig, RegistryErrorKind, RestClient, VersionSelector,
 };
 use avrokit::registry_client::{Deletion, Normalize};
-use std::io::Write;
-use std::path::Path;
-
-/// Prints past libtest's output capture, so a skip is visible in a plain `cargo test`.
-fn say(message: &str) {
-    let _ = writeln!(std::io::stderr(), "{message}");
-}
-
-/// The stack's registry URL (the environment `cargo xtask test` exports, or
-/// `target/stack/stack.env`), or why there is none.
-fn registry_url() -> Result<String, String> {
-    if let Ok(url) = std::env::var("SCHEMA_REGISTRY_URL") {
-        return Ok(url);
-    }
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap_or(Path::new("."));
-    let file = root.join("target/stack/stack.env");
-    let text = std::fs::read_to_string(&file)
-        .map_err(|_| format!("the stack is not up ({} does not exist)", file.display()))?;
-    text.lines()
-        .filter_map(|l| l.split_once('='))
-        .find(|(k, _)| k.trim() == "SCHEMA_REGISTRY_URL")
-        .map(|(_, v)| v.trim().to_owned())
-        .ok_or_else(|| format!("{} has no SCHEMA_REGISTRY_URL", file.display()))
-}
-
-/// The stack's registry URL, or `None` (having said why) when it is not running.
-fn registry(test: &str) -> Option<String> {
-    let skip = |why: String| {
-        say(&format!(
-            "SKIPPED {test}: {why}; run it with `cargo xtask test`, or `cargo xtask stack up` then \
-             `cargo test -p avrokit --features registry --test stack_registry_apicurio`"
-        ))
-    };
-    let url = match registry_url() {
-        Ok(url) => url,
-        Err(why) => {
-            skip(why);
-            return None;
-        }
-    };
-    // One attempt for the probe: a stale stack.env must skip quickly, not wait out retries.
-    let probe = BlockingRegistryClient::new(RegistryConfig::new(&url).with_retry(RetryPolicy::none())).ok()?;
-    if let Err(err) = probe.subjects() {
-        skip(format!("the registry at {url} does not answer ({err})"));
-        return None;
-    }
-    Some(url)
-}
+use stack_registry::{registry, scratch_name};
 
 /// A subject no earlier run used.
 fn fresh_subject(stem: &str) -> String {
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_nanos())
-        .unwrap_or(0);
-    format!("avrokit-it-{stem}-{}-{nanos}-value", std::process::id())
+    format!("{}-value", scratch_name(&format!("avrokit-it-{stem}")))
 }
 
 const V1: &str = r#"{"type":"record","name":"Reading","namespace":"it.avrokit","fields":[

@@ -3,45 +3,19 @@
 //! refused, the latest version. Without a running stack it prints `SKIPPED ...` and passes.
 
 mod readings;
+mod stack_registry;
 
 use avrokit::registry_client::{
     BlockingDeserializer, BlockingRegistryClient, BlockingSerializer, Compatibility, Deletion, DeserializeError,
-    Deserializer, IdSource, RegistryClient, RegistryConfig, RegistryErrorKind, RetryPolicy, SerializeError, Serializer,
+    Deserializer, IdSource, RegistryClient, RegistryConfig, RegistryErrorKind, SerializeError, Serializer,
 };
 use avrokit::wire;
 use readings::{ReadingBroken, ReadingV1, ReadingV2};
-use std::io::Write;
-use std::path::Path;
+use stack_registry::scratch_name;
 
 /// The stack's registry, or `None` (having said why) when it is not running.
 fn registry(test: &str) -> Option<RegistryClient> {
-    let url = std::env::var("SCHEMA_REGISTRY_URL").ok().or_else(|| {
-        let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent()?;
-        let text = std::fs::read_to_string(root.join("target/stack/stack.env")).ok()?;
-        text.lines()
-            .filter_map(|l| l.split_once('='))
-            .find(|(k, _)| k.trim() == "SCHEMA_REGISTRY_URL")
-            .map(|(_, v)| v.trim().to_owned())
-    });
-    let reachable = url.as_deref().is_some_and(|url| {
-        BlockingRegistryClient::new(
-            RegistryConfig::new(url)
-                .with_retry(RetryPolicy::none())
-                .with_timeout(std::time::Duration::from_secs(2)),
-        )
-        .and_then(|c| c.subjects())
-        .is_ok()
-    });
-    if !reachable {
-        let _ = writeln!(
-            std::io::stderr(),
-            "SKIPPED {test}: no schema registry answers (SCHEMA_REGISTRY_URL or target/stack/stack.env: {url:?}); \
-             run it with `cargo xtask test`, or `cargo xtask stack up` then \
-             `cargo test -p avrokit --features registry --test stack_registry_serde`"
-        );
-        return None;
-    }
-    RegistryClient::new(RegistryConfig::new(url?)).ok()
+    RegistryClient::new(RegistryConfig::new(stack_registry::registry(test)?)).ok()
 }
 
 #[tokio::test]
@@ -49,11 +23,7 @@ async fn round_trips_and_evolution_against_apicurio() {
     let Some(client) = registry("round_trips_and_evolution_against_apicurio") else {
         return;
     };
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_nanos())
-        .unwrap_or(0);
-    let topic = format!("avrokit-it-serde-{}-{nanos}", std::process::id());
+    let topic = scratch_name("avrokit-it-serde");
     let subject = format!("{topic}-value");
     // Apicurio enforces nothing until a level is set.
     client

@@ -10,29 +10,9 @@ use avrokit::chrono::DateTime;
 use avrokit::kafka::{Consumer, ConsumerSettings, Producer, ProducerSettings, Record};
 use avrokit_generated::astro::beam::TelescopeData;
 use avrokit_tests::kafka_scratch::KafkaStack;
-use avrokit_tests::stack_env::repo_root;
-use std::process::Command;
 use std::time::Duration;
 
 const COUNT: usize = 5;
-
-fn python(args: &[&str], bootstrap: &str, registry: &str) -> String {
-    let script = repo_root().join("tests/stack/interop/kafka_interop.py");
-    let output = Command::new("python3")
-        .arg(&script)
-        .args(args)
-        .env("KAFKA_BOOTSTRAP_SERVERS", bootstrap)
-        .env("SCHEMA_REGISTRY_URL", registry)
-        .output()
-        .expect("python3");
-    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
-    assert!(
-        output.status.success(),
-        "kafka_interop.py {args:?} failed:\n{stdout}\n{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    stdout
-}
 
 fn ours(i: usize) -> TelescopeData {
     TelescopeData {
@@ -51,7 +31,7 @@ async fn records_cross_between_avrokit_and_confluent_kafka_through_kafka() {
     let Some(stack) = KafkaStack::find("stack_kafka_python_interop") else {
         return;
     };
-    let (bootstrap, registry) = (&stack.bootstrap, &stack.registry);
+    let bootstrap = &stack.bootstrap;
     let run = avrokit_tests::stack_registry::scratch_name("it-py-kafka");
     let (from_python, from_rust) = (format!("{run}.py"), format!("{run}.rs"));
     stack.scratch_topic::<TelescopeData>(&from_python, 1).await;
@@ -59,7 +39,7 @@ async fn records_cross_between_avrokit_and_confluent_kafka_through_kafka() {
     let client = || stack.registry_client();
 
     // Python → avrokit.
-    let produced = python(&["produce", &from_python, &COUNT.to_string()], bootstrap, registry);
+    let produced = stack.python("kafka_interop.py", &["produce", &from_python, &COUNT.to_string()]);
     assert_eq!(produced.trim(), format!("produced {COUNT}"));
     let mut settings = ConsumerSettings::new(bootstrap, format!("{run}-group"), [from_python.as_str()]);
     settings.max_wait = Duration::from_millis(200);
@@ -102,7 +82,7 @@ async fn records_cross_between_avrokit_and_confluent_kafka_through_kafka() {
         let value = ours(i);
         producer.send(&topic, &value.data_id.clone(), &value).await.unwrap();
     }
-    let lines = python(&["consume", &from_rust, &COUNT.to_string()], bootstrap, registry);
+    let lines = stack.python("kafka_interop.py", &["consume", &from_rust, &COUNT.to_string()]);
     let read: Vec<serde_json::Value> = lines.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
     assert_eq!(read.len(), COUNT);
     for (i, record) in read.iter().enumerate() {

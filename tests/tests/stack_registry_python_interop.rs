@@ -13,38 +13,12 @@ use avrokit::registry_client::Deletion;
 use avrokit::registry_client::{BlockingDeserializer, BlockingRegistryClient, BlockingSerializer, RegistryConfig};
 use avrokit::wire;
 use avrokit_generated::astro::beam::TelescopeData;
+use avrokit_tests::stack_python::{self, hex, unhex};
 use avrokit_tests::stack_registry;
-use std::path::Path;
-use std::process::Command;
 
 /// Runs `interop.py ARGS` against `url`; its stdout, trimmed.
 fn python(url: &str, args: &[&str]) -> String {
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("stack/interop/interop.py");
-    let output = Command::new("python3")
-        .arg(&script)
-        .args(args)
-        .env("SCHEMA_REGISTRY_URL", url)
-        .output()
-        .unwrap_or_else(|e| panic!("running python3 {}: {e}", script.display()));
-    let stdout = String::from_utf8_lossy(&output.stdout).trim().to_owned();
-    assert!(
-        output.status.success(),
-        "interop.py {args:?} failed ({}):\n{stdout}\n{}",
-        output.status,
-        String::from_utf8_lossy(&output.stderr)
-    );
-    stdout
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-fn unhex(text: &str) -> Vec<u8> {
-    (0..text.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(&text[i..i + 2], 16).expect("hex"))
-        .collect()
+    stack_python::run("interop/interop.py", args, &[("SCHEMA_REGISTRY_URL", url)])
 }
 
 #[test]

@@ -18,9 +18,8 @@ use avrokit::registry_client::{
     SchemaReference,
 };
 use avrokit_tests::kafka_scratch::KafkaStack;
-use avrokit_tests::stack_env::repo_root;
+use avrokit_tests::stack_python::{hex, unhex};
 use serde_json::json;
-use std::process::Command;
 use std::time::Duration;
 
 const COUNT: usize = 4;
@@ -64,35 +63,6 @@ fn python_order(i: usize) -> Order {
     }
 }
 
-fn python(args: &[&str], bootstrap: &str, registry: &str) -> String {
-    let script = repo_root().join("tests/stack/interop/references.py");
-    let output = Command::new("python3")
-        .arg(&script)
-        .args(args)
-        .env("KAFKA_BOOTSTRAP_SERVERS", bootstrap)
-        .env("SCHEMA_REGISTRY_URL", registry)
-        .output()
-        .expect("python3");
-    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
-    assert!(
-        output.status.success(),
-        "references.py {args:?} failed:\n{stdout}\n{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    stdout
-}
-
-fn unhex(text: &str) -> Vec<u8> {
-    (0..text.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(&text[i..i + 2], 16).expect("hex"))
-        .collect()
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
 #[tokio::test]
 async fn references_registered_by_confluent_kafka_are_read_by_avrokit_and_back() {
     let Some(stack) = KafkaStack::find("stack_registry_references") else {
@@ -104,12 +74,9 @@ async fn references_registered_by_confluent_kafka_are_read_by_avrokit_and_back()
     let shared_subject = format!("{run}.shared.Money");
 
     // Python registers with a reference and produces.
-    let produced: serde_json::Value = serde_json::from_str(&python(
-        &["produce", &run, &shared_subject, &COUNT.to_string()],
-        bootstrap,
-        registry,
-    ))
-    .expect("JSON from references.py");
+    let produced: serde_json::Value =
+        serde_json::from_str(&stack.python("references.py", &["produce", &run, &shared_subject, &COUNT.to_string()]))
+            .expect("JSON from references.py");
     let id = produced["id"].as_u64().expect("an id") as u32;
     let frames: Vec<Vec<u8>> = produced["frames"]
         .as_array()
@@ -179,7 +146,7 @@ async fn references_registered_by_confluent_kafka_are_read_by_avrokit_and_back()
     let mut args = vec!["deserialize", our_subject.as_str()];
     args.extend(framed.iter().map(String::as_str));
     let python_read: serde_json::Value =
-        serde_json::from_str(&python(&args, bootstrap, registry)).expect("JSON from references.py");
+        serde_json::from_str(&stack.python("references.py", &args)).expect("JSON from references.py");
     assert_eq!(
         python_read,
         json!([

@@ -18,7 +18,7 @@ use avrokit::kafka::{
     Consumer, ConsumerSettings, DeadLetters, Framed, ProduceError, Producer, ProducerSettings, Record, Tombstones,
     WriterSchemas, postgres_sink,
 };
-use avrokit::postgres::{Change, EncodedValue, PgSink, SinkError, SinkTable};
+use avrokit::postgres::{Change, EncodedValue, SinkError};
 use avrokit::uuid::Uuid;
 use avrokit_codegen::Generator;
 use avrokit_generated::astro::beam::TelescopeData;
@@ -163,12 +163,7 @@ async fn avrokit_sink_deletes_the_rows_of_tombstones_in_batch_order() {
     let Some((scratch, client)) = pg_scratch::with_tables("stack_tombstones_batch").await else {
         return;
     };
-    let table = SinkTable::for_topic(&topics::SMART_ACCESS_EVENTS)
-        .expect("a sink")
-        .expect("builds");
-    let mut sink = PgSink::new(scratch.connect().await.expect("connects"), table)
-        .await
-        .expect("the table is there");
+    let mut sink = scratch.topic_sink(&topics::SMART_ACCESS_EVENTS).await;
     let encoded: Vec<(String, Vec<u8>)> = [(1, "d1"), (2, "d2"), (3, "d3"), (4, "d4")]
         .iter()
         .map(|(id, device)| {
@@ -251,12 +246,7 @@ async fn avrokit_sink_runner_deletes_and_recreates_rows_from_kafka() {
     }
     producer.delete(&topic, &key(1)).await.expect("tombstone sent");
 
-    let table = SinkTable::for_topic(&topics::SMART_ACCESS_EVENTS)
-        .expect("a sink")
-        .expect("builds");
-    let mut sink = PgSink::new(scratch.connect().await.expect("connects"), table)
-        .await
-        .expect("the table is there");
+    let mut sink = scratch.topic_sink(&topics::SMART_ACCESS_EVENTS).await;
     let consumer = Consumer::with_decoder(
         settings(&stack, &format!("{run}-sink"), &run),
         Tombstones::new(WriterSchemas::new(stack.registry_client())),

@@ -12,64 +12,33 @@
 //!
 //! Without a running stack each test prints `SKIPPED ...` and passes.
 
+mod running_stack;
 mod scratch;
 
 use avrokit::kafka::rdkafka::ClientConfig;
 use avrokit::kafka::rdkafka::producer::{BaseRecord, DefaultProducerContext, Producer, ThreadedProducer};
-use scratch::{root, scratch_schemas, stack_setting};
+use running_stack::KafkaStack;
+use scratch::{scratch_name, scratch_schemas};
 use serde_json::{Value, json};
 use std::io::{Read, Write};
-use std::net::{TcpListener, TcpStream, ToSocketAddrs};
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::net::TcpListener;
+use std::path::PathBuf;
+use std::process::Output;
 use std::time::Duration;
-
-/// The stack's brokers and registry, or `None` (having said why) when they do not listen.
-fn stack(test: &str) -> Option<(String, String)> {
-    let (servers, exported) = stack_setting("KAFKA_BOOTSTRAP_SERVERS");
-    let (registry, _) = stack_setting("SCHEMA_REGISTRY_URL");
-    let listening = servers.as_deref().is_some_and(|servers| {
-        servers
-            .split(',')
-            .next()
-            .and_then(|first| first.to_socket_addrs().ok()?.next())
-            .is_some_and(|addr| TcpStream::connect_timeout(&addr, Duration::from_secs(2)).is_ok())
-    });
-    if !listening || registry.is_none() {
-        assert!(!exported, "KAFKA_BOOTSTRAP_SERVERS={servers:?} does not listen");
-        let _ = writeln!(
-            std::io::stderr(),
-            "SKIPPED {test}: no stack ({servers:?}); run it with `cargo xtask test`, or \
-             `avrokit stack up` then `cargo test -p avrokit-cli --test stack_console`"
-        );
-        return None;
-    }
-    Some((servers?, registry?))
-}
 
 /// A run's scratch catalog with its topics created on the broker.
 struct Scratch {
     schemas: PathBuf,
     prefix: String,
-    servers: String,
-    registry: String,
+    stack: KafkaStack,
 }
 
 impl Scratch {
     fn new(test: &str) -> Option<Scratch> {
-        let (servers, registry) = stack(test)?;
-        let millis = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .unwrap()
-            .as_millis();
-        let prefix = format!("console-{test}-{millis}");
+        let stack = KafkaStack::find(test)?;
+        let prefix = scratch_name(&format!("console-{test}"));
         let schemas = scratch_schemas(&prefix);
-        let scratch = Scratch {
-            schemas,
-            prefix,
-            servers,
-            registry,
-        };
+        let scratch = Scratch { schemas, prefix, stack };
         let out = scratch.avrokit(&["topics", "apply"], None);
         assert!(out.status.success(), "topics apply: {}", text(&out.stderr));
         Some(scratch)
@@ -81,52 +50,23 @@ impl Scratch {
 
     /// Runs `avrokit ARGS --schemas SCRATCH` with the stack in the environment.
     fn avrokit(&self, args: &[&str], stdin: Option<&str>) -> Output {
-        run_avrokit(args, &self.schemas, &self.servers, &self.registry, stdin)
+        self.stack.avrokit(args, &self.schemas, stdin.unwrap_or_default())
     }
 
-    /// `avrokit consume TOPIC --from-beginning` until `count` records; the exit code and
-    /// the lines as JSON.
+    /// `avrokit consume TOPIC --from-beginning` until `count` records; see
+    /// [`KafkaStack::consume`].
     fn consume(&self, topic: &str, count: usize, extra: &[&str]) -> (i32, Vec<Value>) {
-        let count = count.to_string();
-        let mut args = vec![
-            "consume",
-            topic,
-            "--from-beginning",
-            "--max-messages",
-            &count,
-            "--timeout",
-            "30",
-        ];
-        args.extend_from_slice(extra);
-        let out = self.avrokit(&args, None);
-        let lines = text(&out.stdout)
-            .lines()
-            .map(|line| serde_json::from_str(line).unwrap_or_else(|err| panic!("{err}: {line}")))
-            .collect();
-        (out.status.code().unwrap_or(-1), lines)
+        self.stack.consume(&self.schemas, topic, count, extra)
     }
 
     fn python(&self, args: &[&str]) -> String {
-        let output = Command::new("python3")
-            .arg(root().join("tests/stack/interop/kafka_interop.py"))
-            .args(args)
-            .env("KAFKA_BOOTSTRAP_SERVERS", &self.servers)
-            .env("SCHEMA_REGISTRY_URL", &self.registry)
-            .output()
-            .expect("python3");
-        assert!(
-            output.status.success(),
-            "kafka_interop.py {args:?}: {}{}",
-            text(&output.stdout),
-            text(&output.stderr)
-        );
-        text(&output.stdout)
+        self.stack.python("kafka_interop.py", args)
     }
 
     /// Sends `payload` as it is (no framing), to plant records avrokit did not write.
     fn send_raw(&self, topic: &str, key: &str, payload: &[u8]) {
         let producer: ThreadedProducer<DefaultProducerContext> = ClientConfig::new()
-            .set("bootstrap.servers", &self.servers)
+            .set("bootstrap.servers", &self.stack.bootstrap)
             .create()
             .unwrap();
         producer
@@ -135,27 +75,6 @@ impl Scratch {
             .unwrap();
         producer.flush(Duration::from_secs(30)).unwrap();
     }
-}
-
-fn run_avrokit(args: &[&str], schemas: &Path, servers: &str, registry: &str, stdin: Option<&str>) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_avrokit"))
-        .args(args)
-        .arg("--schemas")
-        .arg(schemas)
-        .env("KAFKA_BOOTSTRAP_SERVERS", servers)
-        .env("SCHEMA_REGISTRY_URL", registry)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("running avrokit");
-    let input = stdin.unwrap_or_default().to_owned();
-    let mut pipe = child.stdin.take().unwrap();
-    let writer = std::thread::spawn(move || pipe.write_all(input.as_bytes()));
-    let out = child.wait_with_output().unwrap();
-    writer.join().unwrap().unwrap();
-    println!("avrokit {args:?}: {}\n{}", out.status, text(&out.stderr));
-    out
 }
 
 fn text(bytes: &[u8]) -> String {
@@ -307,12 +226,12 @@ fn bad_input_and_unusable_services_are_exit_2_with_a_reason() {
         stderr(&misspelt)
     );
 
-    let no_broker = run_avrokit(
+    let no_broker = running_stack::avrokit(
         &["produce", &topic, "--fake", "1"],
         &scratch.schemas,
         "127.0.0.1:9",
-        &scratch.registry,
-        None,
+        &scratch.stack.registry,
+        "",
     );
     assert_eq!(no_broker.status.code(), Some(2));
     assert!(
@@ -321,12 +240,12 @@ fn bad_input_and_unusable_services_are_exit_2_with_a_reason() {
         stderr(&no_broker)
     );
 
-    let no_registry = run_avrokit(
+    let no_registry = running_stack::avrokit(
         &["produce", &topic, "--fake", "1"],
         &scratch.schemas,
-        &scratch.servers,
+        &scratch.stack.bootstrap,
         "http://127.0.0.1:9",
-        None,
+        "",
     );
     assert_eq!(no_registry.status.code(), Some(2));
     assert!(
@@ -360,7 +279,7 @@ fn bad_input_and_unusable_services_are_exit_2_with_a_reason() {
         "--max-messages",
         "1",
     ];
-    let refused = run_avrokit(&args, &scratch.schemas, &scratch.servers, &refusing, None);
+    let refused = running_stack::avrokit(&args, &scratch.schemas, &scratch.stack.bootstrap, &refusing, "");
     assert_eq!(refused.status.code(), Some(2));
     assert!(stderr(&refused).contains("not authorized"), "{}", stderr(&refused));
     assert!(stderr(&refused).contains("@0 (not committed)"), "{}", stderr(&refused));

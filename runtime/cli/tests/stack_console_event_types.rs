@@ -7,67 +7,26 @@
 //!
 //! Without a stack the test prints `SKIPPED ...` and passes.
 
+mod running_stack;
 mod scratch;
 
-use avrokit::registry_client::{BlockingRegistryClient, Deletion, RegistryConfig, RetryPolicy};
-use scratch::{root, stack_setting};
+use avrokit::registry_client::{BlockingRegistryClient, Deletion, RegistryConfig};
+use running_stack::KafkaStack;
+use scratch::{root, scratch_name};
 use serde_json::{Value, json};
-use std::io::Write;
-use std::path::Path;
-use std::process::{Command, Output, Stdio};
-use std::time::Duration;
 
 fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
 
-/// Runs `avrokit ARGS --schemas DIR` against the stack with `stdin`.
-fn avrokit(args: &[&str], schemas: &Path, servers: &str, registry: &str, stdin: &str) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_avrokit"))
-        .args(args)
-        .arg("--schemas")
-        .arg(schemas)
-        .env("KAFKA_BOOTSTRAP_SERVERS", servers)
-        .env("SCHEMA_REGISTRY_URL", registry)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("running avrokit");
-    child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
-    let out = child.wait_with_output().unwrap();
-    println!(
-        "avrokit {args:?}: {}\n{}{}",
-        out.status,
-        text(&out.stdout),
-        text(&out.stderr)
-    );
-    out
-}
-
 #[test]
 fn produce_and_consume_both_event_types_of_a_topic() {
-    let test = "produce_and_consume_both_event_types_of_a_topic";
-    let (Some(registry), Some(servers)) = (
-        stack_setting("SCHEMA_REGISTRY_URL").0,
-        stack_setting("KAFKA_BOOTSTRAP_SERVERS").0,
-    ) else {
-        println!("SKIPPED {test}: no stack (cargo test -p avrokit-cli --test stack_console_event_types)");
+    let Some(stack) = KafkaStack::find("produce_and_consume_both_event_types_of_a_topic") else {
         return;
     };
-    let probe = RegistryConfig::new(&registry)
-        .with_retry(RetryPolicy::none())
-        .with_timeout(Duration::from_secs(5));
-    let client = BlockingRegistryClient::new(probe).unwrap();
-    if client.subjects().is_err() {
-        println!("SKIPPED {test}: the registry at {registry} does not answer");
-        return;
-    }
-    let millis = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_millis();
-    let run = format!("events-{millis}");
+    let registry = &stack.registry;
+    let client = BlockingRegistryClient::new(RegistryConfig::new(registry)).unwrap();
+    let run = scratch_name("events");
     // The corpus with this run's topics.
     let corpus = root().join("tests/corpus/event-types");
     let dir = root().join("target/test-scratch").join(&run);
@@ -80,11 +39,11 @@ fn produce_and_consume_both_event_types_of_a_topic() {
         .replace("[topics.\"shop.", &format!("[topics.\"{run}."));
     std::fs::write(dir.join("catalog.toml"), catalog).unwrap();
     let topic = format!("{run}.order-events");
-    let run_avrokit = |args: &[&str], stdin: &str| avrokit(args, &dir, &servers, &registry, stdin);
+    let run_avrokit = |args: &[&str], stdin: &str| stack.avrokit(args, &dir, stdin);
 
     assert!(run_avrokit(&["topics", "apply"], "").status.success());
     // `register` asks the gate about, and registers, each type's subject.
-    let out = run_avrokit(&["register", "--registry", &registry], "");
+    let out = run_avrokit(&["register", "--registry", registry], "");
     assert!(out.status.success());
     let registered = text(&out.stdout);
     for subject in [
@@ -124,23 +83,9 @@ fn produce_and_consume_both_event_types_of_a_topic() {
         text(&out.stderr)
     );
 
-    let out = run_avrokit(
-        &[
-            "consume",
-            &topic,
-            "--from-beginning",
-            "--max-messages",
-            "3",
-            "--timeout",
-            "30",
-        ],
-        "",
-    );
-    assert!(out.status.success());
-    let values: Vec<Value> = text(&out.stdout)
-        .lines()
-        .map(|line| serde_json::from_str::<Value>(line).unwrap()["value"].clone())
-        .collect();
+    let (code, lines) = stack.consume(&dir, &topic, 3, &[]);
+    assert_eq!(code, 0);
+    let values: Vec<Value> = lines.into_iter().map(|line| line["value"].clone()).collect();
     assert_eq!(
         values,
         [

@@ -7,6 +7,7 @@
 //! again; the registry keeps its schemas in a file, so later tests find every id it gave
 //! out before. Without a running stack it prints `SKIPPED ...` and passes.
 
+mod running_stack;
 mod scratch;
 
 use avrokit::kafka::topics::{TopicAdmin, TopicPlan, TopicSpec};
@@ -14,7 +15,8 @@ use avrokit::kafka::{Consumer, ConsumerSettings, ProduceError, Producer, Produce
 use avrokit::registry_client::{RegistryClient, RegistryConfig, RetryPolicy};
 use avrokit::{AvroMessage, Topic};
 use avrokit_cli::stack::Outage;
-use scratch::stack_setting;
+use running_stack::KafkaStack;
+use scratch::scratch_name;
 use std::io::Write;
 use std::time::Duration;
 
@@ -65,33 +67,19 @@ async fn consume(bootstrap: &str, group: &str, topic: &str, registry: RegistryCl
 
 #[test]
 fn production_and_consumption_go_on_with_cached_schemas_while_the_registry_is_away() {
-    let (Some(bootstrap), exported) = stack_setting("KAFKA_BOOTSTRAP_SERVERS") else {
-        let _ = writeln!(
-            std::io::stderr(),
-            "SKIPPED stack_kafka_registry_outage: the stack is not up"
-        );
+    let Some(KafkaStack {
+        bootstrap,
+        registry: registry_url,
+    }) = KafkaStack::find("stack_kafka_registry_outage")
+    else {
         return;
     };
-    let (Some(registry_url), _) = stack_setting("SCHEMA_REGISTRY_URL") else {
-        panic!("the stack has a broker but no registry setting");
-    };
-    if std::net::TcpStream::connect(&bootstrap).is_err() {
-        assert!(!exported, "KAFKA_BOOTSTRAP_SERVERS={bootstrap} does not listen");
-        let _ = writeln!(
-            std::io::stderr(),
-            "SKIPPED stack_kafka_registry_outage: nothing listens at {bootstrap}"
-        );
-        return;
-    }
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .unwrap();
-    let millis = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_millis();
-    let (known, fresh) = (format!("it-outage-{millis}.known"), format!("it-outage-{millis}.fresh"));
+    let run = scratch_name("it-outage");
+    let (known, fresh) = (format!("{run}.known"), format!("{run}.fresh"));
     // No retries and a short timeout: the refusal of the fresh subject shows up at once.
     let config = RegistryConfig::new(&registry_url)
         .with_retry(RetryPolicy::none())

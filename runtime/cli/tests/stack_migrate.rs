@@ -6,14 +6,15 @@
 //! test prints `SKIPPED ...` and passes.
 
 mod canned;
+mod running_stack;
 mod scratch;
 
 use canned::{assert_error_after_notes, avrokit};
-use scratch::{root, stack_setting};
+use running_stack::psql;
+use scratch::{root, scratch_name};
 use serde_json::{Value, json};
-use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
 /// A scratch database on the stack's server, dropped on drop.
 struct Database {
@@ -26,23 +27,10 @@ struct Database {
 
 impl Database {
     fn new(test: &str) -> Option<Database> {
-        let (admin, exported) = stack_setting("DATABASE_URL");
-        let answers = admin.as_deref().is_some_and(|url| sql(url, "SELECT 1").is_ok());
-        if !answers {
-            assert!(!exported, "{test}: DATABASE_URL={admin:?} does not answer");
-            let _ = writeln!(
-                std::io::stderr(),
-                "SKIPPED {test}: no PostgreSQL answers ({admin:?}); run `avrokit stack up` first"
-            );
-            return None;
-        }
-        let admin = admin?;
-        let nanos = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .unwrap()
-            .as_nanos();
-        let name = format!("avrokit_it_{test}_{}_{nanos}", std::process::id());
-        sql(&admin, &format!("CREATE DATABASE {name}")).unwrap();
+        let admin = running_stack::database(test)?;
+        // A database's name is an identifier: no dashes.
+        let name = scratch_name(&format!("avrokit_it_{test}")).replace('-', "_");
+        psql(&admin, &format!("CREATE DATABASE {name}")).unwrap();
         let (base, _) = admin.rsplit_once('/').expect("a URL with a database");
         let url = format!("{base}/{name}");
         Some(Database { admin, name, url })
@@ -50,7 +38,7 @@ impl Database {
 
     /// The value of `query` (one column, rows joined by newlines).
     fn query(&self, query: &str) -> String {
-        sql(&self.url, query).unwrap()
+        psql(&self.url, query).unwrap()
     }
 
     /// Whether the database has table `name`.
@@ -61,22 +49,11 @@ impl Database {
 
 impl Drop for Database {
     fn drop(&mut self) {
-        let _ = sql(
+        let _ = psql(
             &self.admin,
             &format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name),
         );
     }
-}
-
-fn sql(url: &str, statement: &str) -> Result<String, String> {
-    let out = Command::new("psql")
-        .args([url, "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-c", statement])
-        .output()
-        .map_err(|err| format!("psql: {err}"))?;
-    if !out.status.success() {
-        return Err(String::from_utf8_lossy(&out.stderr).into_owned());
-    }
-    Ok(String::from_utf8_lossy(&out.stdout).trim().to_owned())
 }
 
 /// A copy of the workspace's `generated/sql` in a scratch directory.

@@ -3,44 +3,20 @@
 //! one JSON document on stdout. Each prints `SKIPPED ...` and passes without the stack.
 
 mod canned;
+mod running_stack;
 mod scratch;
 
 use canned::{avrokit, document};
-use scratch::{scratch_schemas, stack_setting};
+use scratch::{scratch_name, scratch_schemas};
 use serde_json::{Value, json};
-use std::io::Write;
-
-fn millis() -> u128 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_millis()
-}
-
-/// The stack's registry, when it answers.
-fn registry(test: &str) -> Option<String> {
-    let (url, exported) = stack_setting("SCHEMA_REGISTRY_URL");
-    let answers = url.as_deref().is_some_and(|url| {
-        use avrokit::registry_client::{BlockingRegistryClient, RegistryConfig, RetryPolicy};
-        let config = RegistryConfig::new(url).with_retry(RetryPolicy::none());
-        BlockingRegistryClient::new(config).and_then(|c| c.subjects()).is_ok()
-    });
-    if !answers {
-        assert!(!exported, "{test}: SCHEMA_REGISTRY_URL={url:?} does not answer");
-        let _ = writeln!(
-            std::io::stderr(),
-            "SKIPPED {test}: no schema registry answers ({url:?}); run `avrokit stack up` first"
-        );
-        return None;
-    }
-    url
-}
 
 #[test]
 fn register_reports_the_gate_and_each_subject() {
     let test = "register_reports_the_gate_and_each_subject";
-    let Some(url) = registry(test) else { return };
-    let prefix = format!("avrokit-it-json-{}-{}", std::process::id(), millis());
+    let Some(url) = running_stack::registry(test) else {
+        return;
+    };
+    let prefix = scratch_name("avrokit-it-json");
     let schemas = scratch_schemas(&prefix);
     let dir = schemas.display().to_string();
     let register = |extra: &[&str]| {
@@ -141,24 +117,10 @@ fn register_reports_the_gate_and_each_subject() {
 #[cfg(feature = "kafka")]
 #[test]
 fn topics_plan_and_apply_report_every_topic() {
-    use std::net::{TcpStream, ToSocketAddrs};
-    let (servers, exported) = stack_setting("KAFKA_BOOTSTRAP_SERVERS");
-    let listening = servers.as_deref().is_some_and(|servers| {
-        servers
-            .split(',')
-            .next()
-            .and_then(|first| first.to_socket_addrs().ok()?.next())
-            .is_some_and(|addr| TcpStream::connect_timeout(&addr, std::time::Duration::from_secs(2)).is_ok())
-    });
-    let Some(servers) = servers.filter(|_| listening) else {
-        assert!(!exported, "KAFKA_BOOTSTRAP_SERVERS does not listen");
-        let _ = writeln!(
-            std::io::stderr(),
-            "SKIPPED topics_plan_and_apply_report_every_topic: no broker; run `avrokit stack up` first"
-        );
+    let Some(servers) = running_stack::bootstrap("topics_plan_and_apply_report_every_topic") else {
         return;
     };
-    let prefix = format!("json-topics-{}", millis());
+    let prefix = scratch_name("json-topics");
     let schemas = scratch_schemas(&prefix);
     let dir = schemas.display().to_string();
     let topics = |command: &str| {

@@ -5,49 +5,14 @@
 //! refused by the gate before anything is registered. Without a registry the test prints
 //! `SKIPPED ...` and passes.
 
+mod running_stack;
 mod scratch;
 
 use avrokit::registry_client::Deletion;
-use avrokit::registry_client::{
-    BlockingRegistryClient, Compatibility, Normalize, RegistryConfig, RegistryErrorKind, RetryPolicy,
-};
-use scratch::{root, scratch_schemas};
-use std::io::Write;
+use avrokit::registry_client::{BlockingRegistryClient, Compatibility, Normalize, RegistryConfig, RegistryErrorKind};
+use scratch::{scratch_name, scratch_schemas};
 use std::path::Path;
 use std::process::{Command, Output};
-use std::time::Duration;
-
-/// The stack's registry URL, or `None` (having said why) when none answers.
-fn registry(test: &str) -> Option<String> {
-    let exported = std::env::var("SCHEMA_REGISTRY_URL").ok();
-    let url = exported.clone().or_else(|| {
-        let text = std::fs::read_to_string(root().join("target/stack/stack.env")).ok()?;
-        text.lines()
-            .filter_map(|l| l.split_once('='))
-            .find(|(k, _)| k.trim() == "SCHEMA_REGISTRY_URL")
-            .map(|(_, v)| v.trim().to_owned())
-    });
-    let answers = url.as_deref().is_some_and(|url| {
-        let probe = RegistryConfig::new(url)
-            .with_retry(RetryPolicy::none())
-            .with_timeout(Duration::from_secs(5));
-        BlockingRegistryClient::new(probe).and_then(|c| c.subjects()).is_ok()
-    });
-    if !answers {
-        // Exported by `cargo xtask test`: the stack must be there.
-        assert!(
-            exported.is_none(),
-            "{test}: SCHEMA_REGISTRY_URL={exported:?} does not answer"
-        );
-        let _ = writeln!(
-            std::io::stderr(),
-            "SKIPPED {test}: no schema registry answers ({url:?}); run it with `cargo xtask test`, or \
-             `avrokit stack up` then `cargo test -p avrokit-cli --test stack_register`"
-        );
-        return None;
-    }
-    url
-}
 
 fn register(url: &str, schemas: &Path, dry_run: bool) -> (Output, String) {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_avrokit"));
@@ -82,15 +47,11 @@ fn edit(file: &Path, from: &str, to: &str) {
 
 #[test]
 fn register_checks_then_registers_every_catalog_subject() {
-    let Some(url) = registry("register_checks_then_registers_every_catalog_subject") else {
+    let Some(url) = running_stack::registry("register_checks_then_registers_every_catalog_subject") else {
         return;
     };
     let client = BlockingRegistryClient::new(RegistryConfig::new(&url)).unwrap();
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_nanos();
-    let prefix = format!("avrokit-it-register-{}-{nanos}", std::process::id());
+    let prefix = scratch_name("avrokit-it-register");
     let schemas = scratch_schemas(&prefix);
     let data_subject = format!("{prefix}.telescope.data-value");
 
@@ -163,15 +124,11 @@ fn register_checks_then_registers_every_catalog_subject() {
 /// API) that FORWARD forbids but BACKWARD allows is refused with 409.
 #[test]
 fn the_catalogs_level_is_set_and_then_enforced_by_the_registry() {
-    let Some(url) = registry("the_catalogs_level_is_set_and_then_enforced_by_the_registry") else {
+    let Some(url) = running_stack::registry("the_catalogs_level_is_set_and_then_enforced_by_the_registry") else {
         return;
     };
     let client = BlockingRegistryClient::new(RegistryConfig::new(&url)).unwrap();
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_nanos();
-    let prefix = format!("avrokit-it-level-{}-{nanos}", std::process::id());
+    let prefix = scratch_name("avrokit-it-level");
     let schemas = scratch_schemas(&prefix);
     edit(
         &schemas.join("catalog.toml"),

@@ -10,36 +10,16 @@
 //!
 //! Without a stack the test prints `SKIPPED ...` and passes.
 
+mod running_stack;
 mod scratch;
 
-use avrokit::registry_client::{BlockingRegistryClient, Deletion, RegistryConfig, RetryPolicy, SchemaReference};
-use scratch::{root, stack_setting};
+use avrokit::registry_client::{BlockingRegistryClient, Deletion, RegistryConfig, SchemaReference};
+use running_stack::KafkaStack;
+use scratch::{root, scratch_name};
 use serde_json::{Value, json};
-use std::path::Path;
-use std::process::{Command, Output};
-use std::time::Duration;
 
 fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
-}
-
-/// Runs `avrokit ARGS --schemas DIR` against the stack.
-fn avrokit(args: &[&str], schemas: &Path, servers: &str, registry: &str) -> Output {
-    let out = Command::new(env!("CARGO_BIN_EXE_avrokit"))
-        .args(args)
-        .arg("--schemas")
-        .arg(schemas)
-        .env("KAFKA_BOOTSTRAP_SERVERS", servers)
-        .env("SCHEMA_REGISTRY_URL", registry)
-        .output()
-        .expect("running avrokit");
-    println!(
-        "avrokit {args:?}: {}\n{}{}",
-        out.status,
-        text(&out.stdout),
-        text(&out.stderr)
-    );
-    out
 }
 
 /// A schema directory with `ns.Money`, `ns.Order` and `ns.Refund` (both using Money) and
@@ -83,39 +63,19 @@ fn scratch_dir(run: &str, ns: &str) -> std::path::PathBuf {
 
 #[test]
 fn register_references_then_consume_what_python_wrote_with_references() {
-    let test = "register_references_then_consume_what_python_wrote_with_references";
-    let (Some(registry), _) = stack_setting("SCHEMA_REGISTRY_URL") else {
-        println!("SKIPPED {test}: no stack (cargo test -p avrokit-cli --test stack_register_references)");
+    let Some(stack) = KafkaStack::find("register_references_then_consume_what_python_wrote_with_references") else {
         return;
     };
-    let (Some(servers), _) = stack_setting("KAFKA_BOOTSTRAP_SERVERS") else {
-        println!("SKIPPED {test}: no stack");
-        return;
-    };
-    let probe = RegistryConfig::new(&registry)
-        .with_retry(RetryPolicy::none())
-        .with_timeout(Duration::from_secs(5));
-    let client = BlockingRegistryClient::new(probe).unwrap();
-    if client.subjects().is_err() {
-        println!("SKIPPED {test}: the registry at {registry} does not answer");
-        return;
-    }
-    let millis = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_millis();
-    let run = format!("refs-{millis}");
-    let ns = format!("refs.r{millis}");
+    let registry = &stack.registry;
+    let client = BlockingRegistryClient::new(RegistryConfig::new(registry)).unwrap();
+    let run = scratch_name("refs");
+    // A namespace is dotted names of letters, digits and underscores.
+    let ns = format!("refs.{}", run.replace('-', "_"));
     let dir = scratch_dir(&run, &ns);
     let money = format!("{ns}.Money");
     let (orders, refunds) = (format!("{run}.orders-value"), format!("{run}.refunds-value"));
 
-    let out = avrokit(
-        &["register", "--references", "--registry", &registry],
-        &dir,
-        &servers,
-        &registry,
-    );
+    let out = stack.avrokit(&["register", "--references", "--registry", registry], &dir, "");
     assert!(out.status.success());
     let stdout = text(&out.stdout);
     let subjects: Vec<&str> = stdout
@@ -154,12 +114,7 @@ fn register_references_then_consume_what_python_wrote_with_references() {
     // compatibility check against a version with references (42201 "Could not execute
     // compatibility rule on invalid Avro schema", whatever is sent), so its gate stops
     // there, naming the subject; Confluent's registry checks such versions.
-    let again = avrokit(
-        &["register", "--references", "--registry", &registry],
-        &dir,
-        &servers,
-        &registry,
-    );
+    let again = stack.avrokit(&["register", "--references", "--registry", registry], &dir, "");
     if !again.status.success() {
         let err = text(&again.stderr);
         assert!(err.contains("42201") && err.contains(&orders), "{err}");
@@ -169,38 +124,10 @@ fn register_references_then_consume_what_python_wrote_with_references() {
     // first use); the console prints them (a union branch in Avro's JSON encoding).
     let topic = format!("{run}.py");
     let python_money = format!("{run}.shared.Money");
-    let python = Command::new("python3")
-        .arg(root().join("tests/stack/interop/references.py"))
-        .args(["produce", &topic, &python_money, "3"])
-        .env("KAFKA_BOOTSTRAP_SERVERS", &servers)
-        .env("SCHEMA_REGISTRY_URL", &registry)
-        .output()
-        .expect("python3");
-    assert!(
-        python.status.success(),
-        "{}{}",
-        text(&python.stdout),
-        text(&python.stderr)
-    );
-    let out = avrokit(
-        &[
-            "consume",
-            &topic,
-            "--from-beginning",
-            "--max-messages",
-            "3",
-            "--timeout",
-            "30",
-        ],
-        &dir,
-        &servers,
-        &registry,
-    );
-    assert!(out.status.success());
-    let values: Vec<Value> = text(&out.stdout)
-        .lines()
-        .map(|line| serde_json::from_str::<Value>(line).unwrap()["value"].clone())
-        .collect();
+    stack.python("references.py", &["produce", &topic, &python_money, "3"]);
+    let (code, lines) = stack.consume(&dir, &topic, 3, &[]);
+    assert_eq!(code, 0);
+    let values: Vec<Value> = lines.into_iter().map(|line| line["value"].clone()).collect();
     assert_eq!(
         values,
         [

@@ -6,6 +6,9 @@
 //! serializer registers it (errors were not cached). Needs the native stack (the one
 //! whose process `stack stop` can stop); otherwise prints `SKIPPED ...` and passes.
 
+mod running_stack;
+mod scratch;
+
 use avrokit::AvroMessage;
 use avrokit::registry_client::Deletion;
 use avrokit::registry_client::{
@@ -14,8 +17,8 @@ use avrokit::registry_client::{
 };
 use avrokit::wire;
 use avrokit_cli::stack::Outage;
+use scratch::scratch_name;
 use std::io::Write;
-use std::path::Path;
 use std::time::{Duration, Instant};
 
 #[derive(AvroMessage, Debug, Clone, PartialEq)]
@@ -37,37 +40,6 @@ struct ReadingV2 {
     unit: String,
 }
 
-/// The stack's registry URL when the registry answers, else `None` (having said why).
-fn registry(test: &str) -> Option<String> {
-    let exported = std::env::var("SCHEMA_REGISTRY_URL").ok();
-    let url = exported.clone().or_else(|| {
-        let root = Path::new(env!("CARGO_MANIFEST_DIR")).ancestors().nth(2)?;
-        let text = std::fs::read_to_string(root.join("target/stack/stack.env")).ok()?;
-        text.lines()
-            .filter_map(|l| l.split_once('='))
-            .find(|(k, _)| k.trim() == "SCHEMA_REGISTRY_URL")
-            .map(|(_, v)| v.trim().to_owned())
-    });
-    let answers = url.as_deref().is_some_and(|url| {
-        BlockingRegistryClient::new(quick(url))
-            .and_then(|c| c.subjects())
-            .is_ok()
-    });
-    if !answers {
-        assert!(
-            exported.is_none(),
-            "{test}: SCHEMA_REGISTRY_URL={exported:?} does not answer"
-        );
-        let _ = writeln!(
-            std::io::stderr(),
-            "SKIPPED {test}: no schema registry answers ({url:?}); run it with `cargo xtask test`, or \
-             `avrokit stack up` then `cargo test -p avrokit-cli --test stack_registry_fault`"
-        );
-        return None;
-    }
-    url
-}
-
 /// Two quick retries: a registry that is down fails in well under a second.
 fn quick(url: &str) -> RegistryConfig {
     RegistryConfig::new(url)
@@ -83,7 +55,7 @@ fn quick(url: &str) -> RegistryConfig {
 #[test]
 fn a_registry_restart_mid_run_is_survived() {
     let test = "a_registry_restart_mid_run_is_survived";
-    let Some(url) = registry(test) else {
+    let Some(url) = running_stack::registry(test) else {
         return;
     };
     let client = BlockingRegistryClient::new(quick(&url)).unwrap();
@@ -92,11 +64,7 @@ fn a_registry_restart_mid_run_is_survived() {
         .build()
         .unwrap();
     let async_client = RegistryClient::new(quick(&url)).unwrap();
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_nanos();
-    let topic = format!("avrokit-it-fault-{}-{nanos}", std::process::id());
+    let topic = scratch_name("avrokit-it-fault");
     let v1 = ReadingV1 {
         sensor: "s-1".into(),
         value: 21.5,

@@ -15,7 +15,7 @@
 
 mod scratch;
 
-use scratch::{root, scratch_schemas};
+use scratch::{root, scratch_name, scratch_schemas};
 use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -92,11 +92,7 @@ fn avrokit(env: &BTreeMap<String, String>, schemas: &Path, args: &[&str]) -> Out
 
 /// A scratch copy of `avro-schemas/` whose topics are this run's.
 fn scratch(test: &str) -> (PathBuf, String) {
-    let millis = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_millis();
-    let prefix = format!("secure-{test}-{millis}");
+    let prefix = scratch_name(&format!("secure-{test}"));
     (scratch_schemas(&prefix), prefix)
 }
 

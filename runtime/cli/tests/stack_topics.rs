@@ -4,38 +4,13 @@
 //! altered in place, partitions grow (with a warning) but are never shrunk, and a refused
 //! plan applies nothing. Without a broker the test prints `SKIPPED ...` and passes.
 
+mod running_stack;
 mod scratch;
 
 use avrokit::kafka::topics::{TopicAdmin, TopicState};
-use scratch::{root, scratch_schemas, stack_setting};
-use std::io::Write;
-use std::net::{TcpStream, ToSocketAddrs};
+use scratch::{root, scratch_name, scratch_schemas};
 use std::path::Path;
 use std::process::Command;
-use std::time::Duration;
-
-/// The stack's brokers, or `None` (having said why) when none listens.
-fn bootstrap() -> Option<String> {
-    let (servers, exported) = stack_setting("KAFKA_BOOTSTRAP_SERVERS");
-    let listening = servers.as_deref().is_some_and(|servers| {
-        let first = servers.split(',').next().unwrap_or_default();
-        first
-            .to_socket_addrs()
-            .ok()
-            .and_then(|mut addrs| addrs.next())
-            .is_some_and(|addr| TcpStream::connect_timeout(&addr, Duration::from_secs(2)).is_ok())
-    });
-    if !listening {
-        assert!(!exported, "KAFKA_BOOTSTRAP_SERVERS={servers:?} does not listen");
-        let _ = writeln!(
-            std::io::stderr(),
-            "SKIPPED stack_topics: no broker listens ({servers:?}); run it with `cargo xtask test`, or \
-             `avrokit stack up` then `cargo test -p avrokit-cli --test stack_topics`"
-        );
-        return None;
-    }
-    servers
-}
 
 /// Runs `topics apply` (plus `extra` arguments); its exit code and stdout.
 fn apply(servers: &str, schemas: &Path, extra: &[&str]) -> (i32, String) {
@@ -69,12 +44,10 @@ fn edit_catalog(schemas: &Path, from: &str, to: &str) {
 
 #[test]
 fn topics_apply_creates_then_leaves_then_alters() {
-    let Some(servers) = bootstrap() else { return };
-    let millis = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_millis();
-    let prefix = format!("topics-{millis}");
+    let Some(servers) = running_stack::bootstrap("topics_apply_creates_then_leaves_then_alters") else {
+        return;
+    };
+    let prefix = scratch_name("topics");
     let schemas = scratch_schemas(&prefix);
     let status = format!("{prefix}.telescope.status");
 

@@ -12,45 +12,34 @@
 //! service comes from the environment (`KAFKA_BOOTSTRAP_SERVERS`, ..., `DATABASE_URL`), as
 //! in a user's CI. Without a running stack the test prints `SKIPPED ...` and passes.
 
+mod running_stack;
 mod scratch;
 mod scratch_repo;
 
-use scratch::stack_setting;
+use scratch::scratch_name;
 use scratch_repo::Repo;
 use serde_json::{Value, json};
-use std::io::Write;
-use std::net::{TcpStream, ToSocketAddrs};
 use std::path::PathBuf;
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Output};
 use std::time::{Duration, Instant};
 
 const RECORDS: usize = 1000;
 
 /// The stack's four settings, or `None` (having said why) when the brokers do not listen.
-fn stack_env() -> Option<Vec<(&'static str, String)>> {
+fn stack_env(test: &str) -> Option<Vec<(&'static str, String)>> {
+    running_stack::bootstrap(test)?;
     let keys = [
         "KAFKA_BOOTSTRAP_SERVERS",
         "SCHEMA_REGISTRY_URL",
         "KAFKA_CONNECT_URL",
         "DATABASE_URL",
     ];
-    let (servers, exported) = stack_setting(keys[0]);
-    let listening = servers.as_deref().is_some_and(|servers| {
-        servers
-            .split(',')
-            .next()
-            .and_then(|first| first.to_socket_addrs().ok()?.next())
-            .is_some_and(|addr| TcpStream::connect_timeout(&addr, Duration::from_secs(2)).is_ok())
-    });
-    let settings: Option<Vec<_>> = keys.iter().map(|key| Some((*key, stack_setting(key).0?))).collect();
-    if !listening || settings.is_none() {
-        assert!(!exported, "KAFKA_BOOTSTRAP_SERVERS={servers:?} does not listen");
-        let _ = writeln!(
-            std::io::stderr(),
-            "SKIPPED stack_user_repository: no stack ({servers:?}); run it with `cargo xtask test`, or \
-             `avrokit stack up` then `cargo test -p avrokit-cli --test stack_user_repository`"
-        );
-        return None;
+    let settings: Option<Vec<_>> = keys
+        .iter()
+        .map(|key| Some((*key, running_stack::setting(key).0?)))
+        .collect();
+    if settings.is_none() {
+        running_stack::skip(test, &format!("the stack lacks one of {keys:?}"));
     }
     settings
 }
@@ -110,21 +99,13 @@ impl Team {
     /// `avrokit ARGS` (the installed command, found on `PATH`) in the repository, stdin
     /// piped in; the output (printed).
     fn avrokit(&self, args: &[&str], stdin: &str) -> Output {
-        let mut child = Command::new("avrokit")
+        let mut command = Command::new("avrokit");
+        command
             .args(args)
             .current_dir(&self.repo.dir)
             .env("PATH", self.installed.path())
-            .envs(self.env.iter().map(|(k, v)| (*k, v.as_str())))
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("running avrokit");
-        let input = stdin.to_owned();
-        let mut pipe = child.stdin.take().unwrap();
-        let writer = std::thread::spawn(move || pipe.write_all(input.as_bytes()));
-        let out = child.wait_with_output().unwrap();
-        writer.join().unwrap().unwrap();
+            .envs(self.env.iter().map(|(k, v)| (*k, v.as_str())));
+        let out = running_stack::run_with_input(command, stdin);
         let stdout = String::from_utf8_lossy(&out.stdout);
         let shown: String = stdout.lines().take(20).collect::<Vec<_>>().join("\n");
         println!(
@@ -147,41 +128,22 @@ impl Team {
     }
 
     fn sql(&self, statements: &str) -> String {
-        let output = Command::new("psql")
-            .args([
-                self.setting("DATABASE_URL"),
-                "-X",
-                "-q",
-                "-A",
-                "-t",
-                "-v",
-                "ON_ERROR_STOP=1",
-                "-c",
-                statements,
-            ])
-            .output()
-            .expect("psql");
-        assert!(
-            output.status.success(),
-            "psql: {}",
-            String::from_utf8_lossy(&output.stderr)
-        );
-        String::from_utf8_lossy(&output.stdout).trim().to_owned()
+        running_stack::psql(self.setting("DATABASE_URL"), statements).unwrap_or_else(|err| panic!("psql: {err}"))
     }
 }
 
 #[test]
 fn a_team_runs_its_pipeline_from_its_own_repository() {
-    let Some(env) = stack_env() else { return };
-    let millis = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_millis();
-    let (topic, table) = (format!("user-{millis}.orders"), format!("orders_{millis}"));
+    let Some(env) = stack_env("a_team_runs_its_pipeline_from_its_own_repository") else {
+        return;
+    };
+    let run = scratch_name("user");
+    // A table's name is an identifier: no dashes.
+    let (topic, table) = (format!("{run}.orders"), format!("orders_{}", run.replace('-', "_")));
     let team = Team {
-        repo: Repo::new(&format!("user-{millis}")),
+        repo: Repo::new(&run),
         env,
-        installed: Installed::new(&format!("avrokit-user-{millis}")),
+        installed: Installed::new(&format!("avrokit-{run}")),
     };
     assert!(!team.repo.dir.starts_with(scratch::root()), "outside the workspace");
     // Plain `avrokit` is the installed copy, not a workspace build.
@@ -285,7 +247,7 @@ primary_key = ["order_id"]
         String::from_utf8_lossy(&produced.stderr).contains(&format!("{RECORDS} of {RECORDS} record(s) acknowledged"))
     );
 
-    let group = format!("user-{millis}-readers");
+    let group = format!("{run}-readers");
     let count = RECORDS.to_string();
     let consumed = team.ok(&[
         "consume",

@@ -3,8 +3,8 @@
 //! `cargo xtask connect`, produce framed records, and wait for rows.
 
 use avrokit_tests::stack_env::{self, repo_root, say};
-use std::io::Write;
-use std::process::{Command, Stdio};
+use avrokit_tests::stack_python::{self, hex};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 /// The stack's addresses the tests use.
@@ -96,37 +96,12 @@ pub fn xtask_connect(stack: &Stack, args: &[&str]) -> String {
 /// Produces `(key, framed value)` records to `topic` (through `tests/stack/produce`,
 /// confluent-kafka in a pinned virtualenv: the workspace has no Kafka client crate yet).
 pub fn produce(stack: &Stack, topic: &str, records: &[(String, Vec<u8>)]) {
-    let script = repo_root().join("tests/stack/produce/produce.py");
-    let mut child = Command::new("python3")
-        .arg(&script)
-        .arg(topic)
-        .env("KAFKA_BOOTSTRAP_SERVERS", &stack.bootstrap)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap_or_else(|e| panic!("running python3 {}: {e}", script.display()));
     let lines: String = records
         .iter()
         .map(|(key, value)| format!("{key}\t{}\n", hex(value)))
         .collect();
-    child
-        .stdin
-        .take()
-        .expect("stdin is piped")
-        .write_all(lines.as_bytes())
-        .expect("writing to produce.py");
-    let output = child.wait_with_output().expect("produce.py");
-    assert!(
-        output.status.success(),
-        "produce.py {topic} failed:\n{}\n{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    let env = [("KAFKA_BOOTSTRAP_SERVERS", stack.bootstrap.as_str())];
+    stack_python::run_with_input("produce/produce.py", &[topic], &env, &lines);
 }
 
 /// Polls `query` until it returns `expected`, for at most `timeout`; the last answer

@@ -1,5 +1,6 @@
 //! Scratch copies of `avro-schemas/` for the tests that run `avrokit` against the
-//! stack: every topic gets a prefix of its own, so a run's topics and subjects are its own.
+//! stack, and names for them: every topic gets a prefix of its own, so a run's topics
+//! and subjects are its own. Finding the stack is `running_stack`'s.
 
 #![allow(dead_code)] // Each test file uses its own part.
 
@@ -12,6 +13,15 @@ pub fn root() -> PathBuf {
         .nth(2)
         .expect("runtime/cli/ is two levels down")
         .to_path_buf()
+}
+
+/// A name no earlier run used, for scratch topics, subjects, directories and
+/// databases: `prefix-<pid>-<nanos>`.
+pub fn scratch_name(prefix: &str) -> String {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos());
+    format!("{prefix}-{}-{nanos}", std::process::id())
 }
 
 /// Copies `avro-schemas/` to a scratch directory, every topic renamed `<prefix>.<topic>`.
@@ -35,20 +45,4 @@ fn copy_dir(from: &Path, to: &Path) {
             std::fs::copy(entry.path(), target).unwrap();
         }
     }
-}
-
-/// The stack's value of `key`: exported (then the stack must answer) or from
-/// `target/stack/stack.env`.
-pub fn stack_setting(key: &str) -> (Option<String>, bool) {
-    if let Ok(value) = std::env::var(key) {
-        return (Some(value), true);
-    }
-    let text = std::fs::read_to_string(root().join("target/stack/stack.env")).ok();
-    let value = text.and_then(|text| {
-        text.lines()
-            .filter_map(|l| l.split_once('='))
-            .find(|(k, _)| k.trim() == key)
-            .map(|(_, v)| v.trim().to_owned())
-    });
-    (value, false)
 }
