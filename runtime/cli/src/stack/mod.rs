@@ -54,7 +54,8 @@ pub struct StackArgs {
 /// The subcommands of `avrokit stack`.
 #[derive(Subcommand, Debug)]
 pub enum StackCommand {
-    /// Fetch what is missing (first run only), start every service and wait until healthy.
+    /// Fetch what is missing (first run only), start every service and wait until healthy;
+    /// on a partly running stack, start the services that are not running.
     Up(UpArgs),
     /// Stop exactly the processes `stack up` started and remove their data (logs stay).
     Down,

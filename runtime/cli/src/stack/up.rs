@@ -1,9 +1,10 @@
-//! `stack up`: fetch, start in dependency order, wait until every service is healthy.
+//! `stack up`: fetch, start in dependency order, wait until every service is healthy; on
+//! a partly running stack, start what is missing.
 
 use super::health::{unhealthy, wait_healthy};
 use super::layout::Layout;
 use super::topology::Service;
-use super::{Stack, connect, down, env_file, fetch, java, kafka, postgres, process, registry, secure};
+use super::{Stack, connect, down, env_file, fetch, java, kafka, postgres, process, registry, secure, service};
 use anyhow::{Context, bail};
 use std::fs;
 use std::net::{SocketAddr, TcpListener};
@@ -40,15 +41,7 @@ pub fn up(stack: &Stack) -> anyhow::Result<()> {
         return Ok(());
     }
     if any_running(layout) {
-        let running: Vec<&str> = Service::PROCESSES
-            .iter()
-            .filter(|s| process::running_pid(layout, **s).is_some())
-            .map(|s| s.name())
-            .collect();
-        bail!(
-            "the stack is partly up ({} running); run `avrokit stack down` first",
-            running.join(", ")
-        );
+        return resume(stack);
     }
     check_ports_free(stack)?;
     java::check_version()?;
@@ -83,6 +76,25 @@ pub fn up(stack: &Stack) -> anyhow::Result<()> {
     );
     eprintln!("stack: environment written to {}", layout.env_file().display());
     print!("{}", env_file::render(layout, stack.ports));
+    Ok(())
+}
+
+/// Starts the services of a partly running stack that are not running (one died, or was
+/// stopped), each on the data it had, in dependency order; the running ones are kept.
+fn resume(stack: &Stack) -> anyhow::Result<()> {
+    let layout = &stack.layout;
+    let missing: Vec<Service> = Service::PROCESSES
+        .into_iter()
+        .filter(|s| process::running_pid(layout, *s).is_none())
+        .collect();
+    let names: Vec<&str> = missing.iter().map(|s| s.name()).collect();
+    eprintln!("stack: partly up; starting {}", names.join(", "));
+    for service in missing {
+        service::start(stack, service)
+            .with_context(|| format!("starting {service} again (`avrokit stack down`, then `up`, starts afresh)"))?;
+    }
+    env_file::write(layout, stack.ports)?;
+    eprintln!("stack: up; environment in {}", layout.env_file().display());
     Ok(())
 }
 
