@@ -121,11 +121,13 @@
 //! unnest($1::type[], …) ON CONFLICT`, one array parameter per column, so one prepared
 //! statement per writer schema whatever the batch size; a table with an array column
 //! (which `unnest` would flatten) is written as `Insert` writes it. On a table with a
-//! primary key it first inserts the rows as new ones, without `ON CONFLICT`, under a
-//! savepoint sent with the insert (PostgreSQL spends about a quarter less on a plain
-//! insert); when a key was already there it rolls back to the savepoint, upserts the
-//! same rows, and upserts straight away for the next 1, 2, 4, … 64 batches, so streams of
-//! new events take the cheap path and streams of updates rarely pay for a failed one.
+//! primary key it first inserts the rows as new ones, without `ON CONFLICT` (PostgreSQL
+//! spends about a quarter less on a plain insert); when a key was already there the
+//! transaction is rolled back, the same rows are upserted, and the next 1, 2, 4, … 64
+//! batches are upserted straight away, so streams of new events take the cheap path and
+//! streams of updates rarely pay for a failed one. A batch of one writer schema without
+//! tombstones is sent as BEGIN, insert and COMMIT together, one round trip; otherwise the
+//! plain insert runs under a savepoint that a conflict rolls back to.
 //! [`Strategy::Insert`]: multi-row `INSERT … VALUES … ON CONFLICT` with binary bind
 //! parameters, up to 65,535 parameters per statement, prepared once per writer schema and
 //! row count. On a narrow table `Unnest` writes new keys 1.1–1.3× as fast as `Insert`,

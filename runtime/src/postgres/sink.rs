@@ -15,7 +15,7 @@ use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 use tokio_postgres::binary_copy::BinaryCopyInWriter;
 use tokio_postgres::types::{ToSql, Type};
-use tokio_postgres::{Client, Statement, Transaction};
+use tokio_postgres::{Client, GenericClient, Statement, Transaction};
 
 /// How a batch reaches the table.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -223,6 +223,17 @@ impl PgSink {
             true => None,
             false => Some(self.prepare_delete().await?),
         };
+        // The usual batch (one writer schema, no tombstones) goes out in one round trip.
+        if let ([(plan, rows)], [Prepared::Unnest(unnests)], None) = (groups.as_slice(), statements.as_slice(), &delete)
+        {
+            let affected = self.write_pipelined(unnests, plan, rows).await?;
+            return Ok(Committed {
+                records: changes.len(),
+                rows: rows.len(),
+                affected,
+                deleted: 0,
+            });
+        }
         let table = self.table.table();
         let tx = self
             .client
@@ -377,6 +388,43 @@ impl PgSink {
         Ok(Prepared::Values(statements))
     }
 
+    /// `rows` of `plan` with BEGIN, the insert and COMMIT sent together. A plain insert
+    /// first, when the sink's [`FreshKeys`] says so: a key already in the table aborts the
+    /// transaction, whose COMMIT then rolls it back, and the rows go again as an upsert.
+    async fn write_pipelined(&mut self, unnests: &Unnests, plan: &RowPlan, rows: &[Row]) -> Result<u64, SinkError> {
+        if let Some(plain) = &unnests.plain
+            && self.fresh.try_plain()
+        {
+            match self.in_one_round_trip(plain, plan, rows).await {
+                Ok(affected) => {
+                    self.fresh.inserted();
+                    return Ok(affected);
+                }
+                Err(error) if error.sqlstate() == Some(fresh::UNIQUE_VIOLATION) => self.fresh.conflicted(),
+                Err(error) => return Err(error),
+            }
+        }
+        self.in_one_round_trip(&unnests.upsert, plan, rows).await
+    }
+
+    /// `statement` on `rows` in a transaction of its own, sent with its BEGIN and COMMIT
+    /// without waiting in between (`biased`: in this order).
+    async fn in_one_round_trip(&self, statement: &Statement, plan: &RowPlan, rows: &[Row]) -> Result<u64, SinkError> {
+        let table = self.table.table();
+        let (begin, inserted, commit) = tokio::join!(
+            biased;
+            self.client.batch_execute("BEGIN"),
+            unnest(&self.client, statement, table, plan, rows),
+            self.client.batch_execute("COMMIT"),
+        );
+        begin.map_err(|e| SinkError::database("opening a transaction", e))?;
+        // A failed insert aborted the transaction: PostgreSQL answered its COMMIT with a
+        // rollback, and nothing of the batch is in the table.
+        let affected = inserted?;
+        commit.map_err(|e| SinkError::database(format!("committing {} rows into {}", rows.len(), table.ident), e))?;
+        Ok(affected)
+    }
+
     /// `sql`, an insert into the table, prepared.
     async fn prepare_sql(&self, sql: &str) -> Result<Statement, SinkError> {
         self.client
@@ -448,7 +496,7 @@ async fn fresh_first(
             .await
             .map_err(|e| SinkError::database("setting a savepoint", e))
     };
-    let (savepoint, inserted) = tokio::join!(savepoint, unnest(tx, plain, table, plan, rows));
+    let (savepoint, inserted) = tokio::join!(biased; savepoint, unnest(tx, plain, table, plan, rows));
     savepoint?;
     match inserted {
         Ok(affected) => {
@@ -468,7 +516,7 @@ async fn fresh_first(
 
 /// Writes `rows` with one insert from the arrays of their columns.
 async fn unnest(
-    tx: &Transaction<'_>,
+    client: &impl GenericClient,
     statement: &Statement,
     table: &Table,
     plan: &RowPlan,
@@ -478,7 +526,8 @@ async fn unnest(
         .map(|column| ColumnArray { rows, column })
         .collect();
     let params = columns.iter().map(|column| column as &(dyn ToSql + Sync));
-    tx.execute_raw(statement, params)
+    client
+        .execute_raw(statement, params)
         .await
         .map_err(|e| SinkError::database(format!("inserting {} rows into {}", rows.len(), table.ident), e))
 }
