@@ -1,18 +1,12 @@
 //! Inserting a batch as new rows first: most sinks of event streams only ever see new
 //! keys, and a plain `INSERT` costs PostgreSQL about a quarter less than the same rows
-//! through `ON CONFLICT DO UPDATE` (its speculative insertion). The plain insert runs
-//! under a savepoint; when a key was already there (a unique violation) the sink rolls
-//! back to it and upserts the same rows, and stops trying plain inserts for a while, so
-//! a stream of updates pays for a failed attempt only now and then.
+//! through `ON CONFLICT DO UPDATE` (its speculative insertion). When a key was already
+//! there (a unique violation) the batch's transaction is rolled back and the sink writes
+//! the same batch again as upserts, and stops trying plain inserts for a while, so a
+//! stream of updates pays for a failed attempt only now and then.
 
 /// SQLSTATE `unique_violation`.
 pub(super) const UNIQUE_VIOLATION: &str = "23505";
-
-/// The savepoint the plain insert runs under.
-pub(super) const SAVEPOINT: &str = "SAVEPOINT avrokit_fresh";
-
-/// Undoes a plain insert that met a key already in the table.
-pub(super) const ROLLBACK: &str = "ROLLBACK TO SAVEPOINT avrokit_fresh";
 
 /// The most batches upserted straight away after plain inserts kept meeting old keys.
 const MAX_SKIP: u32 = 64;

@@ -126,8 +126,7 @@
 //! transaction is rolled back, the same rows are upserted, and the next 1, 2, 4, … 64
 //! batches are upserted straight away, so streams of new events take the cheap path and
 //! streams of updates rarely pay for a failed one. A batch of one writer schema without
-//! tombstones is sent as BEGIN, insert and COMMIT together, one round trip; otherwise the
-//! plain insert runs under a savepoint that a conflict rolls back to.
+//! tombstones is sent as BEGIN, insert and COMMIT together, one round trip.
 //! [`Strategy::Insert`]: multi-row `INSERT … VALUES … ON CONFLICT` with binary bind
 //! parameters, up to 65,535 parameters per statement, prepared once per writer schema and
 //! row count. On a narrow table `Unnest` writes new keys 1.1–1.3× as fast as `Insert`,

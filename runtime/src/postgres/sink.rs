@@ -223,53 +223,87 @@ impl PgSink {
             true => None,
             false => Some(self.prepare_delete().await?),
         };
-        // The usual batch (one writer schema, no tombstones) goes out in one round trip.
-        if let ([(plan, rows)], [Prepared::Unnest(unnests)], None) = (groups.as_slice(), statements.as_slice(), &delete)
-        {
-            let affected = self.write_pipelined(unnests, plan, rows).await?;
-            return Ok(Committed {
-                records: changes.len(),
-                rows: rows.len(),
-                affected,
-                deleted: 0,
-            });
+        let keys = SqlValue::Array(deletes);
+        let delete = delete.as_ref().map(|statement| (statement, &keys));
+        let try_plain = statements
+            .iter()
+            .any(|s| matches!(s, Prepared::Unnest(Unnests { plain: Some(_), .. })));
+        if try_plain && self.fresh.try_plain() {
+            match self.send(&groups, &statements, delete, Conflict::Fail).await {
+                Ok((affected, deleted)) => {
+                    self.fresh.inserted();
+                    return Ok(Committed {
+                        records: changes.len(),
+                        rows,
+                        affected,
+                        deleted,
+                    });
+                }
+                // The transaction was rolled back: the same batch again, as upserts.
+                Err(error) if error.sqlstate() == Some(fresh::UNIQUE_VIOLATION) => self.fresh.conflicted(),
+                Err(error) => return Err(error),
+            }
         }
-        let table = self.table.table();
-        let tx = self
-            .client
-            .transaction()
-            .await
-            .map_err(|e| SinkError::database("opening a transaction", e))?;
-        let mut deleted = 0;
-        if let Some(statement) = delete {
-            let keys = SqlValue::Array(deletes);
-            deleted = tx
-                .execute(&statement, &[&keys])
-                .await
-                .map_err(|e| SinkError::database(format!("deleting tombstoned rows of {}", table.ident), e))?;
-        }
-        let mut affected = 0;
-        for ((plan, rows), statement) in groups.iter().zip(&statements) {
-            affected += match statement {
-                Prepared::Values(statements) => insert(&tx, statements, table, plan, rows).await?,
-                Prepared::Unnest(Unnests { upsert, plain }) => match plain {
-                    Some(plain) if self.fresh.try_plain() => {
-                        fresh_first(&tx, &mut self.fresh, plain, upsert, table, plan, rows).await?
-                    }
-                    _ => unnest(&tx, upsert, table, plan, rows).await?,
-                },
-                Prepared::Copy => copy(&tx, &self.types, table, plan, rows).await?,
-            };
-        }
-        tx.commit()
-            .await
-            .map_err(|e| SinkError::database(format!("committing {rows} rows into {}", table.ident), e))?;
+        let (affected, deleted) = self.send(&groups, &statements, delete, Conflict::Update).await?;
         Ok(Committed {
             records: changes.len(),
             rows,
             affected,
             deleted,
         })
+    }
+
+    /// Writes the batch in one transaction, its `unnest` inserts plain or upserting as
+    /// `conflict` says; the rows affected and deleted. The usual batch (one writer schema,
+    /// no tombstones) goes out as BEGIN, insert and COMMIT together, in one round trip.
+    async fn send(
+        &mut self,
+        groups: &[Group],
+        statements: &[Prepared],
+        delete: Option<(&Statement, &SqlValue)>,
+        conflict: Conflict,
+    ) -> Result<(u64, u64), SinkError> {
+        let table = self.table.table();
+        if let ([(plan, rows)], [Prepared::Unnest(unnests)], None) = (groups, statements, delete) {
+            let (begin, inserted, commit) = tokio::join!(
+                biased;
+                self.client.batch_execute("BEGIN"),
+                unnest(&self.client, unnests.pick(conflict), table, plan, rows),
+                self.client.batch_execute("COMMIT"),
+            );
+            begin.map_err(|e| SinkError::database("opening a transaction", e))?;
+            // A failed insert aborted the transaction: PostgreSQL answered its COMMIT with
+            // a rollback, and nothing of the batch is in the table.
+            let affected = inserted?;
+            commit
+                .map_err(|e| SinkError::database(format!("committing {} rows into {}", rows.len(), table.ident), e))?;
+            return Ok((affected, 0));
+        }
+        let tx = self
+            .client
+            .transaction()
+            .await
+            .map_err(|e| SinkError::database("opening a transaction", e))?;
+        let mut deleted = 0;
+        if let Some((statement, keys)) = delete {
+            deleted = tx
+                .execute(statement, &[keys])
+                .await
+                .map_err(|e| SinkError::database(format!("deleting tombstoned rows of {}", table.ident), e))?;
+        }
+        let mut affected = 0;
+        for ((plan, rows), statement) in groups.iter().zip(statements) {
+            affected += match statement {
+                Prepared::Values(statements) => insert(&tx, statements, table, plan, rows).await?,
+                Prepared::Unnest(unnests) => unnest(&tx, unnests.pick(conflict), table, plan, rows).await?,
+                Prepared::Copy => copy(&tx, &self.types, table, plan, rows).await?,
+            };
+        }
+        let rows: usize = groups.iter().map(|(_, rows)| rows.len()).sum();
+        tx.commit()
+            .await
+            .map_err(|e| SinkError::database(format!("committing {rows} rows into {}", table.ident), e))?;
+        Ok((affected, deleted))
     }
 
     /// The batch's rows, the last change of each key only, grouped by plan in the order
@@ -388,43 +422,6 @@ impl PgSink {
         Ok(Prepared::Values(statements))
     }
 
-    /// `rows` of `plan` with BEGIN, the insert and COMMIT sent together. A plain insert
-    /// first, when the sink's [`FreshKeys`] says so: a key already in the table aborts the
-    /// transaction, whose COMMIT then rolls it back, and the rows go again as an upsert.
-    async fn write_pipelined(&mut self, unnests: &Unnests, plan: &RowPlan, rows: &[Row]) -> Result<u64, SinkError> {
-        if let Some(plain) = &unnests.plain
-            && self.fresh.try_plain()
-        {
-            match self.in_one_round_trip(plain, plan, rows).await {
-                Ok(affected) => {
-                    self.fresh.inserted();
-                    return Ok(affected);
-                }
-                Err(error) if error.sqlstate() == Some(fresh::UNIQUE_VIOLATION) => self.fresh.conflicted(),
-                Err(error) => return Err(error),
-            }
-        }
-        self.in_one_round_trip(&unnests.upsert, plan, rows).await
-    }
-
-    /// `statement` on `rows` in a transaction of its own, sent with its BEGIN and COMMIT
-    /// without waiting in between (`biased`: in this order).
-    async fn in_one_round_trip(&self, statement: &Statement, plan: &RowPlan, rows: &[Row]) -> Result<u64, SinkError> {
-        let table = self.table.table();
-        let (begin, inserted, commit) = tokio::join!(
-            biased;
-            self.client.batch_execute("BEGIN"),
-            unnest(&self.client, statement, table, plan, rows),
-            self.client.batch_execute("COMMIT"),
-        );
-        begin.map_err(|e| SinkError::database("opening a transaction", e))?;
-        // A failed insert aborted the transaction: PostgreSQL answered its COMMIT with a
-        // rollback, and nothing of the batch is in the table.
-        let affected = inserted?;
-        commit.map_err(|e| SinkError::database(format!("committing {} rows into {}", rows.len(), table.ident), e))?;
-        Ok(affected)
-    }
-
     /// `sql`, an insert into the table, prepared.
     async fn prepare_sql(&self, sql: &str) -> Result<Statement, SinkError> {
         self.client
@@ -480,37 +477,13 @@ struct Unnests {
     plain: Option<Statement>,
 }
 
-/// Writes `rows` as new rows with `plain` under a savepoint (sent together, one round
-/// trip), or, when a key was already in the table, rolls back to it and upserts them.
-async fn fresh_first(
-    tx: &Transaction<'_>,
-    fresh: &mut FreshKeys,
-    plain: &Statement,
-    upsert: &Statement,
-    table: &Table,
-    plan: &RowPlan,
-    rows: &[Row],
-) -> Result<u64, SinkError> {
-    let savepoint = async {
-        tx.batch_execute(fresh::SAVEPOINT)
-            .await
-            .map_err(|e| SinkError::database("setting a savepoint", e))
-    };
-    let (savepoint, inserted) = tokio::join!(biased; savepoint, unnest(tx, plain, table, plan, rows));
-    savepoint?;
-    match inserted {
-        Ok(affected) => {
-            fresh.inserted();
-            Ok(affected)
+impl Unnests {
+    /// The insert that does what `conflict` says with a key already in the table.
+    fn pick(&self, conflict: Conflict) -> &Statement {
+        match (conflict, &self.plain) {
+            (Conflict::Fail, Some(plain)) => plain,
+            _ => &self.upsert,
         }
-        Err(error) if error.sqlstate() == Some(fresh::UNIQUE_VIOLATION) => {
-            fresh.conflicted();
-            tx.batch_execute(fresh::ROLLBACK)
-                .await
-                .map_err(|e| SinkError::database("rolling back to the savepoint", e))?;
-            unnest(tx, upsert, table, plan, rows).await
-        }
-        Err(error) => Err(error),
     }
 }
 
