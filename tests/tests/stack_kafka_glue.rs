@@ -4,7 +4,9 @@
 //! dead-letter topic with their original bytes and Kafka Connect's error headers, while
 //! the consumer keeps going; offsets are committed after the handler, so a restarted
 //! consumer of the group reads nothing twice; without a dead-letter topic the consumer
-//! stops at a bad record and leaves its offset uncommitted.
+//! stops at a bad record and leaves its offset uncommitted; a batch read ahead while the
+//! handler worked is released uncommitted when the consumer stops, and a stopped
+//! consumer leaves its group at once.
 //!
 //! Each test uses topics of its own (created with the runtime's topic admin). Without a
 //! running stack the tests pass after printing that they were skipped.
@@ -358,4 +360,69 @@ async fn the_producer_takes_its_id_source_and_subjects_from_its_settings() {
         assert_eq!(frame[0], 0, "magic byte");
         assert_eq!(u32::from_be_bytes(frame[1..5].try_into().unwrap()), registered.id);
     }
+}
+
+#[tokio::test]
+async fn a_batch_read_ahead_when_the_consumer_stops_is_read_again_by_the_next_member() {
+    let Some(stack) = KafkaStack::find("stack_kafka_glue") else {
+        return;
+    };
+    let run = avrokit_tests::stack_registry::scratch_name("it-kafka-ahead");
+    let topic = stack.scratch_topic::<TelescopeData>(&run, 1).await;
+    let producer = Producer::new(&ProducerSettings::new(&stack.bootstrap), stack.registry_client()).unwrap();
+    for sequence in 0..30 {
+        producer
+            .send(&topic, "k", &record(&format!("r{sequence}"), sequence))
+            .await
+            .unwrap();
+    }
+    // The broker's default session timeout, set: a member that does not leave is only
+    // dropped from the group after it.
+    let settings = consumer_settings(&stack, &format!("{run}-group"), &run)
+        .with_max_batch(10)
+        .set("session.timeout.ms", "45000");
+
+    // The first batch's handler takes its time, so the next batch is read and decoded
+    // meanwhile; the handler then stops the consumer.
+    let consumer = Consumer::<TelescopeData>::new(settings.clone(), stack.registry_client(), None).unwrap();
+    let shutdown = consumer.shutdown();
+    let mut first = Vec::new();
+    let summary = consumer
+        .run(async |batch: &[Record<TelescopeData>]| {
+            tokio::time::sleep(Duration::from_millis(500)).await;
+            first.extend(batch.iter().map(|r| r.offset));
+            shutdown.trigger();
+            Ok(())
+        })
+        .await
+        .unwrap();
+    assert_eq!(first, (0..10).collect::<Vec<i64>>());
+    assert_eq!((summary.handled, summary.batches), (10, 1), "{summary:?}");
+
+    // The batch read ahead was neither handled nor committed: the next member starts
+    // right after the handled one. The stopped consumer (still alive) left the group, so
+    // the next member is not kept waiting for the session timeout.
+    let again = Consumer::<TelescopeData>::new(settings, stack.registry_client(), None).unwrap();
+    let stop = again.shutdown();
+    let mut rest = Vec::new();
+    let joined = std::time::Instant::now();
+    let mut waited = None;
+    again
+        .run(async |batch: &[Record<TelescopeData>]| {
+            waited.get_or_insert(joined.elapsed());
+            rest.extend(batch.iter().map(|r| r.offset));
+            if rest.len() >= 20 {
+                stop.trigger();
+            }
+            Ok(())
+        })
+        .await
+        .unwrap();
+    assert_eq!(rest, (10..30).collect::<Vec<i64>>());
+    let waited = waited.unwrap_or_default();
+    assert!(
+        waited < Duration::from_secs(20),
+        "the next member waited {waited:?} for the group"
+    );
+    drop(consumer);
 }

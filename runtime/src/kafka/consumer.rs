@@ -184,6 +184,19 @@ pub struct RunSummary {
     pub batches: u64,
 }
 
+/// A batch read and decoded, waiting for its handler.
+struct Batch<'a> {
+    /// Its messages, librdkafka's until the batch is dropped.
+    messages: Vec<BorrowedMessage<'a>>,
+    /// The index in `messages` of each decoded record, in the order they sit at the front
+    /// of the pool they were decoded into.
+    origins: Vec<usize>,
+    /// The messages that could not be decoded, and why.
+    undecodable: Vec<(usize, DeserializeError)>,
+    /// Where the batch leaves each of its partitions.
+    offsets: NextOffsets,
+}
+
 /// Turns a record's bytes into the value handlers get.
 pub trait Decode: Send + Sync {
     /// The decoded value.
@@ -308,7 +321,7 @@ impl<V: TopicValue + Clone + Send + Sync + 'static> Consumed for Option<V> {
 /// of a generated type by default (`Option` of them on a topic with tombstones), or
 /// [`Framed`](super::Framed) records for code that needs no Rust type.
 ///
-/// Each batch is decoded into the records of the batch before (unless
+/// Each batch is decoded into the records of the batch before last (unless
 /// [`ConsumerSettings::reuse_values`] is off), so a running consumer stops allocating for
 /// values once it has seen its largest records.
 pub struct Consumer<V, D = <V as Consumed>::Decoder> {
@@ -398,77 +411,152 @@ impl<V: Clone + Send + Sync, D: Decode<Value = V>> Consumer<V, D> {
 
     /// The loop of [`run`](Self::run); with `one_by_one` the handler only ever gets
     /// single records.
+    ///
+    /// The next batch is read and decoded while the handler works on this one (mostly
+    /// waiting for its database): handlers still see one batch after the other, each
+    /// batch's offsets are still committed only after it was handled, and on shutdown the
+    /// batch read ahead is released uncommitted, to be read again by whoever consumes
+    /// next.
     async fn run_batches(
         &self,
         mut handler: impl AsyncFnMut(&[Record<V>]) -> Result<(), HandlerError>,
         one_by_one: bool,
     ) -> Result<RunSummary, ConsumeError> {
         let mut summary = RunSummary::default();
-        // The records handed to the handler, kept from batch to batch so that values
-        // are decoded into the previous ones.
-        let mut pool: Vec<Record<V>> = Vec::new();
+        // The records of the batch being handled, and of the one read meanwhile: each
+        // kept from batch to batch so that values are decoded into the previous ones.
+        let (mut handled_pool, mut read_pool) = (Vec::new(), Vec::new());
         // One stream for the whole run: each `recv` would register and drop a waker slot.
         let mut stream = self.inner.stream();
+        let mut ahead = None;
         while !self.shutdown.is_triggered() {
-            let batch = self.next_batch(&mut stream).await?;
-            if batch.is_empty() {
-                continue;
-            }
-            if !self.settings.reuse_values {
-                pool.clear();
-            }
-            // `pool[..decoded]` is this batch's records; `origins` the index in `batch`
-            // each came from.
-            let mut decoded = 0;
-            let mut origins = Vec::with_capacity(batch.len());
-            let mut offsets = NextOffsets::default();
-            for (index, message) in batch.iter().enumerate() {
-                let topic = message.topic();
-                offsets.note(topic, message.partition(), message.offset());
-                match self.decode(message, topic, &mut pool, decoded).await {
-                    Ok(()) => {
-                        decoded += 1;
-                        origins.push(index);
+            let current = match ahead.take() {
+                Some(read) => read,
+                None => self.read(&mut stream, &mut handled_pool).await?,
+            };
+            let (handled, next) = {
+                let handling = self.handle(&mut handler, &current, &handled_pool, one_by_one);
+                let reading = self.read(&mut stream, &mut read_pool);
+                tokio::pin!(handling, reading);
+                // The handler always finishes (its transaction, its commit); a failure of
+                // the handler drops the reading, a failure of the reading waits for it.
+                let mut next = None;
+                let handled = loop {
+                    tokio::select! {
+                        handled = &mut handling => break handled?,
+                        read = &mut reading, if next.is_none() => next = Some(read),
                     }
-                    Err(error) => {
-                        self.dead_letter(message, Stage::ValueConverter, std::any::type_name::<V>(), &error)
-                            .await?;
-                        summary.dead_lettered += 1;
-                    }
-                }
-            }
-            let records = &pool[..decoded];
-            if !records.is_empty() {
-                let whole = match one_by_one {
-                    true => Err(None),
-                    false => self.attempt(&mut handler, records).await.map_err(Some),
                 };
-                match whole {
-                    Ok(()) => summary.handled += records.len() as u64,
-                    Err(Some(waiting @ HandlerError::Wait(_))) => return Err(ConsumeError::Interrupted(waiting)),
-                    Err(_) => {
-                        // One by one: only the records that fail alone are dead letters.
-                        for (record, origin) in records.iter().zip(&origins) {
-                            match self.attempt(&mut handler, std::slice::from_ref(record)).await {
-                                Ok(()) => summary.handled += 1,
-                                Err(waiting @ HandlerError::Wait(_)) => {
-                                    return Err(ConsumeError::Interrupted(waiting));
-                                }
-                                Err(error) => {
-                                    self.dead_letter(&batch[*origin], Stage::TaskPut, "handler", &error)
-                                        .await?;
-                                    summary.dead_lettered += 1;
-                                }
+                let next = match next {
+                    Some(read) => read?,
+                    None => reading.await?,
+                };
+                (handled, next)
+            };
+            summary.handled += handled.handled;
+            summary.dead_lettered += handled.dead_lettered;
+            summary.batches += handled.batches;
+            ahead = Some(next);
+            std::mem::swap(&mut handled_pool, &mut read_pool);
+        }
+        drop(ahead);
+        self.leave(&mut stream).await;
+        Ok(summary)
+    }
+
+    /// Leaves the group now rather than after the session timeout: unsubscribes, then
+    /// polls until librdkafka has served the revocation (which it only does when polled)
+    /// and so sent its LeaveGroup, for at most [`LEAVE_WAIT`]. Messages still arriving
+    /// are dropped, uncommitted.
+    async fn leave(&self, stream: &mut MessageStream<'_, DefaultConsumerContext>) {
+        self.inner.unsubscribe();
+        let deadline = Instant::now() + LEAVE_WAIT;
+        while self.inner.assignment().is_ok_and(|assigned| assigned.count() > 0) && Instant::now() < deadline {
+            let next = std::future::poll_fn(|cx| Pin::new(&mut *stream).poll_next(cx));
+            let _ = tokio::time::timeout(Duration::from_millis(20), next).await;
+        }
+    }
+
+    /// The next batch, decoded into `pool`'s front.
+    async fn read<'a>(
+        &self,
+        stream: &mut MessageStream<'a, DefaultConsumerContext>,
+        pool: &mut Vec<Record<V>>,
+    ) -> Result<Batch<'a>, ConsumeError> {
+        let messages = self.next_batch(stream).await?;
+        if !self.settings.reuse_values {
+            pool.clear();
+        }
+        let mut batch = Batch {
+            origins: Vec::with_capacity(messages.len()),
+            undecodable: Vec::new(),
+            offsets: NextOffsets::default(),
+            messages,
+        };
+        for (index, message) in batch.messages.iter().enumerate() {
+            let topic = message.topic();
+            batch.offsets.note(topic, message.partition(), message.offset());
+            match self.decode(message, topic, pool, batch.origins.len()).await {
+                Ok(()) => batch.origins.push(index),
+                Err(error) => batch.undecodable.push((index, error)),
+            }
+        }
+        Ok(batch)
+    }
+
+    /// Hands `batch` (its records at `pool`'s front) to `handler` and commits it, its
+    /// undecodable records and those the handler fails on for good dead-lettered first.
+    /// An empty batch (read as the consumer shut down) is left alone.
+    async fn handle(
+        &self,
+        handler: &mut impl AsyncFnMut(&[Record<V>]) -> Result<(), HandlerError>,
+        batch: &Batch<'_>,
+        pool: &[Record<V>],
+        one_by_one: bool,
+    ) -> Result<RunSummary, ConsumeError> {
+        let mut summary = RunSummary::default();
+        if batch.messages.is_empty() {
+            return Ok(summary);
+        }
+        for (index, error) in &batch.undecodable {
+            self.dead_letter(
+                &batch.messages[*index],
+                Stage::ValueConverter,
+                std::any::type_name::<V>(),
+                error,
+            )
+            .await?;
+            summary.dead_lettered += 1;
+        }
+        let records = &pool[..batch.origins.len()];
+        if !records.is_empty() {
+            let whole = match one_by_one {
+                true => Err(None),
+                false => self.attempt(handler, records).await.map_err(Some),
+            };
+            match whole {
+                Ok(()) => summary.handled += records.len() as u64,
+                Err(Some(waiting @ HandlerError::Wait(_))) => return Err(ConsumeError::Interrupted(waiting)),
+                Err(_) => {
+                    // One by one: only the records that fail alone are dead letters.
+                    for (record, origin) in records.iter().zip(&batch.origins) {
+                        match self.attempt(handler, std::slice::from_ref(record)).await {
+                            Ok(()) => summary.handled += 1,
+                            Err(waiting @ HandlerError::Wait(_)) => {
+                                return Err(ConsumeError::Interrupted(waiting));
+                            }
+                            Err(error) => {
+                                self.dead_letter(&batch.messages[*origin], Stage::TaskPut, "handler", &error)
+                                    .await?;
+                                summary.dead_lettered += 1;
                             }
                         }
                     }
                 }
             }
-            self.commit_waiting(&offsets).await?;
-            summary.batches += 1;
         }
-        // Leave the group now rather than after the session timeout.
-        self.inner.unsubscribe();
+        self.commit_waiting(&batch.offsets).await?;
+        summary.batches += 1;
         Ok(summary)
     }
 
@@ -652,7 +740,7 @@ impl<V: Clone + Send + Sync, D: Decode<Value = V>> Consumer<V, D> {
     /// batch is handled: only its offsets wait). When the group rebalanced meanwhile the
     /// offsets are not committed and the batch is read again by whoever has the
     /// partitions now (at-least-once), so the run goes on.
-    async fn commit_waiting(&self, offsets: &NextOffsets<'_>) -> Result<(), ConsumeError> {
+    async fn commit_waiting(&self, offsets: &NextOffsets) -> Result<(), ConsumeError> {
         let mut backoff = self.settings.backoff;
         loop {
             match self.commit(offsets).await {
@@ -672,10 +760,10 @@ impl<V: Clone + Send + Sync, D: Decode<Value = V>> Consumer<V, D> {
         }
     }
 
-    /// Commits the offsets after `batch` (synchronously: the next batch is not read until
-    /// the broker has them), or with [`OffsetCommit::Background`] stores them for
+    /// Commits the offsets after `batch` (synchronously: the next batch is not handled
+    /// until the broker has them), or with [`OffsetCommit::Background`] stores them for
     /// librdkafka's next periodic commit.
-    async fn commit(&self, offsets: &NextOffsets<'_>) -> Result<(), ConsumeError> {
+    async fn commit(&self, offsets: &NextOffsets) -> Result<(), ConsumeError> {
         let next = offsets.to_list()?;
         if self.settings.commit == OffsetCommit::Background {
             // Once per partition and batch: storing each message's offset looked its topic
@@ -692,6 +780,9 @@ impl<V: Clone + Send + Sync, D: Decode<Value = V>> Consumer<V, D> {
         Ok(())
     }
 }
+
+/// The longest a stopping consumer waits for librdkafka to leave the group.
+const LEAVE_WAIT: Duration = Duration::from_secs(5);
 
 /// The next message `stream` holds, if librdkafka has one now (`None`: its queue is
 /// empty, or it served an event instead).

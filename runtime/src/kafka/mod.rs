@@ -98,8 +98,8 @@
 //! commit is tried again with backoff (on tokio's blocking pool, so the runtime's other
 //! tasks go on); when the group rebalanced meanwhile, the uncommitted batch is read again.
 //!
-//! Each batch is decoded into the records of the batch before
-//! ([`AvroMessage::decode_in_place`](crate::AvroMessage::decode_in_place) through
+//! Each batch is decoded into the records of the batch before last (two sets of records
+//! take turns: one handled, the other decoded into) ([`AvroMessage::decode_in_place`](crate::AvroMessage::decode_in_place) through
 //! [`Decode::decode_into`]), so a running consumer stops allocating for its values; the
 //! handler sees borrowed records and never notices (`reuse_values(false)` decodes afresh).
 //! [`Record::raw_key`] and [`Record::raw_value`] are the bytes as they came (the value's
@@ -146,6 +146,13 @@
 //! with its offset uncommitted. [`Consumer::shutdown`] gives a [`Shutdown`] handle whose
 //! `trigger()` (or `on_signals()`) stops the run after the batch in flight: handled,
 //! committed, then the consumer leaves the group.
+//!
+//! While the handler works on a batch (a sink waits for its database, mostly), the
+//! consumer reads and decodes the next one: handlers still get one batch after the
+//! other, each batch's offsets are still committed only after it was handled, and on
+//! shutdown the batch read ahead is released uncommitted (whoever consumes next reads it
+//! again). Its dead letters, if any, are sent when its turn comes, never before the batch
+//! before it is committed.
 //!
 //! # PostgreSQL sink runner
 //!

@@ -6,23 +6,23 @@ use rdkafka::{Offset, TopicPartitionList};
 
 /// The offset after the last message seen of each (topic, partition).
 #[derive(Debug, Default)]
-pub(super) struct NextOffsets<'a> {
+pub(super) struct NextOffsets {
     /// In the order partitions first appear; a batch holds few partitions.
-    next: Vec<(&'a str, i32, i64)>,
+    next: Vec<(String, i32, i64)>,
 }
 
-impl<'a> NextOffsets<'a> {
+impl NextOffsets {
     /// Notes a message at `offset` of `topic`'s `partition`.
-    pub(super) fn note(&mut self, topic: &'a str, partition: i32, offset: i64) {
+    pub(super) fn note(&mut self, topic: &str, partition: i32, offset: i64) {
         // Messages of one partition come in runs: the last entry is nearly always it.
         let found = self
             .next
             .iter_mut()
             .rev()
-            .find(|(t, p, _)| *p == partition && *t == topic);
+            .find(|(t, p, _)| *p == partition && t == topic);
         match found {
             Some((_, _, next)) => *next = (*next).max(offset + 1),
-            None => self.next.push((topic, partition, offset + 1)),
+            None => self.next.push((topic.to_owned(), partition, offset + 1)),
         }
     }
 

@@ -68,7 +68,9 @@ pub async fn run<V: SinkValue, D: Decode<Value = V>>(
 /// What the consumer should do about a sink error.
 fn classify(error: SinkError) -> HandlerError {
     match &error {
-        SinkError::Plan { .. } | SinkError::Value { .. } | SinkError::Tombstone { .. } => HandlerError::fatal(error),
+        SinkError::Plan { .. } | SinkError::Value { .. } | SinkError::Tombstone { .. } | SinkError::Encode { .. } => {
+            HandlerError::fatal(error)
+        }
         // Class 08: the connection; 40: serialization failures and deadlocks; 57P: the
         // server shutting down or restarting. No SQLSTATE: the connection is gone.
         SinkError::Database { .. }

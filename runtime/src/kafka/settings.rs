@@ -263,8 +263,8 @@ pub struct ConsumerSettings {
     /// When offsets are committed: after each handled batch (the default), or in the
     /// background.
     pub commit: OffsetCommit,
-    /// Whether each batch is decoded into the records of the one before (default true):
-    /// strings, byte buffers, arrays and nested records keep their allocations, as
+    /// Whether each batch is decoded into the records of the batch before last (default
+    /// true): strings, byte buffers, arrays and nested records keep their allocations, as
     /// [`AvroMessage::decode_in_place`](crate::AvroMessage::decode_in_place) does. Off,
     /// every record's value is decoded afresh; handlers see the same values either way.
     pub reuse_values: bool,
@@ -350,6 +350,10 @@ impl ConsumerSettings {
             ("enable.auto.offset.store", "false".into()),
             ("auto.offset.reset", "earliest".into()),
             ("enable.partition.eof", "false".into()),
+            // librdkafka stops fetching for this long once its queue is full (default
+            // 1 s): a consumer catching up (a sink after a pause) drained the full queue
+            // in well under that and then sat idle, a quarter of a catch-up's time.
+            ("fetch.queue.backoff.ms", "20".into()),
         ])
     }
 }

@@ -55,6 +55,17 @@ pub enum SinkError {
         /// The type the database has.
         found: String,
     },
+    /// A row's value has no binary form of its column's type (an array value for a
+    /// scalar column: a table that does not match its model).
+    #[error("row {row} of the batch, column {column}: {reason}")]
+    Encode {
+        /// Its index among the batch's rows (after equal keys were merged).
+        row: usize,
+        /// The column, spelled.
+        column: String,
+        /// Why.
+        reason: String,
+    },
     /// PostgreSQL refused a statement, or the connection failed.
     #[error("{doing}: {}{message}", code.as_ref().map(|c| format!("[{c}] ")).unwrap_or_default())]
     Database {

@@ -1,9 +1,10 @@
-//! Inserting a batch as new rows first: most sinks of event streams only ever see new
-//! keys, and a plain `INSERT` costs PostgreSQL about a quarter less than the same rows
-//! through `ON CONFLICT DO UPDATE` (its speculative insertion). When a key was already
-//! there (a unique violation) the batch's transaction is rolled back and the sink writes
-//! the same batch again as upserts, and stops trying plain inserts for a while, so a
-//! stream of updates pays for a failed attempt only now and then.
+//! Writing a batch as new rows first: most sinks of event streams only ever see new
+//! keys, and a binary `COPY` straight into the table costs PostgreSQL well under half of
+//! the same rows through `INSERT … ON CONFLICT DO UPDATE` (COPY inserts tuples in bulk;
+//! the upsert inserts each speculatively). When a key was already there (a unique
+//! violation) the batch's transaction is rolled back and the sink writes the same batch
+//! again as upserts, and stops trying new rows for a while, so a stream of updates pays
+//! for a failed attempt only now and then.
 
 /// SQLSTATE `unique_violation`.
 pub(super) const UNIQUE_VIOLATION: &str = "23505";

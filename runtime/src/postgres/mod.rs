@@ -113,20 +113,23 @@
 //!
 //! **Errors** ([`SinkError`]): `Value { record, field, error }` (malformed bytes with their
 //! offset, out-of-range values, NULL for NOT NULL), `Plan { record, error }`,
-//! `ColumnType { column, expected, found }`, `Table` (the `gen` refusals), and
+//! `ColumnType { column, expected, found }`, `Encode { row, column, reason }` (a value
+//! without a binary form of its column's type), `Table` (the `gen` refusals), and
 //! `Database { doing, code, message, source }` with PostgreSQL's SQLSTATE and message
 //! ([`SinkError::sqlstate`]).
 //!
-//! **Strategies.** [`Strategy::Unnest`] (the default): `INSERT … SELECT * FROM
-//! unnest($1::type[], …) ON CONFLICT`, one array parameter per column, so one prepared
-//! statement per writer schema whatever the batch size; a table with an array column
-//! (which `unnest` would flatten) is written as `Insert` writes it. On a table with a
-//! primary key it first inserts the rows as new ones, without `ON CONFLICT` (PostgreSQL
-//! spends about a quarter less on a plain insert); when a key was already there the
-//! transaction is rolled back, the same rows are upserted, and the next 1, 2, 4, … 64
-//! batches are upserted straight away, so streams of new events take the cheap path and
-//! streams of updates rarely pay for a failed one. A batch of one writer schema without
-//! tombstones is sent as BEGIN, insert and COMMIT together, one round trip.
+//! **Strategies.** [`Strategy::Unnest`] (the default) writes a batch as new rows first:
+//! one binary `COPY … FROM STDIN` straight into the table, streamed in 32 KiB chunks
+//! (PostgreSQL inserts the first rows while the sink encodes the rest), which costs
+//! PostgreSQL well under half of an upsert of the same rows. When a key was already there
+//! the copy fails with a unique violation, the batch's transaction is rolled back, and the
+//! same rows are upserted with `INSERT … SELECT * FROM unnest($1::type[], …) ON CONFLICT`
+//! (one array parameter per column, so one prepared statement per writer schema whatever
+//! the batch size), as are the next 1, 2, 4, … 64 batches: streams of new events take the
+//! cheap path and streams of updates rarely pay for a failed one. A batch of one writer
+//! schema without tombstones goes out as BEGIN, its COPY or upsert and COMMIT together,
+//! in one round trip. A table with an array column (which `unnest` would flatten) is
+//! upserted as `Insert` does it.
 //! [`Strategy::Insert`]: multi-row `INSERT … VALUES … ON CONFLICT` with binary bind
 //! parameters, up to 65,535 parameters per statement, prepared once per writer schema and
 //! row count. On a narrow table `Unnest` writes new keys 1.1–1.3× as fast as `Insert`,
@@ -144,6 +147,7 @@
 
 mod check;
 mod convert;
+mod copy_in;
 mod delete;
 mod error;
 mod fresh;

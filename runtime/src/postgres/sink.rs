@@ -2,20 +2,22 @@
 //! batch, and says when it has committed.
 
 use super::check;
+use super::copy_in::{self, Target};
 use super::delete::{self, KeyColumn};
 use super::error::SinkError;
 use super::fresh::{self, FreshKeys};
 use super::plan::{Row, RowPlan};
-use super::statement::{self, Conflict};
+use super::statement;
 use super::table::SinkTable;
 use super::value::{ColumnArray, SqlValue};
 use crate::schema::Schema;
 use avrokit_schema::sql::table::Table;
+use bytes::Bytes;
 use std::collections::{HashMap, HashSet};
+use std::future::Future;
 use std::sync::Arc;
-use tokio_postgres::binary_copy::BinaryCopyInWriter;
 use tokio_postgres::types::{ToSql, Type};
-use tokio_postgres::{Client, GenericClient, Statement, Transaction};
+use tokio_postgres::{Client, CopyInSink, GenericClient, Statement, Transaction};
 
 /// How a batch reaches the table.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -27,9 +29,12 @@ pub enum Strategy {
     /// Binary `COPY` into a session temporary table, then `INSERT … SELECT … ON CONFLICT`
     /// from it.
     Copy,
-    /// One `INSERT … SELECT * FROM unnest($1::type[], …) ON CONFLICT` per batch: each
-    /// column's values as one array parameter, so a writer schema needs one prepared
-    /// statement whatever the batch size. A table with an array column is written as
+    /// New rows first: a batch is copied straight into the table (binary `COPY`), and
+    /// when a key was already there, that batch is rolled back and written again as one
+    /// `INSERT … SELECT * FROM unnest($1::type[], …) ON CONFLICT`, as are the next 1, 2,
+    /// 4 … 64 batches, before new rows are tried again. The upsert has each column's
+    /// values as one array parameter, so a writer schema needs one prepared statement
+    /// whatever the batch size; on a table with an array column it is written as
     /// [`Strategy::Insert`] writes it (`unnest` would flatten its arrays). The default.
     #[default]
     Unnest,
@@ -98,9 +103,11 @@ pub struct PgSink {
     plans: HashMap<u64, Arc<RowPlan>>,
     /// Prepared multi-row inserts by (writer fingerprint, rows).
     inserts: HashMap<(u64, usize), Statement>,
-    /// Prepared `unnest` inserts by writer fingerprint.
-    unnests: HashMap<u64, Unnests>,
-    /// Whether the next batch is inserted as new rows first.
+    /// Prepared `unnest` upserts by writer fingerprint.
+    unnests: HashMap<u64, Statement>,
+    /// Prepared COPYs of new rows into the table by writer fingerprint.
+    copies: HashMap<u64, Statement>,
+    /// Whether the next batch is copied in as new rows first.
     fresh: FreshKeys,
     /// The prepared delete by key, once a tombstone came.
     delete: Option<Statement>,
@@ -135,6 +142,7 @@ impl PgSink {
             plans: HashMap::new(),
             inserts: HashMap::new(),
             unnests: HashMap::new(),
+            copies: HashMap::new(),
             fresh: FreshKeys::default(),
             delete: None,
         })
@@ -163,6 +171,7 @@ impl PgSink {
         self.types = fresh.types;
         self.inserts.clear();
         self.unnests.clear();
+        self.copies.clear();
         self.delete = None;
         Ok(())
     }
@@ -215,21 +224,18 @@ impl PgSink {
             self.reconnect().await?;
         }
         let rows = groups.iter().map(|(_, rows)| rows.len()).sum();
-        let mut statements = Vec::with_capacity(groups.len());
-        for (plan, rows) in &groups {
-            statements.push(self.prepare(plan, rows.len()).await?);
-        }
         let delete = match deletes.is_empty() {
             true => None,
             false => Some(self.prepare_delete().await?),
         };
         let keys = SqlValue::Array(deletes);
         let delete = delete.as_ref().map(|statement| (statement, &keys));
-        let try_plain = statements
-            .iter()
-            .any(|s| matches!(s, Prepared::Unnest(Unnests { plain: Some(_), .. })));
-        if try_plain && self.fresh.try_plain() {
-            match self.send(&groups, &statements, delete, Conflict::Fail).await {
+        if self.strategy == Strategy::Unnest && self.fresh.try_plain() {
+            let mut copies = Vec::with_capacity(groups.len());
+            for (plan, _) in &groups {
+                copies.push(self.prepare_copy(plan).await?);
+            }
+            match self.send(&groups, Writes::New(&copies), delete).await {
                 Ok((affected, deleted)) => {
                     self.fresh.inserted();
                     return Ok(Committed {
@@ -244,7 +250,11 @@ impl PgSink {
                 Err(error) => return Err(error),
             }
         }
-        let (affected, deleted) = self.send(&groups, &statements, delete, Conflict::Update).await?;
+        let mut statements = Vec::with_capacity(groups.len());
+        for (plan, rows) in &groups {
+            statements.push(self.prepare(plan, rows.len()).await?);
+        }
+        let (affected, deleted) = self.send(&groups, Writes::Upsert(&statements), delete).await?;
         Ok(Committed {
             records: changes.len(),
             rows,
@@ -253,30 +263,29 @@ impl PgSink {
         })
     }
 
-    /// Writes the batch in one transaction, its `unnest` inserts plain or upserting as
-    /// `conflict` says; the rows affected and deleted. The usual batch (one writer schema,
-    /// no tombstones) goes out as BEGIN, insert and COMMIT together, in one round trip.
+    /// Writes the batch in one transaction, each group as `writes` says; the rows affected
+    /// and deleted. The usual batch (one writer schema, no tombstones) goes out as BEGIN,
+    /// its one statement and COMMIT together, in one round trip.
     async fn send(
         &mut self,
         groups: &[Group],
-        statements: &[Prepared],
+        writes: Writes<'_>,
         delete: Option<(&Statement, &SqlValue)>,
-        conflict: Conflict,
     ) -> Result<(u64, u64), SinkError> {
         let table = self.table.table();
-        if let ([(plan, rows)], [Prepared::Unnest(unnests)], None) = (groups, statements, delete) {
-            let (begin, inserted, commit) = tokio::join!(
-                biased;
-                self.client.batch_execute("BEGIN"),
-                unnest(&self.client, unnests.pick(conflict), table, plan, rows),
-                self.client.batch_execute("COMMIT"),
-            );
-            begin.map_err(|e| SinkError::database("opening a transaction", e))?;
-            // A failed insert aborted the transaction: PostgreSQL answered its COMMIT with
-            // a rollback, and nothing of the batch is in the table.
-            let affected = inserted?;
-            commit
-                .map_err(|e| SinkError::database(format!("committing {} rows into {}", rows.len(), table.ident), e))?;
+        let client = &self.client;
+        let affected = match (groups, writes, delete) {
+            ([(plan, rows)], Writes::New([copy]), None) => {
+                let target = (table, &**plan, &*self.types);
+                Some(in_one_round_trip(client, table, rows.len(), copy_new(client, copy, target, rows)).await?)
+            }
+            ([(plan, rows)], Writes::Upsert([Prepared::Unnest(upsert)]), None) => {
+                let upserted = unnest(client, upsert, table, plan, rows);
+                Some(in_one_round_trip(client, table, rows.len(), upserted).await?)
+            }
+            _ => None,
+        };
+        if let Some(affected) = affected {
             return Ok((affected, 0));
         }
         let tx = self
@@ -292,11 +301,15 @@ impl PgSink {
                 .map_err(|e| SinkError::database(format!("deleting tombstoned rows of {}", table.ident), e))?;
         }
         let mut affected = 0;
-        for ((plan, rows), statement) in groups.iter().zip(statements) {
-            affected += match statement {
-                Prepared::Values(statements) => insert(&tx, statements, table, plan, rows).await?,
-                Prepared::Unnest(unnests) => unnest(&tx, unnests.pick(conflict), table, plan, rows).await?,
-                Prepared::Copy => copy(&tx, &self.types, table, plan, rows).await?,
+        for (index, (plan, rows)) in groups.iter().enumerate() {
+            let target = (table, &**plan, &*self.types);
+            affected += match writes {
+                Writes::New(copies) => copy_new(&tx, &copies[index], target, rows).await?,
+                Writes::Upsert(statements) => match &statements[index] {
+                    Prepared::Values(statements) => insert(&tx, statements, table, plan, rows).await?,
+                    Prepared::Unnest(upsert) => unnest(&tx, upsert, table, plan, rows).await?,
+                    Prepared::Copy => copy(&tx, target, rows).await?,
+                },
             };
         }
         let rows: usize = groups.iter().map(|(_, rows)| rows.len()).sum();
@@ -381,23 +394,13 @@ impl PgSink {
         match self.strategy {
             Strategy::Copy => return Ok(Prepared::Copy),
             Strategy::Unnest => {
-                if let Some(statements) = self.unnests.get(&fingerprint) {
-                    return Ok(Prepared::Unnest(statements.clone()));
+                if let Some(upsert) = self.unnests.get(&fingerprint) {
+                    return Ok(Prepared::Unnest(upsert.clone()));
                 }
-                let table = self.table.table();
-                if let Some(sql) = statement::insert_unnest(table, plan, &self.types, Conflict::Update) {
+                if let Some(sql) = statement::insert_unnest(self.table.table(), plan, &self.types) {
                     let upsert = self.prepare_sql(&sql).await?;
-                    // Without a primary key every insert is plain already.
-                    let plain = match table.primary_key.is_empty() {
-                        true => None,
-                        false => match statement::insert_unnest(table, plan, &self.types, Conflict::Fail) {
-                            Some(sql) => Some(self.prepare_sql(&sql).await?),
-                            None => None,
-                        },
-                    };
-                    let statements = Unnests { upsert, plain };
-                    self.unnests.insert(fingerprint, statements.clone());
-                    return Ok(Prepared::Unnest(statements));
+                    self.unnests.insert(fingerprint, upsert.clone());
+                    return Ok(Prepared::Unnest(upsert));
                 }
             }
             Strategy::Insert => {}
@@ -422,6 +425,20 @@ impl PgSink {
         Ok(Prepared::Values(statements))
     }
 
+    /// The COPY of `plan`'s rows into the table, prepared once per session and writer
+    /// schema (outside any transaction, as [`prepare`](Self::prepare)'s statements).
+    async fn prepare_copy(&mut self, plan: &RowPlan) -> Result<Statement, SinkError> {
+        let fingerprint = plan.writer().fingerprint();
+        if let Some(copy) = self.copies.get(&fingerprint) {
+            return Ok(copy.clone());
+        }
+        let table = self.table.table();
+        let copy = self
+            .prepare_sql(&statement::copy_into(&table.ident, table, plan))
+            .await?;
+        Ok(self.copies.entry(fingerprint).or_insert(copy).clone())
+    }
+
     /// `sql`, an insert into the table, prepared.
     async fn prepare_sql(&self, sql: &str) -> Result<Statement, SinkError> {
         self.client
@@ -431,12 +448,21 @@ impl PgSink {
     }
 }
 
-/// How one group of a batch is written.
+/// How a batch's groups are written: the prepared statement of each, in group order.
+#[derive(Clone, Copy)]
+enum Writes<'a> {
+    /// Copied in as new rows, each group by its COPY into the table.
+    New(&'a [Statement]),
+    /// Upserted.
+    Upsert(&'a [Prepared]),
+}
+
+/// How one group of a batch is upserted.
 enum Prepared {
     /// Multi-row inserts, one statement per chunk of rows.
     Values(Vec<Statement>),
-    /// One insert from `unnest` of column arrays.
-    Unnest(Unnests),
+    /// One upsert from `unnest` of column arrays.
+    Unnest(Statement),
     /// Binary COPY through the staging table.
     Copy,
 }
@@ -468,25 +494,6 @@ async fn insert(
     Ok(affected)
 }
 
-/// The `unnest` inserts of one writer schema.
-#[derive(Clone)]
-struct Unnests {
-    /// With `ON CONFLICT … DO UPDATE`.
-    upsert: Statement,
-    /// Without it (`None`: the table has no key, so `upsert` is plain already).
-    plain: Option<Statement>,
-}
-
-impl Unnests {
-    /// The insert that does what `conflict` says with a key already in the table.
-    fn pick(&self, conflict: Conflict) -> &Statement {
-        match (conflict, &self.plain) {
-            (Conflict::Fail, Some(plain)) => plain,
-            _ => &self.upsert,
-        }
-    }
-}
-
 /// Writes `rows` with one insert from the arrays of their columns.
 async fn unnest(
     client: &impl GenericClient,
@@ -505,38 +512,68 @@ async fn unnest(
         .map_err(|e| SinkError::database(format!("inserting {} rows into {}", rows.len(), table.ident), e))
 }
 
-/// Writes `rows` through binary COPY into the staging table, then upserts from it.
-async fn copy(
-    tx: &Transaction<'_>,
-    types: &[Type],
+/// `statement` (one statement writing `rows` rows) between BEGIN and COMMIT, the three
+/// sent together: the connection writes each request only after the one before has all
+/// its data (a COPY's too). A failed statement aborts the transaction, PostgreSQL answers
+/// its COMMIT with a rollback, and nothing of the batch is in the table. (The statement
+/// on its own would be a transaction too, but tokio-postgres returns before that implicit
+/// commit's outcome arrives, and a batch must be known committed before its offsets are.)
+async fn in_one_round_trip(
+    client: &Client,
     table: &Table,
-    plan: &RowPlan,
-    rows: &[Row],
+    rows: usize,
+    statement: impl Future<Output = Result<u64, SinkError>>,
 ) -> Result<u64, SinkError> {
+    let (begin, written, commit) = tokio::join!(
+        biased;
+        client.batch_execute("BEGIN"),
+        statement,
+        client.batch_execute("COMMIT"),
+    );
+    begin.map_err(|e| SinkError::database("opening a transaction", e))?;
+    let written = written?;
+    commit.map_err(|e| SinkError::database(format!("committing {rows} rows into {}", table.ident), e))?;
+    Ok(written)
+}
+
+/// Copies `rows` straight into the table with `copy` (its prepared COPY), as new rows: a
+/// key the table already holds fails the copy (and its transaction) with a unique
+/// violation.
+async fn copy_new(client: &impl CopyIn, copy: &Statement, target: Target<'_>, rows: &[Row]) -> Result<u64, SinkError> {
+    let doing = || format!("copying {} rows into {}", rows.len(), target.0.ident);
+    copy_in::send(client.copy_in(copy), target, rows, doing).await
+}
+
+/// Writes `rows` through binary COPY into the staging table, then upserts from it.
+async fn copy(tx: &Transaction<'_>, target: Target<'_>, rows: &[Row]) -> Result<u64, SinkError> {
+    let (table, plan, _) = target;
     let stage = statement::stage_name(table, plan);
     let doing = |what: &str| format!("{what} {} rows into {}", rows.len(), table.ident);
     tx.batch_execute(&statement::create_stage(table, plan, &stage))
         .await
         .map_err(|e| SinkError::database(format!("creating the staging table for {}", table.ident), e))?;
-    let sink = tx
-        .copy_in(&statement::copy_into_stage(table, plan, &stage))
-        .await
-        .map_err(|e| SinkError::database(doing("copying"), e))?;
-    let column_types: Vec<Type> = plan.columns().iter().map(|i| types[*i].clone()).collect();
-    let writer = BinaryCopyInWriter::new(sink, &column_types);
-    let mut writer = std::pin::pin!(writer);
-    for row in rows {
-        writer
-            .as_mut()
-            .write_raw(row.values.iter().map(|v| v as &(dyn ToSql + Sync)))
-            .await
-            .map_err(|e| SinkError::database(doing("copying"), e))?;
-    }
-    writer
-        .finish()
-        .await
-        .map_err(|e| SinkError::database(doing("copying"), e))?;
+    let copy_sql = statement::copy_into(&stage, table, plan);
+    copy_in::send(tx.copy_in(copy_sql.as_str()), target, rows, || doing("copying")).await?;
     tx.execute(&statement::insert_from_stage(table, plan, &stage), &[])
         .await
         .map_err(|e| SinkError::database(doing("upserting"), e))
+}
+
+/// What can run a `COPY … FROM STDIN`: the connection (the copy is a transaction by
+/// itself) or an open transaction.
+trait CopyIn {
+    /// Starts the prepared copy `statement`.
+    fn copy_in(&self, statement: &Statement) -> impl Future<Output = Result<CopyInSink<Bytes>, tokio_postgres::Error>>;
+}
+
+impl CopyIn for Client {
+    fn copy_in(&self, statement: &Statement) -> impl Future<Output = Result<CopyInSink<Bytes>, tokio_postgres::Error>> {
+        Client::copy_in(self, statement)
+    }
+}
+
+impl CopyIn for Transaction<'_> {
+    fn copy_in(&self, statement: &Statement) -> impl Future<Output = Result<CopyInSink<Bytes>, tokio_postgres::Error>> {
+        Transaction::copy_in(self, statement)
+    }
 }

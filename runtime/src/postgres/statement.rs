@@ -61,11 +61,10 @@ pub(super) fn insert_values(table: &Table, plan: &RowPlan, rows: usize) -> Strin
     )
 }
 
-/// `INSERT … SELECT * FROM unnest($1::type[], …)`: one array parameter per column
-/// (`types`: the table's value column types), whatever the number of rows; with
-/// `Conflict::Update` its `ON CONFLICT` clause. `None` when a column is itself an array,
-/// which `unnest` would flatten.
-pub(super) fn insert_unnest(table: &Table, plan: &RowPlan, types: &[Type], conflict: Conflict) -> Option<String> {
+/// `INSERT … SELECT * FROM unnest($1::type[], …) ON CONFLICT …`: one array parameter
+/// per column (`types`: the table's value column types), whatever the number of rows.
+/// `None` when a column is itself an array, which `unnest` would flatten.
+pub(super) fn insert_unnest(table: &Table, plan: &RowPlan, types: &[Type]) -> Option<String> {
     let mut arrays = Vec::with_capacity(plan.columns().len());
     for (param, column) in plan.columns().iter().enumerate() {
         let ty = &types[*column];
@@ -84,20 +83,8 @@ pub(super) fn insert_unnest(table: &Table, plan: &RowPlan, types: &[Type], confl
         table.ident,
         column_list(table, plan),
         arrays.join(", "),
-        match conflict {
-            Conflict::Update => on_conflict(table, plan),
-            Conflict::Fail => String::new(),
-        }
+        on_conflict(table, plan)
     ))
-}
-
-/// What an insert does with a row whose key the table already holds.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Conflict {
-    /// Updates it (the upsert).
-    Update,
-    /// Fails with a unique violation (a plain insert, cheaper when every key is new).
-    Fail,
 }
 
 /// The session's staging table for `plan`'s rows into `table`: one per (table, writer
@@ -119,9 +106,13 @@ pub(super) fn create_stage(table: &Table, plan: &RowPlan, stage: &str) -> String
     )
 }
 
-/// Binary COPY into the staging table.
-pub(super) fn copy_into_stage(table: &Table, plan: &RowPlan, stage: &str) -> String {
-    format!("COPY {stage} ({}) FROM STDIN (FORMAT binary)", column_list(table, plan))
+/// Binary COPY of `plan`'s columns of `table` into `target`: the table itself (new rows),
+/// or its staging table.
+pub(super) fn copy_into(target: &str, table: &Table, plan: &RowPlan) -> String {
+    format!(
+        "COPY {target} ({}) FROM STDIN (FORMAT binary)",
+        column_list(table, plan)
+    )
 }
 
 /// The upsert from the staging table.
