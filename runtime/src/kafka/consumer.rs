@@ -13,7 +13,7 @@ use crate::registry_client::{DeserializeError, Deserializer, RegistryClient};
 use futures_core::Stream;
 use rdkafka::consumer::{CommitMode, Consumer as _, DefaultConsumerContext, MessageStream, StreamConsumer};
 use rdkafka::error::{KafkaError, KafkaResult, RDKafkaErrorCode};
-use rdkafka::message::{BorrowedMessage, Message, OwnedHeaders};
+use rdkafka::message::{BorrowedHeaders, BorrowedMessage, Headers, Message, OwnedHeaders};
 use std::error::Error;
 use std::future::Future;
 use std::marker::PhantomData;
@@ -68,7 +68,7 @@ impl<V> Record<V> {
             offset: message.offset(),
             key: message.key().map(<[u8]>::to_vec),
             value,
-            headers: message.headers().map(|h| h.detach()),
+            headers: headers_of(message),
             timestamp: message.timestamp().to_millis(),
             raw_value: message.payload().map(<[u8]>::to_vec),
         }
@@ -83,9 +83,16 @@ impl<V> Record<V> {
         self.offset = message.offset();
         refill_bytes(&mut self.key, message.key());
         refill_bytes(&mut self.raw_value, message.payload());
-        self.headers = message.headers().map(|h| h.detach());
+        self.headers = headers_of(message);
         self.timestamp = message.timestamp().to_millis();
     }
+}
+
+/// `message`'s headers, owned; `None` when it has none. (librdkafka parses a record's
+/// header block even when it holds no header: copying that empty list would cost one more
+/// allocation per record.)
+fn headers_of(message: &BorrowedMessage<'_>) -> Option<OwnedHeaders> {
+    message.headers().filter(|h| h.count() > 0).map(|h| h.detach())
 }
 
 /// Makes `buffer` hold `bytes`, keeping its allocation.
@@ -185,16 +192,54 @@ pub struct RunSummary {
 }
 
 /// A batch read and decoded, waiting for its handler.
+///
+/// Its records sit at the front of the pool they were decoded into, each with copies of
+/// its message's bytes; the messages themselves go back to librdkafka as soon as they
+/// are decoded (holding a batch of them kept their fetch buffers and made freeing them a
+/// heap consolidation), but for those that could not be decoded.
+#[derive(Default)]
 struct Batch<'a> {
-    /// Its messages, librdkafka's until the batch is dropped.
-    messages: Vec<BorrowedMessage<'a>>,
-    /// The index in `messages` of each decoded record, in the order they sit at the front
-    /// of the pool they were decoded into.
-    origins: Vec<usize>,
+    /// Messages read.
+    read: usize,
+    /// Records decoded.
+    decoded: usize,
     /// The messages that could not be decoded, and why.
-    undecodable: Vec<(usize, DeserializeError)>,
+    undecodable: Vec<(BorrowedMessage<'a>, DeserializeError)>,
     /// Where the batch leaves each of its partitions.
     offsets: NextOffsets,
+}
+
+/// What a dead letter carries of its record: where it was read, and its bytes as read.
+struct Letter<'a, H> {
+    /// Topic, partition and offset.
+    at: (&'a str, i32, i64),
+    key: Option<&'a [u8]>,
+    value: Option<&'a [u8]>,
+    headers: Option<&'a H>,
+}
+
+impl<'a> Letter<'a, BorrowedHeaders> {
+    /// `message` as it was read.
+    fn of_message(message: &'a BorrowedMessage<'_>) -> Self {
+        Letter {
+            at: (message.topic(), message.partition(), message.offset()),
+            key: message.key(),
+            value: message.payload(),
+            headers: message.headers(),
+        }
+    }
+}
+
+impl<'a> Letter<'a, OwnedHeaders> {
+    /// The message `record` was decoded from, from the copies it keeps.
+    fn of_record<V>(record: &'a Record<V>) -> Self {
+        Letter {
+            at: (&record.topic, record.partition, record.offset),
+            key: record.raw_key(),
+            value: record.raw_value(),
+            headers: record.headers.as_ref(),
+        }
+    }
 }
 
 /// Turns a record's bytes into the value handlers get.
@@ -477,33 +522,6 @@ impl<V: Clone + Send + Sync, D: Decode<Value = V>> Consumer<V, D> {
         }
     }
 
-    /// The next batch, decoded into `pool`'s front.
-    async fn read<'a>(
-        &self,
-        stream: &mut MessageStream<'a, DefaultConsumerContext>,
-        pool: &mut Vec<Record<V>>,
-    ) -> Result<Batch<'a>, ConsumeError> {
-        let messages = self.next_batch(stream).await?;
-        if !self.settings.reuse_values {
-            pool.clear();
-        }
-        let mut batch = Batch {
-            origins: Vec::with_capacity(messages.len()),
-            undecodable: Vec::new(),
-            offsets: NextOffsets::default(),
-            messages,
-        };
-        for (index, message) in batch.messages.iter().enumerate() {
-            let topic = message.topic();
-            batch.offsets.note(topic, message.partition(), message.offset());
-            match self.decode(message, topic, pool, batch.origins.len()).await {
-                Ok(()) => batch.origins.push(index),
-                Err(error) => batch.undecodable.push((index, error)),
-            }
-        }
-        Ok(batch)
-    }
-
     /// Hands `batch` (its records at `pool`'s front) to `handler` and commits it, its
     /// undecodable records and those the handler fails on for good dead-lettered first.
     /// An empty batch (read as the consumer shut down) is left alone.
@@ -515,20 +533,16 @@ impl<V: Clone + Send + Sync, D: Decode<Value = V>> Consumer<V, D> {
         one_by_one: bool,
     ) -> Result<RunSummary, ConsumeError> {
         let mut summary = RunSummary::default();
-        if batch.messages.is_empty() {
+        if batch.read == 0 {
             return Ok(summary);
         }
-        for (index, error) in &batch.undecodable {
-            self.dead_letter(
-                &batch.messages[*index],
-                Stage::ValueConverter,
-                std::any::type_name::<V>(),
-                error,
-            )
-            .await?;
+        for (message, error) in &batch.undecodable {
+            let letter = Letter::of_message(message);
+            self.dead_letter(letter, Stage::ValueConverter, std::any::type_name::<V>(), error)
+                .await?;
             summary.dead_lettered += 1;
         }
-        let records = &pool[..batch.origins.len()];
+        let records = &pool[..batch.decoded];
         if !records.is_empty() {
             let whole = match one_by_one {
                 true => Err(None),
@@ -539,14 +553,14 @@ impl<V: Clone + Send + Sync, D: Decode<Value = V>> Consumer<V, D> {
                 Err(Some(waiting @ HandlerError::Wait(_))) => return Err(ConsumeError::Interrupted(waiting)),
                 Err(_) => {
                     // One by one: only the records that fail alone are dead letters.
-                    for (record, origin) in records.iter().zip(&batch.origins) {
+                    for record in records {
                         match self.attempt(handler, std::slice::from_ref(record)).await {
                             Ok(()) => summary.handled += 1,
                             Err(waiting @ HandlerError::Wait(_)) => {
                                 return Err(ConsumeError::Interrupted(waiting));
                             }
                             Err(error) => {
-                                self.dead_letter(&batch.messages[*origin], Stage::TaskPut, "handler", &error)
+                                self.dead_letter(Letter::of_record(record), Stage::TaskPut, "handler", &error)
                                     .await?;
                                 summary.dead_lettered += 1;
                             }
@@ -560,33 +574,37 @@ impl<V: Clone + Send + Sync, D: Decode<Value = V>> Consumer<V, D> {
         Ok(summary)
     }
 
-    /// Up to `max_batch` messages, waiting at most `max_wait` after the first one (and
-    /// returning early, possibly empty, on shutdown). They stay librdkafka's until the
-    /// batch is dropped: nothing is copied before decoding.
-    async fn next_batch<'a>(
+    /// The next batch, decoded into `pool`'s front: up to `max_batch` messages, waiting
+    /// at most `max_wait` after the first one (and returning early, possibly empty, on
+    /// shutdown).
+    async fn read<'a>(
         &self,
         stream: &mut MessageStream<'a, DefaultConsumerContext>,
-    ) -> Result<Vec<BorrowedMessage<'a>>, ConsumeError> {
-        let mut batch = Vec::new();
+        pool: &mut Vec<Record<V>>,
+    ) -> Result<Batch<'a>, ConsumeError> {
+        if !self.settings.reuse_values {
+            pool.clear();
+        }
+        let mut batch = Batch::default();
         // One timer and one shutdown waiter per batch, armed once: setting them up again
         // for every record cost more CPU than librdkafka's own work on a small record.
         let timer = tokio::time::sleep(Duration::from_secs(3600));
         let shutdown = self.shutdown.triggered();
         tokio::pin!(timer, shutdown);
-        while batch.len() < self.settings.max_batch {
+        while batch.read < self.settings.max_batch {
             // What librdkafka already holds is taken without a wait: polling the queue
             // directly, rather than a `select!` (and the wake-up behind it) per record,
             // which was most of what this loop cost over librdkafka's own work.
-            while batch.len() < self.settings.max_batch {
+            while batch.read < self.settings.max_batch {
                 let Some(message) = ready(stream) else { break };
-                self.take(message, &mut batch, timer.as_mut()).await?;
+                self.take(message, &mut batch, pool, timer.as_mut()).await?;
             }
-            if batch.len() == self.settings.max_batch {
+            if batch.read == self.settings.max_batch {
                 break;
             }
             tokio::select! {
                 message = std::future::poll_fn(|cx| Pin::new(&mut *stream).poll_next(cx)) => match message {
-                    Some(message) => self.take(message, &mut batch, timer.as_mut()).await?,
+                    Some(message) => self.take(message, &mut batch, pool, timer.as_mut()).await?,
                     None => return Err(KafkaError::NoMessageReceived.into()),
                 },
                 () = &mut timer => break,
@@ -596,20 +614,27 @@ impl<V: Clone + Send + Sync, D: Decode<Value = V>> Consumer<V, D> {
         Ok(batch)
     }
 
-    /// Adds `message` to `batch` (starting the batch's `timer` with its first one), or
-    /// waits out a broker that is away.
+    /// Adds `message` to `batch`, decoded into `pool` (starting the batch's `timer` with
+    /// its first one), or waits out a broker that is away.
     async fn take<'a>(
         &self,
         message: KafkaResult<BorrowedMessage<'a>>,
-        batch: &mut Vec<BorrowedMessage<'a>>,
+        batch: &mut Batch<'a>,
+        pool: &mut Vec<Record<V>>,
         timer: Pin<&mut tokio::time::Sleep>,
     ) -> Result<(), ConsumeError> {
         match message {
             Ok(message) => {
-                if batch.is_empty() {
+                if batch.read == 0 {
                     timer.reset(Instant::now() + self.settings.max_wait);
                 }
-                batch.push(message);
+                batch.read += 1;
+                let topic = message.topic();
+                batch.offsets.note(topic, message.partition(), message.offset());
+                match self.decode(&message, topic, pool, batch.decoded).await {
+                    Ok(()) => batch.decoded += 1,
+                    Err(error) => batch.undecodable.push((message, error)),
+                }
             }
             // The broker is away or moving: librdkafka reconnects by itself and fetches on
             // from where it was, so this is news, not a failure.
@@ -704,16 +729,16 @@ impl<V: Clone + Send + Sync, D: Decode<Value = V>> Consumer<V, D> {
         }
     }
 
-    /// Sends `message` as it was read, with headers saying why, and waits for the
+    /// Sends `letter`'s record as it was read, with headers saying why, and waits for the
     /// acknowledgment; without a dead-letter topic the run stops here instead.
-    async fn dead_letter<E: Error>(
+    async fn dead_letter<E: Error, H: Headers>(
         &self,
-        message: &BorrowedMessage<'_>,
+        letter: Letter<'_, H>,
         stage: Stage,
         class: &str,
         error: &E,
     ) -> Result<(), ConsumeError> {
-        let at = (message.topic(), message.partition(), message.offset());
+        let at = letter.at;
         let failure = Failure::new(at, &self.settings.group_id, stage, class, error);
         let Some(DeadLetters { producer, topic }) = &self.dead_letters else {
             return Err(ConsumeError::Unhandled {
@@ -723,9 +748,9 @@ impl<V: Clone + Send + Sync, D: Decode<Value = V>> Consumer<V, D> {
                 failure: failure.causes,
             });
         };
-        let headers = failure.headers(message.headers());
+        let headers = failure.headers(letter.headers);
         producer
-            .send_bytes(topic, message.key(), message.payload(), Some(headers))
+            .send_bytes(topic, letter.key, letter.value, Some(headers))
             .await
             .map_err(|source| ConsumeError::DeadLetter {
                 topic: at.0.to_owned(),
