@@ -177,12 +177,25 @@ impl<'a> Reader<'a> {
     }
 
     /// Reads a `boolean`.
-    #[inline]
+    #[inline(always)]
     pub fn read_bool(&mut self) -> Result<bool, DecodeError> {
+        // Fast path, inlined into generated decoders; the errors are built out of line.
+        if let Some(&byte) = self.bytes.get(self.pos)
+            && byte <= 1
+        {
+            self.pos += 1;
+            return Ok(byte == 1);
+        }
+        self.read_bool_refused()
+    }
+
+    /// The error of a `boolean` that is missing or neither 0 nor 1.
+    #[cold]
+    #[inline(never)]
+    fn read_bool_refused(&mut self) -> Result<bool, DecodeError> {
         let offset = self.pos;
         match self.take(1, "a boolean")?[0] {
-            0 => Ok(false),
-            1 => Ok(true),
+            byte @ 0..=1 => Ok(byte == 1),
             byte => Err(DecodeErrorKind::InvalidBoolean { offset, byte }.into()),
         }
     }
