@@ -17,7 +17,7 @@ use tokio_postgres::types::{IsNull, ToSql, Type};
 const HEADER: &[u8] = b"PGCOPY\n\xff\r\n\0\0\0\0\0\0\0\0\0";
 
 /// The most bytes encoded before they are sent.
-const CHUNK: usize = 32 * 1024;
+const CHUNK: usize = 16 * 1024;
 
 /// The table a group's rows go to, the plan that made them, and the table's value
 /// column types.

@@ -119,7 +119,7 @@
 //! ([`SinkError::sqlstate`]).
 //!
 //! **Strategies.** [`Strategy::Unnest`] (the default) writes a batch as new rows first:
-//! one binary `COPY … FROM STDIN` straight into the table, streamed in 32 KiB chunks
+//! one binary `COPY … FROM STDIN` straight into the table, streamed in 16 KiB chunks
 //! (PostgreSQL inserts the first rows while the sink encodes the rest), which costs
 //! PostgreSQL well under half of an upsert of the same rows. When a key was already there
 //! the copy fails with a unique violation, the batch's transaction is rolled back, and the

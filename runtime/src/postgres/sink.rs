@@ -85,6 +85,14 @@ type Group = (Arc<RowPlan>, Vec<Row>);
 /// One decoded row, with its plan.
 type Group1 = (Arc<RowPlan>, Row);
 
+/// The identity of a decoded change's key: a row's encoded key, or a tombstone's.
+fn identity((tombstone, change): &(Vec<u8>, Result<Group1, SqlValue>)) -> &[u8] {
+    match change {
+        Ok((_, row)) => &row.key,
+        Err(_) => tombstone,
+    }
+}
+
 /// The most bind parameters one statement can carry (the protocol counts them in 16 bits).
 const MAX_PARAMETERS: usize = 65_535;
 
@@ -322,7 +330,7 @@ impl PgSink {
     /// The batch's rows, the last change of each key only, grouped by plan in the order
     /// the plans first appear, and the key values of the rows to delete.
     fn decode(&mut self, changes: &[Change<'_>]) -> Result<(Vec<Group>, Vec<SqlValue>), SinkError> {
-        // Each change, with its key's identity: a row's encoded key, or a tombstone's.
+        // Each change, with a tombstone's key identity (a row's is its encoded key).
         let mut decoded: Vec<(Vec<u8>, Result<Group1, SqlValue>)> = Vec::with_capacity(changes.len());
         let mut key_column = None;
         for (index, change) in changes.iter().enumerate() {
@@ -336,7 +344,7 @@ impl PgSink {
                         field,
                         error,
                     })?;
-                    decoded.push((row.key.clone(), Ok((plan, row))));
+                    decoded.push((Vec::new(), Ok((plan, row))));
                 }
                 Change::Delete { key } => {
                     let column = match key_column {
@@ -352,8 +360,9 @@ impl PgSink {
         if !self.table.table().primary_key.is_empty() {
             // ON CONFLICT DO UPDATE refuses to touch one row twice in a statement, and of
             // an upsert and a delete of one key only the later one may run.
-            let mut seen = HashSet::new();
-            let mut keep: Vec<bool> = decoded.iter().rev().map(|(key, _)| seen.insert(key.clone())).collect();
+            let mut seen: HashSet<&[u8]> = HashSet::with_capacity(decoded.len());
+            let mut keep: Vec<bool> = decoded.iter().rev().map(|entry| seen.insert(identity(entry))).collect();
+            drop(seen);
             keep.reverse();
             let mut keep = keep.into_iter();
             decoded.retain(|_| keep.next().unwrap_or(true));
