@@ -3,7 +3,9 @@
 //! A [`SchemaSet`] holds every named type of a schema directory, with references between
 //! them resolved to [`TypeId`]s, defaults checked and typed ([`Value`]), logical types
 //! recognised ([`Logical`], [`FixedLogical`]) and the origin of each element kept for
-//! diagnostics. Aliases, docs and custom properties are kept as written.
+//! diagnostics. Aliases, docs and custom properties are kept as written: those of named
+//! types and fields on them, those of the unnamed types in record fields (primitives,
+//! logical primitives, arrays and maps) in [`SchemaSet::type_props`], by [`Site`].
 
 use crate::source::{SourceFile, Span};
 use std::collections::BTreeMap;
@@ -64,8 +66,32 @@ pub struct Origin {
     pub span: Span,
 }
 
-/// Custom (non-reserved) attributes of a schema element, as written.
-pub type Props = BTreeMap<String, serde_json::Value>;
+/// Custom (non-reserved) attributes of a schema element, as written and in the order
+/// written.
+pub type Props = serde_json::Map<String, serde_json::Value>;
+
+/// One step from a type down into a type nested in it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Segment {
+    /// Into an array's items.
+    Item,
+    /// Into a map's values.
+    Value,
+    /// Into a union's branch with this index.
+    Branch(usize),
+}
+
+/// Where a type sits inside a record: the record, the index of the field, and the path
+/// from the field's type down to it (empty for the field's type itself).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Site {
+    /// The record.
+    pub record: TypeId,
+    /// The index of the field in the record's fields.
+    pub field: usize,
+    /// The steps from the field's type down to the type.
+    pub path: Vec<Segment>,
+}
 
 /// Every named type loaded from a set of schema files.
 #[derive(Debug, Clone, Default)]
@@ -80,6 +106,13 @@ pub struct SchemaSet {
     /// read leniently (a logical type on an underlying type it does not fit is ignored),
     /// and records no value of which can ever be written. In file order.
     pub warnings: Vec<crate::diagnostic::Diagnostic>,
+    /// Custom properties of the unnamed types in record fields (`{"type": "string",
+    /// "avro.java.string": "String"}`, `{"type": "array", "items": "int", "java-class":
+    /// "..."}`; in Avro IDL, annotations on such a type), by where they sit; a type without
+    /// any has no entry. An unknown logical type, or one ignored as it does not fit, is
+    /// such a property too (`logicalType` and its parameters, as written). Those of a
+    /// file's root schema when it is not a named type are not kept.
+    pub type_props: BTreeMap<Site, Props>,
     pub(crate) by_name: BTreeMap<String, TypeId>,
 }
 

@@ -1,9 +1,12 @@
 //! A schema back to JSON as authored (docs, defaults, aliases, logical types and custom
-//! properties kept), self-contained: every named type it uses is defined at its first
-//! occurrence. This is the schema a type carries and registers, not the Parsing Canonical
-//! Form (which drops defaults, and would make registered schemas useless for resolution).
+//! properties kept, those of the unnamed types in record fields too), self-contained:
+//! every named type it uses is defined at its first occurrence. This is the schema a type
+//! carries and registers, not the Parsing Canonical Form (which drops defaults and
+//! properties, and would make registered schemas useless for resolution).
 
-use crate::ir::{FieldOrder, FixedLogical, FullName, Logical, NamedKind, Props, Schema, SchemaSet, TypeId, Value};
+use crate::ir::{
+    FieldOrder, FixedLogical, FullName, Logical, NamedKind, Props, Schema, SchemaSet, Segment, Site, TypeId, Value,
+};
 use std::collections::HashSet;
 use std::fmt::Write;
 
@@ -13,6 +16,7 @@ pub fn to_json(set: &SchemaSet, schema: &Schema) -> String {
         set,
         seen: HashSet::new(),
         out: String::new(),
+        site: None,
     };
     writer.schema(schema, None);
     writer.out
@@ -26,6 +30,7 @@ pub fn to_json_referencing(set: &SchemaSet, schema: &Schema) -> String {
         set,
         seen,
         out: String::new(),
+        site: None,
     };
     writer.schema(schema, None);
     writer.out
@@ -43,6 +48,7 @@ pub fn definition_json(set: &SchemaSet, schema: &Schema) -> String {
         set,
         seen,
         out: String::new(),
+        site: None,
     };
     writer.schema(schema, None);
     writer.out
@@ -54,6 +60,7 @@ pub fn value_to_json(set: &SchemaSet, schema: &Schema, value: &Value) -> String 
         set,
         seen: HashSet::new(),
         out: String::new(),
+        site: None,
     };
     writer.value(schema, value);
     writer.out
@@ -63,9 +70,12 @@ struct JsonWriter<'a> {
     set: &'a SchemaSet,
     seen: HashSet<TypeId>,
     out: String,
+    /// Where the schema being written sits, inside a record field's type: the key of its
+    /// custom properties in [`SchemaSet::type_props`].
+    site: Option<Site>,
 }
 
-impl JsonWriter<'_> {
+impl<'a> JsonWriter<'a> {
     fn string(&mut self, text: &str) {
         self.out.push_str(&serde_json::to_string(text).unwrap_or_default());
     }
@@ -101,6 +111,13 @@ impl JsonWriter<'_> {
         }
     }
 
+    /// Writes the custom properties of the unnamed type at the current site, if any.
+    fn own_props(&mut self) {
+        if let Some(props) = self.type_props() {
+            self.props(props);
+        }
+    }
+
     fn doc(&mut self, doc: Option<&str>) {
         if let Some(doc) = doc {
             self.key("doc");
@@ -108,16 +125,47 @@ impl JsonWriter<'_> {
         }
     }
 
+    /// The custom properties of the unnamed type at the current site, if it has any.
+    fn type_props(&self) -> Option<&'a Props> {
+        let set = self.set;
+        self.site.as_ref().and_then(|site| set.type_props.get(site))
+    }
+
+    /// Writes `schema`, which sits one `segment` below the current site.
+    fn nested(&mut self, segment: Segment, schema: &Schema, namespace: Option<&str>) {
+        if let Some(site) = &mut self.site {
+            site.path.push(segment);
+        }
+        self.schema(schema, namespace);
+        if let Some(site) = &mut self.site {
+            site.path.pop();
+        }
+    }
+
+    /// A primitive: its name, or an object when it has custom properties.
+    fn primitive(&mut self, name: &str) {
+        match self.type_props() {
+            Some(props) => {
+                let _ = write!(self.out, "{{\"type\":\"{name}\"");
+                self.props(props);
+                self.out.push('}');
+            }
+            None => {
+                let _ = write!(self.out, "\"{name}\"");
+            }
+        }
+    }
+
     fn schema(&mut self, schema: &Schema, namespace: Option<&str>) {
         match schema {
-            Schema::Null => self.out.push_str("\"null\""),
-            Schema::Boolean => self.out.push_str("\"boolean\""),
-            Schema::Int => self.out.push_str("\"int\""),
-            Schema::Long => self.out.push_str("\"long\""),
-            Schema::Float => self.out.push_str("\"float\""),
-            Schema::Double => self.out.push_str("\"double\""),
-            Schema::Bytes => self.out.push_str("\"bytes\""),
-            Schema::String => self.out.push_str("\"string\""),
+            Schema::Null => self.primitive("null"),
+            Schema::Boolean => self.primitive("boolean"),
+            Schema::Int => self.primitive("int"),
+            Schema::Long => self.primitive("long"),
+            Schema::Float => self.primitive("float"),
+            Schema::Double => self.primitive("double"),
+            Schema::Bytes => self.primitive("bytes"),
+            Schema::String => self.primitive("string"),
             Schema::Logical(logical) => {
                 let base = match logical.base() {
                     Schema::Int => "int",
@@ -129,20 +177,25 @@ impl JsonWriter<'_> {
                 if let Logical::Decimal(d) = logical {
                     let _ = write!(self.out, ",\"precision\":{},\"scale\":{}", d.precision, d.scale);
                 }
+                self.own_props();
                 self.out.push('}');
             }
             Schema::Array(items) => {
                 self.out.push_str("{\"type\":\"array\",\"items\":");
-                self.schema(items, namespace);
+                self.nested(Segment::Item, items, namespace);
+                self.own_props();
                 self.out.push('}');
             }
             Schema::Map(values) => {
                 self.out.push_str("{\"type\":\"map\",\"values\":");
-                self.schema(values, namespace);
+                self.nested(Segment::Value, values, namespace);
+                self.own_props();
                 self.out.push('}');
             }
             Schema::Union(branches) => {
-                self.list('[', ']', branches, |w, branch| w.schema(branch, namespace));
+                self.list('[', ']', branches.iter().enumerate(), |w, (index, branch)| {
+                    w.nested(Segment::Branch(index), branch, namespace);
+                });
             }
             Schema::Named(id) => self.named(*id, namespace),
         }
@@ -180,11 +233,18 @@ impl JsonWriter<'_> {
         match &named.kind {
             NamedKind::Record(record) => {
                 self.key("fields");
-                self.list('[', ']', &record.fields, |w, field| {
+                self.list('[', ']', record.fields.iter().enumerate(), |w, (index, field)| {
                     w.out.push_str("{\"name\":");
                     w.string(&field.name);
                     w.key("type");
+                    let site = Site {
+                        record: id,
+                        field: index,
+                        path: Vec::new(),
+                    };
+                    let outer = w.site.replace(site);
                     w.schema(&field.schema, own_namespace);
+                    w.site = outer;
                     w.doc(field.doc.as_deref());
                     if let Some(default) = &field.default {
                         w.key("default");
@@ -331,5 +391,88 @@ mod tests {
             json,
             "stable under a second round trip"
         );
+    }
+    /// The custom properties of unnamed types, on a record's fields: on a primitive, a
+    /// logical primitive (one the IR knows and one it does not), an array and its items, a
+    /// map and its values, union branches, and in a nested record.
+    const UNNAMED_PROPS_AVSC: &str = r#"{"type": "record", "name": "R", "namespace": "x", "fields": [
+        {"name": "s", "type": {"type": "string", "avro.java.string": "String", "a": 1}},
+        {"name": "t", "type": {"type": "long", "logicalType": "timestamp-millis", "z": 1, "b": [1, 2]}},
+        {"name": "d", "type": {"type": "bytes", "logicalType": "decimal", "precision": 4, "scale": 2, "x": "y"}},
+        {"name": "m", "type": {"type": "long", "logicalType": "money", "currency": "EUR"}},
+        {"name": "a", "type": {"type": "array", "items": {"type": "int", "i": true}, "java-class": "java.util.ArrayList"}},
+        {"name": "v", "type": {"type": "map", "values": {"type": "array", "items": "string", "deep": 1}, "m": {"k": "v"}}},
+        {"name": "u", "type": ["null", {"type": "string", "branch": 2}, {"type": "map", "values": "int", "w": 0}], "default": null},
+        {"name": "n", "type": {"type": "record", "name": "In", "fields": [{"name": "i", "type": {"type": "int", "inner": 1}}]}},
+        {"name": "p", "type": "string"}
+    ]}"#;
+
+    /// The same in Avro IDL, as annotations.
+    const UNNAMED_PROPS_AVDL: &str = r#"@namespace("x") protocol P {
+        record In { @inner(1) int i; }
+        record R {
+            @avro.java.`string`("String") @a(1) string s;
+            @z(1) @b([1, 2]) timestamp_ms t;
+            @x("y") decimal(4, 2) d;
+            @logicalType("money") @currency("EUR") long m;
+            @java-class("java.util.ArrayList") array<@i(true) int> a;
+            @m({"k": "v"}) map<@deep(1) array<string>> v;
+            union { null, @branch(2) string, @w(0) map<int> } u = null;
+            In n;
+            string p;
+        }
+    }"#;
+
+    #[test]
+    fn unnamed_types_keep_their_custom_properties_in_the_order_written() {
+        let expected = concat!(
+            r#"{"type":"record","name":"R","namespace":"x","fields":["#,
+            r#"{"name":"s","type":{"type":"string","avro.java.string":"String","a":1}},"#,
+            r#"{"name":"t","type":{"type":"long","logicalType":"timestamp-millis","z":1,"b":[1,2]}},"#,
+            r#"{"name":"d","type":{"type":"bytes","logicalType":"decimal","precision":4,"scale":2,"x":"y"}},"#,
+            r#"{"name":"m","type":{"type":"long","logicalType":"money","currency":"EUR"}},"#,
+            r#"{"name":"a","type":{"type":"array","items":{"type":"int","i":true},"java-class":"java.util.ArrayList"}},"#,
+            r#"{"name":"v","type":{"type":"map","values":{"type":"array","items":"string","deep":1},"m":{"k":"v"}}},"#,
+            r#"{"name":"u","type":["null",{"type":"string","branch":2},{"type":"map","values":"int","w":0}],"default":null},"#,
+            r#"{"name":"n","type":{"type":"record","name":"In","fields":[{"name":"i","type":{"type":"int","inner":1}}]}},"#,
+            r#"{"name":"p","type":"string"}]}"#,
+        );
+        let canonical = concat!(
+            r#"{"name":"x.R","type":"record","fields":["#,
+            r#"{"name":"s","type":"string"},"#,
+            r#"{"name":"t","type":"long"},"#,
+            r#"{"name":"d","type":"bytes"},"#,
+            r#"{"name":"m","type":"long"},"#,
+            r#"{"name":"a","type":{"type":"array","items":"int"}},"#,
+            r#"{"name":"v","type":{"type":"map","values":{"type":"array","items":"string"}}},"#,
+            r#"{"name":"u","type":["null","string",{"type":"map","values":"int"}]},"#,
+            r#"{"name":"n","type":{"name":"x.In","type":"record","fields":[{"name":"i","type":"int"}]}},"#,
+            r#"{"name":"p","type":"string"}]}"#,
+        );
+        for file in [
+            SourceFile::new("x/R.avsc", UNNAMED_PROPS_AVSC),
+            SourceFile::new("x/p.avdl", UNNAMED_PROPS_AVDL),
+        ] {
+            let path = file.path().display().to_string();
+            let set = load_files(vec![file], &LoadOptions::default()).unwrap();
+            let record = Schema::Named(set.lookup("x.R").unwrap());
+            let json = to_json(&set, &record);
+            assert_eq!(json, expected, "{path}");
+            assert_eq!(
+                crate::canonical::parsing_canonical_form(&set, &record),
+                canonical,
+                "{path}"
+            );
+            let again = load_files(
+                vec![SourceFile::new("again.avsc", json.clone())],
+                &LoadOptions::default(),
+            )
+            .unwrap();
+            assert_eq!(
+                to_json(&again, &again.roots[0]),
+                json,
+                "{path}: stable under a second round trip"
+            );
+        }
     }
 }

@@ -6,11 +6,13 @@ use super::logical::{fixed_logical, ignored, primitive_logical};
 use super::names::{NAME_RULE, PRIMITIVES, is_valid_namespace, meant_instead, name_problem, suggest};
 use crate::diagnostic::{Diagnostic, Diagnostics, Strictness};
 use crate::ir::{
-    EnumType, Field, FieldOrder, FixedType, FullName, NamedKind, NamedType, Origin, Props, Record, Schema, TypeId,
+    EnumType, Field, FieldOrder, FixedType, FullName, Logical, NamedKind, NamedType, Origin, Props, Record, Schema,
+    Segment, Site, TypeId,
 };
 use crate::json::{Json, JsonKind, Member};
 use crate::source::{SourceFile, Span};
 use heck::{ToShoutySnakeCase, ToSnakeCase, ToUpperCamelCase};
+use std::collections::BTreeMap;
 
 /// A field default waiting for every type to be known before it can be checked.
 pub(super) struct PendingDefault {
@@ -25,6 +27,8 @@ pub(super) struct Converted {
     pub types: Vec<Option<NamedType>>,
     pub roots: Vec<Schema>,
     pub defaults: Vec<PendingDefault>,
+    /// Custom properties of unnamed types in record fields, by where they sit.
+    pub type_props: BTreeMap<Site, Props>,
 }
 
 /// Converts every file. [`Strictness::Strict`]: a logical type that does not fit is an
@@ -46,6 +50,8 @@ pub(super) fn convert(
         types: vec![None; definitions.list.len()],
         defaults: Vec::new(),
         file: 0,
+        site: None,
+        type_props: BTreeMap::new(),
     };
     let mut roots = Vec::with_capacity(files.len());
     for (index, (_, json)) in files.iter().enumerate() {
@@ -61,6 +67,7 @@ pub(super) fn convert(
         types: converter.types,
         roots,
         defaults: converter.defaults,
+        type_props: converter.type_props,
     }
 }
 
@@ -88,6 +95,10 @@ struct Converter<'a> {
     types: Vec<Option<NamedType>>,
     defaults: Vec<PendingDefault>,
     file: usize,
+    /// Where the schema being converted sits, inside a record field's type (`None`
+    /// outside fields, and in the fields of a duplicate definition).
+    site: Option<Site>,
+    type_props: BTreeMap<Site, Props>,
 }
 
 impl Converter<'_> {
@@ -112,6 +123,29 @@ impl Converter<'_> {
 
     fn origin(&self, span: Span) -> Origin {
         Origin { file: self.file, span }
+    }
+
+    /// Converts a schema nested one `segment` below the current one.
+    fn nested(&mut self, segment: Segment, json: &Json, namespace: Option<&str>) -> Schema {
+        if let Some(site) = &mut self.site {
+            site.path.push(segment);
+        }
+        let schema = self.schema(json, namespace);
+        if let Some(site) = &mut self.site {
+            site.path.pop();
+        }
+        schema
+    }
+
+    /// Keeps the custom properties of the unnamed type `json` (every attribute but the
+    /// `reserved` ones) at the current site.
+    fn keep_type_props(&mut self, json: &Json, reserved: &[&str]) {
+        let props = props(json, reserved);
+        if let Some(site) = &self.site
+            && !props.is_empty()
+        {
+            self.type_props.insert(site.clone(), props);
+        }
     }
 
     /// Converts any schema JSON: a type name, a union array or a schema object.
@@ -194,7 +228,7 @@ impl Converter<'_> {
                 );
                 continue;
             }
-            let schema = self.schema(branch, namespace);
+            let schema = self.nested(Segment::Branch(converted.len()), branch, namespace);
             let key = self.branch_key(&schema);
             if keys.contains(&key) {
                 self.error_hint(
@@ -256,7 +290,11 @@ impl Converter<'_> {
                 json.span,
                 r#"add the type of the elements, e.g. "items": "string""#,
             ) {
-                Some(items) => Schema::Array(Box::new(self.schema(&items.value, namespace))),
+                Some(items) => {
+                    let items = self.nested(Segment::Item, &items.value, namespace);
+                    self.keep_type_props(json, &["type", "items"]);
+                    Schema::Array(Box::new(items))
+                }
                 None => Schema::Null,
             },
             "map" => match self.required(
@@ -266,18 +304,31 @@ impl Converter<'_> {
                 json.span,
                 r#"add the type of the values (keys are always strings), e.g. "values": "string""#,
             ) {
-                Some(values) => Schema::Map(Box::new(self.schema(&values.value, namespace))),
+                Some(values) => {
+                    let values = self.nested(Segment::Value, &values.value, namespace);
+                    self.keep_type_props(json, &["type", "values"]);
+                    Schema::Map(Box::new(values))
+                }
                 None => Schema::Null,
             },
             _ => match primitive(kind) {
-                Some(base) => match primitive_logical(self.source(), json, &base) {
-                    Ok(Some(logical)) => Schema::Logical(logical),
-                    Ok(None) => base,
-                    Err(diagnostic) => {
-                        self.misfit_logical(diagnostic, kind);
-                        base
-                    }
-                },
+                Some(base) => {
+                    // A logical type the IR does not hold (unknown, or ignored as it does
+                    // not fit) stays a property, as written.
+                    let (schema, reserved): (Schema, &[&str]) = match primitive_logical(self.source(), json, &base) {
+                        Ok(Some(logical @ Logical::Decimal(_))) => {
+                            (Schema::Logical(logical), &["type", "logicalType", "precision", "scale"])
+                        }
+                        Ok(Some(logical)) => (Schema::Logical(logical), &["type", "logicalType"]),
+                        Ok(None) => (base, &["type"]),
+                        Err(diagnostic) => {
+                            self.misfit_logical(diagnostic, kind);
+                            (base, &["type"])
+                        }
+                    };
+                    self.keep_type_props(json, reserved);
+                    schema
+                }
                 None => self.named_or_primitive(kind, ty.value.span, namespace),
             },
         }
@@ -667,7 +718,14 @@ impl Converter<'_> {
             name_member.value.span,
             r#"add the field's schema, e.g. "type": "string", or "type": ["null", "string"] with "default": null for an optional field"#,
         )?;
+        let site = owner.map(|record| Site {
+            record,
+            field: index,
+            path: Vec::new(),
+        });
+        let outer = std::mem::replace(&mut self.site, site);
         let schema = self.schema(&ty.value, namespace);
+        self.site = outer;
         let doc = self.doc(json);
         let aliases = self
             .strings(json, "aliases")

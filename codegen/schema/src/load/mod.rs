@@ -168,6 +168,7 @@ pub fn load_files(files: Vec<SourceFile>, options: &LoadOptions) -> Result<Schem
         types,
         roots: converted.roots,
         warnings: Vec::new(),
+        type_props: converted.type_props,
     };
     for unending in recursion::unending_records(&set) {
         if options.strictness.is_strict() {
