@@ -132,8 +132,9 @@
 //! upserted as `Insert` does it.
 //! [`Strategy::Insert`]: multi-row `INSERT … VALUES … ON CONFLICT` with binary bind
 //! parameters, up to 65,535 parameters per statement, prepared once per writer schema and
-//! row count. On a narrow table `Unnest` writes new keys 1.1–1.3× as fast as `Insert`,
-//! and old keys within about 10 % of it; on a wide one they are level.
+//! row count. `Unnest` writes new keys 1.0–1.9× as fast as `Insert` on a narrow table and
+//! 1.5–2.1× on a wide one; keys that alternate between new and old batch by batch (the
+//! back-off's worst case) cost it up to 25 % more than `Insert`.
 //! [`Strategy::Copy`]: `COPY … FROM STDIN (FORMAT binary)` into a session `TEMP` table,
 //! then `INSERT … SELECT … ON CONFLICT`; it pays a fixed cost per batch that only large
 //! batches of wide rows win back, so it is for bulk loads (`xtask/BENCHMARKS.md` has the
