@@ -644,6 +644,52 @@ async fn every_strategy_upserts_scalar_rows_alike() {
 }
 
 #[tokio::test]
+async fn a_large_batch_of_old_keys_falls_back_from_the_copy_to_upserts() {
+    let Some((scratch, admin)) = pg_scratch::with_tables("postgres_sink_copy_fallback").await else {
+        return;
+    };
+    // 500 rows of 1 KiB: the copy of new rows goes out in many chunks, and PostgreSQL
+    // refuses it at its first old key while the sink is still sending.
+    let data = |i: i32, version: &str| TelescopeData {
+        data_id: format!("d-{i}"),
+        observation_id: "obs".into(),
+        sequence_number: i,
+        timestamp: utc(2024, 5, 1, 12, 0, 0, 0),
+        data: vec![i as u8; 1024],
+        processed: false,
+        processing_pipeline_version: Some(version.to_owned()),
+    };
+    let mut sink = scratch.sink::<TelescopeData>("telescope_data_raw").await;
+    let first: Vec<TelescopeData> = (0..500).map(|i| data(i, "v1")).collect();
+    let committed = write(&mut sink, &first).await.expect("new keys are copied in");
+    assert_eq!(committed.affected, 500);
+    // The same keys, the last one first: the copy fails at once; then all old keys.
+    let mut again: Vec<TelescopeData> = (0..500).map(|i| data(i, "v2")).collect();
+    again.rotate_right(1);
+    let committed = write(&mut sink, &again).await.expect("old keys are upserted");
+    assert_eq!((committed.rows, committed.affected), (500, 500));
+    let updated: i64 = admin
+        .query_one(
+            "SELECT count(*) FROM telescope_data_raw WHERE processing_pipeline_version = 'v2'",
+            &[],
+        )
+        .await
+        .expect("a count")
+        .get(0);
+    assert_eq!(updated, 500, "every row holds the second batch's values");
+    // Half new, half old keys in one batch: written whole, once.
+    let mixed: Vec<TelescopeData> = (250..750).map(|i| data(i, "v3")).collect();
+    let committed = write(&mut sink, &mixed).await.expect("a mixed batch is upserted");
+    assert_eq!(committed.affected, 500);
+    let rows: i64 = admin
+        .query_one("SELECT count(*) FROM telescope_data_raw", &[])
+        .await
+        .expect("a count")
+        .get(0);
+    assert_eq!(rows, 750);
+}
+
+#[tokio::test]
 async fn a_missing_table_is_postgresqls_error() {
     let Some(scratch) = Scratch::open("postgres_sink_missing").await else {
         return;
