@@ -12,7 +12,7 @@
 //!     sinks' input) and FRAMES_FILE the keys and framed values (Python's input)
 //! e2e-bench produce CONTENDER TYPE TOPIC RECORDS ROUNDS
 //!     ROUNDS rounds of RECORDS records of TYPE through one producer: avrokit-send,
-//!     raw-send, avrokit-stream, raw-stream or raw-threaded
+//!     raw-send, avrokit-stream, raw-stream, avrokit-post or raw-threaded
 //! e2e-bench consume CONTENDER TYPE TOPIC GROUP RECORDS MAX_BATCH
 //!     reads the first RECORDS records of TOPIC as group GROUP, in batches of up to
 //!     MAX_BATCH, and decodes them:
@@ -498,6 +498,20 @@ async fn produce<V: BenchRecord>(contender: &str, topic: &str, records: &str, co
                 "raw-send" => rounds(count, |warm| timed_sends(if warm { 1 } else { n }, &send)).await?,
                 _ => rounds(count, |warm| streamed(if warm { 1 } else { n }, enqueue)).await?,
             }
+        }
+        "avrokit-post" => {
+            let records: Vec<V> = (0..n).map(V::record).collect();
+            let producer = Producer::new(&settings, registry()?)?;
+            let (producer, records) = (&producer, &records);
+            rounds(count, |warm| async move {
+                let started = Instant::now();
+                for record in &records[..if warm { 1 } else { n }] {
+                    producer.post(descriptor, record.key(), record).await?;
+                }
+                producer.flush(Duration::from_secs(120))?;
+                Ok(started.elapsed())
+            })
+            .await?
         }
         "raw-threaded" => {
             let (records, frames) = framed::<V>(topic, n).await?;

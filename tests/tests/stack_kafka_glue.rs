@@ -426,3 +426,52 @@ async fn a_batch_read_ahead_when_the_consumer_stops_is_read_again_by_the_next_me
     );
     drop(consumer);
 }
+
+#[tokio::test]
+async fn posted_records_arrive_in_order_and_flush_reports_those_never_delivered() {
+    let Some(stack) = KafkaStack::find("stack_kafka_glue") else {
+        return;
+    };
+    let run = avrokit_tests::stack_registry::scratch_name("it-kafka-post");
+    let topic = stack.scratch_topic::<TelescopeData>(&run, 1).await;
+    let producer = Producer::new(&ProducerSettings::new(&stack.bootstrap), stack.registry_client()).unwrap();
+    for sequence in 0..200 {
+        producer
+            .post(
+                &topic,
+                &format!("k{sequence}"),
+                &record(&format!("p{sequence}"), sequence),
+            )
+            .await
+            .unwrap();
+    }
+    producer
+        .flush(Duration::from_secs(30))
+        .expect("every posted record delivered");
+    let read = read_all(&stack, &run, 200).await;
+    let keys: Vec<&[u8]> = read.iter().map(|m| m.key().unwrap_or_default()).collect();
+    let expected: Vec<String> = (0..200).map(|i| format!("k{i}")).collect();
+    assert_eq!(keys, expected.iter().map(String::as_bytes).collect::<Vec<_>>());
+
+    // No broker answers here: the records expire undelivered, and the flush says so.
+    let settings = ProducerSettings::new("127.0.0.1:1").with_delivery_timeout(Duration::from_secs(1));
+    let serializer = Serializer::<TelescopeData>::new(stack.registry_client()).with_ids(IdSource::Fixed(1));
+    let nowhere = Producer::new(&settings, stack.registry_client())
+        .unwrap()
+        .with_serializer(serializer);
+    for sequence in 0..3 {
+        nowhere.post(&topic, "k", &record("lost", sequence)).await.unwrap();
+    }
+    let error = nowhere
+        .flush(Duration::from_secs(10))
+        .expect_err("undelivered records are reported");
+    match &error {
+        ProduceError::Unacknowledged { failed, topic, .. } => {
+            assert_eq!((*failed, topic.as_str()), (3, run.as_str()), "{error}");
+        }
+        other => panic!("not Unacknowledged: {other}"),
+    }
+    nowhere
+        .flush(Duration::from_secs(1))
+        .expect("a flush reports a failure once");
+}

@@ -2,7 +2,8 @@
 //!
 //! - [`Producer`]: typed sends to catalog topics (`send(&topics::X, key, &value)`),
 //!   framed through the Schema Registry, acknowledged by all in-sync replicas; or
-//!   streamed with `enqueue`, whose [`PendingDelivery`] is awaited later;
+//!   streamed with `enqueue`, whose [`PendingDelivery`] is awaited later; or posted with
+//!   `post`, fire and forget, failures reported by `flush`;
 //! - [`Consumer`]: batches, commits after the handler, retries, dead letters, graceful
 //!   shutdown ([`Shutdown`]);
 //! - [`Monitor`]: broker health and latency, latest offsets and consumer-group lag (as
@@ -81,6 +82,12 @@
 //! await later (in the order queued): the pattern of `produce` plus a delivery callback in
 //! other clients. A record too big for `message.max.bytes` is refused by `enqueue` itself.
 //! Dropping a `PendingDelivery` does not withdraw its record; only its outcome goes unseen.
+//! [`Producer::post`] queues the same way with no `PendingDelivery` at all (no channel per
+//! record: the cheapest way to stream small records, as librdkafka's own fire-and-forget
+//! producer costs); librdkafka still retries each record until the delivery timeout, and a
+//! record it finally fails to deliver is counted: the next [`Producer::flush`] returns
+//! [`ProduceError::Unacknowledged`] with how many and the first one's cause, so a posted
+//! record is never lost unseen as long as the caller flushes (before exiting, at least).
 //!
 //! # Consumer
 //!

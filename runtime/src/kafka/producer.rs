@@ -1,7 +1,8 @@
 //! A typed producer: `send(&topics::TELESCOPE_DATA, key, &value)` frames the value (and
 //! an Avro key) through the Schema Registry and waits for the broker's acknowledgment;
 //! `enqueue` does the same up to librdkafka's queue and leaves the acknowledgment to a
-//! [`PendingDelivery`] awaited later.
+//! [`PendingDelivery`] awaited later; `post` leaves it to librdkafka, and `flush` reports
+//! the posted records that failed.
 
 use super::settings::ProducerSettings;
 use crate::registry_client::{
@@ -9,9 +10,10 @@ use crate::registry_client::{
 };
 use crate::topic::{AvroKey, Topic, TopicKey};
 use crate::{AvroMessage, TopicValue};
+use rdkafka::ClientContext;
 use rdkafka::error::{KafkaError, RDKafkaErrorCode};
-use rdkafka::message::OwnedHeaders;
-use rdkafka::producer::{DeliveryFuture, FutureProducer, FutureRecord, Producer as _};
+use rdkafka::message::{Message, OwnedHeaders};
+use rdkafka::producer::{BaseRecord, DeliveryResult, Producer as _, ProducerContext, ThreadedProducer};
 use std::any::{Any, TypeId};
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -20,6 +22,7 @@ use std::pin::Pin;
 use std::sync::{Arc, Mutex, PoisonError, RwLock};
 use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
+use tokio::sync::oneshot;
 
 /// Where a record landed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -63,6 +66,17 @@ pub enum ProduceError {
     /// The client could not be created, or a flush did not finish in time.
     #[error("Kafka producer: {0}")]
     Client(KafkaError),
+    /// Records sent with [`Producer::post`] since the last flush were not delivered (the
+    /// delivery timeout passed, or the broker refused them); [`Producer::flush`] says so.
+    #[error("{failed} posted record(s) were not delivered; the first, to topic `{topic}`: {cause}")]
+    Unacknowledged {
+        /// How many failed.
+        failed: u64,
+        /// The first one's topic.
+        topic: String,
+        /// Why the first one failed.
+        cause: KafkaError,
+    },
     /// [`Producer::delete`] on a topic whose catalog entry allows no tombstones: its
     /// consumers would take the record without a value for a broken one.
     #[error(
@@ -77,7 +91,7 @@ pub enum ProduceError {
 /// A producer of Avro records to catalog topics, with the seeds' reliability settings
 /// (see [`ProducerSettings`]). Cheap to share: `send` takes `&self`.
 pub struct Producer {
-    inner: FutureProducer,
+    inner: ThreadedProducer<Acknowledgments>,
     registry: RegistryClient,
     queue_timeout: Duration,
     schema_ids: IdSource,
@@ -101,7 +115,10 @@ impl std::fmt::Debug for Producer {
 impl Producer {
     /// A producer with `settings`, framing through `registry`.
     pub fn new(settings: &ProducerSettings, registry: RegistryClient) -> Result<Producer, ProduceError> {
-        let inner = settings.client_config().create().map_err(ProduceError::Client)?;
+        let inner = settings
+            .client_config()
+            .create_with_context(Acknowledgments::default())
+            .map_err(ProduceError::Client)?;
         Ok(Producer {
             inner,
             registry,
@@ -183,6 +200,38 @@ impl Producer {
         K: EncodeKey + ?Sized,
         V: TopicValue + Send + Sync + 'static,
     {
+        let receiver = self.queue(topic, key, value, headers, awaited).await?;
+        Ok(PendingDelivery::new(topic.name, receiver))
+    }
+
+    /// Frames `value` and queues it for `topic`, fire and forget: returns once librdkafka
+    /// holds the record (after waiting for room when its queue is full), and no future
+    /// follows it. librdkafka still delivers it with the settings' retries and
+    /// idempotence; a record it finally fails to deliver is counted, and the next
+    /// [`flush`](Self::flush) returns [`ProduceError::Unacknowledged`]. The cheapest way
+    /// to stream many small records: no channel per record, nothing to await.
+    pub async fn post<K, V>(&self, topic: &Topic<K, V>, key: &K::Value, value: &V) -> Result<(), ProduceError>
+    where
+        K: EncodeKey + ?Sized,
+        V: TopicValue + Send + Sync + 'static,
+    {
+        self.queue(topic, key, value, None, posted).await
+    }
+
+    /// Frames `value` and hands it to librdkafka with the acknowledgment `ack` makes
+    /// (made again for each attempt, as a refused record takes its own with it).
+    async fn queue<K, V, T>(
+        &self,
+        topic: &Topic<K, V>,
+        key: &K::Value,
+        value: &V,
+        headers: Option<OwnedHeaders>,
+        ack: impl Fn() -> (Ack, T),
+    ) -> Result<T, ProduceError>
+    where
+        K: EncodeKey + ?Sized,
+        V: TopicValue + Send + Sync + 'static,
+    {
         let key = K::encode(self, topic.name, key).await?;
         let serializer = self.serializer::<V>(RecordPart::Value, topic.value_strategy);
         let failed = |source| ProduceError::Serialize {
@@ -201,8 +250,9 @@ impl Producer {
                     None => None,
                     Some(framed) => {
                         framed.map_err(failed)?;
-                        let record = record(topic.name, key.as_deref(), Some(&frame[..]), headers.as_ref());
-                        Some(self.inner.send_result(record).map_err(|(error, _)| error))
+                        let (ack, outcome) = ack();
+                        let record = record(topic.name, key.as_deref(), Some(&frame[..]), headers.as_ref(), ack);
+                        Some(self.inner.send(record).map(|()| outcome).map_err(|(error, _)| error))
                     }
                 }
             };
@@ -211,7 +261,7 @@ impl Producer {
                 None => {
                     serializer.schema_id_for(topic.name, value).await.map_err(failed)?;
                 }
-                Some(Ok(delivery)) => return Ok(PendingDelivery::new(topic.name, delivery)),
+                Some(Ok(outcome)) => return Ok(outcome),
                 Some(Err(error)) => self.wait_for_room(topic.name, started, error).await?,
             }
         }
@@ -245,8 +295,9 @@ impl Producer {
     ) -> Result<Delivery, ProduceError> {
         let started = Instant::now();
         loop {
-            match self.inner.send_result(record(topic, key, value, headers.as_ref())) {
-                Ok(delivery) => return PendingDelivery::new(topic, delivery).await,
+            let (ack, receiver) = awaited();
+            match self.inner.send(record(topic, key, value, headers.as_ref(), ack)) {
+                Ok(()) => return PendingDelivery::new(topic, receiver).await,
                 Err((error, _)) => self.wait_for_room(topic, started, error).await?,
             }
         }
@@ -273,9 +324,12 @@ impl Producer {
         }
     }
 
-    /// Waits until every queued record is acknowledged (or `timeout` passes).
+    /// Waits until every queued record is acknowledged (or `timeout` passes); then says
+    /// whether records [`post`](Self::post)ed since the last flush failed
+    /// ([`ProduceError::Unacknowledged`]), and starts counting afresh.
     pub fn flush(&self, timeout: Duration) -> Result<(), ProduceError> {
-        self.inner.flush(timeout).map_err(ProduceError::Client)
+        self.inner.flush(timeout).map_err(ProduceError::Client)?;
+        self.inner.context().take_failures()
     }
 
     /// Records queued and not yet acknowledged.
@@ -325,14 +379,16 @@ type SerializerSlot = (TypeId, RecordPart, Option<SubjectNameStrategy>);
 /// How long `send` waits before trying a full queue again.
 const QUEUE_RETRY: Duration = Duration::from_millis(10);
 
-/// A record of `topic` with what it has of key, value and headers.
+/// A record of `topic` with what it has of key, value and headers, and where its
+/// acknowledgment goes.
 fn record<'a>(
     topic: &'a str,
     key: Option<&'a [u8]>,
     value: Option<&'a [u8]>,
     headers: Option<&OwnedHeaders>,
-) -> FutureRecord<'a, [u8], [u8]> {
-    let mut record = FutureRecord::to(topic);
+    ack: Ack,
+) -> BaseRecord<'a, [u8], [u8], Box<Ack>> {
+    let mut record = BaseRecord::with_opaque_to(topic, Box::new(ack));
     if let Some(key) = key {
         record = record.key(key);
     }
@@ -351,7 +407,7 @@ fn record<'a>(
 #[must_use = "a record's delivery can fail; await the PendingDelivery to know"]
 pub struct PendingDelivery<'a> {
     topic: &'a str,
-    delivery: DeliveryFuture,
+    delivery: oneshot::Receiver<Result<Delivery, KafkaError>>,
 }
 
 impl std::fmt::Debug for PendingDelivery<'_> {
@@ -363,7 +419,7 @@ impl std::fmt::Debug for PendingDelivery<'_> {
 }
 
 impl<'a> PendingDelivery<'a> {
-    fn new(topic: &'a str, delivery: DeliveryFuture) -> Self {
+    fn new(topic: &'a str, delivery: oneshot::Receiver<Result<Delivery, KafkaError>>) -> Self {
         Self { topic, delivery }
     }
 }
@@ -374,11 +430,8 @@ impl Future for PendingDelivery<'_> {
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let topic = self.topic;
         Pin::new(&mut self.delivery).poll(cx).map(|outcome| match outcome {
-            Ok(Ok(delivery)) => Ok(Delivery {
-                partition: delivery.partition,
-                offset: delivery.offset,
-            }),
-            Ok(Err((cause, _))) => Err(ProduceError::Delivery {
+            Ok(Ok(delivery)) => Ok(delivery),
+            Ok(Err(cause)) => Err(ProduceError::Delivery {
                 topic: topic.to_owned(),
                 cause,
             }),
@@ -388,6 +441,77 @@ impl Future for PendingDelivery<'_> {
                 cause: KafkaError::Canceled,
             }),
         })
+    }
+}
+
+/// Where a record's outcome goes.
+enum Ack {
+    /// To the [`PendingDelivery`] awaiting it.
+    Awaited(oneshot::Sender<Result<Delivery, KafkaError>>),
+    /// Nowhere while it succeeds; a failure is counted for the next flush.
+    Posted,
+}
+
+/// An acknowledgment awaited by a [`PendingDelivery`], and the receiving end.
+fn awaited() -> (Ack, oneshot::Receiver<Result<Delivery, KafkaError>>) {
+    let (sender, receiver) = oneshot::channel();
+    (Ack::Awaited(sender), receiver)
+}
+
+/// The acknowledgment of a posted record.
+fn posted() -> (Ack, ()) {
+    (Ack::Posted, ())
+}
+
+/// The producer's side of librdkafka's delivery reports (its polling thread calls
+/// `delivery`): each outcome to its [`PendingDelivery`], or the failures of posted
+/// records counted until a flush takes them.
+#[derive(Default)]
+struct Acknowledgments {
+    /// Failed posted records: how many, and the first one's topic and cause.
+    failures: Mutex<(u64, Option<(String, KafkaError)>)>,
+}
+
+impl Acknowledgments {
+    /// The failures since the last call, as a flush reports them.
+    fn take_failures(&self) -> Result<(), ProduceError> {
+        let mut failures = self.failures.lock().unwrap_or_else(PoisonError::into_inner);
+        let (failed, first) = std::mem::take(&mut *failures);
+        match first {
+            Some((topic, cause)) => Err(ProduceError::Unacknowledged { failed, topic, cause }),
+            None => Ok(()),
+        }
+    }
+}
+
+impl ClientContext for Acknowledgments {}
+
+impl ProducerContext for Acknowledgments {
+    type DeliveryOpaque = Box<Ack>;
+
+    fn delivery(&self, result: &DeliveryResult<'_>, ack: Box<Ack>) {
+        match *ack {
+            Ack::Awaited(sender) => {
+                let outcome = match result {
+                    Ok(message) => Ok(Delivery {
+                        partition: message.partition(),
+                        offset: message.offset(),
+                    }),
+                    Err((cause, _)) => Err(cause.clone()),
+                };
+                // The PendingDelivery may have been dropped: its outcome goes unseen.
+                let _ = sender.send(outcome);
+            }
+            Ack::Posted => {
+                if let Err((cause, message)) = result {
+                    let mut failures = self.failures.lock().unwrap_or_else(PoisonError::into_inner);
+                    failures.0 += 1;
+                    failures
+                        .1
+                        .get_or_insert_with(|| (message.topic().to_owned(), cause.clone()));
+                }
+            }
+        }
     }
 }
 
