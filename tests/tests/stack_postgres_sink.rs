@@ -257,6 +257,15 @@ async fn write<T: AvroMessage>(sink: &mut PgSink, values: &[T]) -> Result<avroki
 
 /// Reads `cells` (expression, expected) from the row `key_sql` selects and lists every
 /// difference.
+/// The rows of `from` (a table, and possibly a `WHERE` clause).
+async fn count(client: &Client, from: &str) -> i64 {
+    client
+        .query_one(&format!("SELECT count(*) FROM {from}"), &[])
+        .await
+        .expect("a count")
+        .get(0)
+}
+
 async fn compare(client: &Client, table: &str, key_sql: &str, cells: &[(String, Cell)]) -> Vec<String> {
     let expressions: Vec<&str> = cells.iter().map(|(e, _)| e.as_str()).collect();
     let sql = format!("SELECT {} FROM {table} WHERE {key_sql}", expressions.join(", "));
@@ -633,11 +642,7 @@ async fn every_strategy_upserts_scalar_rows_alike() {
             let key = format!("data_id = '{}'", d.data_id);
             failures.extend(compare(&admin, "telescope_data_raw", &key, &telescope_cells(d)).await);
         }
-        let rows: i64 = admin
-            .query_one("SELECT count(*) FROM telescope_data_raw", &[])
-            .await
-            .expect("a count")
-            .get(0);
+        let rows = count(&admin, "telescope_data_raw").await;
         assert_eq!(rows, 3, "{strategy:?}: one row per key");
         assert!(failures.is_empty(), "{strategy:?}: {}", failures.join("\n"));
     }
@@ -668,25 +673,13 @@ async fn a_large_batch_of_old_keys_falls_back_from_the_copy_to_upserts() {
     again.rotate_right(1);
     let committed = write(&mut sink, &again).await.expect("old keys are upserted");
     assert_eq!((committed.rows, committed.affected), (500, 500));
-    let updated: i64 = admin
-        .query_one(
-            "SELECT count(*) FROM telescope_data_raw WHERE processing_pipeline_version = 'v2'",
-            &[],
-        )
-        .await
-        .expect("a count")
-        .get(0);
+    let updated = count(&admin, "telescope_data_raw WHERE processing_pipeline_version = 'v2'").await;
     assert_eq!(updated, 500, "every row holds the second batch's values");
     // Half new, half old keys in one batch: written whole, once.
     let mixed: Vec<TelescopeData> = (250..750).map(|i| data(i, "v3")).collect();
     let committed = write(&mut sink, &mixed).await.expect("a mixed batch is upserted");
     assert_eq!(committed.affected, 500);
-    let rows: i64 = admin
-        .query_one("SELECT count(*) FROM telescope_data_raw", &[])
-        .await
-        .expect("a count")
-        .get(0);
-    assert_eq!(rows, 750);
+    assert_eq!(count(&admin, "telescope_data_raw").await, 750);
 }
 
 #[tokio::test]
@@ -792,11 +785,7 @@ async fn bad_records_fail_the_batch_naming_record_and_field_and_write_nothing() 
         .expect_err("the check fails");
     assert_eq!(error.sqlstate(), Some("23514"), "{error}");
     assert!(error.to_string().contains("small_positive"), "{error}");
-    let rows: i64 = admin
-        .query_one("SELECT count(*) FROM all_types", &[])
-        .await
-        .expect("count")
-        .get(0);
+    let rows = count(&admin, "all_types").await;
     assert_eq!(rows, 0, "nothing of a failed batch is written");
 }
 
