@@ -139,6 +139,22 @@ impl<'a> Reader<'a> {
     fn read_long_slow(&mut self) -> Result<i64, DecodeError> {
         let start = self.pos;
         let rest = self.bytes.get(start..).unwrap_or_default();
+        // Varints of up to eight bytes (timestamps, lengths above 63) are read from one
+        // little-endian word without a branch per byte: the first byte with its top bit
+        // clear ends the varint, and three shift-and-merge steps pack the 7-bit groups.
+        if let Some(word) = rest.first_chunk::<8>() {
+            let word = u64::from_le_bytes(*word);
+            let ends = !word & 0x8080_8080_8080_8080;
+            if ends != 0 {
+                let last_bit = ends.trailing_zeros();
+                let mut value = word & (u64::MAX >> (63 - last_bit)) & 0x7f7f_7f7f_7f7f_7f7f;
+                value = (value & 0x007f_007f_007f_007f) | ((value & 0x7f00_7f00_7f00_7f00) >> 1);
+                value = (value & 0x0000_3fff_0000_3fff) | ((value & 0x3fff_0000_3fff_0000) >> 2);
+                value = (value & 0x0000_0000_0fff_ffff) | ((value & 0x0fff_ffff_0000_0000) >> 4);
+                self.pos = start + (last_bit / 8) as usize + 1;
+                return Ok(unzigzag(value));
+            }
+        }
         let mut value: u64 = 0;
         // An iterator over at most ten bytes: no bounds check per byte.
         for (i, &byte) in rest.iter().take(10).enumerate() {
