@@ -2,6 +2,7 @@
 //! schema versions.
 
 use avrokit::AvroMessage;
+use avrokit::DecodeErrorKind;
 use avrokit::chrono::DateTime;
 use avrokit_generated::astro::beam::{TelescopeCommand, TelescopeData};
 use avrokit_tests::corpus::tricky::{defaults, recursion, unions};
@@ -38,6 +39,41 @@ fn telescope_data_has_the_bytes_the_spec_prescribes() {
             0x02, 0x02, b'v', // union branch 1, "v"
         ]
     );
+}
+
+/// A whole record followed by more bytes is refused where the record ends, and a cut
+/// record by the decoder's own error (not as trailing bytes), from a slice and from
+/// `Bytes` alike.
+#[test]
+fn from_avro_wants_exactly_one_record() {
+    let whole = TelescopeData {
+        data_id: "d1".into(),
+        observation_id: "o".into(),
+        sequence_number: 7,
+        timestamp: DateTime::from_timestamp_millis(1_714_564_800_000).unwrap(),
+        data: vec![0xab; 100],
+        processed: false,
+        processing_pipeline_version: None,
+    }
+    .to_avro()
+    .expect("encodes");
+    let mut longer = whole.clone();
+    longer.push(0x00);
+    let cut = &whole[..whole.len() - 1];
+    let decoders: [fn(&[u8]) -> Result<TelescopeData, avrokit::DecodeError>; 2] = [
+        TelescopeData::from_avro,
+        |bytes| TelescopeData::from_avro_bytes(&avrokit::bytes::Bytes::copy_from_slice(bytes)),
+    ];
+    for decode in decoders {
+        assert!(decode(&whole).is_ok());
+        let trailing = decode(&longer).expect_err("a byte too many");
+        assert!(
+            matches!(trailing.kind(), DecodeErrorKind::TrailingBytes { offset, remaining: 1 } if *offset == whole.len()),
+            "{trailing}"
+        );
+        let truncated = decode(cut).expect_err("without its union branch");
+        assert!(matches!(truncated.kind(), DecodeErrorKind::Truncated { .. }), "{truncated}");
+    }
 }
 
 #[test]
