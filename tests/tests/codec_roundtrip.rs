@@ -60,10 +60,9 @@ fn from_avro_wants_exactly_one_record() {
     let mut longer = whole.clone();
     longer.push(0x00);
     let cut = &whole[..whole.len() - 1];
-    let decoders: [fn(&[u8]) -> Result<TelescopeData, avrokit::DecodeError>; 2] = [
-        TelescopeData::from_avro,
-        |bytes| TelescopeData::from_avro_bytes(&avrokit::bytes::Bytes::copy_from_slice(bytes)),
-    ];
+    let decoders: [fn(&[u8]) -> Result<TelescopeData, avrokit::DecodeError>; 2] = [TelescopeData::from_avro, |bytes| {
+        TelescopeData::from_avro_bytes(&avrokit::bytes::Bytes::copy_from_slice(bytes))
+    }];
     for decode in decoders {
         assert!(decode(&whole).is_ok());
         let trailing = decode(&longer).expect_err("a byte too many");
@@ -72,7 +71,10 @@ fn from_avro_wants_exactly_one_record() {
             "{trailing}"
         );
         let truncated = decode(cut).expect_err("without its union branch");
-        assert!(matches!(truncated.kind(), DecodeErrorKind::Truncated { .. }), "{truncated}");
+        assert!(
+            matches!(truncated.kind(), DecodeErrorKind::Truncated { .. }),
+            "{truncated}"
+        );
     }
 }
 

@@ -25,7 +25,9 @@ fn is_ascii(bytes: &[u8]) -> bool {
     const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
     if let Some(last) = bytes.last_chunk::<8>() {
         let (words, _) = bytes.as_chunks::<8>();
-        let high = words.iter().fold(u64::from_le_bytes(*last), |high, word| high | u64::from_le_bytes(*word));
+        let high = words
+            .iter()
+            .fold(u64::from_le_bytes(*last), |high, word| high | u64::from_le_bytes(*word));
         return high & HIGH_BITS == 0;
     }
     if let (Some(first), Some(last)) = (bytes.first_chunk::<4>(), bytes.last_chunk::<4>()) {
