@@ -60,7 +60,8 @@ fn from_avro_wants_exactly_one_record() {
     let mut longer = whole.clone();
     longer.push(0x00);
     let cut = &whole[..whole.len() - 1];
-    let decoders: [fn(&[u8]) -> Result<TelescopeData, avrokit::DecodeError>; 2] = [TelescopeData::from_avro, |bytes| {
+    type Decoder = fn(&[u8]) -> Result<TelescopeData, avrokit::DecodeError>;
+    let decoders: [Decoder; 2] = [TelescopeData::from_avro, |bytes| {
         TelescopeData::from_avro_bytes(&avrokit::bytes::Bytes::copy_from_slice(bytes))
     }];
     for decode in decoders {

@@ -14,7 +14,7 @@
 use avrokit::chrono::DateTime;
 use avrokit::kafka::dead_letter::header;
 use avrokit::kafka::rdkafka::consumer::{Consumer as _, StreamConsumer};
-use avrokit::kafka::rdkafka::message::{Headers, Message, OwnedMessage};
+use avrokit::kafka::rdkafka::message::{Headers, Message, OwnedHeaders, OwnedMessage};
 use avrokit::kafka::{
     ConsumeError, Consumer, ConsumerSettings, DeadLetters, HandlerError, ProduceError, Producer, ProducerSettings,
     Record,
@@ -425,6 +425,58 @@ async fn a_batch_read_ahead_when_the_consumer_stops_is_read_again_by_the_next_me
         "the next member waited {waited:?} for the group"
     );
     drop(consumer);
+}
+
+/// Records carry their headers (and `None` when they have none); with `read_headers`
+/// off they carry none, and the values are the same.
+#[tokio::test]
+async fn records_carry_their_headers_unless_the_consumer_reads_none() {
+    let Some(stack) = KafkaStack::find("stack_kafka_glue") else {
+        return;
+    };
+    let run = avrokit_tests::stack_registry::scratch_name("it-kafka-headers");
+    stack.scratch_topic::<TelescopeData>(&run, 1).await;
+    let producer = Producer::new(&ProducerSettings::new(&stack.bootstrap), stack.registry_client()).unwrap();
+    let serializer = Serializer::<TelescopeData>::new(stack.registry_client());
+    for sequence in 0..2 {
+        let frame = serializer.serialize(&run, &record("h", sequence)).await.unwrap();
+        let headers = (sequence == 0).then(|| {
+            OwnedHeaders::new().insert(avrokit::kafka::rdkafka::message::Header {
+                key: "trace-id",
+                value: Some("t-0"),
+            })
+        });
+        producer
+            .send_bytes(&run, Some(b"k"), Some(&frame), headers)
+            .await
+            .unwrap();
+    }
+
+    for (read_headers, expected) in [(true, vec![Some("t-0".to_owned()), None]), (false, vec![None, None])] {
+        let settings =
+            consumer_settings(&stack, &format!("{run}-{read_headers}"), &run).with_read_headers(read_headers);
+        let consumer = Consumer::<TelescopeData>::new(settings, stack.registry_client(), None).unwrap();
+        let shutdown = consumer.shutdown();
+        let (mut seen, mut sequences) = (Vec::new(), Vec::new());
+        consumer
+            .run(async |batch: &[Record<TelescopeData>]| {
+                for record in batch {
+                    sequences.push(record.value.sequence_number);
+                    seen.push(record.headers.as_ref().map(|headers| {
+                        let header = headers.get(0);
+                        assert_eq!((header.key, headers.count()), ("trace-id", 1));
+                        String::from_utf8_lossy(header.value.unwrap_or_default()).into_owned()
+                    }));
+                }
+                if sequences.len() >= 2 {
+                    shutdown.trigger();
+                }
+                Ok(())
+            })
+            .await
+            .unwrap();
+        assert_eq!((sequences, seen), (vec![0, 1], expected), "read_headers {read_headers}");
+    }
 }
 
 #[tokio::test]

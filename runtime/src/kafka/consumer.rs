@@ -19,7 +19,7 @@ use std::future::Future;
 use std::marker::PhantomData;
 use std::pin::Pin;
 use std::sync::Arc;
-use std::task::{Context, Poll, Waker};
+use std::task::Poll;
 use std::time::Duration;
 use tokio::time::Instant;
 
@@ -40,7 +40,8 @@ pub struct Record<V> {
     pub key: Option<Vec<u8>>,
     /// The decoded value.
     pub value: V,
-    /// The record's headers.
+    /// The record's headers (`None` too when it has some but
+    /// [`ConsumerSettings::read_headers`] is off).
     pub headers: Option<OwnedHeaders>,
     /// The record's timestamp (milliseconds since the epoch), when it has one.
     pub timestamp: Option<i64>,
@@ -60,15 +61,15 @@ impl<V> Record<V> {
         self.raw_value.as_deref()
     }
 
-    /// A record of `message` holding `value`.
-    fn of(message: &BorrowedMessage<'_>, topic: &str, value: V) -> Record<V> {
+    /// A record of `message` holding `value` (and its headers if `read_headers`).
+    fn of(message: &BorrowedMessage<'_>, topic: &str, value: V, read_headers: bool) -> Record<V> {
         Record {
             topic: topic.to_owned(),
             partition: message.partition(),
             offset: message.offset(),
             key: message.key().map(<[u8]>::to_vec),
             value,
-            headers: headers_of(message),
+            headers: headers_of(message, read_headers),
             timestamp: message.timestamp().to_millis(),
             raw_value: message.payload().map(<[u8]>::to_vec),
         }
@@ -76,22 +77,24 @@ impl<V> Record<V> {
 
     /// Takes `message`'s place (all but the value, which the caller decodes in place),
     /// copying its bytes into the buffers this record already owns.
-    fn refill(&mut self, message: &BorrowedMessage<'_>, topic: &str) {
+    fn refill(&mut self, message: &BorrowedMessage<'_>, topic: &str, read_headers: bool) {
         self.topic.clear();
         self.topic.push_str(topic);
         self.partition = message.partition();
         self.offset = message.offset();
         refill_bytes(&mut self.key, message.key());
         refill_bytes(&mut self.raw_value, message.payload());
-        self.headers = headers_of(message);
+        self.headers = headers_of(message, read_headers);
         self.timestamp = message.timestamp().to_millis();
     }
 }
 
-/// `message`'s headers, owned; `None` when it has none. (librdkafka parses a record's
-/// header block even when it holds no header: copying that empty list would cost one more
-/// allocation per record.)
-fn headers_of(message: &BorrowedMessage<'_>) -> Option<OwnedHeaders> {
+/// `message`'s headers, owned; `None` when it has none, or when they are not to be
+/// `read` (librdkafka's parse of the header block is then never started).
+fn headers_of(message: &BorrowedMessage<'_>, read: bool) -> Option<OwnedHeaders> {
+    if !read {
+        return None;
+    }
     message.headers().filter(|h| h.count() > 0).map(|h| h.detach())
 }
 
@@ -592,23 +595,23 @@ impl<V: Clone + Send + Sync, D: Decode<Value = V>> Consumer<V, D> {
         let shutdown = self.shutdown.triggered();
         tokio::pin!(timer, shutdown);
         while batch.read < self.settings.max_batch {
-            // What librdkafka already holds is taken without a wait: polling the queue
-            // directly, rather than a `select!` (and the wake-up behind it) per record,
-            // which was most of what this loop cost over librdkafka's own work.
-            while batch.read < self.settings.max_batch {
-                let Some(message) = ready(stream) else { break };
-                self.take(message, &mut batch, pool, timer.as_mut()).await?;
-            }
-            if batch.read == self.settings.max_batch {
-                break;
-            }
-            tokio::select! {
-                message = std::future::poll_fn(|cx| Pin::new(&mut *stream).poll_next(cx)) => match message {
-                    Some(message) => self.take(message, &mut batch, pool, timer.as_mut()).await?,
-                    None => return Err(KafkaError::NoMessageReceived.into()),
-                },
-                () = &mut timer => break,
-                () = &mut shutdown => break,
+            // The queue first, and the timer and the shutdown only when it is empty: a
+            // `select!` over the three for every record (and the wake-up behind it) cost
+            // more than librdkafka's own work on a small record, and polling the queue
+            // apart from the wait polled an empty queue twice.
+            let next = std::future::poll_fn(|cx| {
+                if let Poll::Ready(message) = Pin::new(&mut *stream).poll_next(cx) {
+                    return Poll::Ready(message.ok_or(KafkaError::NoMessageReceived).map(Some));
+                }
+                match timer.as_mut().poll(cx).is_ready() || shutdown.as_mut().poll(cx).is_ready() {
+                    true => Poll::Ready(Ok(None)),
+                    false => Poll::Pending,
+                }
+            })
+            .await?;
+            match next {
+                Some(message) => self.take(message, &mut batch, pool, timer.as_mut()).await?,
+                None => break,
             }
         }
         Ok(batch)
@@ -663,7 +666,7 @@ impl<V: Clone + Send + Sync, D: Decode<Value = V>> Consumer<V, D> {
         // A decoder without tombstones reads a missing value as empty bytes, and fails.
         let bytes = message.payload().unwrap_or_default();
         if let Some(record) = pool.get_mut(slot) {
-            record.refill(message, topic);
+            record.refill(message, topic, self.settings.read_headers);
             return match tombstone {
                 Some(value) => {
                     record.value = value;
@@ -679,7 +682,7 @@ impl<V: Clone + Send + Sync, D: Decode<Value = V>> Consumer<V, D> {
             Some(value) => value,
             None => self.retrying(async || self.decoder.decode(bytes).await).await?,
         };
-        pool.push(Record::of(message, topic, value));
+        pool.push(Record::of(message, topic, value, self.settings.read_headers));
         Ok(())
     }
 
@@ -808,18 +811,6 @@ impl<V: Clone + Send + Sync, D: Decode<Value = V>> Consumer<V, D> {
 
 /// The longest a stopping consumer waits for librdkafka to leave the group.
 const LEAVE_WAIT: Duration = Duration::from_secs(5);
-
-/// The next message `stream` holds, if librdkafka has one now (`None`: its queue is
-/// empty, or it served an event instead).
-fn ready<'a>(stream: &mut MessageStream<'a, DefaultConsumerContext>) -> Option<KafkaResult<BorrowedMessage<'a>>> {
-    // A waker that does nothing: if nothing is ready the caller goes on to wait with its
-    // own, which the next poll installs.
-    let mut context = Context::from_waker(Waker::noop());
-    match Pin::new(stream).poll_next(&mut context) {
-        Poll::Ready(message) => message,
-        Poll::Pending => None,
-    }
-}
 
 /// Whether `code` says the broker (or the group's coordinator) is away or moving, which
 /// librdkafka recovers from by itself.

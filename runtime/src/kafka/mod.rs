@@ -110,7 +110,8 @@
 //! [`Decode::decode_into`]), so a running consumer stops allocating for its values; the
 //! handler sees borrowed records and never notices (`reuse_values(false)` decodes afresh).
 //! [`Record::raw_key`] and [`Record::raw_value`] are the bytes as they came (the value's
-//! Confluent frame), copied into buffers the records keep.
+//! Confluent frame), copied into buffers the records keep; [`Record::headers`] are read
+//! unless [`ConsumerSettings::read_headers`] is off.
 //!
 //! # Tombstones
 //!
