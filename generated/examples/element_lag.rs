@@ -73,7 +73,7 @@ async fn run() -> Result<()> {
         Ok::<_, common::Error>(())
     };
     let archive = archiver.run(async |batch: &[Record<ElementTelemetry>]| {
-        let ours = batch.iter().filter(|r| r.timestamp >= Some(started_ms)).count();
+        let ours = batch.iter().filter(|r| r.timestamp() >= Some(started_ms)).count();
         // Archiving to slow storage.
         tokio::time::sleep(delay.saturating_mul(u32::try_from(ours).unwrap_or(u32::MAX))).await;
         read += batch.len();

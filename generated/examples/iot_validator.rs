@@ -74,14 +74,14 @@ async fn run() -> Result<()> {
                 valid += 1;
             }
             Err(reason) => {
-                let key = String::from_utf8_lossy(record.key.as_deref().unwrap_or_default()).into_owned();
+                let key = String::from_utf8_lossy(record.raw_key().unwrap_or_default()).into_owned();
                 let dead = DeadLetter {
-                    original_key: record.key.clone(),
+                    original_key: record.raw_key().map(<[u8]>::to_vec),
                     original_value: record.value.bytes.clone(),
                     error: reason,
-                    source_topic: record.topic.clone(),
-                    source_partition: record.partition,
-                    source_offset: record.offset,
+                    source_topic: record.topic().to_owned(),
+                    source_partition: record.partition(),
+                    source_offset: record.offset(),
                     failed_at: common::now(),
                 };
                 producer.send(dlq, &key, &dead).await.map_err(HandlerError::retriable)?;

@@ -18,8 +18,7 @@
 //!     MAX_BATCH, and decodes them:
 //!     avrokit (the typed Consumer: decoding into the values it keeps from batch to batch,
 //!     commits after each batch), avrokit-background (the same, offsets committed in the
-//!     background), avrokit-background-no-headers (that, not reading the records'
-//!     headers), avrokit-fresh (new values for every record, commits after each batch)
+//!     background), avrokit-fresh (new values for every record, commits after each batch)
 //!     or raw (a StreamConsumer, unframing and the derived from_avro; raw-commit: with a
 //!     synchronous commit every MAX_BATCH records, as avrokit's default)
 //! e2e-bench sink TYPE TOPIC GROUP TABLE MAX_BATCH STRATEGY COMMIT
@@ -590,12 +589,11 @@ async fn consume<V: BenchRecord>(
         ConsumerSettings::new(env("KAFKA_BOOTSTRAP_SERVERS")?, group, [topic]).with_max_batch(max_batch.parse()?);
     let cpu_before = cpu_secs();
     let (secs, checksum) = match contender {
-        "avrokit" | "avrokit-background" | "avrokit-background-no-headers" | "avrokit-fresh" => {
+        "avrokit" | "avrokit-background" | "avrokit-fresh" => {
             let settings = match contender {
                 "avrokit" => settings,
                 "avrokit-fresh" => settings.with_reuse_values(false),
-                "avrokit-background" => settings.with_commit(OffsetCommit::Background),
-                _ => settings.with_commit(OffsetCommit::Background).with_read_headers(false),
+                _ => settings.with_commit(OffsetCommit::Background),
             };
             let consumer: Consumer<V> = Consumer::new(settings, registry()?, None)?;
             let shutdown = consumer.shutdown();

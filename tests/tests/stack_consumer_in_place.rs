@@ -51,7 +51,12 @@ async fn consume(stack: &KafkaStack, topic: &str, reuse: bool) -> Vec<(String, T
         for record in batch {
             let key = String::from_utf8(record.raw_key().expect("keyed").to_vec()).expect("UTF-8 keys");
             let raw_value = record.raw_value().expect("not a tombstone").to_vec();
-            seen.push((key, record.value.clone(), record.key.clone().expect("keyed"), raw_value));
+            seen.push((
+                key,
+                record.value.clone(),
+                record.raw_key().expect("keyed").to_vec(),
+                raw_value,
+            ));
         }
         if seen.len() >= RECORDS {
             shutdown.trigger();

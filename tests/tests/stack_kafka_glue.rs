@@ -119,7 +119,7 @@ async fn records_round_trip_and_bad_ones_become_dead_letters() {
             seen.extend(
                 batch
                     .iter()
-                    .map(|r| (r.value.data_id.clone(), r.key.clone().unwrap_or_default())),
+                    .map(|r| (r.value.data_id.clone(), r.raw_key().unwrap_or_default().to_vec())),
             );
             if seen.iter().any(|(id, _)| id == "d") {
                 shutdown.trigger();
@@ -390,7 +390,7 @@ async fn a_batch_read_ahead_when_the_consumer_stops_is_read_again_by_the_next_me
     let summary = consumer
         .run(async |batch: &[Record<TelescopeData>]| {
             tokio::time::sleep(Duration::from_millis(500)).await;
-            first.extend(batch.iter().map(|r| r.offset));
+            first.extend(batch.iter().map(|r| r.offset()));
             shutdown.trigger();
             Ok(())
         })
@@ -410,7 +410,7 @@ async fn a_batch_read_ahead_when_the_consumer_stops_is_read_again_by_the_next_me
     again
         .run(async |batch: &[Record<TelescopeData>]| {
             waited.get_or_insert(joined.elapsed());
-            rest.extend(batch.iter().map(|r| r.offset));
+            rest.extend(batch.iter().map(|r| r.offset()));
             if rest.len() >= 20 {
                 stop.trigger();
             }
@@ -427,10 +427,10 @@ async fn a_batch_read_ahead_when_the_consumer_stops_is_read_again_by_the_next_me
     drop(consumer);
 }
 
-/// Records carry their headers (and `None` when they have none); with `read_headers`
-/// off they carry none, and the values are the same.
+/// A record reads what its message holds: topic, partition, offset, timestamp, key,
+/// frame, and its headers (`None` when it has none), parsed when asked for.
 #[tokio::test]
-async fn records_carry_their_headers_unless_the_consumer_reads_none() {
+async fn records_read_their_headers_and_the_rest_from_their_message() {
     let Some(stack) = KafkaStack::find("stack_kafka_glue") else {
         return;
     };
@@ -438,6 +438,7 @@ async fn records_carry_their_headers_unless_the_consumer_reads_none() {
     stack.scratch_topic::<TelescopeData>(&run, 1).await;
     let producer = Producer::new(&ProducerSettings::new(&stack.bootstrap), stack.registry_client()).unwrap();
     let serializer = Serializer::<TelescopeData>::new(stack.registry_client());
+    let mut frames = Vec::new();
     for sequence in 0..2 {
         let frame = serializer.serialize(&run, &record("h", sequence)).await.unwrap();
         let headers = (sequence == 0).then(|| {
@@ -450,33 +451,54 @@ async fn records_carry_their_headers_unless_the_consumer_reads_none() {
             .send_bytes(&run, Some(b"k"), Some(&frame), headers)
             .await
             .unwrap();
+        frames.push(frame);
     }
 
-    for (read_headers, expected) in [(true, vec![Some("t-0".to_owned()), None]), (false, vec![None, None])] {
-        let settings =
-            consumer_settings(&stack, &format!("{run}-{read_headers}"), &run).with_read_headers(read_headers);
-        let consumer = Consumer::<TelescopeData>::new(settings, stack.registry_client(), None).unwrap();
-        let shutdown = consumer.shutdown();
-        let (mut seen, mut sequences) = (Vec::new(), Vec::new());
-        consumer
-            .run(async |batch: &[Record<TelescopeData>]| {
-                for record in batch {
-                    sequences.push(record.value.sequence_number);
-                    seen.push(record.headers.as_ref().map(|headers| {
-                        let header = headers.get(0);
-                        assert_eq!((header.key, headers.count()), ("trace-id", 1));
-                        String::from_utf8_lossy(header.value.unwrap_or_default()).into_owned()
-                    }));
-                }
-                if sequences.len() >= 2 {
-                    shutdown.trigger();
-                }
-                Ok(())
-            })
-            .await
-            .unwrap();
-        assert_eq!((sequences, seen), (vec![0, 1], expected), "read_headers {read_headers}");
-    }
+    let consumer = Consumer::<TelescopeData>::new(
+        consumer_settings(&stack, &format!("{run}-group"), &run),
+        stack.registry_client(),
+        None,
+    )
+    .unwrap();
+    let shutdown = consumer.shutdown();
+    let mut seen = Vec::new();
+    consumer
+        .run(async |batch: &[Record<TelescopeData>]| {
+            for record in batch {
+                assert_eq!((record.topic(), record.partition()), (run.as_str(), 0));
+                assert!(record.timestamp().is_some_and(|millis| millis > 1_700_000_000_000));
+                assert_eq!(record.raw_key(), Some(&b"k"[..]));
+                let headers = record.headers().map(|headers| {
+                    let header = headers.get(0);
+                    let value = String::from_utf8_lossy(header.value.unwrap_or_default()).into_owned();
+                    (header.key.to_owned(), value, headers.count())
+                });
+                seen.push((
+                    record.offset(),
+                    record.value.sequence_number,
+                    record.raw_value().map(<[u8]>::to_vec),
+                    headers,
+                ));
+            }
+            if seen.len() >= 2 {
+                shutdown.trigger();
+            }
+            Ok(())
+        })
+        .await
+        .unwrap();
+    assert_eq!(
+        seen,
+        [
+            (
+                0,
+                0,
+                Some(frames[0].clone()),
+                Some(("trace-id".to_owned(), "t-0".to_owned(), 1))
+            ),
+            (1, 1, Some(frames[1].clone()), None),
+        ]
+    );
 }
 
 #[tokio::test]

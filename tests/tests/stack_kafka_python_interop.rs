@@ -50,7 +50,7 @@ async fn records_cross_between_avrokit_and_confluent_kafka_through_kafka() {
         .run(async |batch: &[Record<TelescopeData>]| {
             for record in batch {
                 read.push((
-                    String::from_utf8(record.key.clone().unwrap()).unwrap(),
+                    String::from_utf8(record.raw_key().unwrap().to_vec()).unwrap(),
                     record.value.clone(),
                 ));
             }

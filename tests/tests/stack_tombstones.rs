@@ -93,7 +93,7 @@ async fn deletes_are_tombstones_that_option_consumers_read_as_none() {
     consumer
         .run(async |batch: &[Record<Option<TelescopeData>>]| {
             for record in batch {
-                let key = String::from_utf8(record.key.clone().expect("keyed")).expect("UTF-8");
+                let key = String::from_utf8(record.raw_key().expect("keyed").to_vec()).expect("UTF-8");
                 assert_eq!(record.raw_value().is_none(), record.value.is_none());
                 seen.push((key, record.value.clone(), record.raw_value().is_some()));
             }

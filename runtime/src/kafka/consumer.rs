@@ -13,7 +13,7 @@ use crate::registry_client::{DeserializeError, Deserializer, RegistryClient};
 use futures_core::Stream;
 use rdkafka::consumer::{CommitMode, Consumer as _, DefaultConsumerContext, MessageStream, StreamConsumer};
 use rdkafka::error::{KafkaError, KafkaResult, RDKafkaErrorCode};
-use rdkafka::message::{BorrowedHeaders, BorrowedMessage, Headers, Message, OwnedHeaders};
+use rdkafka::message::{BorrowedHeaders, BorrowedMessage, Message};
 use std::error::Error;
 use std::future::Future;
 use std::marker::PhantomData;
@@ -23,90 +23,87 @@ use std::task::Poll;
 use std::time::Duration;
 use tokio::time::Instant;
 
-/// A decoded record handed to a handler.
+/// A decoded record handed to a handler: its value, and the message it was read from.
 ///
 /// Its value is `V`, or `Option<V>` on a topic with tombstones (`None`: the record has no
-/// value, the key was deleted). The bytes as they came off the wire stay with it:
-/// [`raw_key`](Self::raw_key) and [`raw_value`](Self::raw_value) (the Confluent frame).
-#[derive(Debug, Clone)]
-pub struct Record<V> {
-    /// The topic it was read from.
-    pub topic: String,
-    /// Its partition.
-    pub partition: i32,
-    /// Its offset.
-    pub offset: i64,
-    /// The key's bytes, as written.
-    pub key: Option<Vec<u8>>,
+/// value, the key was deleted). The record borrows librdkafka's message until its batch
+/// is handled, so nothing of it is copied: [`raw_key`](Self::raw_key) and
+/// [`raw_value`](Self::raw_value) (the Confluent frame) are the bytes as they came off the
+/// wire, and the headers and the timestamp are read only when asked for (librdkafka
+/// parses a header block on first access, an allocation even when it is empty).
+#[derive(Debug)]
+pub struct Record<'m, V> {
     /// The decoded value.
     pub value: V,
-    /// The record's headers (`None` too when it has some but
-    /// [`ConsumerSettings::read_headers`] is off).
-    pub headers: Option<OwnedHeaders>,
-    /// The record's timestamp (milliseconds since the epoch), when it has one.
-    pub timestamp: Option<i64>,
-    /// The value's bytes as written (`None`: a tombstone).
-    raw_value: Option<Vec<u8>>,
+    message: BorrowedMessage<'m>,
 }
 
-impl<V> Record<V> {
+impl<'m, V> Record<'m, V> {
+    /// The topic it was read from.
+    pub fn topic(&self) -> &str {
+        self.message.topic()
+    }
+
+    /// Its partition.
+    pub fn partition(&self) -> i32 {
+        self.message.partition()
+    }
+
+    /// Its offset.
+    pub fn offset(&self) -> i64 {
+        self.message.offset()
+    }
+
     /// The key's bytes as written (`None`: no key).
     pub fn raw_key(&self) -> Option<&[u8]> {
-        self.key.as_deref()
+        self.message.key()
     }
 
     /// The value's bytes as written, the Confluent frame the value was decoded from
     /// (`None`: a tombstone).
     pub fn raw_value(&self) -> Option<&[u8]> {
-        self.raw_value.as_deref()
+        self.message.payload()
     }
 
-    /// A record of `message` holding `value` (and its headers if `read_headers`).
-    fn of(message: &BorrowedMessage<'_>, topic: &str, value: V, read_headers: bool) -> Record<V> {
-        Record {
-            topic: topic.to_owned(),
-            partition: message.partition(),
-            offset: message.offset(),
-            key: message.key().map(<[u8]>::to_vec),
-            value,
-            headers: headers_of(message, read_headers),
-            timestamp: message.timestamp().to_millis(),
-            raw_value: message.payload().map(<[u8]>::to_vec),
-        }
+    /// Its headers (`None`: it has none).
+    pub fn headers(&self) -> Option<&BorrowedHeaders> {
+        self.message.headers()
     }
 
-    /// Takes `message`'s place (all but the value, which the caller decodes in place),
-    /// copying its bytes into the buffers this record already owns.
-    fn refill(&mut self, message: &BorrowedMessage<'_>, topic: &str, read_headers: bool) {
-        self.topic.clear();
-        self.topic.push_str(topic);
-        self.partition = message.partition();
-        self.offset = message.offset();
-        refill_bytes(&mut self.key, message.key());
-        refill_bytes(&mut self.raw_value, message.payload());
-        self.headers = headers_of(message, read_headers);
-        self.timestamp = message.timestamp().to_millis();
+    /// Its timestamp (milliseconds since the epoch), when it has one.
+    pub fn timestamp(&self) -> Option<i64> {
+        self.message.timestamp().to_millis()
+    }
+
+    /// The message itself, for what the accessors above leave out
+    /// ([`detach`](BorrowedMessage::detach) copies it, to keep beyond the handler).
+    pub fn message(&self) -> &BorrowedMessage<'m> {
+        &self.message
     }
 }
 
-/// `message`'s headers, owned; `None` when it has none, or when they are not to be
-/// `read` (librdkafka's parse of the header block is then never started).
-fn headers_of(message: &BorrowedMessage<'_>, read: bool) -> Option<OwnedHeaders> {
-    if !read {
-        return None;
-    }
-    message.headers().filter(|h| h.count() > 0).map(|h| h.detach())
+/// The records of one batch, and spare values of earlier batches to decode the next
+/// records into (their strings, buffers and arrays keep their allocations).
+struct Pool<'m, V> {
+    records: Vec<Record<'m, V>>,
+    spare: Vec<V>,
 }
 
-/// Makes `buffer` hold `bytes`, keeping its allocation.
-fn refill_bytes(buffer: &mut Option<Vec<u8>>, bytes: Option<&[u8]>) {
-    match (buffer.as_mut(), bytes) {
-        (Some(held), Some(bytes)) => {
-            held.clear();
-            held.extend_from_slice(bytes);
+impl<V> Pool<'_, V> {
+    fn new() -> Self {
+        Pool {
+            records: Vec::new(),
+            spare: Vec::new(),
         }
-        (None, Some(bytes)) => *buffer = Some(bytes.to_vec()),
-        (_, None) => *buffer = None,
+    }
+
+    /// Gives the handled batch's messages back to librdkafka, keeping their values as
+    /// spares when `reuse` (else dropping them).
+    fn recycle(&mut self, reuse: bool) {
+        match reuse {
+            true => self.spare.extend(self.records.drain(..).map(|record| record.value)),
+            false => self.records.clear(),
+        }
     }
 }
 
@@ -194,55 +191,16 @@ pub struct RunSummary {
     pub batches: u64,
 }
 
-/// A batch read and decoded, waiting for its handler.
-///
-/// Its records sit at the front of the pool they were decoded into, each with copies of
-/// its message's bytes; the messages themselves go back to librdkafka as soon as they
-/// are decoded (holding a batch of them kept their fetch buffers and made freeing them a
-/// heap consolidation), but for those that could not be decoded.
+/// A batch read and decoded, waiting for its handler: its records are in the pool they
+/// were decoded into, holding their messages until the batch is handled.
 #[derive(Default)]
 struct Batch<'a> {
     /// Messages read.
     read: usize,
-    /// Records decoded.
-    decoded: usize,
     /// The messages that could not be decoded, and why.
     undecodable: Vec<(BorrowedMessage<'a>, DeserializeError)>,
     /// Where the batch leaves each of its partitions.
     offsets: NextOffsets,
-}
-
-/// What a dead letter carries of its record: where it was read, and its bytes as read.
-struct Letter<'a, H> {
-    /// Topic, partition and offset.
-    at: (&'a str, i32, i64),
-    key: Option<&'a [u8]>,
-    value: Option<&'a [u8]>,
-    headers: Option<&'a H>,
-}
-
-impl<'a> Letter<'a, BorrowedHeaders> {
-    /// `message` as it was read.
-    fn of_message(message: &'a BorrowedMessage<'_>) -> Self {
-        Letter {
-            at: (message.topic(), message.partition(), message.offset()),
-            key: message.key(),
-            value: message.payload(),
-            headers: message.headers(),
-        }
-    }
-}
-
-impl<'a> Letter<'a, OwnedHeaders> {
-    /// The message `record` was decoded from, from the copies it keeps.
-    fn of_record<V>(record: &'a Record<V>) -> Self {
-        Letter {
-            at: (&record.topic, record.partition, record.offset),
-            key: record.raw_key(),
-            value: record.raw_value(),
-            headers: record.headers.as_ref(),
-        }
-    }
 }
 
 /// Turns a record's bytes into the value handlers get.
@@ -436,7 +394,7 @@ impl<V: Clone + Send + Sync, D: Decode<Value = V>> Consumer<V, D> {
     /// dead-letter topic.
     pub async fn run(
         &self,
-        handler: impl AsyncFnMut(&[Record<V>]) -> Result<(), HandlerError>,
+        handler: impl AsyncFnMut(&[Record<'_, V>]) -> Result<(), HandlerError>,
     ) -> Result<RunSummary, ConsumeError> {
         self.run_batches(handler, false).await
     }
@@ -445,10 +403,10 @@ impl<V: Clone + Send + Sync, D: Decode<Value = V>> Consumer<V, D> {
     /// and dead-lettered, on its own); offsets are still committed per batch.
     pub async fn run_each(
         &self,
-        mut handler: impl AsyncFnMut(&Record<V>) -> Result<(), HandlerError>,
+        mut handler: impl AsyncFnMut(&Record<'_, V>) -> Result<(), HandlerError>,
     ) -> Result<RunSummary, ConsumeError> {
         self.run_batches(
-            async |one: &[Record<V>]| match one.first() {
+            async |one: &[Record<'_, V>]| match one.first() {
                 Some(record) => handler(record).await,
                 None => Ok(()),
             },
@@ -467,15 +425,15 @@ impl<V: Clone + Send + Sync, D: Decode<Value = V>> Consumer<V, D> {
     /// next.
     async fn run_batches(
         &self,
-        mut handler: impl AsyncFnMut(&[Record<V>]) -> Result<(), HandlerError>,
+        mut handler: impl AsyncFnMut(&[Record<'_, V>]) -> Result<(), HandlerError>,
         one_by_one: bool,
     ) -> Result<RunSummary, ConsumeError> {
         let mut summary = RunSummary::default();
-        // The records of the batch being handled, and of the one read meanwhile: each
-        // kept from batch to batch so that values are decoded into the previous ones.
-        let (mut handled_pool, mut read_pool) = (Vec::new(), Vec::new());
         // One stream for the whole run: each `recv` would register and drop a waker slot.
         let mut stream = self.inner.stream();
+        // The records of the batch being handled, and of the one read meanwhile: each
+        // pool kept from batch to batch so that values are decoded into the previous ones.
+        let (mut handled_pool, mut read_pool) = (Pool::new(), Pool::new());
         let mut ahead = None;
         while !self.shutdown.is_triggered() {
             let current = match ahead.take() {
@@ -483,7 +441,7 @@ impl<V: Clone + Send + Sync, D: Decode<Value = V>> Consumer<V, D> {
                 None => self.read(&mut stream, &mut handled_pool).await?,
             };
             let (handled, next) = {
-                let handling = self.handle(&mut handler, &current, &handled_pool, one_by_one);
+                let handling = self.handle(&mut handler, &current, &handled_pool.records, one_by_one);
                 let reading = self.read(&mut stream, &mut read_pool);
                 tokio::pin!(handling, reading);
                 // The handler always finishes (its transaction, its commit); a failure of
@@ -505,9 +463,11 @@ impl<V: Clone + Send + Sync, D: Decode<Value = V>> Consumer<V, D> {
             summary.dead_lettered += handled.dead_lettered;
             summary.batches += handled.batches;
             ahead = Some(next);
+            handled_pool.recycle(self.settings.reuse_values);
             std::mem::swap(&mut handled_pool, &mut read_pool);
         }
-        drop(ahead);
+        // The batch read ahead goes back uncommitted.
+        drop((ahead, handled_pool, read_pool));
         self.leave(&mut stream).await;
         Ok(summary)
     }
@@ -525,14 +485,14 @@ impl<V: Clone + Send + Sync, D: Decode<Value = V>> Consumer<V, D> {
         }
     }
 
-    /// Hands `batch` (its records at `pool`'s front) to `handler` and commits it, its
+    /// Hands `batch` (its decoded `records`) to `handler` and commits it, its
     /// undecodable records and those the handler fails on for good dead-lettered first.
     /// An empty batch (read as the consumer shut down) is left alone.
     async fn handle(
         &self,
-        handler: &mut impl AsyncFnMut(&[Record<V>]) -> Result<(), HandlerError>,
+        handler: &mut impl AsyncFnMut(&[Record<'_, V>]) -> Result<(), HandlerError>,
         batch: &Batch<'_>,
-        pool: &[Record<V>],
+        records: &[Record<'_, V>],
         one_by_one: bool,
     ) -> Result<RunSummary, ConsumeError> {
         let mut summary = RunSummary::default();
@@ -540,12 +500,10 @@ impl<V: Clone + Send + Sync, D: Decode<Value = V>> Consumer<V, D> {
             return Ok(summary);
         }
         for (message, error) in &batch.undecodable {
-            let letter = Letter::of_message(message);
-            self.dead_letter(letter, Stage::ValueConverter, std::any::type_name::<V>(), error)
+            self.dead_letter(message, Stage::ValueConverter, std::any::type_name::<V>(), error)
                 .await?;
             summary.dead_lettered += 1;
         }
-        let records = &pool[..batch.decoded];
         if !records.is_empty() {
             let whole = match one_by_one {
                 true => Err(None),
@@ -563,7 +521,7 @@ impl<V: Clone + Send + Sync, D: Decode<Value = V>> Consumer<V, D> {
                                 return Err(ConsumeError::Interrupted(waiting));
                             }
                             Err(error) => {
-                                self.dead_letter(Letter::of_record(record), Stage::TaskPut, "handler", &error)
+                                self.dead_letter(&record.message, Stage::TaskPut, "handler", &error)
                                     .await?;
                                 summary.dead_lettered += 1;
                             }
@@ -577,17 +535,14 @@ impl<V: Clone + Send + Sync, D: Decode<Value = V>> Consumer<V, D> {
         Ok(summary)
     }
 
-    /// The next batch, decoded into `pool`'s front: up to `max_batch` messages, waiting
+    /// The next batch, decoded into `pool`: up to `max_batch` messages, waiting
     /// at most `max_wait` after the first one (and returning early, possibly empty, on
     /// shutdown).
     async fn read<'a>(
         &self,
         stream: &mut MessageStream<'a, DefaultConsumerContext>,
-        pool: &mut Vec<Record<V>>,
+        pool: &mut Pool<'a, V>,
     ) -> Result<Batch<'a>, ConsumeError> {
-        if !self.settings.reuse_values {
-            pool.clear();
-        }
         let mut batch = Batch::default();
         // One timer and one shutdown waiter per batch, armed once: setting them up again
         // for every record cost more CPU than librdkafka's own work on a small record.
@@ -623,7 +578,7 @@ impl<V: Clone + Send + Sync, D: Decode<Value = V>> Consumer<V, D> {
         &self,
         message: KafkaResult<BorrowedMessage<'a>>,
         batch: &mut Batch<'a>,
-        pool: &mut Vec<Record<V>>,
+        pool: &mut Pool<'a, V>,
         timer: Pin<&mut tokio::time::Sleep>,
     ) -> Result<(), ConsumeError> {
         match message {
@@ -632,10 +587,11 @@ impl<V: Clone + Send + Sync, D: Decode<Value = V>> Consumer<V, D> {
                     timer.reset(Instant::now() + self.settings.max_wait);
                 }
                 batch.read += 1;
-                let topic = message.topic();
-                batch.offsets.note(topic, message.partition(), message.offset());
-                match self.decode(&message, topic, pool, batch.decoded).await {
-                    Ok(()) => batch.decoded += 1,
+                batch
+                    .offsets
+                    .note(message.topic(), message.partition(), message.offset());
+                match self.decode(&message, &mut pool.spare).await {
+                    Ok(value) => pool.records.push(Record { value, message }),
                     Err(error) => batch.undecodable.push((message, error)),
                 }
             }
@@ -649,41 +605,32 @@ impl<V: Clone + Send + Sync, D: Decode<Value = V>> Consumer<V, D> {
         Ok(())
     }
 
-    /// Decodes `message` into `pool[slot]` (in place when the pool has that record, else
-    /// pushed as a new one); a registry that is briefly away is waited for (with backoff)
-    /// rather than treated as bad data.
-    async fn decode(
-        &self,
-        message: &BorrowedMessage<'_>,
-        topic: &str,
-        pool: &mut Vec<Record<V>>,
-        slot: usize,
-    ) -> Result<(), DeserializeError> {
-        let tombstone = match message.payload() {
-            None => self.decoder.tombstone(),
-            Some(_) => None,
+    /// The value of `message`, decoded into one of the `spare` values when there is one
+    /// (which goes back on failure); a registry that is briefly away is waited for (with
+    /// backoff) rather than treated as bad data.
+    async fn decode(&self, message: &BorrowedMessage<'_>, spare: &mut Vec<V>) -> Result<V, DeserializeError> {
+        let bytes = match message.payload() {
+            Some(bytes) => bytes,
+            None => match self.decoder.tombstone() {
+                Some(tombstone) => return Ok(tombstone),
+                // A decoder without tombstones reads a missing value as empty bytes, and
+                // fails.
+                None => &[],
+            },
         };
-        // A decoder without tombstones reads a missing value as empty bytes, and fails.
-        let bytes = message.payload().unwrap_or_default();
-        if let Some(record) = pool.get_mut(slot) {
-            record.refill(message, topic, self.settings.read_headers);
-            return match tombstone {
-                Some(value) => {
-                    record.value = value;
-                    Ok(())
-                }
-                None => {
-                    self.retrying(async || self.decoder.decode_into(bytes, &mut record.value).await)
-                        .await
-                }
-            };
+        let Some(mut value) = spare.pop() else {
+            return self.retrying(async || self.decoder.decode(bytes).await).await;
+        };
+        match self
+            .retrying(async || self.decoder.decode_into(bytes, &mut value).await)
+            .await
+        {
+            Ok(()) => Ok(value),
+            Err(error) => {
+                spare.push(value);
+                Err(error)
+            }
         }
-        let value = match tombstone {
-            Some(value) => value,
-            None => self.retrying(async || self.decoder.decode(bytes).await).await?,
-        };
-        pool.push(Record::of(message, topic, value, self.settings.read_headers));
-        Ok(())
     }
 
     /// `decode` until it succeeds or fails for a reason other than a registry that is
@@ -708,8 +655,8 @@ impl<V: Clone + Send + Sync, D: Decode<Value = V>> Consumer<V, D> {
     /// `attempts` times in all.
     async fn attempt(
         &self,
-        handler: &mut impl AsyncFnMut(&[Record<V>]) -> Result<(), HandlerError>,
-        records: &[Record<V>],
+        handler: &mut impl AsyncFnMut(&[Record<'_, V>]) -> Result<(), HandlerError>,
+        records: &[Record<'_, V>],
     ) -> Result<(), HandlerError> {
         let mut backoff = self.settings.backoff;
         let mut attempt = 1;
@@ -732,16 +679,16 @@ impl<V: Clone + Send + Sync, D: Decode<Value = V>> Consumer<V, D> {
         }
     }
 
-    /// Sends `letter`'s record as it was read, with headers saying why, and waits for the
+    /// Sends `message` as it was read, with headers saying why, and waits for the
     /// acknowledgment; without a dead-letter topic the run stops here instead.
-    async fn dead_letter<E: Error, H: Headers>(
+    async fn dead_letter<E: Error>(
         &self,
-        letter: Letter<'_, H>,
+        message: &BorrowedMessage<'_>,
         stage: Stage,
         class: &str,
         error: &E,
     ) -> Result<(), ConsumeError> {
-        let at = letter.at;
+        let at = (message.topic(), message.partition(), message.offset());
         let failure = Failure::new(at, &self.settings.group_id, stage, class, error);
         let Some(DeadLetters { producer, topic }) = &self.dead_letters else {
             return Err(ConsumeError::Unhandled {
@@ -751,9 +698,9 @@ impl<V: Clone + Send + Sync, D: Decode<Value = V>> Consumer<V, D> {
                 failure: failure.causes,
             });
         };
-        let headers = failure.headers(letter.headers);
+        let headers = failure.headers(message.headers());
         producer
-            .send_bytes(topic, letter.key, letter.value, Some(headers))
+            .send_bytes(topic, message.key(), message.payload(), Some(headers))
             .await
             .map_err(|source| ConsumeError::DeadLetter {
                 topic: at.0.to_owned(),

@@ -109,9 +109,9 @@
 //! take turns: one handled, the other decoded into) ([`AvroMessage::decode_in_place`](crate::AvroMessage::decode_in_place) through
 //! [`Decode::decode_into`]), so a running consumer stops allocating for its values; the
 //! handler sees borrowed records and never notices (`reuse_values(false)` decodes afresh).
+//! A [`Record`] borrows librdkafka's message until its batch is handled:
 //! [`Record::raw_key`] and [`Record::raw_value`] are the bytes as they came (the value's
-//! Confluent frame), copied into buffers the records keep; [`Record::headers`] are read
-//! unless [`ConsumerSettings::read_headers`] is off.
+//! Confluent frame), and the headers and timestamp are read only when asked for.
 //!
 //! # Tombstones
 //!

@@ -268,14 +268,6 @@ pub struct ConsumerSettings {
     /// [`AvroMessage::decode_in_place`](crate::AvroMessage::decode_in_place) does. Off,
     /// every record's value is decoded afresh; handlers see the same values either way.
     pub reuse_values: bool,
-    /// Whether records carry their Kafka headers ([`Record::headers`](super::Record),
-    /// default true). librdkafka parses a record's header block when it is first asked
-    /// for it, and even an empty block costs it an allocation: about a fifth of a
-    /// microsecond per record here, as much as decoding a 1 KiB record. Consumers whose
-    /// handlers never look at headers can turn it off; then dead letters of records the
-    /// handler failed on go without the original headers (those of records that could not
-    /// be decoded keep them).
-    pub read_headers: bool,
 }
 
 impl ConsumerSettings {
@@ -295,7 +287,6 @@ impl ConsumerSettings {
             backoff: Duration::from_millis(200),
             commit: OffsetCommit::AfterHandler,
             reuse_values: true,
-            read_headers: true,
         }
     }
 
@@ -344,12 +335,6 @@ impl ConsumerSettings {
     /// Decoding into the previous batch's records (`true`, the default) or afresh.
     pub fn with_reuse_values(mut self, reuse_values: bool) -> Self {
         self.reuse_values = reuse_values;
-        self
-    }
-
-    /// Records with their headers (`true`, the default) or without.
-    pub fn with_read_headers(mut self, read_headers: bool) -> Self {
-        self.read_headers = read_headers;
         self
     }
 

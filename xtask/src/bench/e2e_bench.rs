@@ -147,15 +147,11 @@ const PRODUCERS: [(&str, &str); 6] = [
 ];
 
 /// The Rust consumers: `e2e-bench consume` names and labels.
-const CONSUMERS: [(&str, &str); 6] = [
+const CONSUMERS: [(&str, &str); 5] = [
     ("avrokit", "avrokit Consumer::run, in place, commit after each batch"),
     (
         "avrokit-background",
         "avrokit Consumer::run, in place, background commit",
-    ),
-    (
-        "avrokit-background-no-headers",
-        "avrokit Consumer::run, in place, background commit, headers not read",
     ),
     (
         "avrokit-fresh",
@@ -868,16 +864,16 @@ impl Report {
             return;
         }
         client_header(&format!("consumer (decoded and handled, batches of {batch})"));
-        let [raw_commit, raw] = [4, 5].map(|i| &self.consumers[i]);
+        let [raw_commit, raw] = [3, 4].map(|i| &self.consumers[i]);
         for (i, ((_, name), rounds)) in CONSUMERS.iter().zip(&self.consumers).enumerate() {
             let note = match i {
                 // Committing after each batch, against the raw client doing the same.
-                0 | 3 => format!(
+                0 | 2 => format!(
                     "{}; {}",
                     against_raw(cpu(rounds), cpu(raw_commit)).replace("vs raw", "vs raw-commit"),
                     against_raw(cpu(rounds), cpu(raw)).replace("vs raw", "vs raw, background commit")
                 ),
-                1 | 2 => against_raw(cpu(rounds), cpu(raw)),
+                1 => against_raw(cpu(rounds), cpu(raw)),
                 _ => String::new(),
             };
             client_row(name, Some(rounds), n, self.record_bytes, &note);
