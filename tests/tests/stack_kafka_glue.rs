@@ -19,7 +19,7 @@ use avrokit::kafka::{
     ConsumeError, Consumer, ConsumerSettings, DeadLetters, HandlerError, ProduceError, Producer, ProducerSettings,
     Record,
 };
-use avrokit::registry_client::{IdSource, Serializer, SubjectNameStrategy};
+use avrokit::registry_client::{Deserializer, IdSource, Serializer, SubjectNameStrategy};
 use avrokit_generated::astro::beam::TelescopeData;
 use avrokit_tests::kafka_scratch::KafkaStack;
 use std::collections::BTreeMap;
@@ -499,6 +499,37 @@ async fn records_read_their_headers_and_the_rest_from_their_message() {
             (1, 1, Some(frames[1].clone()), None),
         ]
     );
+}
+
+/// The consumer's synchronous path: a deserializer decodes at once only a frame whose
+/// writer schema it already knows; an unknown one leaves the value alone until the
+/// awaited decode has fetched it, and garbage is an error either way.
+#[tokio::test]
+async fn a_known_writer_schema_decodes_at_once_and_an_unknown_one_waits_for_the_fetch() {
+    let Some(stack) = KafkaStack::find("stack_kafka_glue") else {
+        return;
+    };
+    let run = avrokit_tests::stack_registry::scratch_name("it-kafka-known");
+    let sent = record("known", 7);
+    let frame = Serializer::<TelescopeData>::new(stack.registry_client())
+        .serialize(&run, &sent)
+        .await
+        .unwrap();
+    // A client of its own: its cache has never seen the id.
+    let fresh = Deserializer::<TelescopeData>::new(stack.registry_client());
+    let mut value = record("before", 0);
+    assert!(fresh.deserialize_into_known(&frame, &mut value).is_none());
+    assert_eq!(value, record("before", 0), "untouched until the schema is fetched");
+    fresh.deserialize_into(&frame, &mut value).await.unwrap();
+    assert_eq!(value, sent);
+
+    let mut again = record("before", 0);
+    assert!(matches!(fresh.deserialize_into_known(&frame, &mut again), Some(Ok(()))));
+    assert_eq!(again, sent);
+    assert!(matches!(
+        fresh.deserialize_into_known(b"garbage", &mut again),
+        Some(Err(_))
+    ));
 }
 
 #[tokio::test]

@@ -226,6 +226,15 @@ pub trait Decode: Send + Sync {
         }
     }
 
+    /// Decodes one record's value into `value` at once when nothing has to be awaited
+    /// (the writer schema is known), or `None` (and `value` untouched) when something
+    /// has: then the consumer awaits [`decode_into`](Self::decode_into). The default is
+    /// always `None`; the consumer's steady state skips a future per record with it.
+    fn decode_into_now(&self, bytes: &[u8], value: &mut Self::Value) -> Option<Result<(), DeserializeError>> {
+        let _ = (bytes, value);
+        None
+    }
+
     /// The value of a tombstone (a record without a value), or `None` when this
     /// decoder's values cannot be absent: then a tombstone is decoded as empty bytes,
     /// which fails, and the record is a dead letter.
@@ -247,6 +256,10 @@ impl<V: TopicValue + Clone + Send + Sync + 'static> Decode for Deserializer<V> {
         value: &'a mut V,
     ) -> impl Future<Output = Result<(), DeserializeError>> + Send + 'a {
         self.deserialize_into(bytes, value)
+    }
+
+    fn decode_into_now(&self, bytes: &[u8], value: &mut V) -> Option<Result<(), DeserializeError>> {
+        self.deserialize_into_known(bytes, value)
     }
 }
 
@@ -285,6 +298,10 @@ impl<D: Decode> Decode for Tombstones<D> {
                 Ok(())
             }
         }
+    }
+
+    fn decode_into_now(&self, bytes: &[u8], value: &mut Option<D::Value>) -> Option<Result<(), DeserializeError>> {
+        self.0.decode_into_now(bytes, value.as_mut()?)
     }
 
     fn tombstone(&self) -> Option<Option<D::Value>> {
@@ -621,10 +638,14 @@ impl<V: Clone + Send + Sync, D: Decode<Value = V>> Consumer<V, D> {
         let Some(mut value) = spare.pop() else {
             return self.retrying(async || self.decoder.decode(bytes).await).await;
         };
-        match self
-            .retrying(async || self.decoder.decode_into(bytes, &mut value).await)
-            .await
-        {
+        let outcome = match self.decoder.decode_into_now(bytes, &mut value) {
+            Some(outcome) if !outcome.as_ref().is_err_and(DeserializeError::is_retriable) => outcome,
+            _ => {
+                self.retrying(async || self.decoder.decode_into(bytes, &mut value).await)
+                    .await
+            }
+        };
+        match outcome {
             Ok(()) => Ok(value),
             Err(error) => {
                 spare.push(value);

@@ -225,6 +225,17 @@ impl<T: TopicValue> Deserializer<T> {
         self.deserialize_to(bytes, value)
     }
 
+    /// The value in `bytes` decoded into `value` when its writer schema is already known,
+    /// or `None` (and `value` untouched) when it must be fetched first: the synchronous
+    /// part of [`Deserializer::deserialize_into`].
+    pub fn deserialize_into_known(&self, bytes: &[u8], value: &mut T) -> Option<Result<(), DeserializeError>> {
+        match self.decode_known(bytes, value) {
+            Ok(Lookup::Decoded(())) => Some(Ok(())),
+            Ok(Lookup::Missing { .. }) => None,
+            Err(error) => Some(Err(error)),
+        }
+    }
+
     fn deserialize_to<'a, D: Target<T> + Send + 'a>(
         &'a self,
         bytes: &'a [u8],
