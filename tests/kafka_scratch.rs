@@ -4,6 +4,7 @@
 use crate::stack_env::{self, say};
 use crate::stack_python;
 use avrokit::kafka::topics::{TopicAdmin, TopicPlan, TopicSpec};
+use avrokit::kafka::{Producer, ProducerSettings};
 use avrokit::registry_client::{RegistryClient, RegistryConfig};
 use avrokit::{Topic, TopicValue};
 
@@ -44,6 +45,11 @@ impl KafkaStack {
     /// A registry client with default settings.
     pub fn registry_client(&self) -> RegistryClient {
         RegistryClient::new(RegistryConfig::new(&self.registry)).expect("a registry client")
+    }
+
+    /// A producer with default settings, registering through [`registry_client`](Self::registry_client).
+    pub fn producer(&self) -> Producer {
+        Producer::new(&ProducerSettings::new(&self.bootstrap), self.registry_client()).expect("a producer")
     }
 
     /// Runs `tests/stack/interop/SCRIPT ARGS` (Python confluent-kafka) against this

@@ -13,7 +13,7 @@ use avrokit::chrono::DateTime;
 use avrokit::kafka::rdkafka::consumer::{Consumer as _, StreamConsumer};
 use avrokit::kafka::rdkafka::message::Message;
 use avrokit::kafka::rdkafka::{Offset, TopicPartitionList};
-use avrokit::kafka::{Consumer, ConsumerSettings, OffsetCommit, Producer, ProducerSettings, Record};
+use avrokit::kafka::{Consumer, ConsumerSettings, OffsetCommit, Record};
 use avrokit::registry_client::Normalize;
 use avrokit_generated::astro::beam::TelescopeData;
 use avrokit_tests::kafka_scratch::KafkaStack;
@@ -102,7 +102,7 @@ async fn in_place_decoding_gives_the_owned_values_and_raw_bytes_are_the_frames()
     };
     let name = avrokit_tests::stack_registry::scratch_name("it-in-place");
     let topic = stack.scratch_topic::<TelescopeData>(&name, 1).await;
-    let producer = Producer::new(&ProducerSettings::new(&stack.bootstrap), stack.registry_client()).expect("producer");
+    let producer = stack.producer();
 
     // A newer writer: the same record with an optional field after the last one, so
     // every fifth record is decoded through a resolution plan.
@@ -155,7 +155,7 @@ async fn background_commits_leave_the_offset_after_the_last_handled_record() {
     };
     let name = avrokit_tests::stack_registry::scratch_name("it-background-commit");
     let topic = stack.scratch_topic::<TelescopeData>(&name, 1).await;
-    let producer = Producer::new(&ProducerSettings::new(&stack.bootstrap), stack.registry_client()).expect("producer");
+    let producer = stack.producer();
     for i in 0..RECORDS {
         producer.send(&topic, &format!("k{i}"), &record(i)).await.expect("sent");
     }

@@ -17,7 +17,6 @@ mod support;
 
 use avrokit::Topic;
 use avrokit::chrono::DateTime;
-use avrokit::kafka::{Producer, ProducerSettings};
 use avrokit_cli::stack::Outage;
 use avrokit_generated::astro::beam::TelescopeData;
 use avrokit_tests::kafka_scratch::KafkaStack;
@@ -117,7 +116,7 @@ async fn records_sent_while_the_connect_worker_is_killed_arrive_once_after_its_r
     };
     assert!(deployed.contains(&format!("{name}: connector RUNNING")), "{deployed}");
 
-    let producer = Producer::new(&ProducerSettings::new(&stack.bootstrap), stack.registry_client()).unwrap();
+    let producer = stack.producer();
     let sent = Arc::new(AtomicI32::new(0));
     let counted = sent.clone();
     let producing = tokio::spawn(async move {

@@ -7,7 +7,7 @@
 //!
 //! Without a running stack the test passes after printing that it was skipped.
 
-use avrokit::kafka::{Consumer, ConsumerSettings, Producer, ProducerSettings, Record};
+use avrokit::kafka::{Consumer, ConsumerSettings, Record};
 use avrokit::registry_client::{BlockingRegistryClient, Deletion, Normalize, RegistryConfig};
 use avrokit::topic::SubjectNameStrategy;
 use avrokit::{Topic, wire};
@@ -49,7 +49,7 @@ async fn both_event_types_cross_one_topic_each_under_its_own_subject() {
         Topic::<str, ShopOrderEventsValue>::new(run.as_str().to_owned().leak(), scratch.value_subject, None, &[], None)
             .with_subject_strategy(SubjectNameStrategy::TopicRecordName);
 
-    let producer = Producer::new(&ProducerSettings::new(&stack.bootstrap), stack.registry_client()).unwrap();
+    let producer = stack.producer();
     let sent = [created(1), created(2), cancelled(1, "late"), created(3)];
     for (i, value) in sent.iter().enumerate() {
         producer.send(&topic, &format!("k-{i}"), value).await.unwrap();

@@ -84,7 +84,7 @@ async fn records_round_trip_and_bad_ones_become_dead_letters() {
     let topic = stack.scratch_topic::<TelescopeData>(&name, 1).await;
     stack.scratch_topic::<TelescopeData>(&dlq, 1).await;
 
-    let producer = Producer::new(&ProducerSettings::new(&stack.bootstrap), stack.registry_client()).unwrap();
+    let producer = stack.producer();
     let mut offsets = Vec::new();
     for (i, id) in ["a", "b", "bad", "c"].iter().enumerate() {
         offsets.push(producer.send(&topic, id, &record(id, i as i32)).await.unwrap().offset);
@@ -102,7 +102,7 @@ async fn records_round_trip_and_bad_ones_become_dead_letters() {
     assert_eq!(offsets, [0, 1, 2, 3], "one partition, in order");
 
     let settings = consumer_settings(&stack, &format!("{run}-group"), &name);
-    let dead_letters = Producer::new(&ProducerSettings::new(&stack.bootstrap), stack.registry_client()).unwrap();
+    let dead_letters = stack.producer();
     let consumer = Consumer::<TelescopeData>::new(
         settings.clone(),
         stack.registry_client(),
@@ -190,7 +190,7 @@ async fn without_a_dead_letter_topic_a_bad_record_stops_the_consumer_uncommitted
     };
     let name = avrokit_tests::stack_registry::scratch_name("it-kafka-stop");
     let topic = stack.scratch_topic::<TelescopeData>(&name, 1).await;
-    let producer = Producer::new(&ProducerSettings::new(&stack.bootstrap), stack.registry_client()).unwrap();
+    let producer = stack.producer();
     producer.send_bytes(&name, None, Some(b"garbage"), None).await.unwrap();
     producer.send(&topic, "a", &record("a", 1)).await.unwrap();
 
@@ -229,7 +229,7 @@ async fn a_handler_per_record_sees_each_record_once_and_dead_letters_only_the_ba
     let (name, dlq) = (run.clone(), format!("{run}.dlq"));
     let topic = stack.scratch_topic::<TelescopeData>(&name, 1).await;
     stack.scratch_topic::<TelescopeData>(&dlq, 1).await;
-    let producer = Producer::new(&ProducerSettings::new(&stack.bootstrap), stack.registry_client()).unwrap();
+    let producer = stack.producer();
     for (i, id) in ["a", "bad", "c"].iter().enumerate() {
         producer.send(&topic, id, &record(id, i as i32)).await.unwrap();
     }
@@ -369,7 +369,7 @@ async fn a_batch_read_ahead_when_the_consumer_stops_is_read_again_by_the_next_me
     };
     let run = avrokit_tests::stack_registry::scratch_name("it-kafka-ahead");
     let topic = stack.scratch_topic::<TelescopeData>(&run, 1).await;
-    let producer = Producer::new(&ProducerSettings::new(&stack.bootstrap), stack.registry_client()).unwrap();
+    let producer = stack.producer();
     for sequence in 0..30 {
         producer
             .send(&topic, "k", &record(&format!("r{sequence}"), sequence))
@@ -436,7 +436,7 @@ async fn records_read_their_headers_and_the_rest_from_their_message() {
     };
     let run = avrokit_tests::stack_registry::scratch_name("it-kafka-headers");
     stack.scratch_topic::<TelescopeData>(&run, 1).await;
-    let producer = Producer::new(&ProducerSettings::new(&stack.bootstrap), stack.registry_client()).unwrap();
+    let producer = stack.producer();
     let serializer = Serializer::<TelescopeData>::new(stack.registry_client());
     let mut frames = Vec::new();
     for sequence in 0..2 {
@@ -539,7 +539,7 @@ async fn posted_records_arrive_in_order_and_flush_reports_those_never_delivered(
     };
     let run = avrokit_tests::stack_registry::scratch_name("it-kafka-post");
     let topic = stack.scratch_topic::<TelescopeData>(&run, 1).await;
-    let producer = Producer::new(&ProducerSettings::new(&stack.bootstrap), stack.registry_client()).unwrap();
+    let producer = stack.producer();
     for sequence in 0..200 {
         producer
             .post(

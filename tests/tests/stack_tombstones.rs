@@ -68,7 +68,7 @@ async fn deletes_are_tombstones_that_option_consumers_read_as_none() {
     let dlq = format!("{run}.dlq");
     stack.scratch_topic::<TelescopeData>(&dlq, 1).await;
     let plain = stack.scratch_topic::<TelescopeData>(&format!("{run}.plain"), 1).await;
-    let producer = Producer::new(&ProducerSettings::new(&stack.bootstrap), stack.registry_client()).expect("producer");
+    let producer = stack.producer();
 
     let refused = producer.delete(&plain, "a").await.expect_err("no tombstones there");
     assert!(
@@ -114,8 +114,7 @@ async fn deletes_are_tombstones_that_option_consumers_read_as_none() {
     );
 
     // A consumer of plain values takes a tombstone for a broken record, as before.
-    let dead_letters =
-        Producer::new(&ProducerSettings::new(&stack.bootstrap), stack.registry_client()).expect("producer");
+    let dead_letters = stack.producer();
     let consumer = Consumer::<TelescopeData>::new(
         settings(&stack, &format!("{run}-plain"), &run),
         stack.registry_client(),
@@ -236,7 +235,7 @@ async fn avrokit_sink_runner_deletes_and_recreates_rows_from_kafka() {
     };
     let run = scratch_name("it-tombstone-sink");
     let topic = stack.scratch_topic::<AccessEvent>(&run, 1).await.with_tombstones();
-    let producer = Producer::new(&ProducerSettings::new(&stack.bootstrap), stack.registry_client()).expect("producer");
+    let producer = stack.producer();
     let key = |id: u128| Uuid::from_u128(id).to_string();
     for (id, device) in [(1, "d1"), (2, "d2")] {
         producer
